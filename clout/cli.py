@@ -1,0 +1,155 @@
+"""`clout`: the command line. Every command calls the same stage entry points as the Airflow DAGs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from clout import pipeline
+from clout.errors import CloutError
+from clout.settings import HIGGS_FILE, load_settings
+from clout.warehouse import connect, query
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+console = Console()
+err = Console(stderr=True)
+
+WarehouseOpt = typer.Option(None, "--warehouse", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
+
+
+def parse_date(value: str) -> date:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise CloutError(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2012-07-04") from None
+
+
+def print_table(columns: list[str], rows: list[tuple], title: str | None = None) -> None:
+    table = Table(title=title, show_lines=False)
+    for c in columns:
+        table.add_column(c)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+
+
+@app.command()
+def land(paths: list[Path], network: str = "twitter", warehouse: Path | None = WarehouseOpt) -> None:
+    """Land raw files into the warehouse (files already landed are skipped)."""
+    for result in pipeline.land_files(load_settings(warehouse), paths, network):
+        console.print(result.line())
+
+
+@app.command()
+def run(
+    date_: str = typer.Option(..., "--date", help="logical date YYYY-MM-DD"),
+    algorithm: str = typer.Option("v1", help="algorithm version (transforms/algorithms/<version>.yaml)"),
+    input_: list[Path] = typer.Option([], "--input", help="land these files first"),
+    warehouse: Path | None = WarehouseOpt,
+) -> None:
+    """Run the nightly job for one logical date: land, stage, aggregate, score, audit, publish."""
+    settings = load_settings(warehouse)
+    for result in pipeline.land_files(settings, input_):
+        console.print(result.line())
+    _run_night(settings, parse_date(date_), algorithm)
+
+
+def _run_night(settings, logical_date: date, algorithm: str) -> pipeline.RunSummary:
+    with console.status(f"{logical_date}: starting") as status:
+        s = pipeline.run_night(
+            settings, logical_date, algorithm, on_step=lambda step: status.update(f"{logical_date}: {step}")
+        )
+    console.print(
+        f"{s.logical_date}: run {s.run_id} {s.status} (gate {s.outcome}): "
+        f"{s.rows_staged:,} interactions staged, {s.rows_scored:,} accounts scored in {s.seconds:.1f} s"
+    )
+    return s
+
+
+@app.command()
+def demo(warehouse: Path | None = WarehouseOpt, top: int = 10) -> None:
+    """Land the bundled Higgs week and run 2012-07-01..07 in order; print each night's top accounts."""
+    settings = load_settings(warehouse)
+    with console.status(f"landing {HIGGS_FILE.name}"):
+        results = pipeline.land_files(settings, [HIGGS_FILE])
+    for r in results:
+        console.print(r.line())
+    first = date(2012, 7, 1)
+    for day in (first + timedelta(days=i) for i in range(7)):
+        _run_night(settings, day, "v1")
+    with connect(settings) as con:
+        for day in (first + timedelta(days=i) for i in range(7)):
+            rel = query(con, "serve/top_accounts", logical_date=day, limit=top)
+            print_table([d[0] for d in rel.description], rel.fetchall(), title=f"Top {top} on {day}")
+
+
+@app.command()
+def sql(
+    statement: str,
+    fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+    warehouse: Path | None = WarehouseOpt,
+    full_warehouse: bool = typer.Option(
+        False, "--full-warehouse", help="query the whole warehouse read-only (raw, staging, ...) instead of "
+        "the published snapshot; fails while a job is writing"),
+) -> None:
+    """Run one read-only SQL statement against the published snapshot (or the whole warehouse)."""
+    settings = load_settings(warehouse)
+    con = connect(settings, read_only=True) if full_warehouse else _open_snapshot(settings)
+    try:
+        rel = con.execute(statement)
+    except duckdb.Error as e:
+        raise CloutError(f"SQL error: {str(e).splitlines()[0]}") from None
+    if rel.description is None:
+        return
+    columns = [d[0] for d in rel.description]
+    rows = rel.fetchall()
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1))
+    elif fmt == "table":
+        print_table(columns, rows)
+    else:
+        raise CloutError(f"unknown --format {fmt!r}; use table, csv or json")
+
+
+def _open_snapshot(settings) -> duckdb.DuckDBPyConnection:
+    if not settings.published_catalog.exists():
+        raise CloutError(f"{settings.published_catalog}: nothing published yet; run `clout demo` or `clout run`")
+    return duckdb.connect(str(settings.published_catalog), read_only=True)
+
+
+@app.command()
+def runs(
+    limit: int = 20, as_json: bool = typer.Option(False, "--json"), warehouse: Path | None = WarehouseOpt
+) -> None:
+    """Recent runs: run id, logical date, algorithm version, outcome, row counts, seconds."""
+    settings = load_settings(warehouse)
+    con = _open_snapshot(settings) if settings.published_catalog.exists() else connect(settings, read_only=True)
+    rel = query(con, "meta/recent_runs", limit=limit)
+    columns = [d[0] for d in rel.description]
+    rows = rel.fetchall()
+    if as_json:
+        typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1))
+    else:
+        print_table(columns, rows, title="Recent runs")
+
+
+def main() -> None:
+    """Entry point: user errors are one line on stderr and exit code 1, never a traceback."""
+    try:
+        app(standalone_mode=False)
+    except CloutError as e:
+        err.print(f"[red]error:[/red] {e}", highlight=False)
+        sys.exit(1)

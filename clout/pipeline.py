@@ -1,0 +1,159 @@
+"""The nightly job as a chain of stage entry points. The CLI and the Airflow DAG call the same ones.
+
+Each step opens the warehouse, does one thing for one run (one logical date), records its timing on the
+run, and closes: so an Airflow task per step and an in-process `clout run` behave the same.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from clout.errors import CloutError
+from clout.settings import Settings
+from clout.stages.aggregate import aggregate_date
+from clout.stages.audit import AuditResult, audit_run
+from clout.stages.land import LandResult, land_generic_file
+from clout.stages.publish import publish_run
+from clout.stages.score import score_date
+from clout.stages.stage import stage_date
+from clout.warehouse import connect, query, run_sql
+from transforms.algorithm import load_algorithm
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    logical_date: date
+    outcome: str
+    status: str
+    rows_staged: int
+    rows_scored: int
+    seconds: float
+    message: str | None
+
+
+def new_run_id(logical_date: date) -> str:
+    return f"{logical_date:%Y%m%d}-{uuid.uuid4().hex[:10]}"
+
+
+@contextmanager
+def _step(settings: Settings, run_id: str, step: str, counts: dict | None = None):
+    """Open the warehouse for one step and record how long it took."""
+    con = connect(settings)
+    started = time.perf_counter()
+    try:
+        yield con
+        params = {"rows_staged": None, "rows_scored": None} | (counts or {})
+        run_sql(con, "meta/record_step", run_id=run_id, step=step, seconds=time.perf_counter() - started, **params)
+    finally:
+        con.close()
+
+
+def _run(con, run_id: str) -> dict:
+    row = query(con, "meta/run", run_id=run_id).df()
+    if row.empty:
+        raise CloutError(f"no run {run_id!r}; `clout runs` lists the runs")
+    return row.iloc[0].to_dict()
+
+
+def begin_run(settings: Settings, logical_date: date, algorithm: str = "v1") -> str:
+    try:
+        algo = load_algorithm(algorithm)
+    except ValueError as e:
+        raise CloutError(str(e)) from None
+    run_id = new_run_id(logical_date)
+    with connect(settings) as con:
+        run_sql(con, "meta/begin_run", run_id=run_id, logical_date=logical_date,
+                algorithm_version=algo.version, fingerprint=algo.fingerprint)
+    return run_id
+
+
+def land_files(settings: Settings, paths: Iterable[Path], network: str = "twitter") -> list[LandResult]:
+    with connect(settings) as con:
+        return [land_generic_file(con, Path(p), network) for p in paths]
+
+
+def stage_step(settings: Settings, run_id: str) -> int:
+    counts = {}
+    with _step(settings, run_id, "stage", counts) as con:
+        counts["rows_staged"] = stage_date(con, _run(con, run_id)["logical_date"])
+    return counts["rows_staged"]
+
+
+def aggregate_step(settings: Settings, run_id: str) -> int:
+    with _step(settings, run_id, "aggregate") as con:
+        return aggregate_date(con, _run(con, run_id)["logical_date"])
+
+
+def score_step(settings: Settings, run_id: str) -> int:
+    counts = {}
+    with _step(settings, run_id, "score", counts) as con:
+        run = _run(con, run_id)
+        algo = load_algorithm(run["algorithm_version"])
+        if algo.fingerprint != run["fingerprint"]:
+            raise CloutError(
+                f"run {run_id}: algorithm {algo.version} changed since the run began "
+                f"(fingerprint {run['fingerprint']} -> {algo.fingerprint}); start a new run"
+            )
+        counts["rows_scored"] = score_date(con, run_id, run["logical_date"], algo)
+    return counts["rows_scored"]
+
+
+def audit_step(settings: Settings, run_id: str) -> AuditResult:
+    """Validate the candidate; a failed audit records why and raises, so nothing is published."""
+    with _step(settings, run_id, "audit") as con:
+        result = audit_run(con, run_id)
+        if not result.passed:
+            message = "audit failed: " + "; ".join(result.reasons())
+            run_sql(con, "meta/finish_run", run_id=run_id, status="failed", outcome=result.outcome, message=message)
+            raise CloutError(f"run {run_id}: {message}. Nothing was published; the previous night stays live.")
+        run_sql(con, "meta/finish_run", run_id=run_id, status=None, outcome=result.outcome, message=None)
+    return result
+
+
+def publish_step(settings: Settings, run_id: str) -> None:
+    with _step(settings, run_id, "publish") as con:
+        publish_run(con, settings, run_id)
+        run_sql(con, "meta/finish_run", run_id=run_id, status="published", outcome=None, message=None)
+
+
+def summary(settings: Settings, run_id: str) -> RunSummary:
+    with connect(settings) as con:
+        r = _run(con, run_id)
+    return RunSummary(r["run_id"], r["logical_date"], r["outcome"], r["status"], int(r["rows_staged"] or 0),
+                      int(r["rows_scored"] or 0), float(r["seconds"] or 0), r["message"])
+
+
+STEPS: tuple[tuple[str, Callable[[Settings, str], object]], ...] = (
+    ("stage", stage_step), ("aggregate", aggregate_step), ("score", score_step),
+    ("audit", audit_step), ("publish", publish_step),
+)
+
+
+def run_night(
+    settings: Settings, logical_date: date, algorithm: str = "v1",
+    on_step: Callable[[str], None] = lambda step: None,
+) -> RunSummary:
+    """The nightly job for one logical date: stage, aggregate, score, audit, publish."""
+    run_id = begin_run(settings, logical_date, algorithm)
+    for name, step in STEPS:
+        on_step(name)
+        try:
+            step(settings, run_id)
+        except Exception as e:
+            _mark_failed(settings, run_id, name, e)
+            raise
+    return summary(settings, run_id)
+
+
+def _mark_failed(settings: Settings, run_id: str, step: str, error: Exception) -> None:
+    with connect(settings) as con:
+        if _run(con, run_id)["status"] == "running":
+            run_sql(con, "meta/finish_run", run_id=run_id, status="failed", outcome=None,
+                    message=f"{step}: {error}")

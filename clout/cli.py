@@ -18,8 +18,9 @@ from clout.settings import HIGGS_FILE, load_settings
 from clout.warehouse import connect, query
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-console = Console()
-err = Console(stderr=True)
+# Piped output (CI logs, `| less`) gets wide tables instead of rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 WarehouseOpt = typer.Option(None, "--warehouse", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
 
@@ -87,7 +88,7 @@ def demo(warehouse: Path | None = WarehouseOpt, top: int = 10) -> None:
     with connect(settings) as con:
         for day in (first + timedelta(days=i) for i in range(7)):
             rel = query(con, "serve/top_accounts", logical_date=day, limit=top)
-            print_table([d[0] for d in rel.description], rel.fetchall(), title=f"Top {top} on {day}")
+            print_table(rel.columns, rel.fetchall(), title=f"Top {top} on {day}")
 
 
 @app.command()
@@ -138,16 +139,27 @@ def runs(
     settings = load_settings(warehouse)
     con = _open_snapshot(settings) if settings.published_catalog.exists() else connect(settings, read_only=True)
     rel = query(con, "meta/recent_runs", limit=limit)
-    columns = [d[0] for d in rel.description]
-    rows = rel.fetchall()
+    columns, rows = rel.columns, rel.fetchall()
     if as_json:
         typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1))
     else:
         print_table(columns, rows, title="Recent runs")
 
 
+def _register_command_modules() -> None:
+    """Import every module in clout/commands so its `@app.command()`s join the CLI."""
+    import importlib
+    import pkgutil
+
+    import clout.commands
+
+    for mod in pkgutil.iter_modules(clout.commands.__path__):
+        importlib.import_module(f"clout.commands.{mod.name}")
+
+
 def main() -> None:
     """Entry point: user errors are one line on stderr and exit code 1, never a traceback."""
+    _register_command_modules()
     try:
         app(standalone_mode=False)
     except CloutError as e:

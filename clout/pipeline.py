@@ -22,7 +22,7 @@ from clout.stages.land import LandResult, land_generic_file
 from clout.stages.publish import publish_run
 from clout.stages.score import score_date
 from clout.stages.stage import stage_date
-from clout.warehouse import connect, query, run_sql
+from clout.warehouse import connect, query, records, run_sql
 from transforms.algorithm import load_algorithm
 
 
@@ -56,10 +56,10 @@ def _step(settings: Settings, run_id: str, step: str, counts: dict | None = None
 
 
 def _run(con, run_id: str) -> dict:
-    row = query(con, "meta/run", run_id=run_id).df()
-    if row.empty:
+    rows = records(query(con, "meta/run", run_id=run_id))
+    if not rows:
         raise CloutError(f"no run {run_id!r}; `clout runs` lists the runs")
-    return row.iloc[0].to_dict()
+    return rows[0]
 
 
 def begin_run(settings: Settings, logical_date: date, algorithm: str = "v1") -> str:

@@ -47,9 +47,16 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckD
     return result
 
 
-def query(con: duckdb.DuckDBPyConnection, name: str, **params):
-    """Run a one-statement SQL file and return a DuckDB relation-like result."""
-    return run_sql(con, name, **params)
+def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyRelation:
+    """A one-statement SQL file as a DuckDB relation (`.pl()`, `.to_arrow_table()`, `.fetchall()`)."""
+    (stmt,) = statements(sql_text(name))
+    used = {p: params[p] for p in set(_PARAM.findall(stmt)) if p in params}
+    return con.sql(stmt, params=used or None)
+
+
+def records(rel: duckdb.DuckDBPyRelation) -> list[dict]:
+    """Rows of a relation as dicts with Python values (dates stay `datetime.date`)."""
+    return [dict(zip(rel.columns, row, strict=True)) for row in rel.fetchall()]
 
 
 def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:

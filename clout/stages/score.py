@@ -14,7 +14,7 @@ from transforms.scores import score_accounts
 
 def window_edges(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algorithm) -> pl.LazyFrame:
     rel = query(con, "score/window_edges", logical_date=logical_date, window_days=algo.window_days)
-    return pl.from_arrow(rel.to_arrow_table()).lazy()
+    return rel.pl().lazy()
 
 
 def score_date(con: duckdb.DuckDBPyConnection, run_id: str, logical_date: date, algo: Algorithm) -> int:

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import duckdb
 
+from clout.published_tables import PUBLISHED_TABLES
 from clout.settings import Settings
 from clout.warehouse import run_sql
 
 # Published tables partitioned by logical date, and small tables copied whole into each catalog.
-PARTITIONED = ("published.scores",)
+PARTITIONED = tuple(f"published.{t}" for t in PUBLISHED_TABLES)
 COPIED = ("published.nights", "meta.runs", "meta.publish_log")
 KEEP_CATALOGS = 5
 

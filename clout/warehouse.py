@@ -38,10 +38,17 @@ def statements(text: str) -> list[str]:
     return out
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyConnection:
-    """Run every statement of `sql/<name>.sql`, binding only the `$params` each statement uses."""
+def run_sql(
+    con: duckdb.DuckDBPyConnection, name: str, identifiers: dict[str, str] | None = None, **params
+) -> duckdb.DuckDBPyConnection:
+    """Run every statement of `sql/<name>.sql`, binding only the `$params` each statement uses.
+
+    `identifiers` fills `{placeholders}` for table names, which SQL parameters cannot bind; they come
+    from clout's own constants, never from user input.
+    """
     result = con
-    for stmt in statements(sql_text(name)):
+    text = sql_text(name).format(**identifiers) if identifiers else sql_text(name)
+    for stmt in statements(text):
         used = {p: params[p] for p in set(_PARAM.findall(stmt)) if p in params}
         result = con.execute(stmt, used) if used else con.execute(stmt)
     return result

@@ -7,6 +7,7 @@ import getpass
 
 import duckdb
 
+from clout.published_tables import PUBLISHED_TABLES
 from clout.settings import Settings
 from clout.snapshot import refresh_snapshot
 from clout.warehouse import run_sql, transaction
@@ -19,4 +20,6 @@ def publish_run(
     with transaction(con):
         run_sql(con, "publish/publish_night", run_id=run_id, action=action,
                 actor=getpass.getuser(), reason=reason)
+        for table in PUBLISHED_TABLES:
+            run_sql(con, "publish/switch_table", {"table": table}, run_id=run_id)
     refresh_snapshot(con, settings)

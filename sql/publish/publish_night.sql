@@ -1,5 +1,5 @@
--- Publish one run's candidate night: runs inside one transaction opened by the caller, so a reader
--- of published.* sees either the night before or the whole new night, never a mix.
+-- Record the publish and switch the live run of the night; the caller then switches each table
+-- (publish/switch_table) in the same transaction, so readers see the whole old or the whole new night.
 insert into meta.publish_log
 select
     nextval('meta.publish_id_seq') as publish_id,
@@ -15,14 +15,6 @@ select
     now() as published_at
 from meta.runs as r
 where r.run_id = $run_id;
-
-delete from published.scores where logical_date = (select logical_date from meta.runs where run_id = $run_id);
-
-insert into published.scores
-select logical_date, network, account_id, score, raw_score, reactions, distinct_reactors,
-       algorithm_version, fingerprint
-from candidate.scores
-where run_id = $run_id;
 
 delete from published.nights where logical_date = (select logical_date from meta.runs where run_id = $run_id);
 

@@ -39,39 +39,38 @@ def clout_nightly():
         return dag_tasks.begin(ds)
 
     @task
-    def stage(run_id: str) -> str:
+    def stage(clout_run: str) -> str:
         from clout import dag_tasks
 
-        return dag_tasks.step("stage", run_id)
+        return dag_tasks.step("stage", clout_run)
 
     @task
-    def aggregate(run_id: str) -> str:
+    def aggregate(clout_run: str) -> str:
         from clout import dag_tasks
 
-        return dag_tasks.step("aggregate", run_id)
+        return dag_tasks.step("aggregate", clout_run)
 
     @task
-    def score(run_id: str) -> str:
+    def score(clout_run: str) -> str:
         from clout import dag_tasks
 
-        return dag_tasks.step("score", run_id)
+        return dag_tasks.step("score", clout_run)
 
     @task(retries=0)
-    def audit(run_id: str) -> str:
+    def audit(clout_run: str) -> str:
         from clout import dag_tasks
 
-        return dag_tasks.step("audit", run_id)
+        return dag_tasks.step("audit", clout_run)
 
     @task(outlets=[PUBLISHED_SCORES])
-    def publish(run_id: str) -> str:
+    def publish(clout_run: str) -> str:
         from clout import dag_tasks
 
-        return dag_tasks.step("publish", run_id)
+        return dag_tasks.step("publish", clout_run)
 
-    landed = land_new_files()
-    run_id = begin()
-    landed >> run_id
-    publish(audit(score(aggregate(stage(run_id)))))
+    clout_run = begin()
+    land_new_files() >> clout_run
+    publish(audit(score(aggregate(stage(clout_run)))))
 
 
 clout_nightly()

@@ -1,0 +1,99 @@
+"""The `clout` command as a user runs it: real processes, real warehouse files."""
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLOUT = str(Path(sys.executable).with_name("clout"))
+
+
+def clout(settings, *args, check=True):
+    env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse)}
+    proc = subprocess.run([CLOUT, *args], capture_output=True, text=True, env=env, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"clout {args} failed: {proc.stderr}")
+    return proc
+
+
+@pytest.fixture
+def night(settings, higgs_slice):
+    clout(settings, "run", "--date", "2012-07-02", "--input", str(higgs_slice))
+    return settings
+
+
+def test_sql_counts_published_scores(night):
+    out = clout(night, "sql", "select count(*) as n from published.scores", "--format", "json").stdout
+    assert json.loads(out)[0]["n"] > 0
+
+
+def test_sql_csv_and_table_formats(night):
+    csv_out = clout(night, "sql", "select 1 as a, 'x' as b", "--format", "csv").stdout
+    assert csv_out.splitlines() == ["a,b", "1,x"]
+    assert "published" in clout(night, "sql", "select 'published' as w").stdout
+
+
+def test_runs_json_lists_the_run(night):
+    runs = json.loads(clout(night, "runs", "--json").stdout)
+    assert runs[0]["logical_date"] == "2012-07-02" and runs[0]["status"] == "published"
+    assert runs[0]["algorithm_version"] == "v1" and runs[0]["rows_scored"] > 0 and runs[0]["seconds"] > 0
+
+
+def test_sql_is_read_only(night):
+    proc = clout(night, "sql", "delete from meta.runs", check=False)
+    assert proc.returncode == 1 and "read-only" in proc.stderr.lower()
+
+
+def assert_one_line_error(proc, *needles):
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    line = " ".join(proc.stderr.split())
+    for needle in needles:
+        assert needle in line, line
+
+
+def raw_files(settings):
+    if not settings.warehouse.exists():
+        return 0
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute("select count(*) from raw.files").fetchall()[0][0]
+
+
+def test_truncated_gzip_is_one_clear_line_and_lands_nothing(settings, higgs_slice, tmp_path):
+    bad = tmp_path / "truncated.txt.gz"
+    bad.write_bytes(higgs_slice.read_bytes()[:-200])
+    assert_one_line_error(clout(settings, "land", str(bad), check=False), "truncated.txt.gz", "gzip")
+    assert raw_files(settings) == 0
+
+
+def test_garbled_gzip_is_refused(settings, higgs_slice, tmp_path):
+    data = bytearray(higgs_slice.read_bytes())
+    data[len(data) // 2: len(data) // 2 + 64] = b"\x00" * 64
+    bad = tmp_path / "garbled.txt.gz"
+    bad.write_bytes(bytes(data))
+    assert_one_line_error(clout(settings, "land", str(bad), check=False), "garbled.txt.gz")
+    assert raw_files(settings) == 0
+
+
+def test_a_line_with_a_missing_field_names_file_and_line(settings, tmp_path):
+    bad = tmp_path / "missing.txt.gz"
+    bad.write_bytes(gzip.compress(b"1 2 1341100972 RT\n3 4 1341100973\n5 6 1341100974 MT\n"))
+    assert_one_line_error(clout(settings, "land", str(bad), check=False), "missing.txt.gz", "line 2")
+    assert raw_files(settings) == 0
+
+
+def test_a_bad_date_is_one_clear_line(settings):
+    assert_one_line_error(clout(settings, "run", "--date", "2012-13-01", check=False), "2012-13-01", "YYYY-MM-DD")
+
+
+def test_landing_twice_adds_nothing(settings, higgs_slice):
+    first = clout(settings, "land", str(higgs_slice)).stdout
+    second = clout(settings, "land", str(higgs_slice)).stdout
+    assert "already landed" in second and "already landed" not in first
+    assert raw_files(settings) == 1

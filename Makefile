@@ -13,7 +13,13 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(VENV)/bin/clout demo
 
-test: $(STAMP)
+# The run-report test renders a report in headless Chromium: Debian's package, installed if missing.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
 
@@ -22,3 +28,13 @@ lint: $(STAMP)
 
 clean:
 	rm -rf warehouse
+
+# Airflow on this machine: the DAGs in dags/, metadata in warehouse/airflow, UI on http://localhost:8080.
+AIRFLOW_ENV := AIRFLOW_HOME=$(CURDIR)/warehouse/airflow AIRFLOW__CORE__DAGS_FOLDER=$(CURDIR)/dags \
+	AIRFLOW__CORE__LOAD_EXAMPLES=False CLOUT_WAREHOUSE=$(CURDIR)/warehouse/clout.duckdb PATH=$(CURDIR)/$(VENV)/bin:$$PATH
+
+.PHONY: airflow
+airflow: $(STAMP)
+	$(AIRFLOW_ENV) airflow db migrate
+	$(AIRFLOW_ENV) airflow pools set clout_warehouse 1 "one DuckDB writer at a time"
+	$(AIRFLOW_ENV) airflow standalone

@@ -1,4 +1,7 @@
-"""`clout`: the command line. Every command calls the same stage entry points as the Airflow DAGs."""
+"""`clout`: the command line. Every command calls the same stage entry points as the Airflow DAGs.
+
+The pipeline is imported inside the commands that run it, so quick commands (`clout sql`) start fast.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from clout import pipeline
 from clout.errors import CloutError
 from clout.settings import HIGGS_FILE, load_settings
 from clout.warehouse import connect, query
@@ -42,10 +44,26 @@ def print_table(columns: list[str], rows: list[tuple], title: str | None = None)
 
 
 @app.command()
-def land(paths: list[Path], network: str = "twitter", warehouse: Path | None = WarehouseOpt) -> None:
-    """Land raw files into the warehouse (files already landed are skipped)."""
-    for result in pipeline.land_files(load_settings(warehouse), paths, network):
-        console.print(result.line())
+def land(
+    paths: list[Path],
+    network: str = typer.Option("twitter", help="network of generic interaction rows that do not name one"),
+    map_: str = typer.Option(None, "--map", help="generic tables: field=column, e.g. actor=src,target=dst,time=ts"),
+    account: str = typer.Option(None, help="owner of a Facebook/LinkedIn/Mastodon export that does not name one"),
+    quarantine_limit: float = typer.Option(0.01, help="a file with a larger share of bad records lands nothing"),
+    warehouse: Path | None = WarehouseOpt,
+) -> None:
+    """Land export files or folders (format detected per file; files already landed are skipped).
+
+    Prints one reconcile line per file: records read = staged + duplicates + quarantined.
+    """
+    from clout.formats import LandOptions
+    from clout.formats.generic import ColumnMap
+
+    options = LandOptions(network, ColumnMap.parse(map_), account, quarantine_limit)
+    from clout import pipeline
+
+    for result in pipeline.land_files(load_settings(warehouse), paths, options=options):
+        console.print(result.line(), highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -57,12 +75,16 @@ def run(
 ) -> None:
     """Run the nightly job for one logical date: land, stage, aggregate, score, audit, publish."""
     settings = load_settings(warehouse)
+    from clout import pipeline
+
     for result in pipeline.land_files(settings, input_):
         console.print(result.line())
     _run_night(settings, parse_date(date_), algorithm)
 
 
-def _run_night(settings, logical_date: date, algorithm: str) -> pipeline.RunSummary:
+def _run_night(settings, logical_date: date, algorithm: str):
+    from clout import pipeline
+
     with console.status(f"{logical_date}: starting") as status:
         s = pipeline.run_night(
             settings, logical_date, algorithm, on_step=lambda step: status.update(f"{logical_date}: {step}")
@@ -79,6 +101,8 @@ def demo(warehouse: Path | None = WarehouseOpt, top: int = 10) -> None:
     """Land the bundled Higgs week and run 2012-07-01..07 in order; print each night's top accounts."""
     settings = load_settings(warehouse)
     with console.status(f"landing {HIGGS_FILE.name}"):
+        from clout import pipeline
+
         results = pipeline.land_files(settings, [HIGGS_FILE])
     for r in results:
         console.print(r.line())
@@ -91,44 +115,12 @@ def demo(warehouse: Path | None = WarehouseOpt, top: int = 10) -> None:
             print_table(rel.columns, rel.fetchall(), title=f"Top {top} on {day}")
 
 
-@app.command()
-def sql(
-    statement: str,
-    fmt: str = typer.Option("table", "--format", help="table | csv | json"),
-    warehouse: Path | None = WarehouseOpt,
-    full_warehouse: bool = typer.Option(
-        False, "--full-warehouse", help="query the whole warehouse read-only (raw, staging, ...) instead of "
-        "the published snapshot; fails while a job is writing"),
-) -> None:
-    """Run one read-only SQL statement against the published snapshot (or the whole warehouse)."""
-    settings = load_settings(warehouse)
-    con = connect(settings, read_only=True) if full_warehouse else _open_snapshot(settings)
-    try:
-        rel = con.execute(statement)
-    except duckdb.Error as e:
-        raise CloutError(f"SQL error: {str(e).splitlines()[0]}") from None
-    if rel.description is None:
-        return
-    columns = [d[0] for d in rel.description]
-    rows = rel.fetchall()
-    if fmt == "csv":
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif fmt == "json":
-        typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1))
-    elif fmt == "table":
-        print_table(columns, rows)
-    else:
-        raise CloutError(f"unknown --format {fmt!r}; use table, csv or json")
-
-
 def _open_snapshot(settings) -> duckdb.DuckDBPyConnection:
     if not settings.published_catalog.exists():
         raise CloutError(f"{settings.published_catalog}: nothing published yet; run `clout demo` or `clout run`")
-    return duckdb.connect(str(settings.published_catalog), read_only=True)
+    from clout.consent.access import sandbox_snapshot  # readers see only the snapshot's own files
+
+    return sandbox_snapshot(duckdb.connect(str(settings.published_catalog), read_only=True), settings)
 
 
 @app.command()

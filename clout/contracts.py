@@ -63,7 +63,9 @@ def _expectations(schema: dict) -> list:
         if "enum" in opts:
             out.append(gxe.ExpectColumnValuesToBeInSet(column=p["name"], value_set=opts["enum"]))
     keys = sorted((p for p in props if p.get("primaryKey")), key=lambda p: p.get("primaryKeyPosition", 0))
-    if keys:
+    if len(keys) == 1:  # GX's compound check needs two or more columns
+        out.append(gxe.ExpectColumnValuesToBeUnique(column=keys[0]["name"]))
+    elif keys:
         out.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=[p["name"] for p in keys]))
     for rule in schema.get("quality", []):
         if rule.get("metric") == "rowCount" and "mustBeGreaterThan" in rule:

@@ -1,4 +1,5 @@
-"""What the Airflow tasks call: thin adapters from Airflow's arguments to clout.pipeline entry points."""
+"""What the Airflow tasks call: thin adapters from Airflow's arguments to clout's entry points.
+Failures raise, with the one-line message the CLI would print, so the task log says what to do."""
 
 from __future__ import annotations
 
@@ -13,15 +14,15 @@ def land_landing_folder() -> int:
     """Land every file in the landing folder that was not landed before; returns how many were new."""
     settings = load_settings()
     settings.landing_dir.mkdir(parents=True, exist_ok=True)
-    files = sorted(p for p in settings.landing_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
-    results = pipeline.land_files(settings, files)
+    # The folder itself, as `clout land FOLDER` does: files of unknown formats are noted and skipped, not fatal.
+    results = pipeline.land_files(settings, [settings.landing_dir])
     for r in results:
         print(r.line())
     return sum(not r.skipped for r in results)
 
 
-def begin(ds: str) -> str:
-    return pipeline.begin_run(load_settings(), parse_date(ds))
+def begin(ds: str, algorithm: str = "v1") -> str:
+    return pipeline.begin_run(load_settings(), parse_date(ds), algorithm)
 
 
 def step(name: str, run_id: str) -> str:
@@ -33,3 +34,38 @@ def step(name: str, run_id: str) -> str:
         pipeline._mark_failed(settings, run_id, name, e)
         raise
     return run_id
+
+
+def backfill_start(date_from: str, date_to: str, algorithm: str) -> str:
+    from clout import backfill
+
+    return backfill.start_or_resume(load_settings(), parse_date(date_from), parse_date(date_to), algorithm)
+
+
+def backfill_score(backfill_id: str) -> str:
+    from clout import backfill
+
+    backfill.score_nights(load_settings(), backfill_id, on_night=lambda d: print(f"scoring {d}"))
+    return backfill_id
+
+
+def backfill_gate(backfill_id: str) -> str:
+    from clout import backfill
+    from clout.errors import CloutError
+
+    result = backfill.gate(load_settings(), backfill_id)
+    for line in result.lines():
+        print(line)
+    if result.outcome == "HOLD":
+        raise CloutError(f"backfill {backfill_id} HELD; nothing published. Report: {result.report_path}. Next: "
+                         f"`clout backfill promote {backfill_id} --reason ...` or `clout backfill reject ...`")
+    return backfill_id
+
+
+def backfill_promote(backfill_id: str, promote: bool) -> int:
+    from clout import backfill
+
+    if not promote:
+        print(f"promote=false: nothing published; `clout backfill promote {backfill_id}` publishes the range")
+        return 0
+    return backfill.promote(load_settings(), backfill_id)

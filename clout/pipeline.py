@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from clout.consent import land_guard
 from clout.errors import CloutError
 from clout.settings import Settings
 from clout.stages.aggregate import aggregate_date
 from clout.stages.audit import AuditResult, audit_run
-from clout.stages.land import LandResult, land_generic_file
+from clout.stages.land import LandOptions, LandResult, land_paths
 from clout.stages.publish import publish_run
 from clout.stages.score import score_date
 from clout.stages.stage import stage_date
@@ -74,9 +75,14 @@ def begin_run(settings: Settings, logical_date: date, algorithm: str = "v1") -> 
     return run_id
 
 
-def land_files(settings: Settings, paths: Iterable[Path], network: str = "twitter") -> list[LandResult]:
+def land_files(
+    settings: Settings, paths: Iterable[Path], network: str = "twitter", options: LandOptions | None = None
+) -> list[LandResult]:
+    """Land files and folders (format detected per file; files landed before are skipped)."""
     with connect(settings) as con:
-        return [land_generic_file(con, Path(p), network) for p in paths]
+        results = land_paths(con, [Path(p) for p in paths], options or LandOptions(network=network))
+    land_guard(settings)  # consent: a file that still contains an opted-out person does not bring them back
+    return results
 
 
 def stage_step(settings: Settings, run_id: str) -> int:
@@ -106,21 +112,21 @@ def score_step(settings: Settings, run_id: str) -> int:
 
 
 def audit_step(settings: Settings, run_id: str) -> AuditResult:
-    """Validate the candidate; a failed audit records why and raises, so nothing is published."""
+    """The swing gate (clout.gate) records PASS / WARN / HOLD; a HOLD raises with the report and the next command,
+    so nothing is published, the last night stays live and the candidate is kept for review."""
     with _step(settings, run_id, "audit") as con:
-        result = audit_run(con, run_id)
-        if not result.passed:
-            message = "audit failed: " + "; ".join(result.reasons())
-            run_sql(con, "meta/finish_run", run_id=run_id, status="failed", outcome=result.outcome, message=message)
-            raise CloutError(f"run {run_id}: {message}. Nothing was published; the previous night stays live.")
-        run_sql(con, "meta/finish_run", run_id=run_id, status=None, outcome=result.outcome, message=None)
+        result = audit_run(con, run_id, settings)
+    if result.held:
+        raise CloutError(result.hold_message())
     return result
 
 
 def publish_step(settings: Settings, run_id: str) -> None:
     with _step(settings, run_id, "publish") as con:
         publish_run(con, settings, run_id)
-        run_sql(con, "meta/finish_run", run_id=run_id, status="published", outcome=None, message=None)
+        # keep the gate's warnings as the run's message
+        run_sql(con, "meta/finish_run", run_id=run_id, status="published", outcome=None,
+                message=_run(con, run_id)["message"])
 
 
 def summary(settings: Settings, run_id: str) -> RunSummary:

@@ -17,11 +17,11 @@ import duckdb
 
 from clout.published_tables import PUBLISHED_TABLES
 from clout.settings import Settings
-from clout.warehouse import run_sql
+from clout.warehouse import query, run_sql
 
 # Published tables partitioned by logical date, and small tables copied whole into each catalog.
 PARTITIONED = tuple(f"published.{t}" for t in PUBLISHED_TABLES)
-COPIED = ("published.nights", "meta.runs", "meta.publish_log")
+COPIED = ("published.nights", "meta.runs", "meta.publish_log", "meta.gate_outcomes")
 KEEP_CATALOGS = 5
 
 
@@ -57,17 +57,38 @@ def refresh_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path
             if files:
                 cat.execute(f"create view {table} as select * from read_parquet({files!r})")
             else:
-                cat.register("empty", con.execute(f"select * from {table} limit 0").to_arrow_table())
+                cat.register("empty", con.sql(f"select * from {table} limit 0").to_arrow_table())
                 cat.execute(f"create table {table} as select * from empty")
                 cat.unregister("empty")
         for table in COPIED:
-            cat.register("src", con.execute(f"select * from {table}").to_arrow_table())
+            cat.register("src", con.sql(f"select * from {table}").to_arrow_table())
             cat.execute(f"create table {table} as select * from src")
             cat.unregister("src")
-        run_sql(cat, "snapshot/views")
+        run_sql(cat, "published/views")
     _switch_symlink(settings.published_catalog, catalog)
     _prune_catalogs(settings, keep=catalog)
     return catalog
+
+
+def snapshot_publish_id(settings: Settings) -> int | None:
+    """The newest publish log entry the live catalog knows (None: no catalog, or an empty log)."""
+    if not settings.published_catalog.exists():
+        return None
+    with duckdb.connect(str(settings.published_catalog), read_only=True) as cat:
+        return cat.execute("select max(publish_id) from meta.publish_log").fetchall()[0][0]
+
+
+def refresh_if_stale(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+    """Rebuild the snapshot if it lags the warehouse (a crash between a publish's commit and its snapshot)."""
+    (latest,) = query(con, "publish/last_publish_id").fetchall()[0]
+    try:
+        current = snapshot_publish_id(settings)
+    except duckdb.Error:
+        current = None  # an unreadable or outdated catalog is rebuilt
+    if latest is None or latest == current:
+        return False
+    refresh_snapshot(con, settings)
+    return True
 
 
 def _switch_symlink(link: Path, target: Path) -> None:

@@ -82,6 +82,7 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
         raise CloutError(f"{settings.warehouse}: cannot open the warehouse: {e}") from None
     if not read_only:
         migrate(con)
+        run_sql(con, "published/views")  # views are code, not history: always the current definitions
     return con
 
 

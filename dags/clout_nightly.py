@@ -1,9 +1,14 @@
 """
 ### clout nightly
 
-Lands new files from the landing folder, then for the run's logical date: stage, aggregate, score,
-audit (Great Expectations contracts) and publish. Every task calls a `clout.pipeline` entry point, the
-same ones `clout run --date` uses; no business rule lives here. Warehouse: `$CLOUT_WAREHOUSE`.
+For the run's logical date: land new files from the landing folder, then stage, aggregate, score, audit
+(contracts and the swing gate) and publish. Every task calls a `clout.pipeline` entry point, the same ones
+`clout run --date` uses; no business rule lives here. Warehouse: `$CLOUT_WAREHOUSE`.
+
+A night the gate holds fails the `audit` task; its log names the report and the `clout approve` /
+`clout reject` command to run next, and `publish` does not run, so the previous night stays live.
+Every task writes the DuckDB file, so all of them share the one-slot pool `clout_warehouse`.
+Manual runs may pick another committed algorithm with the `algorithm` param.
 """
 
 from __future__ import annotations
@@ -11,9 +16,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import Param, dag, task
 
-PUBLISHED_SCORES = Asset("clout://published/scores")
+from clout.orchestration import POOL, PUBLISHED
 
 
 @dag(
@@ -23,7 +28,9 @@ PUBLISHED_SCORES = Asset("clout://published/scores")
     max_active_runs=1,
     tags=["clout", "nightly"],
     doc_md=__doc__,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True},
+    params={"algorithm": Param("v1", type="string", description="algorithm version (transforms/algorithms)")},
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
+                  "pool": POOL},
 )
 def clout_nightly():
     @task
@@ -33,10 +40,10 @@ def clout_nightly():
         return dag_tasks.land_landing_folder()
 
     @task
-    def begin(ds: str | None = None) -> str:
+    def begin(ds: str | None = None, params: dict | None = None) -> str:
         from clout import dag_tasks
 
-        return dag_tasks.begin(ds)
+        return dag_tasks.begin(ds, params["algorithm"])
 
     @task
     def stage(clout_run: str) -> str:
@@ -56,13 +63,13 @@ def clout_nightly():
 
         return dag_tasks.step("score", clout_run)
 
-    @task(retries=0)
+    @task(retries=0)  # a held night must not be retried into passing
     def audit(clout_run: str) -> str:
         from clout import dag_tasks
 
         return dag_tasks.step("audit", clout_run)
 
-    @task(outlets=[PUBLISHED_SCORES])
+    @task(outlets=PUBLISHED)
     def publish(clout_run: str) -> str:
         from clout import dag_tasks
 

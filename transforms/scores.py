@@ -1,8 +1,6 @@
-"""Score accounts for one logical date from the engagement graph of a trailing window.
+"""Score accounts and people for one logical date: window features -> network impact -> model -> 1..100.
 
-Pure Polars: a LazyFrame of daily engagement edges in, one row per account with its score out.
-Principles kept even in this first model: only reactions from others count; each reaction decays with
-age; one person reacting many times counts at most `reactor_cap`; the 1..100 scale is frozen.
+Pure Polars (LazyFrame in, LazyFrame out); the score stage (clout/stages/score.py) does the IO.
 """
 
 from __future__ import annotations
@@ -11,48 +9,53 @@ from datetime import date
 
 import polars as pl
 
-from transforms.algorithm import Algorithm
+from transforms.algorithm import Algorithm, ModelParams
+from transforms.features import window_features
+from transforms.model import PARTS, calibrate, score_features
 
-SCORE_COLUMNS = ("network", "account_id", "score", "raw_score", "reactions", "distinct_reactors")
+SCORE_COLUMNS = (
+    "network", "account_id", "score", "raw_score", "reactions", "distinct_reactors",
+    *(f"part_{p}" for p in PARTS), "unknown_parts",
+    "posts", "effective_reactors", "network_impact", "ring_share", "bought_share",
+)
 
 
-def decayed_edges(edges: pl.LazyFrame, logical_date: date, algo: Algorithm) -> pl.LazyFrame:
-    """Weight each day's reactions by 0.5 ** (age / half-life), age in days before `logical_date`."""
-    age = (pl.lit(logical_date) - pl.col("activity_date")).dt.total_days()
-    return edges.with_columns(weighted=pl.col("reactions") * (0.5 ** (age / algo.half_life_days)))
+def score_accounts(
+    edges: pl.LazyFrame,
+    logical_date: date,
+    algo: Algorithm,
+    activity: pl.LazyFrame | None = None,
+    posts: pl.LazyFrame | None = None,
+    profiles: pl.LazyFrame | None = None,
+) -> pl.LazyFrame:
+    """One row per network account in the window's engagement graph, with its score and parts.
 
-
-def score_accounts(edges: pl.LazyFrame, logical_date: date, algo: Algorithm) -> pl.LazyFrame:
-    """`edges`: network, actor_id, target_id, activity_date, reactions (window already applied).
-
-    Every account that acted or was acted on in the window gets a row; accounts nobody reacted to get 1.
+    See transforms.features.window_features for the inputs; accounts nobody reacted to get 1.
     """
-    per_reactor = (
-        decayed_edges(edges, logical_date, algo)
-        .group_by("network", "target_id", "actor_id")
-        .agg(pl.col("weighted").sum())
+    features = window_features(edges, logical_date, algo, activity, posts, profiles)
+    scored = score_features(features, algo.model, algo.calibration)
+    names = scored.collect_schema().names()
+    return scored.select([c for c in SCORE_COLUMNS if c in names]).sort("network", "account_id")
+
+
+def person_scores(scores: pl.LazyFrame, links: pl.LazyFrame, params: ModelParams, algo: Algorithm) -> pl.LazyFrame:
+    """One row per person: the best network's raw score plus `other_networks_weight` x the others', on the
+    same frozen scale. `links`: person_id, network, account_id; an account without a link is its own person
+    (person_id = "network:account_id")."""
+    linked = (
+        scores.join(links.select("person_id", "network", "account_id"), on=["network", "account_id"], how="left")
+        .with_columns(person_id=pl.coalesce("person_id", pl.concat_str("network", pl.lit(":"), "account_id")))
     )
-    received = per_reactor.group_by("network", "target_id").agg(
-        raw_score=pl.col("weighted").clip(upper_bound=algo.reactor_cap).sum(),
-        reactions=pl.col("weighted").sum(),
-        distinct_reactors=pl.len().cast(pl.Int32),
-    ).rename({"target_id": "account_id"})
-    accounts = pl.concat([
-        edges.select("network", account_id="target_id"),
-        edges.select("network", account_id="actor_id"),
-    ]).unique()
+    best = pl.col("raw_score").max()
     return (
-        accounts.join(received, on=["network", "account_id"], how="left")
-        .with_columns(
-            pl.col("raw_score", "reactions").fill_null(0.0),
-            pl.col("distinct_reactors").fill_null(0),
+        linked.group_by("person_id")
+        .agg(
+            raw_score=best + params.other_networks_weight * (pl.col("raw_score").sum() - best),
+            networks=pl.len().cast(pl.Int32),
+            best_network=pl.col("network").sort_by("raw_score", "network", descending=[True, False]).first(),
+            best_account_id=pl.col("account_id").sort_by("raw_score", "network", descending=[True, False]).first(),
         )
-        .with_columns(score=to_scale(pl.col("raw_score"), algo.scale))
-        .select(SCORE_COLUMNS)
-        .sort("network", "account_id")
+        .with_columns(score=calibrate(pl.col("raw_score"), algo.calibration))
+        .select("person_id", "score", "raw_score", "networks", "best_network", "best_account_id")
+        .sort("person_id")
     )
-
-
-def to_scale(raw: pl.Expr, scale: float) -> pl.Expr:
-    """Monotone map of raw >= 0 onto 1..100 with a frozen scale (a growing population moves nobody)."""
-    return (1 + (99 * raw / (raw + scale)).round(0)).cast(pl.Int32).clip(1, 100)

@@ -62,6 +62,9 @@ def _open(settings, full_warehouse: bool) -> duckdb.DuckDBPyConnection:
 
 
 def _execute(con: duckdb.DuckDBPyConnection, statement: str, relation: bool = False):
+    from clout.consent import check_reading
+
+    check_reading(statement)  # one SELECT-like statement: no COPY ... TO, ATTACH, SET or writes
     try:
         return con.sql(statement) if relation else con.execute(statement)
     except duckdb.Error as e:
@@ -126,3 +129,12 @@ def _prompt(con: duckdb.DuckDBPyConnection) -> None:
             _emit(_execute(con, statement), "table", None)
         except CloutError as e:
             console.print(f"[red]error:[/red] {e}", highlight=False)
+
+
+@app.command()
+def docs() -> None:
+    """Regenerate docs/published_views.md from data_contracts/published_views.yaml."""
+    from clout import docs as published_docs
+
+    changed = published_docs.write()
+    console.print(f"{published_docs.DOC_PATH} {'written' if changed else 'already up to date'}")

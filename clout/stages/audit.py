@@ -1,32 +1,26 @@
-"""Audit: check a run's candidate tables against their contracts before anything is published."""
+"""Audit: the swing gate reads a run's candidate tables before anything is published (see clout.gate).
+
+Outcome PASS or WARN: the run may be published (WARN with its warnings recorded). HOLD: the run is marked
+held, its candidate is kept, and nothing is published until `clout approve` or `clout reject`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import duckdb
 
-from clout.contracts import ValidationReport, validate
-from clout.warehouse import query
+from clout.gate import GateResult, run_gate
+from clout.settings import Settings
+from clout.snapshot import refresh_snapshot
+
+AuditResult = GateResult  # the audit's result is the gate's
 
 
-@dataclass(frozen=True)
-class AuditResult:
-    outcome: str  # PASS | FAIL
-    reports: tuple[ValidationReport, ...]
+def audit_run(con: duckdb.DuckDBPyConnection, run_id: str, settings: Settings) -> GateResult:
+    """Check the run's candidate night, record the gate outcome and write the run report.
 
-    @property
-    def passed(self) -> bool:
-        return self.outcome == "PASS"
-
-    def reasons(self) -> list[str]:
-        return [
-            f"{r.contract}: {f.check}" + (f" on {f.column}" if f.column else "") + f" ({f.detail})"
-            for r in self.reports for f in r.failures()
-        ]
-
-
-def audit_run(con: duckdb.DuckDBPyConnection, run_id: str) -> AuditResult:
-    frame = query(con, "audit/candidate_scores", run_id=run_id).df()
-    report = validate(frame, "candidate_scores")
-    return AuditResult("PASS" if report.success else "FAIL", (report,))
+    A held run is shown in the readers' snapshot at once (`clout runs`), though nothing is published.
+    """
+    result = run_gate(con, settings, run_id)
+    if result.held:
+        refresh_snapshot(con, settings)
+    return result

@@ -1,11 +1,16 @@
-"""Land: raw files -> raw.* with file lineage. Idempotent by content hash; all or nothing per file."""
+"""Land: delivered files -> raw.* (every record kept, with lineage) -> staging.* (canonical, deduplicated).
+
+`land_paths` takes files and folders, recognises each file's format, skips files already landed (same
+bytes, by content hash) and lands each new file all or nothing: its records, its quarantined records and
+its canonical rows commit together, or, when more than `quarantine_limit` of its records are bad, not at
+all. Every landed file reconciles: records read = staged + duplicates + quarantined.
+"""
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import zlib
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,21 +18,39 @@ import duckdb
 import polars as pl
 
 from clout.errors import CloutError
-from clout.warehouse import run_sql, transaction
-from transforms.generic_interactions import parse_whitespace_lines
+from clout.formats import Detected, LandOptions, detect, generic
+from clout.formats.base import ENTITY_SCHEMAS, QUARANTINE_SCHEMA, Batch
+from clout.formats.checks import violations
+from clout.warehouse import query, records, run_sql, transaction
+from transforms.canonical_interactions import InteractionParams
 
 
 @dataclass(frozen=True)
 class LandResult:
     path: Path
     sha256: str
-    records: int
-    skipped: bool  # True when the same bytes were landed before
+    records: int  # records read
+    skipped: bool  # True when the same bytes were landed before, or the file is not an export clout knows
+    format: str = ""
+    staged: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    new_fields: tuple[str, ...] = ()
+    note: str | None = None
+    first_problem: str | None = field(default=None, compare=False)
 
     def line(self) -> str:
+        if self.note:
+            return f"{self.path}: {self.note}"
         if self.skipped:
             return f"{self.path}: already landed (sha256 {self.sha256[:12]}), nothing added"
-        return f"{self.path}: {self.records:,} records landed"
+        line = (f"{self.path}: {self.format}: {self.records:,} records read = {self.staged:,} staged + "
+                f"{self.duplicates:,} duplicates + {self.quarantined:,} quarantined")
+        if self.first_problem:
+            line += f" (first: {self.first_problem})"
+        if self.new_fields:
+            line += f"; new field(s) kept in the raw payload: {', '.join(sorted(self.new_fields))}"
+        return line
 
 
 def sha256_of(path: Path) -> str:
@@ -38,47 +61,191 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_text_lines(path: Path) -> pl.LazyFrame:
-    """The file's lines with 1-based line numbers; gzip is detected by its magic bytes, not the name."""
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
+def expand(paths: list[Path]) -> list[tuple[Path, bool]]:
+    """(file, named explicitly) for files and every file under folders, in a stable order."""
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file() and not any(
+                part.startswith(".") for part in f.relative_to(p).parts))
+            out.extend((f, False) for f in files)
+        else:
+            out.append((p, True))
+    return out
+
+
+def land_paths(con: duckdb.DuckDBPyConnection, paths: list[Path], options: LandOptions | None = None
+               ) -> list[LandResult]:
+    """Land files and folders; a file named explicitly that cannot be landed is an error, one in a folder a note."""
+    options = options or LandOptions()
+    con.execute("set enable_progress_bar = false")  # the reconcile line is the output, not a progress bar
+    results = []
+    for path, explicit in expand(paths):
         try:
-            data = gzip.decompress(data)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as e:
-            raise CloutError(f"{path}: truncated or corrupt gzip ({e}); ask for the file again") from None
-    if not data.strip():
-        raise CloutError(f"{path}: the file is empty; nothing to land")
-    text = data.decode("utf-8", errors="replace")
-    lines = pl.Series("line", text.splitlines(), dtype=pl.String)
-    return pl.DataFrame(lines).lazy().with_row_index("line_no", offset=1)
+            results.append(land_file(con, path, options))
+        except _NotAnExport as e:
+            if explicit:
+                raise CloutError(str(e)) from None
+            results.append(LandResult(path.resolve(), "", 0, skipped=True, note=e.note))
+    return results
+
+
+class _NotAnExport(CloutError):
+    def __init__(self, message: str, note: str) -> None:
+        super().__init__(message)
+        self.note = note
 
 
 def land_generic_file(con: duckdb.DuckDBPyConnection, path: Path, network: str = "twitter") -> LandResult:
-    """Land one whitespace-separated interaction file (`actor target unix_ts kind`), e.g. SNAP Higgs."""
+    """Land one generic interaction file (kept for callers of the first version)."""
+    return land_file(con, Path(path), LandOptions(network=network))
+
+
+def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions) -> LandResult:
     path = Path(path).resolve()
     if not path.is_file():
         raise CloutError(f"{path}: no such file")
     digest = sha256_of(path)
     if con.execute("select 1 from raw.files where sha256 = ?", [digest]).fetchall():
         return LandResult(path, digest, 0, skipped=True)
-
-    rows = parse_whitespace_lines(read_text_lines(path), network).collect()
-    bad = rows.filter(pl.col("error").is_not_null())
-    if bad.height:
-        first = bad.row(0, named=True)
-        raise CloutError(
-            f"{path}, line {first['line_no']}: {first['error']} (found {first['line']!r}); "
-            f"{bad.height} bad line(s) in all; fix or re-deliver the file. Nothing was landed."
-        )
+    found = detect(path, options)
+    if found is None:
+        if path.stat().st_size == 0 or not path.read_bytes()[:1 << 16].strip():
+            raise _NotAnExport(f"{path}: the file is empty; nothing to land", "empty file, skipped")
+        raise _NotAnExport(
+            f"{path}: not an export format clout knows (generic interactions, twitter_v2, twitter_v1, x_archive, "
+            "mastodon, facebook, linkedin, identity_links); for a table, name its columns with --map",
+            "not an export format clout knows, skipped")
+    started = time.perf_counter()
     with transaction(con):
         file_id = con.execute("select nextval('raw.file_id_seq')").fetchall()[0][0]
-        con.register("landing_rows", rows.select(
-            "line_no", "network", "actor_id", "target_id", "occurred_at", "kind_raw", "event_date"
-        ).to_arrow())
-        run_sql(
-            con, "land/generic_interactions",
-            file_id=file_id, path=str(path), size_bytes=path.stat().st_size, sha256=digest,
-            network=network, records=rows.height, landed_at=datetime.now(UTC).replace(tzinfo=None),
+        if found.layout is not None:
+            counts = _land_generic(con, file_id, path, found, options)
+        else:
+            counts = _land_batches(con, file_id, path, found, options)
+        read, staged, quarantined, first_problem, new_fields = counts
+        _check_quarantine(path, found.name, read, quarantined, first_problem, options.quarantine_limit)
+        run_sql(con, "land/finish_file", file_id=file_id, path=str(path), size_bytes=path.stat().st_size,
+                sha256=digest, format=found.name, network=_network(found, options), records=read,
+                landed_at=datetime.now(UTC).replace(tzinfo=None), staged=staged,
+                duplicates=read - staged - quarantined, quarantined=quarantined,
+                seconds=time.perf_counter() - started)
+    return LandResult(path, digest, read, False, found.name, staged, read - staged - quarantined, quarantined,
+                      tuple(new_fields), first_problem=first_problem)
+
+
+def _network(found: Detected, options: LandOptions) -> str:
+    return getattr(found.reader, "NETWORK", None) or ("mixed" if found.name == "identity_links" else options.network)
+
+
+def _check_quarantine(path: Path, fmt: str, read: int, quarantined: int, first: str | None, limit: float) -> None:
+    if read and quarantined / read > limit:
+        raise CloutError(
+            f"{path}: {quarantined:,} of {read:,} records ({quarantined / read:.1%}) could not be landed, more than "
+            f"the {limit:.1%} limit; first: {first}. Nothing was landed; fix or re-deliver the file "
+            "(or raise --quarantine-limit)"
         )
+
+
+def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandOptions):
+    """Generic tables: Polars-typed blocks straight into raw.generic_interactions; bad rows quarantined."""
+    params = InteractionParams(default_network=options.network)
+    first_problem, good, quarantined, keys, days = None, 0, 0, [], []
+    for frame in generic.read(path, found.layout, params):
+        frame = frame.with_columns(error=pl.coalesce("error", violations(frame, "raw_generic_interactions")))
+        bad = frame.filter(pl.col("error").is_not_null())
+        if bad.height:
+            first_problem = first_problem or _problem(bad.row(0, named=True))
+            quarantined += bad.height
+            con.register("bad_rows", bad.to_arrow())
+            run_sql(con, "land/quarantine_rows", file_id=file_id)
+            con.unregister("bad_rows")
+        rows = frame.filter(pl.col("error").is_null()) if bad.height else frame
+        good += rows.height
+        # The natural key's hash, to count distinct interactions without a second pass over the table.
+        keys.append(rows.select(pl.struct(*GENERIC_KEY).hash(seed=0).alias("h")))
+        days.append(rows.select(pl.col("event_date").min().alias("lo"), pl.col("event_date").max().alias("hi")))
+        con.register("landing_rows", rows)
+        run_sql(con, "land/generic_interactions", file_id=file_id)
         con.unregister("landing_rows")
-    return LandResult(path, digest, rows.height, skipped=False)
+    distinct = pl.concat(keys)["h"].n_unique() if keys else 0
+    span = pl.concat(days).select(pl.col("lo").min(), pl.col("hi").max()).row(0) if days else (None, None)
+    (earlier,), = run_sql(con, "land/generic_earlier", file_id=file_id, lo=span[0], hi=span[1]).fetchall()
+    if earlier:  # the file overlaps days landed before: compare natural keys with those rows
+        distinct = records(query(con, "land/generic_new", file_id=file_id))[0]["new_keys"]
+    return good + quarantined, distinct, quarantined, first_problem, []
+
+
+GENERIC_KEY = ("network", "actor_id", "target_id", "kind", "occurred_at", "post_id")
+
+
+def _problem(row: dict) -> str:
+    return f"line {row['line_no']}: {row['error']} (found {row['line']!r})"
+
+
+def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandOptions):
+    """Record formats: batches into raw.records / raw.quarantine and scratch tables, then one merge per entity.
+
+    Only entities the file holds get a scratch table and a merge: small personal exports land in a few statements.
+    """
+    first_problem, unknown, good, quarantined, created = None, set(), 0, 0, set()
+    for batch in found.reader.read(path, options):
+        frames = _checked(batch.frames())
+        unknown |= batch.unknown_fields
+        if frames["quarantine"].height and first_problem is None:
+            q = frames["quarantine"].row(0, named=True)
+            first_problem = f"{q['location']}: {q['reason']}"
+        good += frames["records"].height
+        quarantined += frames["quarantine"].height
+        for name in ("records", "quarantine"):
+            if frames[name].height:
+                con.register(f"batch_{name}", frames[name])
+                run_sql(con, f"land/append_{name}", file_id=file_id)
+                con.unregister(f"batch_{name}")
+        for entity in ENTITY_SCHEMAS:
+            if frames[entity].height:
+                con.register(f"batch_{entity}", frames[entity])
+                step = "append_entity" if entity in created else "create_entity"
+                run_sql(con, f"land/{step}", identifiers={"entity": entity})
+                con.unregister(f"batch_{entity}")
+                created.add(entity)
+    staged = 0
+    for entity in ENTITY_SCHEMAS:
+        if entity in created:
+            run_sql(con, f"land/merge_{entity}", file_id=file_id)
+            staged += run_sql(con, "land/new_keys", identifiers={"entity": entity}).fetchall()[0][0]
+    new_fields = _new_fields(con, file_id, found.name, unknown)
+    return good + quarantined, staged, quarantined, first_problem, new_fields
+
+
+def _checked(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Rows that break their staging contract (required fields, allowed values) move to quarantine."""
+    moved = []
+    for entity in ENTITY_SCHEMAS:
+        frame = frames[entity]
+        reason = violations(frame, f"staging_{entity}s")
+        bad = frame.with_columns(reason=reason).filter(pl.col("reason").is_not_null()).select("record_no", "reason")
+        if bad.height:
+            moved.append(bad)
+            frames[entity] = frame.join(bad, on="record_no", how="anti")
+    if not moved:
+        return frames
+    bad = pl.concat(moved)
+    recs = frames["records"]
+    quarantined = recs.join(bad, on="record_no").select(
+        "record_no", "location", "reason", pl.col("payload").alias("raw_text"), "account_ids")
+    frames["records"] = recs.join(bad, on="record_no", how="anti")
+    frames["quarantine"] = pl.concat([frames["quarantine"], quarantined.cast(QUARANTINE_SCHEMA)])
+    return frames
+
+
+def _new_fields(con, file_id: int, fmt: str, unknown: set[str]) -> list[str]:
+    if not unknown:
+        return []
+    con.register("seen_fields", pl.DataFrame({"field": sorted(unknown)}).to_arrow())
+    new = [r[0] for r in run_sql(con, "land/unknown_fields", format=fmt, file_id=file_id).fetchall()]
+    con.unregister("seen_fields")
+    return new
+
+
+__all__ = ["Batch", "LandOptions", "LandResult", "land_file", "land_generic_file", "land_paths"]

@@ -1,5 +1,23 @@
--- Recent runs, newest first.
-select run_id, logical_date, algorithm_version, status, outcome, rows_staged, rows_scored, seconds, message
-from meta.runs
-order by started_at desc
+-- Recent runs, newest first: one row per run (shadow runs, which only serve the gate's attribution, left out),
+-- with the gate's outcome and how the night's change splits into data-driven and algorithm-driven parts
+-- (mean absolute move in points, and share of accounts moved 10+ points).
+select
+    r.run_id,
+    r.logical_date,
+    r.algorithm_version,
+    r.status,
+    r.outcome,
+    g.attribution,
+    round(g.data_mean_abs_move, 3) as data_driven_move,
+    round(g.algorithm_mean_abs_move, 3) as algorithm_driven_move,
+    round(g.data_share_moved, 4) as data_driven_moved_10,
+    round(g.algorithm_share_moved, 4) as algorithm_driven_moved_10,
+    r.rows_staged,
+    r.rows_scored,
+    r.seconds,
+    r.message
+from meta.runs as r
+left join meta.gate_outcomes as g using (run_id)
+where r.status <> 'shadow'
+order by r.started_at desc
 limit $limit

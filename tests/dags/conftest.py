@@ -17,6 +17,8 @@ def airflow_db():
     airflow = Path(sys.executable).with_name("airflow")
     env = {**os.environ, "PATH": f"{airflow.parent}:{os.environ['PATH']}"}
     subprocess.run([str(airflow), "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run([str(airflow), "pools", "set", "clout_warehouse", "1", "one DuckDB writer at a time"],
+                   env=env, check=True, capture_output=True, timeout=120)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""Benchmarks: commands that print measured figures (`.venv/bin/python -m bench.<name>`)."""

@@ -1,0 +1,95 @@
+"""Backfill benchmark: a 90-night backfill of 100,000 accounts after an algorithm change (issue 6).
+
+    .venv/bin/python -m bench.backfill [--accounts 100000] [--nights 90] [--per-day 60000] [--keep DIR]
+
+1. Writes `--nights` days of seeded synthetic interactions (`actor target unix_ts kind`; power-law targets,
+   every account active) and lands them through the real land stage.
+2. Baseline, in the same process: the nightly job runs every night with v1 and publishes it (the history a
+   backfill is compared against). Printed: seconds per night (mean, last) and in total.
+3. The backfill: `clout backfill` with v1_1 over the whole range (stage, aggregate, score each night, then gate
+   every night against the published night of the same date, shadow run included, and the range as a whole).
+   Printed: seconds per night and in total, the ratio to the nightly baseline, and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from clout import backfill, pipeline
+from clout.settings import load_settings
+
+START = date(2024, 1, 1)
+KINDS = np.array(["RT", "MT", "RE"])
+
+
+def write_interactions(path: Path, accounts: int, nights: int, per_day: int, seed: int = 11) -> int:
+    rng = np.random.default_rng(seed)
+    frames = []
+    for i in range(nights):
+        day = START + timedelta(days=i)
+        start = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+        actors = rng.integers(0, accounts, per_day)
+        targets = ((accounts * rng.random(per_day) ** 4).astype(np.int64) * 7919 + 13) % accounts
+        frames.append(pl.DataFrame({
+            "actor": actors, "target": targets, "ts": start + rng.integers(0, 86400, per_day),
+            "kind": KINDS[rng.choice(3, per_day, p=[0.5, 0.3, 0.2])],
+        }).filter(pl.col("actor") != pl.col("target")))
+    lines = pl.concat(frames)
+    lines.write_csv(path, separator=" ", include_header=False)
+    return lines.height
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--accounts", type=int, default=100_000)
+    parser.add_argument("--nights", type=int, default=90)
+    parser.add_argument("--per-day", type=int, default=60_000, help="interactions per day")
+    parser.add_argument("--keep", type=Path, help="build the warehouse here and keep it")
+    args = parser.parse_args()
+    home = args.keep or Path(tempfile.mkdtemp(prefix="clout-bench-backfill-"))
+    settings = load_settings(home / "clout.duckdb")
+    last = START + timedelta(days=args.nights - 1)
+    try:
+        t = time.perf_counter()
+        n = write_interactions(home / "interactions.txt", args.accounts, args.nights, args.per_day)
+        pipeline.land_files(settings, [home / "interactions.txt"])
+        print(f"{n:,} interactions over {args.nights} days among {args.accounts:,} accounts generated and landed "
+              f"in {time.perf_counter() - t:.1f} s", flush=True)
+
+        nightly = []
+        for i in range(args.nights):
+            t = time.perf_counter()
+            pipeline.run_night(settings, START + timedelta(days=i), "v1")
+            nightly.append(time.perf_counter() - t)
+        print(f"baseline, nightly v1 runs: {sum(nightly):.1f} s for {args.nights} nights, "
+              f"{np.mean(nightly):.2f} s per night (last night {nightly[-1]:.2f} s)", flush=True)
+
+        t = time.perf_counter()
+        backfill_id = backfill.start_or_resume(settings, START, last, "v1_1")
+        backfill.score_nights(settings, backfill_id)
+        scored = time.perf_counter() - t
+        result = backfill.gate(settings, backfill_id)
+        total = time.perf_counter() - t
+        print(f"backfill v1_1: {total:.1f} s for {args.nights} nights = {total / args.nights:.2f} s per night "
+              f"(scoring {scored:.1f} s, gating incl. shadow runs {total - scored:.1f} s); gate {result.outcome}")
+        print(f"ratio backfill / nightly baseline: {total / sum(nightly):.2f}; peak RSS {rss_mb():,.0f} MB")
+    finally:
+        if not args.keep:
+            shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

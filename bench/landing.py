@@ -1,0 +1,134 @@
+"""Landing throughput and peak memory per format, on generated data.
+
+    .venv/bin/python -m bench.landing                      # 10M generic interactions, 1M API v2 tweets, ...
+    .venv/bin/python -m bench.landing --generic-rows 1000000 --v2-people 7000   # a quick run
+
+Each landing runs in its own process on a fresh warehouse, so its peak RSS is its own. Data is generated
+first (not timed) into --workdir and reused when already there. Printed per format: records read, seconds,
+records/s, peak RSS (MB), and the target. Memory is bounded by streaming when the peak RSS of the 10M-row
+landing is close to the 1M-row one (the `rss ratio` line). The machine's load average is printed too:
+other processes on the same 2 cores slow every figure down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+TARGETS = {"generic": 2_000_000, "generic_csv": 2_000_000, "twitter_v2": 100_000, "twitter_v2_day": 100_000,
+           "mastodon": 100_000}
+
+
+def child(paths: list[str], warehouse: str) -> None:
+    """Land `paths` into a fresh warehouse; print records, seconds and this process's peak RSS as JSON."""
+    from clout import pipeline
+    from clout.settings import load_settings
+    from clout.warehouse import connect
+
+    settings = load_settings(warehouse)
+    connect(settings).close()  # migrations are not landing
+    started = time.perf_counter()
+    results = pipeline.land_files(settings, [Path(p) for p in paths])
+    seconds = time.perf_counter() - started
+    landed = [r for r in results if not r.skipped]
+    print(json.dumps({
+        "records": sum(r.records for r in landed), "posts": _posts(settings), "files": len(landed),
+        "quarantined": sum(r.quarantined for r in landed), "seconds": seconds,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }))
+
+
+def _posts(settings) -> int:
+    import duckdb
+
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute("select count(*) from raw.records where entity = 'post'").fetchall()[0][0]
+
+
+def run_child(paths: list[Path], workdir: Path, name: str) -> dict:
+    warehouse = workdir / f"wh-{name}" / "clout.duckdb"
+    if warehouse.parent.exists():
+        for f in warehouse.parent.iterdir():
+            f.unlink()
+    out = subprocess.run([sys.executable, "-m", "bench.landing", "--child", *map(str, paths), str(warehouse)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def prepare(workdir: Path, args) -> dict[str, Path]:
+    from clout.generator import (
+        GeneratorParams,
+        simulate,
+        write_generic_interactions,
+        write_likes,
+        write_mastodon,
+        write_twitter_v2,
+    )
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    small = workdir / f"generic-{args.generic_rows // 10}.txt"
+    big = workdir / f"generic-{args.generic_rows}.txt"
+    for path, rows in ((small, args.generic_rows // 10), (big, args.generic_rows)):
+        if not path.exists():
+            _say(f"writing {rows:,} generic interactions to {path}")
+            write_generic_interactions(path, rows, seed=1)
+    paths["generic_small"], paths["generic"] = small, big
+    v2 = workdir / f"v2-{args.v2_people}"
+    if not (v2 / "done").exists():
+        _say(f"simulating {args.v2_people:,} people x {args.v2_days} days for API v2, Mastodon and likes")
+        sim = simulate(GeneratorParams(people=args.v2_people, days=args.v2_days, seed=7, likes_per_post=1.0))
+        write_twitter_v2(sim, v2 / "twitter_v2")
+        write_mastodon(sim, v2 / "mastodon", limit=2000)
+        write_likes(sim, v2 / "likes.csv")
+        (v2 / "done").write_text(str(sim["posts"].height))
+    paths["twitter_v2"], paths["mastodon"], paths["generic_csv"] = v2 / "twitter_v2", v2 / "mastodon", v2 / "likes.csv"
+    # one day of API v2 pages: the same parser on a tenth of the data, for the memory comparison
+    paths["twitter_v2_day"] = sorted((v2 / "twitter_v2").glob("*.jsonl"))[:1]
+    return {k: v if isinstance(v, list) else [v] for k, v in paths.items()}
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", nargs="+", metavar="PATH", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/clout-bench-landing"))
+    parser.add_argument("--generic-rows", type=int, default=10_000_000)
+    parser.add_argument("--v2-people", type=int, default=70_000, help="about 15 posts per person per week")
+    parser.add_argument("--v2-days", type=int, default=7)
+    parser.add_argument("--only", default="generic_small,generic,generic_csv,twitter_v2,mastodon",
+                        help="comma-separated formats to run")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[:-1], args.child[-1])
+        return
+    paths = prepare(args.workdir, args)
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    print(f"{'format':<14} {'records':>12} {'posts':>10} {'seconds':>8} {'records/s':>12} {'posts/s':>10} "
+          f"{'peak RSS MB':>11} {'target/s':>10}")
+    rss = {}
+    for name in args.only.split(","):
+        r = run_child(paths[name], args.workdir, name)
+        rss[name] = r["peak_rss_mb"]
+        rate = r["records"] / r["seconds"]
+        posts = f"{r['posts'] / r['seconds']:>10,.0f}" if r["posts"] else f"{'':>10}"
+        target = TARGETS.get(name, TARGETS["generic"])
+        print(f"{name:<14} {r['records']:>12,} {r['posts']:>10,} {r['seconds']:>8.1f} {rate:>12,.0f} {posts} "
+              f"{r['peak_rss_mb']:>11,.0f} {target:>10,}", flush=True)
+    if {"generic", "generic_small"} <= set(rss):
+        print(f"rss ratio generic {args.generic_rows:,} rows / {args.generic_rows // 10:,} rows: "
+              f"{rss['generic'] / rss['generic_small']:.2f} (10x the data; near 1: memory bounded by streaming)")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()

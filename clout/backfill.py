@@ -1,0 +1,252 @@
+"""Backfills after an algorithm change: recompute a date range with a chosen algorithm beside the published
+history, gate the whole range against it, and promote every night in one transaction, or none.
+
+Each night of a backfill is an ordinary run (stage, aggregate, score into run-scoped candidate tables) with
+status `backfill`, so nothing published changes until `promote`. Progress is kept in meta.backfill_nights:
+a backfill that stops midway resumes where it stopped, and finished nights are not recomputed. Scoring is
+deterministic, so a resumed backfill gives the same rows as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import getpass
+import html
+import json
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from clout import pipeline
+from clout.errors import CloutError
+from clout.published_tables import PUBLISHED_TABLES
+from clout.settings import Settings
+from clout.snapshot import refresh_snapshot
+from clout.warehouse import connect, query, records, run_sql, transaction
+from transforms.algorithm import load_algorithm
+
+# Fault injection for the resume test: stop after scoring this many nights in one invocation.
+STOP_AFTER_ENV = "CLOUT_BACKFILL_STOP_AFTER"
+
+
+@dataclass(frozen=True)
+class BackfillResult:
+    backfill_id: str
+    outcome: str  # PASS | WARN | HOLD
+    status: str
+    nights: list[dict]
+    summary: dict
+    report_path: str
+
+    def lines(self) -> list[str]:
+        s = self.summary
+        out = [
+            f"backfill {self.backfill_id}: {len(self.nights)} nights, gate {self.outcome} ({self.status})",
+            f"  vs published history: {s.get('accounts_compared') or 0:,} account-nights compared, "
+            f"{_pct(s.get('share_moved_10'))} moved 10+ points, mean |move| {_num(s.get('mean_abs_move'))}, "
+            f"top-100 churn {_pct(s.get('top100_churn'))}",
+        ]
+        out += [
+            f"  {n['logical_date']}: {n['outcome'] or '-'} (change mostly {n['attribution'] or 'n/a'}-driven; "
+            f"algorithm part moved {_pct(n['algorithm_share_moved'])} 10+ points)"
+            for n in self.nights
+        ]
+        out.append(f"  report: {self.report_path}")
+        return out
+
+
+def _pct(v) -> str:
+    return "n/a" if v is None else f"{100 * v:.1f}%"
+
+
+def _num(v) -> str:
+    return "n/a" if v is None else f"{v:.2f}"
+
+
+def _backfill(con: duckdb.DuckDBPyConnection, backfill_id: str) -> dict:
+    rows = records(query(con, "backfill/backfill", backfill_id=backfill_id))
+    if not rows:
+        raise CloutError(f"no backfill {backfill_id!r}; `clout runs` and meta.backfills list them")
+    return rows[0]
+
+
+def start_or_resume(settings: Settings, date_from: date, date_to: date, algorithm: str) -> str:
+    """The id of an unfinished backfill of the same range and algorithm, or of a new one."""
+    if date_to < date_from:
+        raise CloutError(f"--to {date_to} is before --from {date_from}")
+    try:
+        algo = load_algorithm(algorithm)
+    except ValueError as e:
+        raise CloutError(str(e)) from None
+    with connect(settings) as con:
+        found = records(query(con, "backfill/resumable", date_from=date_from, date_to=date_to,
+                              fingerprint=algo.fingerprint))
+        if found:
+            return found[0]["backfill_id"]
+        backfill_id = f"bf-{date_from:%Y%m%d}-{date_to:%Y%m%d}-{algo.version}-{uuid.uuid4().hex[:6]}"
+        with transaction(con):
+            run_sql(con, "backfill/begin", backfill_id=backfill_id, date_from=date_from, date_to=date_to,
+                    algorithm_version=algo.version, fingerprint=algo.fingerprint)
+    return backfill_id
+
+
+def score_nights(settings: Settings, backfill_id: str, on_night: Callable[[date], None] = lambda d: None) -> int:
+    """Score every night not scored yet, in date order; returns how many were scored now."""
+    stop_after = int(os.environ.get(STOP_AFTER_ENV) or 0)
+    with connect(settings) as con:
+        bf = _backfill(con, backfill_id)
+        todo = [n["logical_date"] for n in records(query(con, "backfill/nights", backfill_id=backfill_id))
+                if n["status"] == "pending"]
+    for done, night in enumerate(todo):
+        if stop_after and done == stop_after:
+            raise CloutError(f"backfill {backfill_id} stopped after {done} nights ({STOP_AFTER_ENV}); "
+                             "run the same command again to resume")
+        on_night(night)
+        run_id = pipeline.begin_run(settings, night, bf["algorithm_version"])
+        for step in (pipeline.stage_step, pipeline.aggregate_step, pipeline.score_step):
+            step(settings, run_id)
+        with connect(settings) as con, transaction(con):
+            run_sql(con, "publish/set_status", run_id=run_id, status="backfill",
+                    message=f"night of backfill {backfill_id}; published only by promoting the whole backfill")
+            run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
+                    status="scored", outcome=None)
+    return len(todo)
+
+
+def gate(settings: Settings, backfill_id: str) -> BackfillResult:
+    """Gate every night against the published night of the same date, then the range as a whole."""
+    from clout.gate import run_gate
+
+    with connect(settings) as con:
+        bf = _backfill(con, backfill_id)
+        for night in records(query(con, "backfill/nights", backfill_id=backfill_id)):
+            if night["status"] != "scored":
+                continue
+            result = run_gate(con, settings, night["run_id"], same_date_baseline=True)
+            with transaction(con):  # the gate marks a held run `held`; a backfill night is promoted only as a whole
+                run_sql(con, "publish/set_status", run_id=night["run_id"], status="backfill", message=None)
+                run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night["logical_date"],
+                        run_id=None, status="gated", outcome=result.outcome)
+        nights = records(query(con, "backfill/nights", backfill_id=backfill_id))
+        summary = records(query(con, "backfill/range_swing", backfill_id=backfill_id,
+                                date_from=bf["date_from"], date_to=bf["date_to"]))[0]
+        outcomes = {n["outcome"] for n in nights}
+        outcome = "HOLD" if "HOLD" in outcomes else "WARN" if "WARN" in outcomes else "PASS"
+        report = write_report(settings, bf, nights, summary, outcome)
+        status = "held" if outcome == "HOLD" else "gated"
+        with transaction(con):
+            run_sql(con, "backfill/set_status", backfill_id=backfill_id, status=status, outcome=outcome,
+                    summary=json.dumps(summary, default=str), report_path=str(report), actor=None, reason=None)
+    return BackfillResult(backfill_id, outcome, status, nights, summary, str(report))
+
+
+def run_backfill(
+    settings: Settings, date_from: date, date_to: date, algorithm: str,
+    on_night: Callable[[date], None] = lambda d: None,
+) -> BackfillResult:
+    """Start (or resume) a backfill, score its nights and gate the range. Publishes nothing."""
+    backfill_id = start_or_resume(settings, date_from, date_to, algorithm)
+    score_nights(settings, backfill_id, on_night)
+    return gate(settings, backfill_id)
+
+
+def promote(settings: Settings, backfill_id: str, reason: str | None = None) -> int:
+    """Publish every night of a gated backfill in one transaction. A held backfill needs a reason."""
+    actor = getpass.getuser()
+    with connect(settings) as con:
+        bf = _backfill(con, backfill_id)
+        if bf["status"] not in ("gated", "held"):
+            raise CloutError(f"backfill {backfill_id} is {bf['status']}; only a gated backfill can be promoted")
+        if bf["status"] == "held" and not (reason or "").strip():
+            raise CloutError(f"backfill {backfill_id} was held by the gate ({bf['report_path']}); promoting it "
+                             f"is an approval: add --reason \"why this swing is right\"")
+        nights = records(query(con, "backfill/nights", backfill_id=backfill_id))
+        reason = reason or f"backfill {backfill_id}: gate {bf['outcome']}"
+        with transaction(con):
+            for night in nights:
+                run_sql(con, "publish/publish_night", run_id=night["run_id"], action="backfill", actor=actor,
+                        reason=f"{reason} [{backfill_id}]")
+                for table in PUBLISHED_TABLES:
+                    run_sql(con, "publish/switch_table", {"table": table}, run_id=night["run_id"])
+            run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="promoted", outcome=None,
+                    summary=None, report_path=None, actor=actor, reason=reason)
+        refresh_snapshot(con, settings)
+    return len(nights)
+
+
+def reject(settings: Settings, backfill_id: str, reason: str) -> None:
+    """Discard a backfill that was not promoted; the published history does not change."""
+    if not (reason or "").strip():
+        raise CloutError("rejecting a backfill needs a reason: --reason \"what is wrong with it\"")
+    with connect(settings) as con:
+        bf = _backfill(con, backfill_id)
+        if bf["status"] in ("promoted", "rolled_back"):
+            raise CloutError(f"backfill {backfill_id} is {bf['status']}; `clout backfill rollback` undoes a promotion")
+        with transaction(con):
+            for night in records(query(con, "backfill/nights", backfill_id=backfill_id)):
+                if night["run_id"]:
+                    run_sql(con, "publish/set_status", run_id=night["run_id"], status="rejected",
+                            message=f"backfill {backfill_id} rejected: {reason}")
+            run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="rejected", outcome=None,
+                    summary=None, report_path=None, actor=getpass.getuser(), reason=reason)
+
+
+def rollback(settings: Settings, backfill_id: str, reason: str | None = None) -> int:
+    """Restore, in one transaction, the nights that were live before the backfill was promoted."""
+    actor, reason = getpass.getuser(), reason or f"rollback of backfill {backfill_id}"
+    with connect(settings) as con:
+        bf = _backfill(con, backfill_id)
+        if bf["status"] != "promoted":
+            raise CloutError(f"backfill {backfill_id} is {bf['status']}; only a promoted backfill can be rolled back")
+        previous = records(query(con, "backfill/previous_runs", backfill_id=backfill_id))
+        with transaction(con):
+            for night in previous:
+                if night["previous_run_id"]:
+                    run_sql(con, "publish/publish_night", run_id=night["previous_run_id"], action="rollback",
+                            actor=actor, reason=reason)
+                    for table in PUBLISHED_TABLES:
+                        run_sql(con, "publish/switch_table", {"table": table}, run_id=night["previous_run_id"])
+                else:
+                    run_sql(con, "publish/unpublish_night", logical_date=night["logical_date"], actor=actor,
+                            reason=reason)
+                    for table in PUBLISHED_TABLES:
+                        run_sql(con, "publish/unpublish_table", {"table": table}, logical_date=night["logical_date"])
+                run_sql(con, "publish/set_status", run_id=night["run_id"], status="rolled_back", message=reason)
+            run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="rolled_back", outcome=None,
+                    summary=None, report_path=None, actor=actor, reason=reason)
+        refresh_snapshot(con, settings)
+    return len(previous)
+
+
+def write_report(settings: Settings, bf: dict, nights: list[dict], summary: dict, outcome: str):
+    """One self-contained HTML page for the whole range, linking each night's gate report."""
+    path = settings.reports_dir / f"{bf['backfill_id']}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = "".join(
+        f"<tr><td>{n['logical_date']}</td><td class='{n['outcome']}'>{n['outcome']}</td>"
+        f"<td>{html.escape(str(n['attribution']))}</td><td>{_pct(n['algorithm_share_moved'])}</td>"
+        f"<td>{_num(n['algorithm_mean_abs_move'])}</td><td>{_pct(n['data_share_moved'])}</td>"
+        f"<td><a href='{html.escape(os.path.basename(n['report_path'] or ''))}'>night report</a></td></tr>"
+        for n in nights
+    )
+    figures = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in summary.items())
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>clout backfill {bf['backfill_id']}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;
+padding:4px 8px}}.HOLD{{background:#f8d0d0}}.WARN{{background:#fff0c0}}.PASS{{background:#d8f0d8}}</style></head>
+<body><h1>Backfill {bf['backfill_id']}: <span class="{outcome}">{outcome}</span></h1>
+<p>{bf['date_from']} .. {bf['date_to']} recomputed with algorithm {bf['algorithm_version']}
+(fingerprint {bf['fingerprint']}), compared night by night with the published history. Algorithm-driven
+change is the new algorithm against the last published algorithm on the same data; data-driven change is the
+published night against the old algorithm rerun now.</p>
+<h2>The whole range against the published history</h2><table>{figures}</table>
+<h2>Night by night</h2><table><tr><th>night</th><th>gate</th><th>mostly</th><th>algorithm: moved 10+</th>
+<th>algorithm: mean |move|</th><th>data: moved 10+</th><th></th></tr>{rows}</table>
+<p>Next: <code>clout backfill promote {bf['backfill_id']}</code> (a held backfill needs
+<code>--reason</code>), or <code>clout backfill reject {bf['backfill_id']} --reason ...</code>.</p></body></html>"""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,74 @@
+"""Consent (issue 7): opt-out registry, erasure from every layer, minors never scored, analyst access.
+
+Entry points:
+  optout(settings, request)                  register a person or account and erase them everywhere, compact
+  enforce_optouts(con, settings)             after landing: erase opted-out accounts a new file brought back
+  without_excluded(con, frame, date)         score input filter: drop opted-out accounts and minors
+  erased_accounts_since(con, logical_date)   for the swing gate: erasures since the last published night
+  erasure_neighbours_since(con, date)        for the swing gate: accounts whose scores move because of them
+  analyst_connection(settings, sql, full)    the sandboxed, read-only `clout sql` connection
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from clout.consent.access import analyst_connection, check_reading, raw_allowed, sandbox_snapshot
+from clout.consent.erase import ErasureResult, discover, erase
+from clout.consent.filters import enforce_optouts, excluded_on, without_excluded
+from clout.consent.registry import Request, Target, pseudonym, register, resolve, secret
+from clout.consent.storage import Compaction, compact
+from clout.settings import Settings
+from clout.warehouse import connect, query, run_sql, transaction
+
+__all__ = [
+    "Compaction", "ErasureResult", "OptoutResult", "Request", "Target", "analyst_connection", "check_reading",
+    "compact", "discover", "enforce_optouts", "erase", "erased_accounts_since", "erasure_neighbours_since",
+    "excluded_on", "optout", "pseudonym", "raw_allowed", "sandbox_snapshot", "secret", "without_excluded",
+]
+
+
+@dataclass(frozen=True)
+class OptoutResult:
+    optout_id: int
+    subject_key: str
+    erasure: ErasureResult
+    compaction: Compaction | None
+
+
+def optout(settings: Settings, request: Request, compact_after: bool = True) -> OptoutResult:
+    """Register the request, erase its accounts from every table and published file, then compact the file."""
+    with connect(settings) as con:
+        subject_key, targets = resolve(con, request)
+        with transaction(con):
+            optout_id = register(con, request, subject_key, targets)
+        result = erase(con, settings, optout_id, targets, trigger="optout")
+        # Every file landed so far was just covered by the full erasure.
+        run_sql(con, "consent/unchecked_files")
+        run_sql(con, "consent/mark_checked")
+    return OptoutResult(optout_id, subject_key, result, compact(settings) if compact_after else None)
+
+
+def land_guard(settings: Settings) -> list[ErasureResult]:
+    """Call after landing files (own connection): erase what they brought back, then compact if anything was."""
+    with connect(settings) as con:
+        results = enforce_optouts(con, settings)
+    if any(r.rows_changed for r in results):
+        compact(settings)
+    return results
+
+
+def erased_accounts_since(con: duckdb.DuckDBPyConnection, logical_date: date) -> pl.DataFrame:
+    """Erasures recorded since the last night published before `logical_date`: erasure_id, erased_at, trigger,
+    network, account_key (the pseudonym). Non-empty means the night's change includes a known, expected part."""
+    return query(con, "consent/erasures_since", logical_date=logical_date).pl()
+
+
+def erasure_neighbours_since(con: duckdb.DuckDBPyConnection, logical_date: date) -> pl.DataFrame:
+    """network, account_id of accounts that interacted with an account erased since the last published night:
+    the swing gate can leave them out of its swing metrics (their moves are explained by the erasure)."""
+    return query(con, "consent/neighbours_since", logical_date=logical_date).pl()

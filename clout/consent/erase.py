@@ -1,0 +1,239 @@
+"""Erasure: remove opted-out accounts from every table and every published file.
+
+What to touch is discovered, not listed: every base table's columns are read from information_schema and
+classified by name, so tables other stages add later are covered without changing this module.
+
+  owner columns       (account_id, actor_id, target_id, author_id, follower_id, ...): the row is theirs, or an
+                      interaction they made or received: deleted, so it counts for nobody.
+  reference columns   (reply_to_author_id, ...): someone else's row that points at them: pseudonymised.
+  `account_ids` lists (raw records, quarantine): deleted when they are the record's first account (their own
+                      record), else the record is someone else's: list and text pseudonymised.
+  other lists         (mentions, ...): elements that name them are pseudonymised.
+  text columns        (payloads, quarantined lines, post text, file paths, messages): ids and handles
+                      inside them are pseudonymised.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from clout.consent.registry import Target
+from clout.settings import Settings
+from clout.warehouse import query, run_sql, transaction
+
+OWNER_COLUMNS = {
+    "account_id", "actor_id", "target_id", "author_id", "follower_id", "followed_id", "best_account_id",
+    "repost_of_author_id", "quote_of_author_id", "person_id", "reactor_id", "reacted_to_id",
+}
+REFERENCE_COLUMNS = {"reply_to_author_id", "in_reply_to_account_id", "mentioned_id"}
+OWNER_LISTS = {"account_ids"}
+# Text columns that never hold a person's id or handle (codes, hashes, versions): not scanned.
+NOT_TEXT = {
+    "network", "kind", "kind_raw", "entity", "format", "sha256", "fingerprint", "algorithm_version", "status",
+    "outcome", "action", "run_id", "topic_id", "topic_slug", "topic_name", "source", "severity", "verdict",
+    "metric", "scope", "part", "basis", "attribution",
+}
+PAIRS = (("actor_id", "target_id"), ("follower_id", "followed_id"))
+SHORT_ID = 4  # ids shorter than this ("7") are replaced in text only as a quoted JSON string ("7")
+TEXT_SUFFIXES = {".html", ".htm", ".json", ".csv", ".md", ".txt", ".svg", ".log"}
+
+
+@dataclass(frozen=True)
+class Column:
+    table: str  # schema.table
+    name: str
+    data_type: str
+
+
+@dataclass
+class ErasureResult:
+    erasure_id: int
+    accounts: int
+    rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (table, action) -> rows
+    files: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rows_changed(self) -> int:
+        return sum(self.rows.values())
+
+
+def discover(con: duckdb.DuckDBPyConnection) -> dict[str, list[Column]]:
+    """Every base table and its columns (clout's consent records excluded)."""
+    tables: dict[str, list[Column]] = {}
+    for schema, table, column, data_type, _ in query(con, "consent/discover_columns").fetchall():
+        name = f"{schema}.{table}"
+        tables.setdefault(name, []).append(Column(name, column, data_type))
+    return tables
+
+
+def _net(columns: list[Column]) -> str:
+    return "t.network" if any(c.name == "network" for c in columns) else "null"
+
+
+def _is_list(c: Column) -> bool:
+    return c.data_type.upper() in ("VARCHAR[]", "TEXT[]")
+
+
+def _is_text(c: Column) -> bool:
+    return c.data_type.upper() == "VARCHAR"
+
+
+def _is_scanned_text(c: Column) -> bool:
+    """Free text that may quote a person: strings and JSON documents (gate findings, run messages)."""
+    return c.data_type.upper() in ("VARCHAR", "JSON") and c.name not in OWNER_COLUMNS | REFERENCE_COLUMNS | NOT_TEXT
+
+
+def _run(con, name: str, table: str, column: str, net: str, **params) -> int:
+    rows = run_sql(con, f"consent/{name}", {"table": table, "column": column, "net": net}, **params).fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def _register_tokens(con, targets: list[Target]) -> None:
+    frame = pl.DataFrame(
+        [(t.network, token, t.pseudonym) for t in targets for token in sorted(t.tokens())],
+        schema={"network": pl.String, "token": pl.String, "pseudonym": pl.String}, orient="row",
+    )
+    con.register("erase_tokens_frame", frame.to_arrow())
+    con.execute("create or replace temp table erase_tokens as select * from erase_tokens_frame")
+    con.unregister("erase_tokens_frame")
+
+
+def text_patterns(targets: list[Target]) -> list[tuple[str, str]]:
+    """(pattern, pseudonym) per target: handles and ids as whole words (a short id such as "7" only as a quoted
+    JSON string, so counts and dates are left alone). Case-insensitive; RE2 and Python `re` read them alike."""
+    out = []
+    for t in targets:
+        tokens = t.tokens()
+        long_tokens = sorted((x for x in tokens if len(x) >= SHORT_ID or not x.isalnum()), key=len, reverse=True)
+        short_ids = sorted(x for x in tokens if len(x) < SHORT_ID and x.isalnum())
+        if long_tokens:
+            alt = "|".join(re.escape(x) for x in long_tokens)
+            out.append((rf"(^|[^A-Za-z0-9_@])({alt})([^A-Za-z0-9_]|$)", t.pseudonym))
+        if short_ids:
+            out.append((rf'(")({"|".join(re.escape(x) for x in short_ids)})(")', t.pseudonym))
+    return out
+
+
+def pseudonymise_text(text: str, targets: list[Target]) -> str:
+    """The Python twin of sql/consent/pseudonymise_text.sql, for files on disk (reports)."""
+    for pattern, pseudonym in text_patterns(targets):
+        rx = re.compile(pattern, re.IGNORECASE)
+        for _ in range(2):  # adjacent matches share a separator
+            text = rx.sub(lambda m, p=pseudonym: m.group(1) + p + m.group(3), text)
+    return text
+
+
+def erase_in_tables(con: duckdb.DuckDBPyConnection, erasure_id: int, targets: list[Target]) -> dict:
+    """Delete and pseudonymise in every table; call inside a transaction. Returns rows per (table, action)."""
+    _register_tokens(con, targets)
+    tables = discover(con)
+    counts: dict[tuple[str, str], int] = {}
+
+    def add(table: str, action: str, n: int) -> None:
+        if n:
+            counts[(table, action)] = counts.get((table, action), 0) + n
+
+    for table, columns in tables.items():  # neighbours first: the rows that say who they are go next
+        names = {c.name for c in columns}
+        for a, b in PAIRS:
+            if {a, b, "network"} <= names:
+                run_sql(con, "consent/neighbours", {"table": table, "a": a, "b": b}, erasure_id=erasure_id)
+    for table, columns in tables.items():
+        net = _net(columns)
+        for c in columns:
+            if c.name in OWNER_COLUMNS and _is_text(c):
+                add(table, "deleted", _run(con, "delete_by_id", table, c.name, net))
+            elif c.name in OWNER_LISTS and _is_list(c):
+                add(table, "deleted", _run(con, "delete_by_owner_list", table, c.name, net))
+        for c in columns:
+            if c.name in REFERENCE_COLUMNS and _is_text(c):
+                add(table, "pseudonymised", _run(con, "pseudonymise_id", table, c.name, net))
+            elif _is_list(c):
+                add(table, "pseudonymised", _run(con, "pseudonymise_list", table, c.name, net))
+            elif _is_scanned_text(c):
+                for pattern, pseudonym in text_patterns(targets):
+                    add(table, "pseudonymised", _run(con, "pseudonymise_text", table, c.name, net,
+                                                     pattern="(?i)" + pattern, replacement=rf"\1{pseudonym}\3"))
+    con.execute("drop table if exists erase_tokens")
+    return counts
+
+
+def erase(
+    con: duckdb.DuckDBPyConnection, settings: Settings, optout_id: int, targets: list[Target], trigger: str,
+) -> ErasureResult:
+    """Erase `targets` from every table (one transaction), then from the published files on disk."""
+    started = time.perf_counter()
+    with transaction(con):
+        erasure_id = con.execute("select nextval('meta.erasure_id_seq')").fetchall()[0][0]
+        counts = erase_in_tables(con, erasure_id, targets)
+    result = ErasureResult(erasure_id, len({(t.network, t.pseudonym) for t in targets}), counts)
+    _erase_files(con, settings, targets, result)
+    result.seconds = time.perf_counter() - started
+    with transaction(con):
+        con.execute(
+            "insert into meta.erasures values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [erasure_id, optout_id, trigger, result.accounts, result.rows_changed,
+             sum(1 for p in result.files if p.suffix == ".parquet"), datetime.now(UTC).replace(tzinfo=None),
+             getpass.getuser(), result.seconds])
+        for (table, action), n in sorted(result.rows.items()):
+            con.execute("insert into meta.erasure_log values (?, ?, ?, ?)", [erasure_id, table, action, n])
+    return result
+
+
+# ---- files on disk: published Parquet partitions, old catalogs, reports ----------------------------------
+
+
+def _erase_files(con, settings: Settings, targets: list[Target], result: ErasureResult) -> None:
+    """Delete every Parquet file that names them and let the snapshot rewrite the live ones without them;
+    drop old catalogs (they point at deleted files); pseudonymise text files such as run reports."""
+    for path in sorted(settings.home.rglob("*.parquet")):
+        if _parquet_names(con, path, targets):
+            path.unlink()
+            result.files.append(path)
+    if result.files or settings.published_catalog.exists():
+        from clout.snapshot import refresh_snapshot  # the gate/publish side owns the snapshot
+
+        if con.execute("select count(*) from published.nights").fetchall()[0][0]:
+            live = refresh_snapshot(con, settings)
+            for old in settings.snapshot_dir.glob("catalog-*.duckdb*"):
+                if old.name not in (live.name, f"{live.name}.wal"):
+                    old.unlink(missing_ok=True)
+    for path in sorted(p for p in settings.home.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()):
+        if settings.landing_dir in path.parents:
+            continue  # deliveries are the sender's files; see README "Consent"
+        text = path.read_text(encoding="utf-8", errors="replace")
+        new = pseudonymise_text(text, targets)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            result.files.append(path)
+            result.rows[(str(path.relative_to(settings.home)), "file_rewritten")] = 1
+
+
+def _parquet_names(con, path: Path, targets: list[Target]) -> bool:
+    """Whether any string or string-list column of the Parquet file names one of the targets."""
+    tokens = sorted({tok for t in targets for tok in t.tokens()})
+    checks, has_text = [], False
+    for name, data_type, *_ in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall():
+        quoted = '"' + name.replace('"', '""') + '"'
+        if data_type == "VARCHAR":
+            has_text = True
+            checks.append(f"lower({quoted}) in (select unnest($tokens))")
+            checks += [f"regexp_matches({quoted}, '(?i)' || $p{i})" for i in range(len(text_patterns(targets)))]
+        elif data_type == "VARCHAR[]":
+            checks.append(f"list_has_any(list_transform({quoted}, lambda x: lower(x)), $tokens)")
+    if not checks or not tokens:
+        return False
+    params = {"path": str(path), "tokens": tokens}
+    if has_text:
+        params |= {f"p{i}": p for i, (p, _) in enumerate(text_patterns(targets))}
+    sql = f"select count(*) from read_parquet($path) where {' or '.join(checks)}"
+    return con.execute(sql, params).fetchall()[0][0] > 0

@@ -1,0 +1,133 @@
+"""Keeping people out: the score-input filter (opted out, minors) and the landing check (opted out).
+
+Scoring: every frame the score stage reads goes through `without_excluded`, which drops rows naming an
+excluded account in any account column, so an excluded account is never scored and its interactions count
+for nobody (neither for the accounts it reacted to, nor for its own score).
+
+Landing: `enforce_optouts` runs after files land. It hashes the account values of the files not yet
+checked and compares them with the registry's pseudonyms; any match is erased like at the opt-out.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from clout.consent.erase import ErasureResult, discover, erase
+from clout.consent.registry import Target, account_target, add_accounts, secret
+from clout.settings import Settings
+from clout.warehouse import query, run_sql, sql_text
+
+ACCOUNT_COLUMNS = ("account_id", "actor_id", "target_id", "author_id", "best_account_id")
+FILE_COLUMNS = ("file_id", "source_file_id")
+
+
+def excluded_on(con: duckdb.DuckDBPyConnection, logical_date: date) -> pl.DataFrame:
+    """Accounts not to be scored on the logical date: network, account_id."""
+    return query(con, "consent/excluded_on", logical_date=logical_date).pl()
+
+
+def without_excluded(
+    con: duckdb.DuckDBPyConnection, frame: pl.LazyFrame, logical_date: date | None = None,
+    excluded: pl.DataFrame | None = None,
+) -> pl.LazyFrame:
+    """`frame` without rows that name an excluded account in any of its account columns."""
+    if excluded is None:
+        excluded = excluded_on(con, logical_date)
+    if excluded.is_empty():
+        return frame
+    names = frame.collect_schema().names()
+    for column in (c for c in ACCOUNT_COLUMNS if c in names):
+        if "network" in names:
+            keys = excluded.lazy().rename({"account_id": column})
+            frame = frame.join(keys, on=["network", column], how="anti", nulls_equal=False)
+        else:
+            frame = frame.filter(~pl.col(column).is_in(excluded["account_id"].implode()))
+    return frame
+
+
+def enforce_optouts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[ErasureResult]:
+    """Erase opted-out accounts that newly landed files brought back; mark those files checked."""
+    run_sql(con, "consent/unchecked_files")
+    if not con.execute("select count(*) from unchecked_files").fetchall()[0][0]:
+        return []
+    if not con.execute("select count(*) from meta.optout_accounts").fetchall()[0][0]:
+        run_sql(con, "consent/mark_checked")
+        return []
+    found = _registered_values(con)
+    by_optout = _targets(con, found)
+    for optout_id, targets in _new_person_links(con, settings).items():
+        by_optout.setdefault(optout_id, []).extend(targets)
+    results = []
+    for optout_id, targets in by_optout.items():
+        results.append(erase(con, settings, optout_id, targets, trigger="landing"))
+    run_sql(con, "consent/mark_checked")
+    return results
+
+
+def _registered_values(con) -> pl.DataFrame:
+    """(network, value, account_key, kind) for every value in unchecked files that the registry names."""
+    key, frames = secret(con), []
+    for table, columns in discover(con).items():
+        names = {c.name: c for c in columns}
+        file_col = next((f for f in FILE_COLUMNS if f in names), None)
+        if file_col is None or table.startswith("meta."):
+            continue
+        net = "t.network" if "network" in names else "null"
+        for c in columns:
+            if c.data_type.upper() in ("VARCHAR[]", "TEXT[]"):
+                values = f"t.{c.name}"
+            elif c.data_type.upper() == "VARCHAR" and (c.name in ACCOUNT_COLUMNS or c.name.endswith("_id")
+                                                       or c.name == "handle"):
+                values = f"[t.{c.name}]"
+            else:
+                continue
+            ids = {"table": table, "values": values, "net": net, "file_col": file_col}
+            frames.append(con.sql(sql_text("consent/find_registered").format(**ids), params={"secret": key}).pl())
+    if not frames:
+        return pl.DataFrame(schema={"network": pl.String, "value": pl.String, "account_key": pl.String,
+                                    "kind": pl.String})
+    return pl.concat(frames).unique()
+
+
+def _new_person_links(con, settings: Settings) -> dict[int, list[Target]]:
+    """A person who opted out as a whole, linked to a new account by a newly landed identity file: that account
+    joins their opt-out (registered by pseudonym) and is erased with them."""
+    key, out = secret(con), {}
+    rows = con.sql(sql_text("consent/new_person_links"), params={"secret": key}).fetchall()
+    for optout_id, network, account_id, person_id in rows:
+        target = account_target(con, key, network, account_id)
+        target.person_ids.add(person_id)
+        out.setdefault(optout_id, []).append(target)
+    for optout_id, targets in out.items():
+        add_accounts(con, optout_id, targets)
+    return out
+
+
+def _targets(con, found: pl.DataFrame) -> dict[int, list[Target]]:
+    """Group matches into erasure targets per opt-out; add the handles/ids staging.accounts pairs with them."""
+    by_optout: dict[int, dict[tuple[str, str], Target]] = {}
+    for row in found.iter_rows(named=True):
+        for (optout_id,) in con.execute("select distinct optout_id from meta.optout_accounts where account_key = ?",
+                                        [row["account_key"]]).fetchall():
+            targets = by_optout.setdefault(optout_id, {})
+            target = targets.setdefault((row["network"], row["account_key"]),
+                                        Target(row["network"], row["account_key"]))
+            # A value may be an id or a handle (an account opted out before it landed is keyed by what was given).
+            target.ids.add(row["value"])
+            target.handles.add(row["value"])
+    for targets in by_optout.values():
+        for t in targets.values():
+            for account_id, handle, name in con.execute(
+                "select distinct account_id, handle, display_name from staging.accounts where network = ? "
+                "and (list_contains(?, account_id) or list_contains(?, lower(handle)))",
+                [t.network, sorted(t.ids), sorted(h.lstrip('@').lower() for h in t.handles)],
+            ).fetchall():
+                t.ids.add(account_id)
+                if handle:
+                    t.handles.add(handle)
+                if name:
+                    t.names.add(name)
+    return {k: list(v.values()) for k, v in by_optout.items()}

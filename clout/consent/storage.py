@@ -1,0 +1,55 @@
+"""Compaction: make erased bytes leave the DuckDB file.
+
+Measured on DuckDB 2.0 (see README "Consent"): DELETE/UPDATE followed by CHECKPOINT leaves the old strings in
+free blocks of the file (a byte search still finds them, even twice); copying the database into a fresh file
+(`COPY FROM DATABASE`) writes only live rows, so the bytes are gone. So compaction copies and then swaps the
+file in with one atomic rename. It needs the writer lock, like any job step.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from clout.errors import CloutError
+from clout.settings import Settings
+
+
+@dataclass(frozen=True)
+class Compaction:
+    bytes_before: int
+    bytes_after: int
+    seconds: float
+
+
+def compact(settings: Settings) -> Compaction:
+    """Rewrite the warehouse file with live rows only and swap it in atomically."""
+    path = settings.warehouse
+    started = time.perf_counter()
+    new = path.with_name(f".{path.name}.compact")
+    for leftover in (new, Path(f"{new}.wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(path))  # holds the writer lock for the whole copy
+    except duckdb.IOException as e:
+        raise CloutError(f"{path}: cannot compact while another process writes the warehouse ({e}); "
+                         "the erasure is done, run `clout compact` when the job has finished") from None
+    try:
+        con.execute("checkpoint")
+        before = path.stat().st_size
+        old_name = con.execute("select current_database()").fetchall()[0][0]
+        con.execute(f"attach '{new}' as compacted")
+        con.execute(f'copy from database "{old_name}" to compacted')
+        con.execute("detach compacted")
+    except BaseException:
+        con.close()
+        new.unlink(missing_ok=True)
+        raise
+    con.close()
+    Path(f"{path}.wal").unlink(missing_ok=True)  # checkpointed above and on close: nothing left in it
+    os.replace(new, path)
+    return Compaction(before, path.stat().st_size, time.perf_counter() - started)

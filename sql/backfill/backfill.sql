@@ -1,0 +1,1 @@
+select * from meta.backfills where backfill_id = $backfill_id

@@ -1,0 +1,47 @@
+-- staging.accounts: one row per network account per observation date (natural key network, account_id,
+-- observed_date). Within a date the newest observation's counters win; null counters never erase known ones.
+create or replace temp table land_account_newest as
+with ranked as (
+    select
+        *,
+        cast(observed_at as date) as observed_date,
+        row_number() over (
+            partition by network, account_id, cast(observed_at as date) order by observed_at desc, record_no desc
+        ) as rn
+    from land_account
+),
+
+final as (
+    select
+        r.* exclude (rn),
+        not exists (
+            select 1 from staging.accounts as a
+            where a.network = r.network and a.account_id = r.account_id and a.observed_date = r.observed_date
+        ) as is_new
+    from ranked as r
+    where r.rn = 1
+)
+
+select * from final;
+
+update staging.accounts as a set
+    handle = coalesce(n.handle, a.handle),
+    display_name = coalesce(n.display_name, a.display_name),
+    followers = coalesce(n.followers, a.followers),
+    following = coalesce(n.following, a.following),
+    listed = coalesce(n.listed, a.listed),
+    posts_count = coalesce(n.posts_count, a.posts_count),
+    observed_at = n.observed_at
+from land_account_newest as n
+where a.network = n.network and a.account_id = n.account_id and a.observed_date = n.observed_date
+    and not n.is_new and n.observed_at > coalesce(a.observed_at, timestamp '0001-01-01');
+
+insert into staging.accounts (
+    network, account_id, handle, display_name, followers, following, listed, posts_count, birth_date,
+    observed_date, source_file_id, observed_at
+)
+select
+    network, account_id, handle, display_name, followers, following, listed, posts_count, birth_date,
+    observed_date, $file_id, observed_at
+from land_account_newest
+where is_new;

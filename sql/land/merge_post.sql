@@ -1,0 +1,41 @@
+-- staging.posts: one row per network post (natural key network + post_id). A landing adds the posts that
+-- are new and refreshes the counters of known posts when its observation is newer; `land_post_newest`
+-- (one row per post in this file, newest observation, `is_new` flag) stays behind for the reconcile.
+create or replace temp table land_post_newest as
+with ranked as (
+    select *, row_number() over (partition by network, post_id order by observed_at desc nulls last, record_no desc) as rn
+    from land_post
+),
+
+final as (
+    select
+        r.* exclude (rn),
+        not exists (select 1 from staging.posts as p where p.network = r.network and p.post_id = r.post_id) as is_new
+    from ranked as r
+    where r.rn = 1
+)
+
+select * from final;
+
+update staging.posts as p set
+    likes = coalesce(n.likes, p.likes),
+    reposts = coalesce(n.reposts, p.reposts),
+    replies = coalesce(n.replies, p.replies),
+    quotes = coalesce(n.quotes, p.quotes),
+    text = coalesce(n.text, p.text),
+    observed_at = n.observed_at
+from land_post_newest as n
+where p.network = n.network and p.post_id = n.post_id and not n.is_new
+    and n.observed_at > coalesce(p.observed_at, timestamp '0001-01-01');
+
+insert into staging.posts (
+    network, post_id, author_id, created_at, event_date, text, hashtags, mentions, reply_to_post_id,
+    repost_of_post_id, quote_of_post_id, likes, reposts, replies, quotes, observed_at, source_file_id,
+    reply_to_author_id, repost_of_author_id, quote_of_author_id
+)
+select
+    network, post_id, author_id, created_at, cast(created_at as date), text, coalesce(hashtags, []),
+    coalesce(mentions, []), reply_to_post_id, repost_of_post_id, quote_of_post_id, likes, reposts, replies, quotes,
+    observed_at, $file_id, reply_to_author_id, repost_of_author_id, quote_of_author_id
+from land_post_newest
+where is_new;

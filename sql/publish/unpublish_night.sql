@@ -1,0 +1,19 @@
+-- Roll back a night that had no earlier live run: log it, and take the date out of published.nights.
+-- The caller removes each table's rows (publish/unpublish_table) in the same transaction.
+insert into meta.publish_log
+select
+    nextval('meta.publish_id_seq') as publish_id,
+    'rollback' as action,
+    null as run_id,
+    n.logical_date,
+    n.run_id as previous_run_id,
+    null as algorithm_version,
+    null as fingerprint,
+    null as outcome,
+    $actor as actor,
+    $reason as reason,
+    now() as published_at
+from published.nights as n
+where n.logical_date = $logical_date;
+
+delete from published.nights where logical_date = $logical_date;

@@ -1,0 +1,21 @@
+-- One account's published score row on a night (default: the latest), with its rank among that night's accounts.
+with night as (
+    select *
+    from published.scores
+    where logical_date = coalesce(cast($logical_date as date), (select max(logical_date) from published.nights))
+),
+
+ranked as (
+    select
+        *,
+        100.0 * (rank() over (order by score desc, raw_score desc)) / count(*) over () as top_percent
+    from night
+),
+
+final as (
+    select *
+    from ranked
+    where account_id = $account_id and (cast($network as varchar) is null or network = $network)
+)
+
+select * from final

@@ -1,0 +1,66 @@
+"""The operator's commands: `clout run` fails loudly on a hold; review, runs --json, approve, reject, rollback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gatekit import JULY
+
+from clout.warehouse import connect
+
+CLOUT = str(Path(sys.executable).with_name("clout"))
+
+
+def clout(settings, *args):
+    env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse)}
+    return subprocess.run([CLOUT, *args], capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.fixture
+def held(scored_night):
+    """July 3 run with v2: an algorithm change held by the gate, through the real command."""
+    settings, _ = scored_night
+    proc = clout(settings, "run", "--date", str(JULY[2]), "--algorithm", "v2")
+    with connect(settings) as con:
+        run_id = con.execute("select run_id from meta.runs where status = 'held'").fetchall()[0][0]
+    return settings, run_id, proc
+
+
+def test_a_hold_fails_loudly_then_review_runs_reject_and_rollback(held):
+    settings, run_id, proc = held
+    assert proc.returncode == 1  # `clout run` (and the Airflow task) fails, naming the report and what to do
+    assert "HELD" in proc.stderr and ".html" in proc.stderr and f"clout review {run_id}" in proc.stderr
+
+    review = clout(settings, "review", run_id)
+    assert review.returncode == 0 and "HOLD" in review.stdout and "algorithm" in review.stdout
+    assert "report:" in review.stdout and f"clout approve {run_id}" in review.stdout
+
+    runs = {r["run_id"]: r for r in json.loads(clout(settings, "runs", "--json").stdout)}
+    assert runs[run_id]["outcome"] == "HOLD" and runs[run_id]["attribution"] == "algorithm"
+    assert runs[run_id]["algorithm_driven_move"] > 0 and runs[run_id]["data_driven_move"] is not None
+    assert not [r for r in runs if r.endswith("-shadow")]  # shadow runs stay out of the list
+    assert all(r["outcome"] in ("PASS", "WARN") for r in runs.values() if r["status"] == "published")
+
+    no_reason = clout(settings, "approve", run_id)
+    assert no_reason.returncode != 0  # --reason is required
+    assert clout(settings, "reject", run_id, "--reason", "v2 not reviewed yet").returncode == 0
+    with connect(settings) as con:
+        status = con.execute("select status from meta.runs where run_id = ?", [run_id]).fetchall()[0][0]
+        left = con.execute("select count(*) from candidate.scores where run_id like ?", [f"{run_id}%"]).fetchall()
+        log = con.execute("select action, actor, reason from meta.publish_log order by publish_id desc limit 1"
+                          ).fetchall()[0]
+    assert status == "rejected" and left == [(0,)] and log[0] == "reject" and log[2] == "v2 not reviewed yet"
+    assert "rejected" in clout(settings, "approve", run_id, "--reason", "x").stderr
+
+    rolled = clout(settings, "rollback", "--reason", "test")
+    assert rolled.returncode == 0 and str(JULY[1]) in rolled.stdout
+    with connect(settings) as con:
+        live = con.execute("select logical_date from published.nights order by 1").fetchall()
+    assert live == [(JULY[0],)]
+    runs = clout(settings, "sql", "select logical_date from published.current_scores limit 1", "--format", "json")
+    assert json.loads(runs.stdout)[0]["logical_date"] == str(JULY[0])  # readers see the rollback too

@@ -1,0 +1,90 @@
+"""Swing metrics and their judging on hand-made nights: pure Polars, no warehouse."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from transforms.gate_rules import GateRules, MetricRule, judge
+from transforms.swing import SwingParams, swing_metrics
+
+
+def night(scores: dict[str, int], network: str = "x") -> pl.LazyFrame:
+    return pl.LazyFrame({"network": network, "account_id": list(scores), "score": list(scores.values()),
+                         "raw_score": [float(v) for v in scores.values()]})
+
+
+def metrics(before, after, params: SwingParams | None = None) -> dict:
+    rows = swing_metrics(before, after, params or SwingParams()).collect()
+    return {(r["scope_value"], r["metric"]): r["value"] for r in rows.iter_rows(named=True)}
+
+
+BASE = {f"a{i}": 1 + i % 100 for i in range(500)}
+
+
+def test_an_unchanged_night_does_not_move():
+    m = metrics(night(BASE), night(BASE))
+    assert m["all", "share_moved_10"] == 0 and m["all", "mean_abs_move"] == 0
+    assert m["all", "spearman"] == pytest.approx(1) and m["all", "top100_overlap"] == 1
+    assert m["all", "psi"] == pytest.approx(0, abs=1e-9) and m["all", "ks"] == 0
+
+
+def test_a_20_point_drop_for_everyone_is_a_big_swing():
+    dropped = {k: max(1, v - 20) for k, v in BASE.items()}
+    m = metrics(night(BASE), night(dropped))
+    assert m["all", "share_moved_10"] > 0.7 and m["all", "mean_abs_move"] > 14
+    assert m["all", "psi"] > 0.1 and m["all", "ks"] > 0.1
+
+
+def test_reversed_ranks_and_all_equal_scores_break_the_rank_metrics():
+    reversed_ = {k: 101 - v for k, v in BASE.items()}
+    assert metrics(night(BASE), night(reversed_))["all", "spearman"] == pytest.approx(-1)
+    flat = metrics(night(BASE), night(dict.fromkeys(BASE, 1)))
+    assert flat["all", "spearman"] == 0 and flat["all", "top100_overlap"] < 0.5
+
+
+def test_new_and_missing_accounts_and_groups():
+    half = dict(list(BASE.items())[:250])
+    m = metrics(night(BASE), night(half))
+    assert m["all", "share_missing"] == 0.5 and m["all", "share_new"] == 0
+    two = pl.concat([night(BASE, "x"), night({k: min(100, v + 30) for k, v in BASE.items()}, "y")])
+    before = pl.concat([night(BASE, "x"), night(BASE, "y")])
+    m = metrics(before, two, SwingParams(groupings=((), ("network",))))
+    assert m["x", "mean_abs_move"] == 0 and m["y", "mean_abs_move"] > 20
+    assert 0 < m["all", "mean_abs_move"] < m["y", "mean_abs_move"]
+
+
+RULES = GateRules(metrics=(MetricRule("mean_abs_move", "high", 2.0, 2.5, 0.2),
+                           MetricRule("spearman", "low", 0.9, 0.9, 0.01)), min_history=3, z_max=4.0)
+
+
+def judged(rows, history=(), split=True) -> dict:
+    current = pl.LazyFrame(rows, schema=["part", "scope", "scope_value", "metric", "value", "n_common"], orient="row")
+    hist = pl.LazyFrame(list(history), schema={"scope": pl.String, "scope_value": pl.String, "metric": pl.String,
+                                               "value": pl.Float64}, orient="row")
+    out = judge(current, hist, RULES, split).collect()
+    return {(r["part"], r["metric"]): (r["verdict"], r["basis"]) for r in out.iter_rows(named=True)}
+
+
+def test_data_swings_warn_algorithm_swings_hold_and_small_groups_are_not_judged():
+    v = judged([("data", "all", "all", "mean_abs_move", 3.0, 1000), ("algorithm", "all", "all", "mean_abs_move",
+                3.0, 1000), ("data", "network", "tiny", "spearman", 0.1, 5), ("total", "all", "all", "spearman", 0.1,
+                1000)])
+    assert v["data", "mean_abs_move"] == ("warn", "fixed")
+    assert v["algorithm", "mean_abs_move"] == ("hold", "tolerance")
+    assert v["data", "spearman"][0] == "info"  # 5 accounts: too few to judge
+    assert v["total", "spearman"][0] == "info"  # the total is reported, the parts are judged
+
+
+def test_history_replaces_the_fixed_bound_once_long_enough():
+    calm = [("all", "all", "mean_abs_move", x) for x in (0.3, 0.35, 0.32, 0.31)]
+    assert judged([("data", "all", "all", "mean_abs_move", 1.8, 1000)], calm)["data", "mean_abs_move"] == (
+        "warn", "history")  # under the fixed 2.0, yet far outside its own history
+    noisy = [("all", "all", "mean_abs_move", x) for x in (2.5, 3.5, 3.0, 2.8)]
+    assert judged([("data", "all", "all", "mean_abs_move", 3.2, 1000)], noisy)["data", "mean_abs_move"] == (
+        "ok", "history")
+
+
+def test_an_unsplittable_change_is_held_to_the_algorithm_tolerance():
+    v = judged([("total", "all", "all", "mean_abs_move", 3.0, 1000)], split=False)
+    assert v["total", "mean_abs_move"] == ("hold", "tolerance")

@@ -1,0 +1,129 @@
+"""Every format lands from a real or format-exact sample, into the canonical model, and reconciles."""
+
+from __future__ import annotations
+
+import zipfile
+
+from landkit import FIXTURES, land, reconciles, sql
+
+
+def one(results):
+    landed = [r for r in results if not r.skipped]
+    assert len(landed) == 1, [r.line() for r in results]
+    return landed[0]
+
+
+def test_twitter_v2_real_page_lands_posts_users_and_references(settings):
+    r = one(land(settings, FIXTURES / "twitter_v2" / "brexit.jsonl"))
+    assert r.format == "twitter_v2" and reconciles(r)
+    assert f"{r.records:,} records read = {r.staged:,} staged + {r.duplicates:,} duplicates" in r.line()
+    # 100 tweets in data, their authors and referenced tweets in includes; a referenced tweet seen twice is one.
+    assert sql(settings, "select count(*) from raw.records where location like '%$.data[%'") == [(100,)]
+    (posts, refs, tags), = sql(settings, "select count(*), count(repost_of_author_id), "
+                               "count(*) filter (where list_contains(hashtags, 'Brexit')) from staging.posts")
+    assert posts == r.staged - sql(settings, "select count(*) from staging.accounts")[0][0]
+    assert refs > 0 and tags > 0
+    (followers,), = sql(settings, "select followers from staging.accounts where account_id = '4203239195'")
+    assert followers == 34920  # includes.users[].public_metrics.followers_count
+
+
+def test_twitter_v2_user_lookup_page_lands_accounts(settings):
+    r = one(land(settings, FIXTURES / "twitter_v2" / "users.jsonl"))
+    assert reconciles(r) and r.quarantined == 0
+    assert sql(settings, "select handle, followers, following, listed, posts_count from staging.accounts "
+                         "where account_id = '119369819'") == [("DoDirty78", 580, 518, 12, 55186)]
+
+
+def test_twitter_v1_real_array_lands_embedded_users_and_retweets(settings):
+    r = one(land(settings, FIXTURES / "twitter_v1" / "MentionSomeoneImportantForYou.json"))
+    assert r.format == "twitter_v1" and reconciles(r) and r.quarantined == 0
+    (tweets,), = sql(settings, "select count(*) from raw.records "
+                           "where entity = 'post' and location not like '%status%'")
+    assert tweets == 98
+    (mentioned,), = sql(settings, "select mentions from staging.posts where post_id = '316948241998561282'")
+    assert mentioned == ["335803883", "445699886", "337517759", "770810791", "632452596"]
+    assert sql(settings, "select count(*) from staging.posts where repost_of_author_id is not null")[0][0] > 0
+
+
+def test_x_archive_folder_with_part_files(settings):
+    results = land(settings, FIXTURES / "x_archive")
+    assert all(reconciles(r) for r in results)
+    assert "not an export format" in next(r.line() for r in results if r.path.name == "like.js")
+    # string numbers become numbers; the owner from account.js is every tweet's author; part1 lands too
+    assert sql(settings, "select post_id, author_id, likes, reposts, reply_to_author_id, created_at::varchar "
+                         "from staging.posts order by post_id") == [
+        ("1049001", "1001", 12, 3, "1002", "2018-10-10 20:19:24"),
+        ("1049002", "1001", 0, 0, None, "2018-10-11 08:00:00"),
+        ("1049003", "1001", 4, 1, None, "2018-10-12 09:30:00"),
+    ]
+    assert sql(settings, "select repost_of_author_id from staging.posts where post_id = '1049002'") == [("1003",)]
+    assert sorted(sql(settings, "select follower_id, followed_id from staging.follows")) == [
+        ("1001", "1003"), ("1002", "1001"), ("1004", "1001")]
+
+
+def test_x_archive_zip_lands_as_one_file(settings, tmp_path):
+    archive = tmp_path / "twitter-2018-10-20-abc.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in sorted((FIXTURES / "x_archive" / "data").iterdir()):
+            z.write(f, f"data/{f.name}")
+    r = one(land(settings, archive))
+    assert r.format == "x_archive" and r.records == 1 + 3 + 2 + 1 and r.quarantined == 0
+    assert sql(settings, "select count(*) from raw.files") == [(1,)]
+
+
+def test_mastodon_outbox_duplicate_key_real_items_win(settings):
+    r = one(land(settings, FIXTURES / "mastodon" / "outbox.json"))
+    assert r.records == 4 and r.staged == 4 and reconciles(r)  # the empty orderedItems did not win
+    rows = sql(settings, "select post_id, hashtags, mentions, reply_to_author_id, repost_of_author_id, text "
+                         "from staging.posts order by created_at")
+    assert rows[0][1:3] == (["gardening"], ["bob@fosstodon.org"])
+    assert rows[0][5].startswith("Tomatoes are up!")  # HTML content becomes text
+    assert rows[1][3] == "carol@hachyderm.io"
+    assert rows[2][4] == "bob@fosstodon.org"  # Announce = boost of bob's status
+
+
+def test_mastodon_follow_csvs_use_the_owner_from_actor_json(settings):
+    results = land(settings, FIXTURES / "mastodon")
+    assert all(reconciles(r) for r in results if not r.skipped)
+    assert sorted(sql(settings, "select follower_id, followed_id from staging.follows")) == [
+        ("alice@mastodon.social", "bob@fosstodon.org"), ("alice@mastodon.social", "carol@hachyderm.io"),
+        ("bob@fosstodon.org", "alice@mastodon.social"), ("dave@mastodon.social", "alice@mastodon.social")]
+
+
+def test_facebook_mojibake_is_repaired(settings):
+    r = one(land(settings, FIXTURES / "facebook" / "posts" / "your_posts_1.json"))
+    assert r.records == 3 and reconciles(r)
+    texts = dict(sql(settings, "select author_id, string_agg(text, ' | ' order by created_at) from staging.posts "
+                               "group by 1"))
+    assert "Łukasz Żółć" in texts
+    assert "Wesołych świąt" in texts["Łukasz Żółć"] and "🍅" in texts["Łukasz Żółć"]
+    assert "\u00c5" not in texts["Łukasz Żółć"]
+    assert sql(settings, "select hashtags from staging.posts where hashtags <> []") == [(["ogród", "pomidory"],)]
+    # raw keeps the file's own text (mojibake and all): every byte as delivered
+    assert "\u00c5\u0082" in sql(settings, "select payload from raw.records where record_no = 1")[0][0]
+
+
+def test_linkedin_shares_with_multiline_commentary_and_connections(settings):
+    results = land(settings, FIXTURES / "linkedin")
+    assert all(reconciles(r) for r in results if not r.skipped)
+    text, = sql(settings, "select text from staging.posts where post_id = 'urn:li:share:7026000000000000001'")[0]
+    assert text == "We shipped the new data platform today.\n\nThanks to the whole team! #dataengineering #duckdb"
+    assert sql(settings, "select count(*), min(author_id) from staging.posts") == [(3, "Ada Lovelace")]
+    assert sql(settings, "select followed_id, observed_date::varchar from staging.follows order by 2") == [
+        ("https://www.linkedin.com/in/gracehopper", "2023-01-12"),
+        ("https://www.linkedin.com/in/alanturing", "2023-02-03")]
+
+
+def test_identity_links_join_accounts_and_flag_minors(settings):
+    r = one(land(settings, FIXTURES / "identity" / "identity_links.csv"))
+    assert r.records == 4 and r.staged == 4
+    assert sql(settings, "select network, account_id from staging.identity_links where person_id = 'p-ada' "
+                         "order by 1") == [("linkedin", "Ada Lovelace"), ("mastodon", "alice@mastodon.social"),
+                                           ("twitter", "1001")]
+    assert sql(settings, "select is_minor from staging.identity_links where person_id = 'p-kid'") == [(True,)]
+
+
+def test_raw_records_carry_account_ids_for_erasure(settings):
+    land(settings, FIXTURES / "x_archive")
+    rows = sql(settings, "select count(*) from raw.records where list_contains(account_ids, '1002')")
+    assert rows == [(2,)]  # the reply that mentions 1002, and 1002's follow of the owner

@@ -1,0 +1,189 @@
+"""Hostile inputs: whatever arrives, nothing is lost silently, and a file that fails leaves the warehouse as it was."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from landkit import FIXTURES, counts, land, reconciles, sql
+
+from clout.errors import CloutError
+
+V2 = FIXTURES / "twitter_v2"
+
+
+def higgs_like(n: int, bad_every: int | None = None) -> bytes:
+    """n whitespace interaction lines (actor target unix_ts kind); every bad_every-th one is garbage."""
+    lines = []
+    for i in range(n):
+        if bad_every and i % bad_every == bad_every - 1:
+            lines.append(f"garbage line {i} \x00 not an interaction")
+        else:
+            lines.append(f"{i % 97} {i % 89 + 1000} {1341100800 + i} {'RT' if i % 2 else 'MT'}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_two_percent_garbage_fails_cleanly_and_warehouse_is_unchanged(settings, tmp_path):
+    land(settings, V2 / "brexit.jsonl")
+    before = counts(settings)
+    bad = tmp_path / "two_percent.txt"
+    bad.write_bytes(higgs_like(5000, bad_every=50))
+    with pytest.raises(CloutError, match=r"100 of 5,000 records \(2\.0%\).*1\.0% limit.*line 50"):
+        land(settings, bad)
+    assert counts(settings) == before
+
+
+def test_half_percent_garbage_lands_and_garbage_is_quarantined(settings, tmp_path):
+    bad = tmp_path / "half_percent.txt.gz"
+    bad.write_bytes(gzip.compress(higgs_like(5000, bad_every=200)))
+    (r,) = land(settings, bad)
+    assert (r.records, r.staged, r.duplicates, r.quarantined) == (5000, 4975, 0, 25) and reconciles(r)
+    rows = sql(settings, "select location, reason, raw_text from raw.quarantine order by record_no")
+    assert len(rows) == 25 and rows[0][0] == "line 200" and "expected 4" in rows[0][1]
+    assert rows[0][2] == "garbage line 199 \x00 not an interaction"  # the raw text, as delivered
+
+
+def test_quarantine_limit_is_configurable(settings, tmp_path):
+    bad = tmp_path / "two_percent.txt"
+    bad.write_bytes(higgs_like(1000, bad_every=50))
+    (r,) = land(settings, bad, quarantine_limit=0.05)
+    assert r.quarantined == 20 and reconciles(r)
+
+
+def test_truncated_json_line_is_quarantined_with_its_line(settings, tmp_path):
+    def tweets(n):
+        return [{"id": str(i), "author_id": "7", "text": "hi", "created_at": "2021-09-22T10:00:00Z"}
+                for i in range(n, n + 100)]
+
+    pages = [json.dumps({"data": tweets(n), "__twarc": {"retrieved_at": "2021-09-23T00:00:00+00:00"}})
+             for n in range(0, 300, 100)]
+    truncated = tmp_path / "truncated.jsonl"
+    truncated.write_text(pages[0] + "\n" + pages[1] + "\n" + pages[2][: len(pages[2]) // 2] + "\n")
+    with pytest.raises(CloutError, match=r"1 of 201 records.*line 3: not valid JSON"):
+        land(settings, truncated, quarantine_limit=0.001)
+    (r,) = land(settings, truncated)  # 0.5% bad: under the default 1% limit
+    assert (r.records, r.staged, r.quarantined) == (201, 200, 1)
+    (raw,), = sql(settings, "select raw_text from raw.quarantine")
+    assert raw == pages[2][: len(pages[2]) // 2]
+
+
+def test_truncated_json_document_fails_with_nothing_landed(settings, tmp_path):
+    src = (FIXTURES / "twitter_v1" / "MentionSomeoneImportantForYou.json").read_bytes()
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(src[: len(src) // 2])
+    with pytest.raises(CloutError, match="cut.json.*not valid JSON"):
+        land(settings, cut)
+    assert counts(settings)["raw.files"] == 0
+
+
+def test_archive_file_without_window_ytd_prefix_is_quarantined_not_guessed(settings, fixture_copy):
+    data = fixture_copy("x_archive") / "data"
+    tweets = data / "tweets.js"
+    tweets.write_text(tweets.read_text().split("=", 1)[1])  # a bare JSON array
+    with pytest.raises(CloutError, match=r"tweets\.js.*must start with `window\.YTD"):
+        land(settings, tweets)
+    assert counts(settings)["staging.posts"] == 0
+
+
+def test_wrong_encoding_is_refused_or_quarantined_with_the_place(settings, tmp_path):
+    latin1 = tmp_path / "following_accounts.csv"
+    latin1.write_bytes("Account address\nrené@mastodon.social\n".encode("latin-1"))
+    with pytest.raises(CloutError, match="not UTF-8 .*byte 19"):
+        land(settings, latin1, account="alice@mastodon.social")
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_bytes(higgs_like(300) + "caf\xe9 1 1341100800 RT\n".encode("latin-1"))
+    (r,) = land(settings, mixed)
+    assert r.quarantined == 1 and sql(settings, "select reason from raw.quarantine") == [("not valid UTF-8",)]
+
+
+def test_a_json_line_that_is_not_utf8_is_quarantined_not_guessed(settings, tmp_path):
+    good = [json.dumps({"data": [{"id": str(i), "author_id": "7", "text": "ok", "created_at": "2021-09-22T10:00:00Z"}]})
+            for i in range(300)]
+    bad = '{"data": [{"id": "x", "author_id": "7", "text": "caf\xe9", "created_at": "2021-09-22T10:00:00Z"}]}'
+    f = tmp_path / "latin1.jsonl"
+    f.write_bytes(("\n".join(good) + "\n").encode() + bad.encode("latin-1") + b"\n")
+    (r,) = land(settings, f)
+    assert (r.records, r.staged, r.quarantined) == (301, 300, 1)
+    assert sql(settings, "select location, reason from raw.quarantine") == [("line 301", "not valid UTF-8")]
+
+
+def test_duplicate_keys_the_real_content_wins_in_either_order(settings, fixture_copy):
+    outbox = fixture_copy("mastodon") / "outbox.json"
+    text = outbox.read_text()
+    items = text[text.index('"orderedItems": [\n'):].rsplit("}", 1)[0]
+    # the real list first, then the empty one: the order must not matter
+    swapped = text.replace('"orderedItems": [],\n  ', "").replace(items, items.rstrip() + ',\n  "orderedItems": []\n')
+    assert swapped.count('"orderedItems"') == 2
+    outbox.write_text(swapped)
+    (r,) = [x for x in land(settings, outbox)]
+    assert r.records == 4 and r.quarantined == 0
+
+
+def test_empty_file_is_one_clear_error_and_skipped_in_a_folder(settings, tmp_path):
+    empty = tmp_path / "drop" / "empty.jsonl"
+    empty.parent.mkdir()
+    empty.write_bytes(b"")
+    with pytest.raises(CloutError, match="empty"):
+        land(settings, empty)
+    (r,) = land(settings, empty.parent)
+    assert r.skipped and "empty" in r.line()
+
+
+def test_file_landed_twice_adds_nothing(settings):
+    first = land(settings, V2 / "brexit.jsonl")
+    before = counts(settings)
+    (again,) = land(settings, V2 / "brexit.jsonl")
+    assert not first[0].skipped and again.skipped and "already landed" in again.line()
+    assert counts(settings) == before
+
+
+def _page(retrieved: str, likes: int, followers: int, extra_tweet: bool) -> str:
+    tweets = [{"id": "9001", "author_id": "7", "text": "#python rocks", "created_at": "2021-09-22T10:00:00.000Z",
+               "public_metrics": {"like_count": likes, "retweet_count": 1, "reply_count": 0, "quote_count": 0}}]
+    if extra_tweet:
+        tweets.append({"id": "9002", "author_id": "7", "text": "more", "created_at": "2021-09-22T11:00:00.000Z"})
+    users = [{"id": "7", "username": "seven", "name": "Seven", "public_metrics": {"followers_count": followers}}]
+    return json.dumps({"data": tweets, "includes": {"users": users}, "__twarc": {"retrieved_at": retrieved}})
+
+
+def test_two_overlapping_exports_keep_one_row_with_the_newest_counters(settings, tmp_path):
+    newer, older = tmp_path / "newer.jsonl", tmp_path / "older.jsonl"
+    newer.write_text(_page("2021-09-23T12:00:00+00:00", likes=50, followers=900, extra_tweet=True) + "\n")
+    older.write_text(_page("2021-09-23T08:00:00+00:00", likes=5, followers=800, extra_tweet=False) + "\n")
+    (a,) = land(settings, newer)
+    (b,) = land(settings, older)  # delivered late: must not roll the counters back
+    assert (a.records, a.staged, a.duplicates) == (3, 3, 0)
+    assert (b.records, b.staged, b.duplicates) == (2, 0, 2) and reconciles(b)
+    assert sql(settings, "select post_id, likes from staging.posts order by 1") == [("9001", 50), ("9002", None)]
+    assert sql(settings, "select followers from staging.accounts") == [(900,)]
+    newest = tmp_path / "newest.jsonl"
+    newest.write_text(_page("2021-09-23T20:00:00+00:00", likes=70, followers=950, extra_tweet=False) + "\n")
+    land(settings, newest)
+    assert sql(settings, "select likes from staging.posts where post_id = '9001'") == [(70,)]
+    assert sql(settings, "select followers from staging.accounts") == [(950,)]
+    assert sql(settings, "select count(*) from raw.records") == [(7,)]  # raw keeps every observation
+
+
+def test_duplicates_inside_one_file_count_as_duplicates(settings, tmp_path):
+    twice = tmp_path / "twice.txt"
+    twice.write_bytes(higgs_like(100) + higgs_like(100))
+    (r,) = land(settings, twice)
+    assert (r.records, r.staged, r.duplicates, r.quarantined) == (200, 100, 100, 0)
+
+
+def test_cli_prints_the_reconcile_line_and_one_line_errors(settings, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    clout = str(Path(sys.executable).with_name("clout"))
+    env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse)}
+    ok = subprocess.run([clout, "land", str(V2 / "mentions_tweet.jsonl")], capture_output=True, text=True, env=env)
+    assert ok.returncode == 0 and "twitter_v2: 5 records read = 4 staged + 1 duplicates + 0 quarantined" in ok.stdout
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(higgs_like(100, bad_every=10))
+    proc = subprocess.run([clout, "land", str(bad)], capture_output=True, text=True, env=env)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "bad.txt: 10 of 100 records (10.0%)" in " ".join(proc.stderr.split())

@@ -1,0 +1,88 @@
+"""`clout score-features` and `clout explain`, run as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from test_score_stage import D1, D2, interactions, load, night
+
+CLOUT = str(Path(sys.executable).with_name("clout"))
+
+
+def clout(*args, warehouse=None, check=True):
+    env = {**os.environ} | ({"CLOUT_WAREHOUSE": str(warehouse)} if warehouse else {})
+    proc = subprocess.run([CLOUT, *args], capture_output=True, text=True, env=env, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"clout {args} failed: {proc.stderr}")
+    return proc
+
+
+def one_line_error(proc, *needles):
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    text = " ".join(proc.stderr.split())
+    for n in needles:
+        assert n in text, text
+
+
+def test_score_features_csv_with_missing_columns(tmp_path):
+    src = tmp_path / "features.csv"
+    src.write_text("account_id,posts,reposts_received,distinct_reactors\na,10,100,50\nb,1000,100,50\nc,,,\n")
+    out = tmp_path / "out.csv"
+    proc = clout("score-features", str(src), "--out", str(out))
+    assert "3 accounts scored with v1" in proc.stdout and "followers" in proc.stdout  # says what is unknown
+    rows = {r["account_id"]: r for r in csv.DictReader(out.open())}
+    assert int(rows["a"]["score"]) > int(rows["b"]["score"]) > int(rows["c"]["score"]) == 1
+    assert "impact" in rows["a"]["unknown_parts"] and rows["a"]["part_impact"] == ""  # unknown, not 0
+    assert set(rows["a"]) >= {"account_id", "score", "part_reach", "part_rate", "part_discount", "unknown_parts"}
+
+
+def test_score_features_parquet_and_other_versions(tmp_path):
+    src = tmp_path / "f.parquet"
+    frame = pl.DataFrame({"account_id": ["a", "b"], "reposts_received": [5, 50], "distinct_reactors": [5, 40]})
+    frame.write_parquet(src)
+    v1, v2 = tmp_path / "v1.csv", tmp_path / "v2.csv"
+    clout("score-features", str(src), "--out", str(v1))
+    clout("score-features", str(src), "--algorithm", "v2", "--out", str(v2))
+    assert pl.read_csv(v1)["score"].to_list() != pl.read_csv(v2)["score"].to_list()
+
+
+@pytest.mark.parametrize("content, needles", [
+    ("posts,likes_received\n1,2\n", ["no `account_id` column"]),
+    ("account_id,posts\na,1\nb,lots\n", ["line 3", "posts", "not a number"]),
+    ("account_id,followers\na,-5\n", ["line 2", "negative"]),
+])
+def test_score_features_refuses_bad_input_in_one_line(tmp_path, content, needles):
+    src = tmp_path / "bad.csv"
+    src.write_text(content)
+    one_line_error(clout("score-features", str(src), "--out", str(tmp_path / "o.csv"), check=False), *needles)
+
+
+def test_score_features_unknown_version_and_missing_file(tmp_path):
+    src = tmp_path / "f.csv"
+    src.write_text("account_id\na\n")
+    one_line_error(clout("score-features", str(src), "--algorithm", "v9", "--out", "o.csv", check=False), "v9", "v1")
+    one_line_error(clout("score-features", str(tmp_path / "nope.csv"), "--out", "o.csv", check=False), "no such file")
+
+
+def test_explain_prints_parts_change_and_causes(settings):
+    day1 = [(f"fan{i}", "star", D1) for i in range(30)] + [(f"fan{i}", "other", D1) for i in range(3)]
+    day2 = [(f"fan{i}", "other", D2) for i in range(25)] + [(f"fan{i}", f"pal{i}", D2) for i in range(25)]
+    load(settings, interactions(day1 + day2))
+    night(settings, D1)
+    night(settings, D2)
+    out = clout("explain", "other", warehouse=settings.warehouse).stdout
+    text = " ".join(out.split())
+    assert "score" in text and "different people who reacted" in text
+    assert "Change since the last published night" in text and "more different people reacted" in text
+    assert "unknown" in text  # posts and followers are not in this data
+    older = clout("explain", "star", "--date", "2024-03-01", warehouse=settings.warehouse).stdout
+    assert "first published score" in older
+    one_line_error(clout("explain", "nobody", warehouse=settings.warehouse, check=False), "nobody", "no published")
+    one_line_error(clout("explain", "star", "--date", "2024-13-01", warehouse=settings.warehouse, check=False),
+                   "not a date")

@@ -1,0 +1,148 @@
+"""Each principle of the score, pinned with a small frame (issue 4, "Done when")."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from model_frames import DAY, days_before, edge, score_edges, score_rows
+
+from transforms.model import PARTS, score_features
+
+
+def test_reactions_relative_to_posting_volume(v1):
+    s = score_rows([
+        {"account_id": "few_posts", "posts": 10, "reposts_received": 100, "distinct_reactors": 50},
+        {"account_id": "many_posts", "posts": 1000, "reposts_received": 100, "distinct_reactors": 50},
+    ], v1)
+    assert s["few_posts"]["score"] > s["many_posts"]["score"]
+    assert s["few_posts"]["part_rate"] > s["many_posts"]["part_rate"]
+
+
+def test_distinct_reactors_beat_one_reactor_repeating(v1):
+    s = score_rows([
+        {"account_id": "crowd", "reposts_received": 100, "distinct_reactors": 100},
+        {"account_id": "one_fan", "reposts_received": 100, "distinct_reactors": 1},
+    ], v1)
+    assert s["crowd"]["score"] >= s["one_fan"]["score"] + 15
+
+
+def test_distinct_reactors_beat_repeats_from_the_graph_too(v1):
+    crowd = [edge(f"fan{i}", "crowd") for i in range(100)]
+    one_fan = [edge("superfan", "one_fan", n=100)]
+    s = score_edges(crowd + one_fan, v1)
+    assert s["crowd"]["score"] > s["one_fan"]["score"] + 15
+
+
+def test_a_reaction_from_a_high_impact_account_beats_one_from_a_bot(v1):
+    hub_fans = [edge(f"fan{i}", "hub") for i in range(200)]          # hub: an account many people react to
+    bot_spray = [edge("bot", f"victim{i}") for i in range(500)]      # bot: reacts to everything, nobody reacts to it
+    s = score_edges(hub_fans + bot_spray + [edge("hub", "chosen"), edge("bot", "botted")], v1)
+    assert s["chosen"]["score"] > s["botted"]["score"]
+    assert s["chosen"]["network_impact"] > 10 * s["botted"]["network_impact"]
+
+
+def test_reactors_who_react_to_everything_count_less(v1):
+    sprayers = [edge(f"spray{i}", f"v{j}") for i in range(20) for j in range(300)]
+    picky = [edge(f"picky{i}", "liked_by_picky") for i in range(20)]
+    sprayed = [edge(f"spray{i}", "liked_by_sprayers") for i in range(20)]
+    s = score_edges(sprayers + picky + sprayed, v1)
+    assert s["liked_by_picky"]["effective_reactors"] > 2 * s["liked_by_sprayers"]["effective_reactors"]
+    assert s["liked_by_picky"]["score"] > s["liked_by_sprayers"]["score"]
+
+
+def test_a_closed_ring_ends_well_below_the_same_volume_from_strangers(v1):
+    ring = [f"ring{i}" for i in range(20)]
+    ring_edges = [edge(a, b, day=days_before(d)) for a in ring for b in ring if a != b for d in range(3)]
+    stranger_edges = [edge(f"stranger{i}", "popular", day=days_before(d)) for i in range(19) for d in range(3)]
+    s = score_edges(ring_edges + stranger_edges, v1)
+    member = s["ring0"]
+    assert member["ring_share"] == pytest.approx(1.0)
+    assert member["score"] <= s["popular"]["score"] - 15, (member["score"], s["popular"]["score"])
+
+
+def test_a_ring_member_with_a_real_audience_keeps_part_of_it_and_sees_the_discount(v1):
+    ring = [f"ring{i}" for i in range(20)]
+    ring_edges = [edge(a, b) for a in ring for b in ring if a != b]
+    audience = [edge(f"fan{i}", "ring0") for i in range(15)]
+    s = score_edges(ring_edges + audience, v1)
+    assert 0 < s["ring0"]["ring_share"] < 1
+    assert s["ring0"]["part_discount"] < 0
+    assert s["ring0"]["score"] > s["ring1"]["score"]
+
+
+def test_bought_engagement_from_fresh_low_activity_accounts_is_discounted(v1):
+    """A mature network (observed for months); one account buys 200 reactions from accounts created this week."""
+    organic = [edge(f"regular{i}", f"author{i % 10}", day=days_before(i % 30)) for i in range(300)]
+    bought = [edge(f"fresh{i}", "buyer", day=DAY) for i in range(200)]
+    honest = [edge(f"regular{i}", "honest", day=DAY) for i in range(200)]
+    edges = organic + bought + honest
+    first_seen = {e["actor_id"]: days_before(200) for e in organic + honest} | {f"fresh{i}": DAY for i in range(200)}
+    first_seen |= {f"author{i}": days_before(200) for i in range(10)} | {"buyer": days_before(200),
+                                                                        "honest": days_before(200)}
+    activity = pl.DataFrame({"network": "x", "account_id": list(first_seen), "first_seen": list(first_seen.values()),
+                             "network_first_seen": days_before(365)}).lazy()
+    with_activity = score_edges(edges, v1, activity=activity)
+    assert with_activity["buyer"]["bought_share"] > 0.9
+    assert with_activity["buyer"]["score"] < with_activity["honest"]["score"] - 15
+    # In a data set that only starts this week everyone is new: nobody is called bought for it.
+    young = activity.with_columns(network_first_seen=pl.lit(days_before(3)))
+    assert score_edges(edges, v1, activity=young)["buyer"]["bought_share"] == 0
+
+
+def test_inactivity_decays_gently(v1):
+    def score_after(quiet_days: int) -> int:
+        last = days_before(quiet_days)
+        edges = [edge(f"fan{i}", "author", day=last) for i in range(40)]
+        edges += [edge(f"fan{i}", "author", day=days_before(quiet_days + 10)) for i in range(40)]
+        edges += [edge(f"other{i}", f"pal{i % 50}") for i in range(400)]  # the rest of the network stays active
+        return score_edges(edges, v1)["author"]["score"]
+
+    today, one_day, month = score_after(0), score_after(1), score_after(30)
+    assert today - one_day <= 1                          # a single quiet day barely moves it
+    assert 3 <= today - month <= 20, (today, month)      # a quiet month lowers it, gradually, not off a cliff
+    assert score_after(10) > month                       # and the fall is gradual
+
+
+def test_missing_columns_are_unknown_never_zero(v1):
+    s = score_rows([{"account_id": "a", "reposts_received": 30, "distinct_reactors": 20}], v1)["a"]
+    assert set(s["unknown_parts"].split(",")) == {"rate", "impact", "audience", "discount"}
+    assert s["part_rate"] is None and s["part_impact"] is None
+    zero_posts = score_rows([{"account_id": "a", "reposts_received": 30, "distinct_reactors": 20, "posts": 0,
+                              "network_impact": 0.0, "followers": 0, "lists": 0, "suspect_share": 0}], v1)["a"]
+    assert zero_posts["unknown_parts"] == "" and zero_posts["part_rate"] is not None
+
+
+def test_parts_add_up_to_the_score_and_scale_is_1_to_100(v1):
+    rows = [{"account_id": str(i), "reposts_received": i * i, "distinct_reactors": i * i // 2 + 1, "posts": i + 1,
+             "network_impact": i / 3, "followers": 10 * i, "suspect_share": (i % 4) / 4} for i in range(60)]
+    out = score_features(pl.DataFrame(rows).lazy(), v1.model, v1.calibration).collect()
+    total = sum(out[f"part_{p}"].fill_null(0) for p in PARTS)
+    assert ((total - (out["score"] - 1)).abs() < 1e-6).all()
+    assert out["score"].min() >= 1 and out["score"].max() <= 100
+
+
+def test_score_is_monotone_and_ties_are_deterministic(v1):
+    rows = [{"account_id": f"a{i}", "reposts_received": i, "distinct_reactors": i} for i in range(0, 5000, 7)]
+    out = score_features(pl.DataFrame(rows).lazy(), v1.model, v1.calibration).collect()
+    assert out["score"].is_sorted() and out["raw_score"].is_sorted()
+    assert out["score"][0] == 1
+    again = score_features(pl.DataFrame(rows[::-1]).lazy(), v1.model, v1.calibration).collect()
+    assert dict(zip(out["account_id"], out["score"], strict=True)) == dict(
+        zip(again["account_id"], again["score"], strict=True))
+
+
+def test_a_top_score_is_rare_on_the_reference_population(v1):
+    """The frozen calibration: half of the accounts with reactions score 20 or less, 50+ is about the top 5%."""
+    from transforms.calibration import reference_raw_scores
+    from transforms.model import calibrate
+
+    raw = reference_raw_scores("v1")
+    scores = pl.DataFrame({"raw": raw}).select(s=calibrate(pl.col("raw"), v1.calibration))["s"]
+    assert scores.median() <= 21
+    assert 0.03 <= (scores >= 50).mean() <= 0.07
+    assert (scores >= 80).mean() < 0.002
+
+
+def test_unknown_feature_values_are_refused_cleanly(v1):
+    with pytest.raises(ValueError, match="account_id"):
+        score_features(pl.DataFrame({"posts": [1]}).lazy(), v1.model, v1.calibration).collect()

@@ -6,8 +6,8 @@
    every account active) and lands them through the real land stage.
 2. Baseline, in the same process: the nightly job runs every night with v1 and publishes it (the history a
    backfill is compared against). Printed: seconds per night (mean, last) and in total.
-3. The backfill: `clout backfill` with v1_1 over the whole range (stage, aggregate, score each night, then gate
-   every night against the published night of the same date, shadow run included, and the range as a whole).
+3. The backfill: `clout backfill` with v1_1 over the whole range (stage, aggregate, score and gate each night
+   against the published night of the same date, shadow run included, then gate the range as a whole).
    Printed: seconds per night and in total, the ratio to the nightly baseline, and peak RSS.
 """
 
@@ -84,7 +84,8 @@ def main() -> None:
         result = backfill.gate(settings, backfill_id)
         total = time.perf_counter() - t
         print(f"backfill v1_1: {total:.1f} s for {args.nights} nights = {total / args.nights:.2f} s per night "
-              f"(scoring {scored:.1f} s, gating incl. shadow runs {total - scored:.1f} s); gate {result.outcome}")
+              f"(scoring and gating each night incl. its shadow run {scored:.1f} s, gating the range "
+              f"{total - scored:.1f} s); gate {result.outcome}")
         print(f"ratio backfill / nightly baseline: {total / sum(nightly):.2f}; peak RSS {rss_mb():,.0f} MB")
     finally:
         if not args.keep:

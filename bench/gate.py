@@ -1,11 +1,13 @@
 """Gate benchmark: how long the swing gate takes for a night of 1 million accounts, shadow run included (issue 5).
 
-    .venv/bin/python -m bench.gate [--accounts 1000000] [--interactions-per-day 1500000] [--keep DIR]
+    .venv/bin/python -m bench.gate [--accounts 1000000] [--interactions-per-day 1500000] [--days 14] [--keep DIR]
 
-1. Writes two days of seeded synthetic interactions (`actor target unix_ts kind` lines) in which every one of
-   `--accounts` accounts acts, and lands them through the real land stage.
-2. Night 1 runs end to end with v1 (published; the gate has no baseline yet).
-3. Night 2 runs with v1_1: the fingerprint differs, so the gate scores the night again with v1 (the shadow run)
+1. Writes `--days` days of seeded synthetic interactions (`actor target unix_ts kind` lines) in which every one of
+   `--accounts` accounts acts each day, and lands them through the real land stage: by default 21M interactions
+   in the last night's window, the size bench.scoring scores.
+2. Night 1 (the day before the last) runs end to end with v1 (published; the gate has no baseline yet).
+3. Night 2 runs with v1_1: the fingerprint differs, so the gate scores the night again with v1 (the shadow run,
+   which reuses the candidate's window features: v1 and v1_1 read the window the same way)
    and splits the change into data-driven and algorithm-driven parts. Printed: the night's own scoring time, the
    gate's time (contracts + shadow scoring + swing metrics + judging + report), the shadow scoring alone, and the
    gate beyond scoring (gate - shadow scoring: what the target "< 30 s beyond the night's scoring" is about when
@@ -20,7 +22,7 @@ import resource
 import shutil
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -31,15 +33,16 @@ from clout import pipeline
 from clout.errors import CloutError
 from clout.settings import load_settings
 
-DAY1, DAY2 = date(2024, 6, 29), date(2024, 6, 30)
+DAY2 = date(2024, 6, 30)
+DAY1 = DAY2 - timedelta(days=1)
 KINDS = np.array(["RT", "MT", "RE"])
 
 
-def write_interactions(path: Path, accounts: int, per_day: int, seed: int = 5) -> int:
+def write_interactions(path: Path, accounts: int, per_day: int, days: int, seed: int = 5) -> int:
     """Every account acts on each day (actor = a permutation), targets are power-law: a realistic skew."""
     rng = np.random.default_rng(seed)
     frames = []
-    for day in (DAY1, DAY2):
+    for day in (DAY2 - timedelta(days=i) for i in reversed(range(days))):
         start = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
         actors = np.concatenate([rng.permutation(accounts), rng.integers(0, accounts, max(per_day - accounts, 0))])
         targets = ((accounts * rng.random(actors.size) ** 4).astype(np.int64) * 7919 + 13) % accounts
@@ -85,15 +88,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--interactions-per-day", type=int, default=1_500_000)
+    parser.add_argument("--days", type=int, default=14, help="days of interactions, ending on the night tested")
     parser.add_argument("--keep", type=Path, help="build the warehouse here and keep it")
     args = parser.parse_args()
     home = args.keep or Path(tempfile.mkdtemp(prefix="clout-bench-gate-"))
     settings = load_settings(home / "clout.duckdb")
     try:
         t = time.perf_counter()
-        n = write_interactions(home / "interactions.txt", args.accounts, args.interactions_per_day)
+        n = write_interactions(home / "interactions.txt", args.accounts, args.interactions_per_day, args.days)
         pipeline.land_files(settings, [home / "interactions.txt"])
-        print(f"{n:,} interactions over 2 days generated and landed in {time.perf_counter() - t:.1f} s")
+        print(f"{n:,} interactions over {args.days} days generated and landed in {time.perf_counter() - t:.1f} s")
         _, first = night(settings, DAY1, "v1")
         print(f"night 1 (v1, first night): score {first['score']:.1f} s, gate {first['audit']:.1f} s")
         run_id, t2 = night(settings, DAY2, "v1_1")

@@ -94,7 +94,7 @@ def start_or_resume(settings: Settings, date_from: date, date_to: date, algorith
 
 
 def score_nights(settings: Settings, backfill_id: str, on_night: Callable[[date], None] = lambda d: None) -> int:
-    """Score every night not scored yet, in date order; returns how many were scored now."""
+    """Score and gate every night not scored yet, in date order; returns how many were scored now."""
     stop_after = int(os.environ.get(STOP_AFTER_ENV) or 0)
     with connect(settings) as con:
         bf = _backfill(con, backfill_id)
@@ -108,28 +108,38 @@ def score_nights(settings: Settings, backfill_id: str, on_night: Callable[[date]
         run_id = pipeline.begin_run(settings, night, bf["algorithm_version"])
         for step in (pipeline.stage_step, pipeline.aggregate_step, pipeline.score_step):
             step(settings, run_id)
-        with connect(settings) as con, transaction(con):
-            run_sql(con, "publish/set_status", run_id=run_id, status="backfill",
-                    message=f"night of backfill {backfill_id}; published only by promoting the whole backfill")
-            run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
-                    status="scored", outcome=None)
+        with connect(settings) as con:
+            with transaction(con):
+                run_sql(con, "publish/set_status", run_id=run_id, status="backfill",
+                        message=f"night of backfill {backfill_id}; published only by promoting the whole backfill")
+                run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
+                        status="scored", outcome=None)
+            # Gated now, not after the range: the night's kept features serve its shadow run and are dropped,
+            # instead of 90 nights of them waiting in the file.
+            _gate_night(con, settings, backfill_id, night, run_id)
     return len(todo)
 
 
-def gate(settings: Settings, backfill_id: str) -> BackfillResult:
-    """Gate every night against the published night of the same date, then the range as a whole."""
+def _gate_night(con, settings: Settings, backfill_id: str, night: date, run_id: str) -> None:
+    """Gate one scored night against the published night of the same date. The gate marks a held run `held`;
+    a backfill night is promoted only as a whole, so it goes back to `backfill`."""
     from clout.gate import run_gate
 
+    result = run_gate(con, settings, run_id, same_date_baseline=True)
+    with transaction(con):
+        run_sql(con, "publish/set_status", run_id=run_id, status="backfill", message=None)
+        run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=None,
+                status="gated", outcome=result.outcome)
+
+
+def gate(settings: Settings, backfill_id: str) -> BackfillResult:
+    """Gate the range as a whole (each night was gated when scored; one interrupted before its gate is gated
+    now against the published night of the same date)."""
     with connect(settings) as con:
         bf = _backfill(con, backfill_id)
         for night in records(query(con, "backfill/nights", backfill_id=backfill_id)):
-            if night["status"] != "scored":
-                continue
-            result = run_gate(con, settings, night["run_id"], same_date_baseline=True)
-            with transaction(con):  # the gate marks a held run `held`; a backfill night is promoted only as a whole
-                run_sql(con, "publish/set_status", run_id=night["run_id"], status="backfill", message=None)
-                run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night["logical_date"],
-                        run_id=None, status="gated", outcome=result.outcome)
+            if night["status"] == "scored":
+                _gate_night(con, settings, backfill_id, night["logical_date"], night["run_id"])
         nights = records(query(con, "backfill/nights", backfill_id=backfill_id))
         summary = records(query(con, "backfill/range_swing", backfill_id=backfill_id,
                                 date_from=bf["date_from"], date_to=bf["date_to"]))[0]

@@ -45,7 +45,7 @@ def backfill_start(date_from: str, date_to: str, algorithm: str) -> str:
 def backfill_score(backfill_id: str) -> str:
     from clout import backfill
 
-    backfill.score_nights(load_settings(), backfill_id, on_night=lambda d: print(f"scoring {d}"))
+    backfill.score_nights(load_settings(), backfill_id, on_night=lambda d: print(f"scoring and gating {d}"))
     return backfill_id
 
 

@@ -4,8 +4,10 @@ N people over D days on several networks: power-law audiences and activity; hash
 person's interests in the real Klout topic ontology; replies, reposts, quotes and mentions that mostly go to
 the few accounts a person already engages with; some bots (post and repost a lot, at random, tiny
 audiences); some engagement rings (groups that repost and reply to each other's every post); and some bought
-engagement (a burst of reposts from fresh, low-activity accounts on one day). The ground truth (who is a
-bot, who is in which ring, who bought what) is written beside the data in `ground_truth.json`.
+engagement (a burst of reposts from fresh, low-activity accounts on one day, in the later half of the
+period). Likes come from an author's audience (the people who have the author in their circle, and a few
+active strangers): posting more brings more likes from the same people, not new ones. The ground truth
+(who is a bot, who is in which ring, who bought what) is written beside the data in `ground_truth.json`.
 
 Written formats: Twitter API v2 pages as twarc2 writes them (`twitter_v2/`), Mastodon account exports
 (`mastodon/<user>/outbox.json` + `following_accounts.csv`), likes as a generic interaction table
@@ -88,7 +90,8 @@ def simulate(params: GeneratorParams) -> dict:
     posts, rings = _rings(rng, params, posts, is_bot)
     posts, bought, fresh = _bought(rng, params, posts, followers)
     accounts = _accounts(rng, params, followers, is_bot, fresh)
-    likes = _likes(rng, params, posts, accounts, popularity)
+    likers = np.where(is_bot, 0.0, rate) if (~is_bot).any() else rate  # strangers who like: active people
+    likes = _likes(rng, params, posts, circles, likers / likers.sum())
     posts = _counters(posts, likes)
     truth = {
         "params": {k: str(v) if isinstance(v, date) else v for k, v in asdict(params).items()},
@@ -165,8 +168,14 @@ def _rings(rng, params, posts: pl.DataFrame, is_bot) -> tuple[pl.DataFrame, list
 
 
 def _bought(rng, params, posts: pl.DataFrame, followers) -> tuple[pl.DataFrame, list[dict], int]:
-    """Fresh low-activity accounts (ids past the people) repost one original of a target in one burst."""
+    """Fresh low-activity accounts (ids past the people) repost one original of a target in one burst.
+
+    The burst comes in the later half of the period, so the data holds days of the network from before it, as
+    a real export would: on a data set's first days everyone is new, and no one can tell a fresh account."""
     originals = posts.filter(pl.col("kind") == "original")
+    start = datetime(params.start.year, params.start.month, params.start.day)
+    later = originals.filter(pl.col("created_at") >= start + timedelta(days=(params.days + 1) // 2))
+    originals = later if later.height else originals
     bought, extra, fresh = [], [], 0
     next_no, next_account = posts.height, len(followers)
     if originals.height == 0:
@@ -206,16 +215,32 @@ def _accounts(rng, params, followers, is_bot, fresh: int) -> pl.DataFrame:
     })
 
 
-def _likes(rng, params, posts: pl.DataFrame, accounts: pl.DataFrame, popularity) -> pl.DataFrame:
-    """Likes of each post: more for bigger audiences; likers drawn by popularity (who is active)."""
-    followers = accounts["followers"].to_numpy()
-    per_post = rng.poisson(params.likes_per_post * np.log1p(followers[posts["author"].to_numpy()]) / 3)
-    post_idx = np.repeat(np.arange(posts.height), per_post)
-    liker = rng.choice(len(popularity), len(post_idx), p=popularity)
-    created = posts["created_at"].to_numpy()[post_idx] + rng.integers(60, 7200, len(post_idx)).astype("timedelta64[s]")
-    return pl.DataFrame({"liker": liker, "post_no": posts["post_no"].to_numpy()[post_idx],
-                         "author": posts["author"].to_numpy()[post_idx], "created_at": created}).filter(
-        pl.col("liker") != pl.col("author"))
+def _fans(circles: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Who has each account in their circle: (fans sorted by account, first index per account, count per account)."""
+    flat = circles.ravel()
+    order = np.argsort(flat, kind="stable")
+    count = np.bincount(flat, minlength=len(circles))
+    return order // circles.shape[1], np.concatenate([[0], np.cumsum(count)[:-1]]), count
+
+
+def _likes(rng, params, posts: pl.DataFrame, circles, activity) -> pl.DataFrame:
+    """Likes come from an author's audience: mostly the people who have the author in their circle (its fans),
+    a few from active strangers who came across the post; so a big audience gets many likes, and a bot nobody
+    follows gets almost none however much it posts. A repost's likes belong to the original."""
+    fans, first, count = _fans(circles)
+    likeable = posts.filter((pl.col("kind") != "repost") & (pl.col("author") < len(circles)))
+    author = likeable["author"].to_numpy()
+    # An average account has CIRCLE fans, so an average post gets `likes_per_post` likes.
+    per_post = rng.poisson(params.likes_per_post * count[author] / CIRCLE)
+    post_idx = np.repeat(np.arange(likeable.height), per_post)
+    liked = author[post_idx]
+    from_fan = first[liked] + (rng.random(len(post_idx)) * count[liked]).astype(np.int64)
+    liker = np.where(rng.random(len(post_idx)) < 0.85, fans[np.minimum(from_fan, len(fans) - 1)],
+                     rng.choice(len(activity), len(post_idx), p=activity))
+    created = (likeable["created_at"].to_numpy()[post_idx]
+               + rng.integers(60, 7200, len(post_idx)).astype("timedelta64[s]"))
+    return pl.DataFrame({"liker": liker, "post_no": likeable["post_no"].to_numpy()[post_idx], "author": liked,
+                         "created_at": created}).filter(pl.col("liker") != pl.col("author"))
 
 
 def _counters(posts: pl.DataFrame, likes: pl.DataFrame) -> pl.DataFrame:

@@ -107,7 +107,16 @@ def score_step(settings: Settings, run_id: str) -> int:
                 f"run {run_id}: algorithm {algo.version} changed since the run began "
                 f"(fingerprint {run['fingerprint']} -> {algo.fingerprint}); start a new run"
             )
-        counts["rows_scored"] = score_date(con, run_id, run["logical_date"], algo)
+        # The gate will score the night again with the published algorithm: keep the features it can reuse.
+        changed = query(con, "gate/algorithm_changes", logical_date=run["logical_date"],
+                        fingerprint=algo.fingerprint).fetchall()[0][0]
+        counts["rows_scored"] = score_date(con, run_id, run["logical_date"], algo, keep_features=changed)
+    if not counts["rows_scored"]:  # a night with no data is a missing delivery, not a night for the gate to judge
+        raise CloutError(
+            f"run {run_id}: no interactions in the {algo.window_days}-day window ending {run['logical_date']}: "
+            f"nothing to score. Land the night's exports first (`clout land PATH`, or put them in "
+            f"{settings.landing_dir}), then run the date again."
+        )
     return counts["rows_scored"]
 
 

@@ -74,3 +74,18 @@ def test_published_snapshot_matches_the_warehouse(settings, higgs_slice):
     with duckdb.connect(str(settings.published_catalog), read_only=True) as snap:
         rows = snap.execute("select * exclude (fingerprint) from published.scores order by all").fetchall()
     assert rows == published(settings)
+
+
+def test_a_night_without_data_fails_at_scoring_and_names_the_fix(settings, higgs_slice):
+    """Unpausing the DAG schedules today's night at once; with no data it must fail plainly, not be gated."""
+    pipeline.land_files(settings, [higgs_slice])
+    pipeline.run_night(settings, JULY_2)
+    before = published(settings)
+    with pytest.raises(CloutError, match=r"no interactions in the 90-day window ending 2026-11-22.*clout land"):
+        pipeline.run_night(settings, date(2026, 11, 22))
+    assert published(settings) == before
+    with connect(settings) as con:
+        runs = con.execute("select status from meta.runs where logical_date = '2026-11-22'").fetchall()
+        gated = con.execute("select count(*) from meta.gate_outcomes g join meta.runs r using (run_id) "
+                            "where r.logical_date = '2026-11-22'").fetchall()
+    assert runs == [("failed",)] and gated == [(0,)]

@@ -32,9 +32,13 @@ class FeatureParams:
     half_life_days: float  # a reaction's weight halves every this many days (inactivity decays gently)
     reactor_full_weight_targets: int  # reactors who react to more distinct accounts than this count less
     reactor_weight_exponent: float  # weight = (full_weight_targets / targets) ** exponent, at most 1
-    ring_reciprocal_threshold: float  # share of reactions from accounts reacted to in return above which = ring
+    ring_reciprocal_threshold: float  # share of engagement from accounts reacted to in return from which = ring
+    ring_reciprocal_floor: float  # below this share mutual reacting is ordinary; the discount fades in above it
     fresh_days: int  # an account first seen this recently (on a network observed longer) is "fresh"
     low_activity_targets: int  # a fresh reactor reacting to at most this many accounts is "low-activity"
+    burst_min_history_days: int  # on a younger network, a newcomer needs this much history before it to be fresh ...
+    burst_min_reactors: int  # ... and to arrive in a burst: at least this many newcomers on one target in a day,
+    burst_ratio: float  # this many times what the day's newcomer-to-established ratio explains
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,12 @@ this adds what only the graph can tell:
 
 - `effective_reactors`: distinct reactors, each weighted by how selective it is (a reactor that reacts to
   thousands of accounts counts less), and by the recency of its latest reaction;
-- `ring_share`: share of the reactors that this account reacts to in return, beyond a threshold (rescaled
-  so the threshold is 0 and "everyone" is 1): mutual reacting within a closed group;
+- `ring_share`: the share of the reactions that come from accounts this account reacts to in return, all of
+  it from `ring_reciprocal_threshold` up, none below `ring_reciprocal_floor`, fading in between: mutual
+  reacting within a closed group (a ring member reposts every post of the others, so reactions, not reactors);
 - `bought_share`: share of the reactors that are fresh, low-activity accounts (first seen in the last
-  `fresh_days` on a network observed for longer, reacting to few accounts, nobody reacting to them);
+  `fresh_days`, reacting to few accounts, nobody reacting to them; on a network observed for less than
+  `fresh_days` before they appeared, only when they came in a burst, see `burst_reactors`);
 - `suspect_share`: the ring share, which the model discounts. Bought engagement is removed at the source
   instead: a fresh, low-activity reactor has weight 0 in `effective_reactors` and passes no network impact;
 - `network_impact`: PageRank-style impact (transforms/network_impact.py).
@@ -51,8 +53,14 @@ def pair_edges(edges: pl.LazyFrame, logical_date: date, params: FeatureParams) -
 
 
 def reactor_profile(pairs: pl.LazyFrame, activity: pl.LazyFrame | None, logical_date: date,
-                    params: FeatureParams) -> pl.LazyFrame:
-    """Per reactor: how many accounts it reacts to, its weight, and whether it is fresh and low-activity."""
+                    params: FeatureParams, edges: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """Per reactor: how many accounts it reacts to, its weight, and whether it is fresh and low-activity.
+
+    Fresh = first seen in the last `fresh_days`. On a network observed for longer than `fresh_days` before the
+    account appeared, that is enough. Observed for less, a first sighting may only be the data set starting: the
+    account must then also have appeared after `burst_min_history_days` of history, and in a burst
+    (`burst_reactors`, which reads the per-day `edges`).
+    """
     targets = pairs.group_by("network", account_id="actor_id").agg(targets=pl.len())
     receivers = pairs.select("network", account_id="target_id").unique().with_columns(receives=pl.lit(True))
     prof = (
@@ -64,20 +72,64 @@ def reactor_profile(pairs: pl.LazyFrame, activity: pl.LazyFrame | None, logical_
     )
     if activity is None:
         return prof.with_columns(fresh_low=pl.lit(False))
-    # Fresh only where the network was observed for `fresh_days` before the account appeared: in a data set
-    # that starts last week, everyone is new, and nobody is suspect for it.
-    horizon = pl.lit(logical_date) - pl.duration(days=params.fresh_days)
-    fresh = (pl.col("first_seen") > horizon) & (pl.col("first_seen") > pl.col("network_first_seen")
-                                                  + pl.duration(days=params.fresh_days))
-    return (
+    history = pl.col("first_seen") - pl.col("network_first_seen")
+    prof = (
         prof.join(activity, on=["network", "account_id"], how="left")
         .with_columns(
-            fresh_low=(fresh.fill_null(False) & (pl.col("targets") <= params.low_activity_targets)
-                       & pl.col("receives").is_null()),
+            _new=((pl.col("first_seen") > pl.lit(logical_date) - pl.duration(days=params.fresh_days))
+                  & (pl.col("targets") <= params.low_activity_targets) & pl.col("receives").is_null()
+                  & (history > pl.duration(days=params.burst_min_history_days))).fill_null(False),
+            _mature=(history > pl.duration(days=params.fresh_days)).fill_null(False),
         )
+        .collect()
+    )
+    young = prof.filter(pl.col("_new") & ~pl.col("_mature"))
+    burst = (burst_reactors(edges, young, prof, params) if edges is not None and young.height
+             else pl.DataFrame(schema={"network": prof["network"].dtype, "account_id": prof["account_id"].dtype}))
+    return (
+        prof.join(burst.with_columns(_burst=pl.lit(True)), on=["network", "account_id"], how="left")
+        .with_columns(fresh_low=pl.col("_new") & (pl.col("_mature") | pl.col("_burst").fill_null(False)))
         # A fresh, low-activity reactor is the least selective kind: it counts for nothing.
         .with_columns(reactor_weight=pl.when(pl.col("fresh_low")).then(0.0).otherwise(pl.col("reactor_weight")))
-        .drop("first_seen", "network_first_seen")
+        .drop("first_seen", "network_first_seen", "_new", "_mature", "_burst")
+        .lazy()
+    )
+
+
+def burst_reactors(edges: pl.LazyFrame, young: pl.DataFrame, prof: pl.DataFrame,
+                   params: FeatureParams) -> pl.DataFrame:
+    """The `young` newcomers (network, account_id, first_seen) that came in a burst on one target.
+
+    On its first day, a newcomer reacted to a target that day's newcomers crowded: at least `burst_min_reactors`
+    of them, and `burst_ratio` times more than the target's established reactors (first seen before) would bring
+    at the network's own newcomer-to-established ratio that day. A real event brings newcomers to everyone it
+    touches, at about the network's ratio; bought accounts all arrive at one account. A day without established
+    reactors is a data set's first day: nothing is a burst there.
+    """
+    newcomers = young.select("network", actor_id="account_id", activity_date="first_seen", _newcomer=pl.lit(True))
+    seen = prof.lazy().select("network", actor_id="account_id", _first="first_seen")
+    day_edges = (
+        edges.select("network", "actor_id", "target_id", "activity_date")
+        .join(newcomers.lazy().select("network", "activity_date").unique(), on=["network", "activity_date"],
+              how="semi")
+        .unique()
+        .join(seen, on=["network", "actor_id"], how="left")
+        .join(newcomers.lazy(), on=["network", "actor_id", "activity_date"], how="left")
+        .with_columns(_newcomer=pl.col("_newcomer").fill_null(False),
+                      _established=(pl.col("_first") < pl.col("activity_date")).fill_null(False))
+        .collect()
+    )
+    per_target = day_edges.group_by("network", "target_id", "activity_date").agg(
+        n=pl.col("_newcomer").sum(), e=pl.col("_established").sum())
+    per_day = per_target.group_by("network", "activity_date").agg(
+        ratio=pl.col("n").sum() / pl.col("e").sum().cast(pl.Float64))
+    bursts = per_target.join(per_day, on=["network", "activity_date"]).filter(
+        (pl.col("n") >= params.burst_min_reactors)
+        & (pl.col("n") > params.burst_ratio * pl.col("ratio") * pl.col("e").clip(lower_bound=1)))
+    return (
+        day_edges.filter(pl.col("_newcomer"))
+        .join(bursts, on=["network", "target_id", "activity_date"], how="semi")
+        .select("network", account_id="actor_id").unique()
     )
 
 
@@ -97,14 +149,18 @@ def received_features(pairs: pl.LazyFrame, reactors: pl.LazyFrame, params: Featu
         reactions=pl.col("reactions").sum(),
         distinct_reactors=pl.col("recency").sum(),
         effective_reactors=(pl.col("recency") * pl.col("r_weight")).sum(),
-        # Shares are of (recency-weighted) distinct reactors: the model removes that share of the audience.
-        mutual=pl.col("recency").filter(pl.col("mutual").fill_null(False)).sum(),
+        # Rings are judged on (decayed) reactions, as a ring member reposts every post of the others; bought
+        # engagement on (recency-weighted) distinct reactors, as a bought account reacts once.
+        mutual=pl.col("reactions").filter(pl.col("mutual").fill_null(False)).sum() / pl.col("reactions").sum(),
         fresh_low=pl.col("recency").filter(pl.col("fresh_low").fill_null(False)).sum(),
     )
-    thr = params.ring_reciprocal_threshold
+    floor, thr = params.ring_reciprocal_floor, params.ring_reciprocal_threshold
     return (
         per_target.with_columns(
-            ring_share=((pl.col("mutual") / pl.col("distinct_reactors") - thr) / (1 - thr)).clip(0.0, 1.0),
+            # The reciprocated share itself is removed: all of it from `thr` up, fading in from `floor`, so friends
+            # who answer each other lose nothing and a score never falls off a cliff at the threshold.
+            ring_share=(pl.col("mutual") * ((pl.col("mutual") - floor) / (thr - floor)).clip(0.0, 1.0))
+            .fill_nan(0.0).clip(0.0, 1.0),
             bought_share=(pl.col("fresh_low") / pl.col("distinct_reactors")).clip(0.0, 1.0).fill_nan(0.0),
         )
         # Bought engagement is already out (fresh reactors weigh 0 and pass no impact); rings are discounted.
@@ -147,7 +203,7 @@ def window_features(
     coded = _code(edges, ids, [("actor_id", "actor_id"), ("target_id", "target_id")])
     pairs = pair_edges(coded, logical_date, params).collect().lazy()
     coded_activity = _code(activity, ids, [("account_id", "account_id")]) if activity is not None else None
-    reactors = reactor_profile(pairs, coded_activity, logical_date, params).collect().lazy()
+    reactors = reactor_profile(pairs, coded_activity, logical_date, params, coded).collect().lazy()
     # Fresh, low-activity reactors pass no impact: without out-edges their rank spreads evenly over everyone.
     trusted_pairs = pairs.join(reactors.filter(pl.col("fresh_low")).select("network", actor_id="account_id"),
                                on=["network", "actor_id"], how="anti")

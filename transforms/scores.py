@@ -32,7 +32,12 @@ def score_accounts(
 
     See transforms.features.window_features for the inputs; accounts nobody reacted to get 1.
     """
-    features = window_features(edges, logical_date, algo, activity, posts, profiles)
+    return scores_from_features(window_features(edges, logical_date, algo, activity, posts, profiles), algo)
+
+
+def scores_from_features(features: pl.LazyFrame, algo: Algorithm) -> pl.LazyFrame:
+    """The model half of score_accounts: a window feature frame -> scores and parts. A shadow run reuses the
+    candidate's features through it when both algorithms read the window the same way."""
     scored = score_features(features, algo.model, algo.calibration)
     names = scored.collect_schema().names()
     return scored.select([c for c in SCORE_COLUMNS if c in names]).sort("network", "account_id")

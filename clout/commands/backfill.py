@@ -39,7 +39,7 @@ def backfill(
     settings = load_settings(warehouse)
     with console.status("backfill: starting") as status:
         result = bf.run_backfill(settings, parse_date(date_from), parse_date(date_to), algorithm,
-                                 on_night=lambda d: status.update(f"backfill: scoring {d}"))
+                                 on_night=lambda d: status.update(f"backfill: scoring and gating {d}"))
     for line in result.lines():
         console.print(line, highlight=False)
     if result.outcome == "HOLD":

@@ -27,6 +27,7 @@ import yaml
 
 from clout.gate.checks import Check, Reference, run_checks
 from clout.settings import PROJECT_ROOT, Settings
+from clout.stages.score import drop_kept_features
 from clout.warehouse import query, records, run_sql, sql_text, transaction
 from transforms.gate_rules import GateRules, describe, judge
 from transforms.swing import SwingParams, swing_metrics
@@ -148,7 +149,7 @@ def compare(part: str, before: Night, after: Night) -> pl.LazyFrame:
 
 def shadow_run(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict) -> tuple[str | None, str]:
     """Score the run's date with the last published algorithm. Returns (shadow run id or None, note)."""
-    from clout.stages.score import score_date
+    from clout.stages.score import kept_features, score_date
     from transforms.algorithm import load_algorithm
 
     try:
@@ -163,10 +164,13 @@ def shadow_run(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict) -> tup
     shadow_id = f"{run['run_id']}-shadow"
     run_sql(con, "gate/begin_shadow", shadow_run_id=shadow_id, run_id=run["run_id"], logical_date=run["logical_date"],
             algorithm_version=old.version, fingerprint=old.fingerprint)
-    rows = score_date(con, shadow_id, run["logical_date"], old)
+    features = kept_features(con, run["run_id"], old)
+    rows = score_date(con, shadow_id, run["logical_date"], old, features=features)
+    reuse = "the candidate's window features" if features is not None else "the window recomputed"
     run_sql(con, "meta/finish_run", run_id=shadow_id, status="shadow", outcome=None,
-            message=f"shadow of {run['run_id']}: {old.version} on the same data ({rows:,} accounts); never published")
-    return shadow_id, f"shadow run {shadow_id} scored the night with {old.version} for attribution"
+            message=f"shadow of {run['run_id']}: {old.version} on the same data ({rows:,} accounts, {reuse}); "
+                    "never published")
+    return shadow_id, f"shadow run {shadow_id} scored the night with {old.version} for attribution ({reuse})"
 
 
 def _findings(checks: list[Check], metrics: pl.DataFrame, notes: list[Finding]) -> list[Finding]:
@@ -294,3 +298,4 @@ def _record(con: duckdb.DuckDBPyConnection, run: dict, result: GateResult) -> No
             findings=findings, report_path=str(result.report_path), seconds=round(result.seconds, 3),
         )
         run_sql(con, "meta/finish_run", run_id=result.run_id, status=status, outcome=result.outcome, message=message)
+        drop_kept_features(con, result.run_id)  # the shadow run, the only reader, is done

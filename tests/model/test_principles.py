@@ -70,6 +70,70 @@ def test_a_ring_member_with_a_real_audience_keeps_part_of_it_and_sees_the_discou
     assert s["ring0"]["score"] > s["ring1"]["score"]
 
 
+def test_a_ring_reacting_to_every_post_is_caught_beside_a_larger_real_audience(v1):
+    """Six accounts repost each other's every post (10 a week); each also has 20 fans: more fans than partners,
+    but most of the reactions come from the group. Same volume from strangers who are not reacted to: no ring.
+    The group adds its members nothing: they score no more than their fans alone would give them."""
+    ring = [f"ring{i}" for i in range(6)]
+    edges = [edge(a, b, n=10) for a in ring for b in ring if a != b]
+    edges += [edge(f"fan{i}_{m}", m) for m in [*ring, "honest", "fans_only"] for i in range(20)]
+    edges += [edge(f"stranger{i}", "honest", n=10) for i in range(5)]
+    edges += [edge("honest", f"pal{i}") for i in range(5)]  # honest reacts too, just not to its reactors
+    s = score_edges(edges, v1)
+    assert s["ring0"]["ring_share"] > 0.6 and s["ring0"]["part_discount"] < 0
+    assert s["honest"]["ring_share"] == 0
+    assert s["ring0"]["score"] <= s["fans_only"]["score"] < s["honest"]["score"], (
+        s["ring0"]["score"], s["fans_only"]["score"], s["honest"]["score"])
+
+
+def test_friends_answering_each_other_are_no_ring(v1):
+    edges = [edge(f"fan{i}", "author") for i in range(20)]
+    edges += [edge(f"friend{i}", "author", n=2) for i in range(2)] + [edge("author", f"friend{i}") for i in range(2)]
+    assert score_edges(edges, v1)["author"]["ring_share"] == 0
+
+
+def test_a_very_active_poster_with_few_reactions_per_post_scores_low(v1):
+    """A bot posts 15 times as much as a person; the same 10 people react to each once: reactions per post."""
+    edges = [edge(f"r{i}", target) for i in range(10) for target in ("bot", "person")]
+    posts = pl.DataFrame({"network": "x", "account_id": ["bot", "person"], "activity_date": DAY,
+                          "posts": [300, 20]}).lazy()
+    s = score_edges(edges, v1, posts=posts)
+    assert s["bot"]["part_rate"] < s["person"]["part_rate"] / 3
+    assert s["bot"]["score"] < s["person"]["score"]
+
+
+def _activity(first_seen: dict, network_first_seen) -> pl.LazyFrame:
+    return pl.DataFrame({"network": "x", "account_id": list(first_seen), "first_seen": list(first_seen.values()),
+                         "network_first_seen": network_first_seen}).lazy()
+
+
+def test_a_bought_burst_is_caught_on_a_network_observed_for_less_than_fresh_days(v1):
+    """A network observed for a week; 40 accounts that appeared today repost one account that 10 regulars react to."""
+    organic = [edge(f"regular{i}", f"author{i % 20}", day=days_before(i % 7)) for i in range(300)]
+    organic += [edge(f"regular{i}", "buyer", day=days_before(i % 3)) for i in range(10)]
+    bought = [edge(f"fresh{i}", "buyer") for i in range(40)]
+    first_seen = {f"regular{i}": days_before(7) for i in range(300)} | {f"author{i}": days_before(7) for i in range(20)}
+    first_seen |= {"buyer": days_before(7)} | {f"fresh{i}": DAY for i in range(40)}
+    with_bought = score_edges(organic + bought, v1, activity=_activity(first_seen, days_before(7)))["buyer"]
+    clean = score_edges(organic, v1, activity=_activity(first_seen, days_before(7)))["buyer"]
+    assert with_bought["bought_share"] > 0.7
+    assert with_bought["score"] <= clean["score"] + 1, (with_bought["score"], clean["score"])
+
+
+def test_newcomers_drawn_by_a_real_event_are_not_called_bought(v1):
+    """On an event day newcomers reach everyone the event touches, at about the network's ratio: no burst."""
+    accounts = ["event", *[f"author{i}" for i in range(30)]]
+    established = {a: 100 if a == "event" else 5 for a in accounts}
+    edges, first_seen = [], {a: days_before(7) for a in accounts}
+    for a in accounts:
+        edges += [edge(f"old_{a}_{i}", a) for i in range(established[a])]
+        edges += [edge(f"new_{a}_{i}", a) for i in range(int(1.6 * established[a]))]
+        first_seen |= {f"old_{a}_{i}": days_before(7) for i in range(established[a])}
+        first_seen |= {f"new_{a}_{i}": DAY for i in range(int(1.6 * established[a]))}
+    s = score_edges(edges, v1, activity=_activity(first_seen, days_before(7)))
+    assert s["event"]["bought_share"] == 0 and s["author0"]["bought_share"] == 0
+
+
 def test_bought_engagement_from_fresh_low_activity_accounts_is_discounted(v1):
     """A mature network (observed for months); one account buys 200 reactions from accounts created this week."""
     organic = [edge(f"regular{i}", f"author{i % 10}", day=days_before(i % 30)) for i in range(300)]

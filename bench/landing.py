@@ -6,8 +6,9 @@
 Each landing runs in its own process on a fresh warehouse, so its peak RSS is its own. Data is generated
 first (not timed) into --workdir and reused when already there. Printed per format: records read, seconds,
 records/s, peak RSS (MB), and the target. Memory is bounded by streaming when the peak RSS of the 10M-row
-landing is close to the 1M-row one (the `rss ratio` line). The machine's load average is printed too:
-other processes on the same 2 cores slow every figure down.
+landing is close to the 1M-row one (the `rss ratio` line); landing runs under DuckDB's memory_limit
+(sql/land/begin.sql), so past that cap the peak stops growing, and a file too small to reach it peaks lower.
+The machine's load average is printed too: other processes on the same 2 cores slow every figure down.
 """
 
 from __future__ import annotations

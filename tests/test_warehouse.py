@@ -22,3 +22,29 @@ def test_reopening_does_not_reapply(settings):
 def test_statement_splitter_keeps_semicolons_inside_lines():
     sql = "-- a comment;\nselect 'a;b' as x;\n\nselect 2;\n-- only a comment\n"
     assert statements(sql) == ["select 'a;b' as x", "select 2"]
+
+
+def test_the_zstd_migration_keeps_rows_landed_before_it(tmp_path):
+    """0102 rebuilds raw.generic_interactions and raw.records; a warehouse that already holds rows keeps them."""
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute("create schema meta")
+    con.execute("create table meta.schema_migrations (version integer primary key, name varchar not null, "
+                "applied_at timestamp not null default now())")
+    for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
+        if not path.name.startswith("0102_"):
+            for stmt in statements(path.read_text()):
+                con.execute(stmt)
+            con.execute("insert into meta.schema_migrations (version, name) values (?, ?)",
+                        [int(path.name[:4]), path.name])
+    con.execute("insert into raw.generic_interactions values (1, 1, 'twitter', 'a', 'b', '2012-07-01', 'RT', "
+                "'2012-07-01', null, 'repost')")
+    con.execute("insert into raw.records values (1, 2, 'line 2', 'post', 'twitter', ['a'], '{\"id\": \"9\"}')")
+    before = [con.execute(f"select * from {t}").fetchall() for t in ("raw.generic_interactions", "raw.records")]
+    assert migrate(con) == ["0102_raw_zstd_text.sql"]
+    con.execute("checkpoint")
+    assert [con.execute(f"select * from {t}").fetchall() for t in ("raw.generic_interactions", "raw.records")] == before
+    stored = con.execute("select distinct compression from pragma_storage_info('raw.records') "
+                         "where column_name = 'payload' and segment_type = 'VARCHAR'").fetchall()
+    assert stored == [("ZSTD",)]

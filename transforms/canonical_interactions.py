@@ -43,12 +43,12 @@ def occurred_at(time: pl.Expr, time_format: str = "any") -> pl.Expr:
 
 
 # Every spelling a file may use for a kind: canonical names in any usual case, and the short codes.
-_KIND_SPELLINGS = {v: k for k in KINDS for v in (k, k.upper(), k.title())} | KIND_CODES
+KIND_SPELLINGS = {v: k for k in KINDS for v in (k, k.upper(), k.title())} | KIND_CODES
 
 
 def canonical_kind(kind: pl.Expr) -> pl.Expr:
     """One hash lookup per row (no lower-casing of every value): the bulk path's hot spot."""
-    return kind.replace_strict(_KIND_SPELLINGS, default=None, return_dtype=pl.String)
+    return kind.replace_strict(KIND_SPELLINGS, default=None, return_dtype=pl.String)
 
 
 def _strip(col: pl.Expr, params: InteractionParams) -> pl.Expr:

@@ -1,8 +1,9 @@
 """Export formats clout lands, and how a file's format is recognised (by its content, not its name alone).
 
-Every format but the generic interaction tables is read by a module with `detect(path, head)` and
-`read(path, options) -> Iterator[Batch]` (see `base.py`); generic tables go through `generic.py`, a Polars
-fast path, because they are the bulk of the data.
+Every format but the generic interaction tables is read by a module with `detect(path, head)` and either
+`read(path, options) -> Iterator[Batch]` (see `base.py`) or, for the bulk formats, `land(con, file_id, path,
+options)`, which writes in DuckDB without a row passing through Python (twitter_v2). Generic tables go
+through `generic.py`: DuckDB's CSV reader first, Polars blocks for what it cannot take whole.
 """
 
 from __future__ import annotations

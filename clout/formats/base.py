@@ -227,21 +227,3 @@ def to_int(value) -> int | None:
 def id_str(value) -> str | None:
     return None if value is None or value == "" else str(value)
 
-
-@dataclass
-class FrameBatch:
-    """A batch a vectorised reader built as frames already (same shape as `Batch.frames()`)."""
-
-    built: dict[str, pl.DataFrame]
-    unknown_fields: set[str] = field(default_factory=set)
-
-    def frames(self) -> dict[str, pl.DataFrame]:
-        return dict(self.built)
-
-
-def post_account_ids(posts: pl.DataFrame) -> pl.Expr:
-    """Every account a post is about (author, referenced authors, mentions), as a list without nulls."""
-    return pl.concat_list(
-        pl.concat_list("author_id", "reply_to_author_id", "repost_of_author_id", "quote_of_author_id"),
-        pl.col("mentions"),
-    ).list.drop_nulls()

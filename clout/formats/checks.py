@@ -1,8 +1,9 @@
 """Landing-time contract checks: each row against its ODCS v3 contract in data_contracts/.
 
 Great Expectations validates whole tables in the audit; landing needs a per-row verdict (which record to
-quarantine, and why) at millions of rows a second, so the same contract becomes Polars expressions here:
-required fields present (an empty string counts as missing), allowed values, minimum/maximum.
+quarantine, and why) at millions of rows a second, so the same contract becomes Polars expressions here, or
+a SQL expression for readers that stay in DuckDB: required fields present (an empty string counts as
+missing), allowed values, minimum/maximum.
 """
 
 from __future__ import annotations
@@ -46,3 +47,24 @@ def violations(frame: pl.DataFrame, contract: str) -> pl.Expr:
             broken, text = col.is_not_null() & (col < arg), f"{column} below {arg}"
         checks.append(pl.when(broken).then(pl.lit(f"contract {contract}: {text}")))
     return pl.coalesce(checks) if checks else pl.lit(None, dtype=pl.String)
+
+
+def violations_sql(contract: str, columns: dict[str, bool]) -> str:
+    """`violations` as a SQL expression over `columns` (name -> is text): the first broken rule, or null."""
+    checks = []
+    for column, rule, arg in _rules(contract):
+        if column not in columns:
+            continue
+        if rule == "required":
+            broken = f"{column} is null" + (f" or {column} = ''" if columns[column] else "")
+            text = f"{column} is required"
+        elif rule == "enum":
+            broken, text = f"{column} not in ({', '.join(map(_literal, arg))})", f"{column} not one of {', '.join(arg)}"
+        else:
+            broken, text = f"{column} < {arg!r}", f"{column} below {arg}"
+        checks.append(f"when {broken} then {_literal(f'contract {contract}: {text}')}")
+    return f"case {' '.join(checks)} end" if checks else "null"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

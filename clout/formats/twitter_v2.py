@@ -4,28 +4,21 @@
 hold the authors and the referenced tweets, which land as accounts and posts too (their counters are
 observations like any other). The observation time is `__twarc.retrieved_at`.
 
-Pages are parsed by DuckDB's JSON functions (C++, all cores) over blocks of lines, on a private in-memory
-connection: the SQL is in sql/land/twitter_v2_*.sql. Python only assembles the frames.
+Pages never pass through Python: each block of lines goes to DuckDB, which parses every line once and every
+item once (sql/land/twitter_v2_items.sql), checks rows against their staging contracts and writes raw records,
+quarantine and the scratch tables in the caller's transaction (twitter_v2_rows.sql, twitter_v2_write.sql).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
-from clout.formats.base import (
-    ACCOUNT_SCHEMA,
-    ENTITY_SCHEMAS,
-    POST_SCHEMA,
-    QUARANTINE_SCHEMA,
-    RECORD_SCHEMA,
-    FrameBatch,
-    file_time,
-    post_account_ids,
-)
+from clout.formats.base import ACCOUNT_SCHEMA, POST_SCHEMA, file_time
+from clout.formats.checks import violations_sql
 from clout.formats.generic import _byte_blocks, _lines
 from clout.warehouse import query, run_sql
 
@@ -42,7 +35,6 @@ USER_FIELDS = frozenset({
     "profile_image_url", "protected", "public_metrics", "url", "verified", "verified_type", "withheld",
     "most_recent_tweet_id", "affiliation", "connection_status", "subscription_type", "receives_your_dm",
 })
-_EMPTY = {"follow": None, "identity_link": None}
 
 
 def detect(path: Path, head: bytes) -> bool:
@@ -50,45 +42,47 @@ def detect(path: Path, head: bytes) -> bool:
     return start.startswith(b"{") and (b'"__twarc"' in head or b'"data"' in start[:20]) and b'"window.YTD' not in start
 
 
-def read(path: Path, options) -> Iterator[FrameBatch]:
-    fallback = file_time(path)
-    offset = 0
-    with duckdb.connect() as con:
-        con.execute("set enable_progress_bar = false")
-        for first_line_no, block in _byte_blocks(path):
-            con.register("landing_lines", _lines(block).with_row_index("line_no", offset=first_line_no))
-            run_sql(con, "land/twitter_v2_items", fallback=fallback)
-            run_sql(con, "land/twitter_v2_number", offset=offset)
-            batch = _batch(con)
-            offset += sum(batch.built[n].height for n in ("records", "quarantine"))
-            con.unregister("landing_lines")
-            yield batch
+@dataclass
+class Landed:
+    """What a file added up to, for the reconcile: records read, quarantined, the first problem, new fields."""
+
+    records: int = 0
+    quarantined: int = 0
+    first_problem: str | None = None
+    unknown_fields: set[str] = field(default_factory=set)
+    entities: tuple[str, ...] = ("post", "account")  # the scratch tables to merge into staging
 
 
-def _batch(con) -> FrameBatch:
-    posts = query(con, "land/twitter_v2_posts").pl().cast(POST_SCHEMA).select(list(POST_SCHEMA))
-    accounts = query(con, "land/twitter_v2_accounts").pl().cast(ACCOUNT_SCHEMA).select(list(ACCOUNT_SCHEMA))
-    raw = query(con, "land/twitter_v2_raw").pl()
-    ids = pl.concat([
-        posts.select("record_no", post_account_ids(posts).alias("account_ids")),
-        accounts.select("record_no", pl.concat_list("account_id").list.drop_nulls().alias("account_ids")),
-    ])
-    good = raw.filter(pl.col("entity").is_in(["post", "account"])).join(ids, on="record_no", how="left")
-    records = good.select(
-        "record_no", "location", "entity", pl.lit(NETWORK).alias("network"),
-        pl.col("account_ids").fill_null(pl.lit([], dtype=pl.List(pl.String))), "payload",
-    ).cast(RECORD_SCHEMA)
-    bad = raw.filter(~pl.col("entity").is_in(["post", "account"])).select(
-        "record_no", "location",
-        pl.when(pl.col("entity") == "invalid").then(pl.lit("not valid JSON (truncated or corrupt line)"))
-        .when(pl.col("entity") == "bad_utf8").then(pl.lit("not valid UTF-8"))
-        .otherwise(pl.lit("an item must be a JSON object")).alias("reason"),
-        pl.coalesce("raw", "payload").alias("raw_text"),
-        pl.lit([], dtype=pl.List(pl.String)).alias("account_ids"),
-    ).cast(QUARANTINE_SCHEMA)
-    keys = query(con, "land/twitter_v2_keys").fetchall()
-    unknown = {f for entity, f in keys if f not in (TWEET_FIELDS if entity == "post" else USER_FIELDS)}
-    built = {"records": records, "quarantine": bad, "post": posts, "account": accounts}
-    for entity in _EMPTY:
-        built[entity] = pl.DataFrame(schema=ENTITY_SCHEMAS[entity])
-    return FrameBatch(built, unknown)
+def land(con, file_id: int, path: Path, options) -> Landed:
+    """Land the file's pages into raw.* and the scratch tables land_post / land_account, inside the caller's
+    transaction, a block of lines at a time (memory does not grow with the file)."""
+    landed, fallback = Landed(), file_time(path)
+    run_sql(con, "land/twitter_v2_begin")
+    for first_line_no, block in _byte_blocks(path):
+        con.register("landing_lines", _lines(block).with_row_index("line_no", offset=first_line_no))
+        run_sql(con, "land/twitter_v2_items", fallback=fallback, offset=landed.records)
+        con.unregister("landing_lines")
+        run_sql(con, "land/twitter_v2_rows", _contracts())
+        run_sql(con, "land/twitter_v2_write", file_id=file_id)
+        _add_block(con, landed)
+    return landed
+
+
+def _add_block(con, landed: Landed) -> None:
+    (records, quarantined, first_problem), = query(con, "land/twitter_v2_summary").fetchall()
+    landed.records += records
+    landed.quarantined += quarantined
+    landed.first_problem = landed.first_problem or first_problem
+    for entity, name in query(con, "land/twitter_v2_keys").fetchall():
+        if name not in (TWEET_FIELDS if entity == "post" else USER_FIELDS):
+            landed.unknown_fields.add(name)
+
+
+@cache
+def _contracts() -> dict[str, str]:
+    """The staging contracts' row checks as SQL, for twitter_v2_rows.sql."""
+    def text_columns(schema: dict) -> dict[str, bool]:
+        return {name: dtype == pl.String for name, dtype in schema.items()}
+
+    return {"post_violation": violations_sql("staging_posts", text_columns(POST_SCHEMA)),
+            "account_violation": violations_sql("staging_accounts", text_columns(ACCOUNT_SCHEMA))}

@@ -21,7 +21,7 @@ from clout.errors import CloutError
 from clout.formats import Detected, LandOptions, detect, generic
 from clout.formats.base import ENTITY_SCHEMAS, QUARANTINE_SCHEMA, Batch
 from clout.formats.checks import violations
-from clout.warehouse import query, records, run_sql, transaction
+from clout.warehouse import run_sql, transaction
 from transforms.canonical_interactions import InteractionParams
 
 
@@ -78,16 +78,20 @@ def land_paths(con: duckdb.DuckDBPyConnection, paths: list[Path], options: LandO
                ) -> list[LandResult]:
     """Land files and folders; a file named explicitly that cannot be landed is an error, one in a folder a note."""
     options = options or LandOptions()
-    con.execute("set enable_progress_bar = false")  # the reconcile line is the output, not a progress bar
-    results = []
-    for path, explicit in expand(paths):
-        try:
-            results.append(land_file(con, path, options))
-        except _NotAnExport as e:
-            if explicit:
-                raise CloutError(str(e)) from None
-            results.append(LandResult(path.resolve(), "", 0, skipped=True, note=e.note))
-    return results
+    run_sql(con, "land/begin")
+    try:
+        return [_land_or_note(con, path, explicit, options) for path, explicit in expand(paths)]
+    finally:
+        run_sql(con, "land/end")
+
+
+def _land_or_note(con, path: Path, explicit: bool, options: LandOptions) -> LandResult:
+    try:
+        return land_file(con, path, options)
+    except _NotAnExport as e:
+        if explicit:
+            raise CloutError(str(e)) from None
+        return LandResult(path.resolve(), "", 0, skipped=True, note=e.note)
 
 
 class _NotAnExport(CloutError):
@@ -116,13 +120,30 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions) 
             f"{path}: not an export format clout knows (generic interactions, twitter_v2, twitter_v1, x_archive, "
             "mastodon, facebook, linkedin, identity_links); for a table, name its columns with --map",
             "not an export format clout knows, skipped")
+    if generic.fast_readable(found.layout):
+        try:
+            return _land(con, path, digest, found, options, fast=True)
+        except _Declined:
+            pass  # rolled back, nothing kept: the careful path reads the file again and explains each bad line
+    return _land(con, path, digest, found, options, fast=False)
+
+
+class _Declined(Exception):
+    """The fast path could not take every record of a file; its transaction is rolled back."""
+
+
+# Errors that say something about clout or the user, not about the file: never a reason to try the careful path.
+_OURS = (duckdb.InterruptException, duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException)
+
+
+def _land(con, path: Path, digest: str, found: Detected, options: LandOptions, fast: bool) -> LandResult:
     started = time.perf_counter()
     with transaction(con):
         file_id = con.execute("select nextval('raw.file_id_seq')").fetchall()[0][0]
         if found.layout is not None:
-            counts = _land_generic(con, file_id, path, found, options)
+            counts = _land_generic(con, file_id, path, found, options, fast)
         else:
-            counts = _land_batches(con, file_id, path, found, options)
+            counts = _land_records(con, file_id, path, found, options)
         read, staged, quarantined, first_problem, new_fields = counts
         _check_quarantine(path, found.name, read, quarantined, first_problem, options.quarantine_limit)
         run_sql(con, "land/finish_file", file_id=file_id, path=str(path), size_bytes=path.stat().st_size,
@@ -147,11 +168,46 @@ def _check_quarantine(path: Path, fmt: str, read: int, quarantined: int, first: 
         )
 
 
-def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandOptions):
-    """Generic tables: Polars-typed blocks straight into raw.generic_interactions; bad rows quarantined."""
+def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandOptions, fast: bool):
+    """Generic tables into raw.generic_interactions: by DuckDB's reader when `fast`, else by Polars blocks."""
     params = InteractionParams(default_network=options.network)
-    first_problem, good, quarantined, keys, days = None, 0, 0, [], []
-    for frame in generic.read(path, found.layout, params):
+    if fast:
+        good, quarantined, first_problem = _generic_fast(con, file_id, path, found.layout, params), 0, None
+    else:
+        good, quarantined, first_problem = _generic_careful(con, file_id, path, found.layout, params)
+    return good + quarantined, _generic_new_keys(con, file_id), quarantined, first_problem, []
+
+
+def _generic_new_keys(con, file_id: int) -> int:
+    """Distinct interactions the file brings that no earlier file brought (exact). The join with earlier files'
+    rows runs only when the file's days overlap theirs: a file of new days costs about one pass over itself."""
+    (distinct_keys, lo, hi), = run_sql(con, "land/generic_distinct", file_id=file_id).fetchall()
+    (earlier,), = run_sql(con, "land/generic_earlier", file_id=file_id, lo=lo, hi=hi).fetchall()
+    if not earlier:
+        return distinct_keys
+    (new_keys,), = run_sql(con, "land/generic_new", file_id=file_id).fetchall()
+    return new_keys
+
+
+def _generic_fast(con, file_id: int, path: Path, layout, params: InteractionParams) -> int:
+    """Rows inserted by sql/land/generic_fast.sql; _Declined unless that is every record of the file."""
+    sql_params, identifiers, expected = generic.fast_sql(path, layout, params, generic.text_shape(path),
+                                                         generic.is_gzip(path))
+    try:
+        (inserted,), = run_sql(con, "land/generic_fast", identifiers, file_id=file_id, **sql_params).fetchall()
+    except _OURS:
+        raise
+    except duckdb.Error as e:  # ragged lines, bytes that are not UTF-8, ...: the careful path explains them
+        raise _Declined(str(e)) from None
+    if inserted != expected:
+        raise _Declined(f"{expected - inserted:,} records need the careful path")
+    return inserted
+
+
+def _generic_careful(con, file_id: int, path: Path, layout, params: InteractionParams):
+    """Polars-typed blocks; rows that fail parsing or the contract go to raw.quarantine with their line."""
+    first_problem, good, quarantined = None, 0, 0
+    for frame in generic.read(path, layout, params):
         frame = frame.with_columns(error=pl.coalesce("error", violations(frame, "raw_generic_interactions")))
         bad = frame.filter(pl.col("error").is_not_null())
         if bad.height:
@@ -162,32 +218,38 @@ def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandO
             con.unregister("bad_rows")
         rows = frame.filter(pl.col("error").is_null()) if bad.height else frame
         good += rows.height
-        # The natural key's hash, to count distinct interactions without a second pass over the table.
-        keys.append(rows.select(pl.struct(*GENERIC_KEY).hash(seed=0).alias("h")))
-        days.append(rows.select(pl.col("event_date").min().alias("lo"), pl.col("event_date").max().alias("hi")))
         con.register("landing_rows", rows)
         run_sql(con, "land/generic_interactions", file_id=file_id)
         con.unregister("landing_rows")
-    distinct = pl.concat(keys)["h"].n_unique() if keys else 0
-    span = pl.concat(days).select(pl.col("lo").min(), pl.col("hi").max()).row(0) if days else (None, None)
-    (earlier,), = run_sql(con, "land/generic_earlier", file_id=file_id, lo=span[0], hi=span[1]).fetchall()
-    if earlier:  # the file overlaps days landed before: compare natural keys with those rows
-        distinct = records(query(con, "land/generic_new", file_id=file_id))[0]["new_keys"]
-    return good + quarantined, distinct, quarantined, first_problem, []
-
-
-GENERIC_KEY = ("network", "actor_id", "target_id", "kind", "occurred_at", "post_id")
+    return good, quarantined, first_problem
 
 
 def _problem(row: dict) -> str:
     return f"line {row['line_no']}: {row['error']} (found {row['line']!r})"
 
 
-def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandOptions):
-    """Record formats: batches into raw.records / raw.quarantine and scratch tables, then one merge per entity.
+def _land_records(con, file_id: int, path: Path, found: Detected, options: LandOptions):
+    """Record formats: raw.records / raw.quarantine and a scratch table per entity, then one merge per entity.
 
-    Only entities the file holds get a scratch table and a merge: small personal exports land in a few statements.
+    A reader with `land` writes in DuckDB itself (twitter_v2); others yield batches of frames.
     """
+    if hasattr(found.reader, "land"):
+        landed = found.reader.land(con, file_id, path, options)
+        good, quarantined = landed.records - landed.quarantined, landed.quarantined
+        first_problem, unknown, entities = landed.first_problem, landed.unknown_fields, landed.entities
+    else:
+        good, quarantined, first_problem, unknown, entities = _land_batches(con, file_id, path, found, options)
+    staged = 0
+    for entity in entities:
+        run_sql(con, f"land/merge_{entity}", file_id=file_id)
+        staged += run_sql(con, "land/new_keys", identifiers={"entity": entity}).fetchall()[0][0]
+    new_fields = _new_fields(con, file_id, found.name, unknown)
+    return good + quarantined, staged, quarantined, first_problem, new_fields
+
+
+def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandOptions):
+    """Batches into raw.records / raw.quarantine and scratch tables; only entities the file holds get a scratch
+    table (and later a merge): small personal exports land in a few statements."""
     first_problem, unknown, good, quarantined, created = None, set(), 0, 0, set()
     for batch in found.reader.read(path, options):
         frames = _checked(batch.frames())
@@ -209,13 +271,7 @@ def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandO
                 run_sql(con, f"land/{step}", identifiers={"entity": entity})
                 con.unregister(f"batch_{entity}")
                 created.add(entity)
-    staged = 0
-    for entity in ENTITY_SCHEMAS:
-        if entity in created:
-            run_sql(con, f"land/merge_{entity}", file_id=file_id)
-            staged += run_sql(con, "land/new_keys", identifiers={"entity": entity}).fetchall()[0][0]
-    new_fields = _new_fields(con, file_id, found.name, unknown)
-    return good + quarantined, staged, quarantined, first_problem, new_fields
+    return good, quarantined, first_problem, unknown, [e for e in ENTITY_SCHEMAS if e in created]
 
 
 def _checked(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:

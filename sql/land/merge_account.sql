@@ -1,25 +1,26 @@
 -- staging.accounts: one row per network account per observation date (natural key network, account_id,
 -- observed_date). Within a date the newest observation's counters win; null counters never erase known ones.
 create or replace temp table land_account_newest as
-with ranked as (
-    select
-        *,
-        cast(observed_at as date) as observed_date,
-        row_number() over (
-            partition by network, account_id, cast(observed_at as date) order by observed_at desc, record_no desc
-        ) as rn
+with newest as (
+    -- per account and date, the record of its newest observation (no time counts as oldest, a tie goes to the
+    -- later record): an aggregate over keys rather than a window, which would sort whole rows
+    select arg_max(record_no, (observed_at is not null, coalesce(observed_at, timestamp '-infinity'), record_no))
+        as record_no
     from land_account
+    group by network, account_id, cast(observed_at as date)
 ),
 
 final as (
     select
-        r.* exclude (rn),
+        r.*,
+        cast(r.observed_at as date) as observed_date,
         not exists (
             select 1 from staging.accounts as a
-            where a.network = r.network and a.account_id = r.account_id and a.observed_date = r.observed_date
+            where a.network = r.network and a.account_id = r.account_id
+                and a.observed_date = cast(r.observed_at as date)
         ) as is_new
-    from ranked as r
-    where r.rn = 1
+    from land_account as r
+    where r.record_no in (select record_no from newest)
 )
 
 select * from final;

@@ -2,17 +2,21 @@
 -- are new and refreshes the counters of known posts when its observation is newer; `land_post_newest`
 -- (one row per post in this file, newest observation, `is_new` flag) stays behind for the reconcile.
 create or replace temp table land_post_newest as
-with ranked as (
-    select *, row_number() over (partition by network, post_id order by observed_at desc nulls last, record_no desc) as rn
+with newest as (
+    -- per post, the record of its newest observation (no time counts as oldest, a tie goes to the later record):
+    -- an aggregate over keys rather than a window, which would sort whole rows, text and lists included
+    select arg_max(record_no, (observed_at is not null, coalesce(observed_at, timestamp '-infinity'), record_no))
+        as record_no
     from land_post
+    group by network, post_id
 ),
 
 final as (
     select
-        r.* exclude (rn),
+        r.*,
         not exists (select 1 from staging.posts as p where p.network = r.network and p.post_id = r.post_id) as is_new
-    from ranked as r
-    where r.rn = 1
+    from land_post as r
+    where r.record_no in (select record_no from newest)
 )
 
 select * from final;

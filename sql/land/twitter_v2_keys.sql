@@ -1,4 +1,4 @@
 -- Top-level keys of the block's tweets and users (to find fields clout does not know yet).
-select distinct entity, unnest(json_keys(item)) as field
-from v2_numbered
+select distinct entity, unnest(json_keys(payload)) as field
+from v2_rows
 where entity in ('post', 'account')

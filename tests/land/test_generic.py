@@ -90,3 +90,57 @@ def _map(text):
 def test_a_bad_map_is_a_clear_error():
     with pytest.raises(CloutError, match="--map"):
         _map("actor")
+
+
+TRICKY_CSV = (
+    "actor,target,when,what,net,post,extra\r\n"
+    "a,b,2012-07-01T00:00:00Z,RT,twitter,p1,x\r\n"
+    '"c",\tb\u00a0,2012-07-01T00:01:00.000Z, Like ,mastodon,p2,"y"\r\n'
+    "d,e,1341100800,LIKE,twitter,p3,z\r\n"
+    "caf\u00e9,\u3000f,1341187200,reply,twitter,p4,w\r\n"
+)
+
+
+@pytest.mark.parametrize("name, text", [
+    ("higgs.txt", "".join(f"{a} {b} {t} {k}\n" for a, b, t, k in ROWS) + "x y 1341100900 QT"),  # no final newline
+    ("tricky.csv", TRICKY_CSV),  # blanks other than spaces: every field stripped of the White_Space set
+    ("tricky.csv.gz", TRICKY_CSV),
+    ("spaces.csv", TRICKY_CSV.replace("\t", " ").replace("\u00a0", " ").replace("\u3000", " ").replace("\r", "")),
+    ("plain.csv", TRICKY_CSV.replace("\t", "").replace("\u00a0", "").replace("\u3000", "").replace(" ", "")),
+])
+def test_a_clean_text_file_lands_through_duckdb_typed_as_the_careful_path_types_it(
+        settings, tmp_path, monkeypatch, name, text):
+    import gzip
+
+    from clout.formats import generic
+    from clout.settings import load_settings
+    from clout.stages import land as land_stage
+
+    f = tmp_path / name
+    f.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())
+    mapping = _map("time=when,kind=what,network=net,post_id=post" if ".csv" in name else "")
+    careful = load_settings(tmp_path / "careful" / "clout.duckdb")
+    with monkeypatch.context() as m:
+        m.setattr(generic, "fast_readable", lambda layout: False)
+        (slow,) = land(careful, f, mapping=mapping)
+    with monkeypatch.context() as m:
+        m.setattr(land_stage, "_generic_careful", lambda *a: pytest.fail("the fast path declined a clean file"))
+        (fast,) = land(settings, f, mapping=mapping)
+    rows = "select * exclude (file_id) from raw.generic_interactions order by record_no"
+    assert sql(settings, rows) == sql(careful, rows) and len(sql(settings, rows)) == slow.records
+    assert (fast.records, fast.staged, fast.duplicates, fast.quarantined) == (
+        slow.records, slow.staged, slow.duplicates, slow.quarantined)
+
+
+def test_a_file_the_fast_path_cannot_take_whole_lands_through_the_careful_path(settings, tmp_path):
+    f = tmp_path / "e.txt"
+    good = "".join(f"u{i} v{i} {1341100800 + i} RT\n" for i in range(300))
+    f.write_text(good + "a\u00a0x b 1341100800 RT\n\nshort line\n")  # a non-breaking space splits a field
+    (r,) = land(settings, f, quarantine_limit=0.05)
+    assert (r.records, r.staged, r.quarantined) == (303, 300, 3) and reconciles(r)
+    assert sql(settings, "select location, reason from raw.quarantine order by record_no") == [
+        ("line 301", "expected 4 whitespace-separated fields: actor target unix_ts kind"),
+        ("line 302", "empty line"),
+        ("line 303", "expected 4 whitespace-separated fields: actor target unix_ts kind"),
+    ]
+    assert sql(settings, "select max(record_no) from raw.generic_interactions") == [(300,)]

@@ -1,0 +1,87 @@
+-- A generic text file (whitespace or delimited) read by DuckDB's CSV reader, streaming, straight
+-- into raw.generic_interactions: no row passes through Python, so memory does not grow with the file.
+-- Only rows that are certainly good are inserted, typed exactly as transforms.canonical_interactions types them;
+-- the caller compares the count with the file's records and, when any row was left out (or the reader refused
+-- the file), rolls back and takes the careful path, which explains every bad row. So this file never has to
+-- decide a reason, and a time or kind it does not recognise is simply not "certainly good".
+-- {kind}, {network}, {post_id}: the file's column for that field, or null when it has none.
+insert into raw.generic_interactions (
+    file_id, record_no, network, actor_id, target_id, occurred_at, kind_raw, event_date, post_id, kind
+)
+with delivered as (
+    select *
+    from read_csv(
+        $path, columns = $columns, delim = $separator, quote = $quote, escape = $quote, header = false,
+        skip = $skip, auto_detect = false, strict_mode = true, compression = $compression
+    )
+),
+
+stripped as (
+    -- Delimited fields lose surrounding blanks: the Unicode White_Space set Polars' strip_chars removes when the
+    -- file holds any blank but spaces (an anchored regexp, 10x faster than trim() with that set), else spaces
+    -- ($strip: blanks, spaces or none, from the file's bytes). Whitespace files have no blanks in their fields.
+    select
+        case $strip when 'blanks' then regexp_replace(actor, $blank_ends, '', 'g')
+            when 'spaces' then trim(actor) else actor end as actor_id,
+        case $strip when 'blanks' then regexp_replace(target, $blank_ends, '', 'g')
+            when 'spaces' then trim(target) else target end as target_id,
+        case $strip when 'blanks' then regexp_replace("time", $blank_ends, '', 'g')
+            when 'spaces' then trim("time") else "time" end as "time",
+        coalesce(case $strip when 'blanks' then regexp_replace({kind}, $blank_ends, '', 'g')
+            when 'spaces' then trim({kind}) else {kind} end, $default_kind) as kind_raw,
+        coalesce(case $strip when 'blanks' then regexp_replace({network}, $blank_ends, '', 'g')
+            when 'spaces' then trim({network}) else {network} end, $default_network) as network,
+        case $strip when 'blanks' then regexp_replace({post_id}, $blank_ends, '', 'g')
+            when 'spaces' then trim({post_id}) else {post_id} end as post_id
+    from delivered
+),
+
+timed as (
+    select
+        *,
+        try_cast("time" as bigint) as unix_seconds,
+        case when unix_seconds is null and "time" like '____-__-__T__:__:__%Z'
+            then try_strptime("time", $iso_formats) end as iso,
+        map_extract_value(map($spellings, $kinds), kind_raw) as kind
+    from stripped
+),
+
+typed as (
+    select
+        *,
+        -- Unix seconds written plainly, or ISO-8601 UTC with or without milliseconds, each read back to the same
+        -- text; any other spelling (leading zeros, offsets, other precisions) is left to the careful path
+        coalesce(
+            case when cast(unix_seconds as varchar) = "time" and unix_seconds between 0 and 32503679999
+                then make_timestamp(unix_seconds * 1000000) end,
+            case when "time" in (strftime(iso, $iso_formats[1]), strftime(iso, $iso_formats[2])) then iso end
+        ) as occurred_at
+    from timed
+),
+
+numbered as (
+    -- the reader keeps file order, and a clean file has one row per line, so this is the line's record number.
+    -- Numbering after typing also keeps the filter below from being pushed under the typing and typing twice.
+    select row_number() over () + $first_record_no - 1 as record_no, *
+    from typed
+),
+
+final as (
+    select
+        $file_id as file_id,
+        record_no,
+        network,
+        actor_id,
+        target_id,
+        occurred_at,
+        kind_raw,
+        cast(occurred_at as date) as event_date,
+        post_id,
+        kind
+    from numbered
+    where network <> '' and actor_id <> '' and target_id <> '' and kind is not null and occurred_at is not null
+        -- a whitespace file with other blanks than spaces: a field holding one would be two fields to the careful path
+        and not ($check_blanks and regexp_matches(actor_id || target_id, $blank_class))
+)
+
+select * from final

@@ -66,8 +66,8 @@ class _Figures:
     def __init__(self) -> None:
         self.first = True
 
-    def html(self, fig) -> str:
-        fig.update_layout(margin={"l": 50, "r": 20, "t": 40, "b": 40}, template="plotly_white")
+    def html(self, fig, top: int = 40) -> str:
+        fig.update_layout(margin={"l": 50, "r": 20, "t": top, "b": 40}, template="plotly_white")
         out = fig.to_html(full_html=False, include_plotlyjs=self.first, config={"displaylogo": False})
         self.first = False
         return out
@@ -102,6 +102,7 @@ def _history_plots(con, result: GateResult, rules: GateRules, figs: _Figures) ->
         return ""
     names = [m for m in METRICS if m in now["metric"].to_list()]
     fig = make_subplots(rows=(len(names) + 2) // 3, cols=3, subplot_titles=names)
+    split = now.filter(pl.col("part").is_in(["data", "algorithm"])).height > 0  # else unattributed: the total
     for i, metric in enumerate(names):
         r, c = i // 3 + 1, i % 3 + 1
         past = hist.filter((pl.col("metric") == metric) & (pl.col("part") == "data"))
@@ -110,13 +111,14 @@ def _history_plots(con, result: GateResult, rules: GateRules, figs: _Figures) ->
                 x=[str(d) for d in past["logical_date"]], y=past["value"].to_list(), mode="lines+markers",
                 name="data-driven, past nights", line={"color": "#999"}, showlegend=i == 0,
                 text=past["outcome"].to_list()), row=r, col=c)
-        for part in ("data", "algorithm"):
+        for part in ("data", "algorithm") if split else ("total",):
             row = now.filter((pl.col("metric") == metric) & (pl.col("part") == part))
             if row.height:
                 fig.add_trace(go.Scatter(
                     x=[str(result.logical_date)], y=[row["value"][0]], mode="markers",
                     marker={"size": 12, "color": PART_COLORS[part], "symbol": "diamond"},
-                    name=f"{part}-driven, this night", showlegend=i == 0), row=r, col=c)
+                    name=f"{part}-driven, this night" if split else "total change, this night", showlegend=i == 0),
+                    row=r, col=c)
             if row.height and row["bound"][0] is not None:
                 fig.add_trace(go.Scatter(
                     x=[str(result.logical_date)], y=[row["bound"][0]], mode="markers",
@@ -124,7 +126,7 @@ def _history_plots(con, result: GateResult, rules: GateRules, figs: _Figures) ->
                     name=f"{part} bound", showlegend=i == 0), row=r, col=c)
     fig.update_xaxes(type="category")  # one point per night, not a time axis with hours
     fig.update_layout(height=260 * ((len(names) + 2) // 3), title="Swing metrics against their recent history")
-    return figs.html(fig)
+    return figs.html(fig, top=90)  # room for the figure's title above the first row's subplot titles
 
 
 def _distribution_plot(result: GateResult, figs: _Figures) -> str:

@@ -118,4 +118,6 @@ def describe(row: dict) -> str:
         f"history median {row['history_median']:.3g} over {row['history_n']} nights, bound {row['bound']:.3g}"
         if row["basis"] == "history" else f"bound {row['bound']:.3g}"
     )
-    return f"{row['part']}-driven {row['metric']} {where} = {row['value']:.3g} ({against})"
+    # Without a shadow run the change cannot be split: the "total" part is the whole change, unattributed.
+    part = "unattributed (total)" if row["part"] == "total" else f"{row['part']}-driven"
+    return f"{part} {row['metric']} {where} = {row['value']:.3g} ({against})"

@@ -123,6 +123,21 @@ def text_patterns(targets: list[Target]) -> list[tuple[str, str]]:
     return out
 
 
+# Parts of a run report that hold no data: its stylesheet and the inlined plotly.js library. An id like "1001" or a
+# handle like "ada" can occur there ("z-index:1001", a month name), and rewriting code would break the report.
+_REPORT_CODE = re.compile(r"<style[^>]*>.*?</style>|<script[^>]*>\s*/\*\*?\s*\*\s*plotly\.js.*?</script>",
+                          re.DOTALL | re.IGNORECASE)
+
+
+def pseudonymise_html(text: str, targets: list[Target]) -> str:
+    """pseudonymise_text on a report's data and prose, leaving its stylesheet and library code untouched."""
+    out, last = [], 0
+    for code in _REPORT_CODE.finditer(text):
+        out += [pseudonymise_text(text[last:code.start()], targets), code.group(0)]
+        last = code.end()
+    return "".join(out) + pseudonymise_text(text[last:], targets)
+
+
 def pseudonymise_text(text: str, targets: list[Target]) -> str:
     """The Python twin of sql/consent/pseudonymise_text.sql, for files on disk (reports)."""
     for pattern, pseudonym in text_patterns(targets):
@@ -211,7 +226,8 @@ def _erase_files(con, settings: Settings, targets: list[Target], result: Erasure
         if settings.landing_dir in path.parents:
             continue  # deliveries are the sender's files; see README "Consent"
         text = path.read_text(encoding="utf-8", errors="replace")
-        new = pseudonymise_text(text, targets)
+        scrub = pseudonymise_html if path.suffix.lower() in (".html", ".htm") else pseudonymise_text
+        new = scrub(text, targets)
         if new != text:
             path.write_text(new, encoding="utf-8")
             result.files.append(path)

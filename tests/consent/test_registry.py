@@ -56,6 +56,24 @@ def test_a_short_id_is_replaced_only_as_a_quoted_string():
         '{"user":"anon-7","likes":7,"day":"2012-07-07"}'
 
 
+def test_a_report_keeps_its_stylesheet_and_plotly_library_and_loses_the_account():
+    """A run report inlines plotly.js and a stylesheet: "1001" and "ada" occur there as code, not as people."""
+    import plotly.graph_objects as go
+
+    from clout.consent.erase import pseudonymise_html
+
+    figure = go.Figure(go.Bar(x=["1001", "2002"], y=[5, 3], text=["@ada", "bob"])).to_html(include_plotlyjs=True)
+    report = (f"<html><head><style>.modal {{ z-index:1001 }}</style></head><body><table><tr><td>1001</td>"
+              f"<td>@ada rose 20 points</td></tr></table>{figure}</body></html>")
+    target = Target("twitter", "anon-1", ids={"1001"}, handles={"ada"})
+    out = pseudonymise_html(report, [target])
+    library = report[report.index("<script>/**"):report.index("</script>", report.index("<script>/**"))]
+    assert "z-index:1001" in out and library in out  # code untouched, so the report still renders
+    assert "<td>anon-1</td>" in out and "anon-1 rose 20 points" in out and '"anon-1"' in out
+    assert "1001" not in out.replace(library, "").replace("z-index:1001", "")
+    assert "@ada" not in out
+
+
 def test_an_account_opted_out_before_it_ever_landed_is_erased_when_it_lands(settings, tmp_path):
     result = consent.optout(settings, consent.Request("@NewToClout", "twitter", "web form #12",
                                                       datetime(2026, 11, 1, 9, 30)))

@@ -14,6 +14,7 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.exceptions import TyperException
 
 from clout.errors import CloutError
 from clout.settings import HIGGS_FILE, load_settings
@@ -157,3 +158,11 @@ def main() -> None:
     except CloutError as e:
         err.print(f"[red]error:[/red] {e}", highlight=False)
         sys.exit(1)
+    except typer.Abort:  # Ctrl-C at a prompt
+        sys.exit(130)
+    except TyperException as e:  # a usage error (unknown option, missing value): typer's own short message
+        if hasattr(e, "show"):
+            e.show()
+        else:
+            err.print(f"[red]error:[/red] {e}", highlight=False)
+        sys.exit(getattr(e, "exit_code", 2))

@@ -97,3 +97,11 @@ def test_landing_twice_adds_nothing(settings, higgs_slice):
     second = clout(settings, "land", str(higgs_slice)).stdout
     assert "already landed" in second and "already landed" not in first
     assert raw_files(settings) == 1
+
+
+def test_sql_runs_an_adhoc_file_and_a_bad_option_is_one_line(night):
+    adhoc = Path(__file__).parents[1] / "sql" / "adhoc" / "gate_history.sql"  # starts with a -- comment
+    out = clout(night, "sql", "--file", str(adhoc), "--format", "json").stdout
+    assert isinstance(json.loads(out), list)
+    bad = clout(night, "sql", adhoc.read_text(encoding="utf-8"), check=False)  # "-- ..." reads as an option
+    assert bad.returncode == 2 and "No such option" in bad.stderr and "Traceback" not in bad.stderr

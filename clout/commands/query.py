@@ -27,6 +27,7 @@ ALLOW_RAW_ENV = "CLOUT_SQL_ALLOW_RAW"
 @app.command()
 def sql(
     statement: str = typer.Argument(None, help="one SQL statement; omit it for an interactive prompt"),
+    file: Path | None = typer.Option(None, "--file", "-f", help="run the statement in this file (e.g. sql/adhoc/)"),
     fmt: str = typer.Option("table", "--format", help="table | csv | json | parquet"),
     out: Path | None = typer.Option(None, "--out", help="write the result to this file (required for parquet)"),
     warehouse: Path | None = WarehouseOpt,
@@ -41,6 +42,13 @@ def sql(
         raise CloutError(f"unknown --format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "parquet" and out is None:
         raise CloutError("--format parquet writes a file: add --out FILE.parquet")
+    if file is not None:
+        if statement is not None:
+            raise CloutError("give a statement or --file, not both")
+        try:
+            statement = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise CloutError(f"cannot read {file}: {e}") from None
     con = _open(load_settings(warehouse), full_warehouse)
     if statement is None:
         _prompt(con)

@@ -35,6 +35,9 @@ def parse_date(value: str) -> date:
         raise CloutError(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2012-07-04") from None
 
 
+RUNS_JSON_ONLY = ("data_driven_moved_10", "algorithm_driven_moved_10", "rows_staged")
+
+
 def print_table(columns: list[str], rows: list[tuple], title: str | None = None) -> None:
     table = Table(title=title, show_lines=False)
     for c in columns:
@@ -135,8 +138,18 @@ def runs(
     columns, rows = rel.columns, rel.fetchall()
     if as_json:
         typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1))
-    else:
-        print_table(columns, rows, title="Recent runs")
+        return
+    # The table keeps what fits a terminal, run ids whole (they are what `clout review` / `approve` take);
+    # --json has every column and the full message.
+    shown = [c for c in columns if c not in RUNS_JSON_ONLY]
+    table = Table(title="Recent runs (--json for every column)")
+    for c in shown:
+        table.add_column(c, no_wrap=c in ("run_id", "logical_date", "message"), overflow="ellipsis",
+                         max_width=48 if c == "message" else None)
+    for row in rows:
+        values = dict(zip(columns, row, strict=True))
+        table.add_row(*("" if values[c] is None else str(values[c]).splitlines()[0] for c in shown))
+    console.print(table)
 
 
 def _register_command_modules() -> None:

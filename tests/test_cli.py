@@ -43,6 +43,14 @@ def test_runs_json_lists_the_run(night):
     assert runs[0]["algorithm_version"] == "v1" and runs[0]["rows_scored"] > 0 and runs[0]["seconds"] > 0
 
 
+def test_runs_says_which_of_a_dates_published_runs_is_live(night):
+    clout(night, "run", "--date", "2012-07-02")  # the date again: a second published run replaces the first
+    runs = json.loads(clout(night, "runs", "--json").stdout)
+    assert [(r["status"], r["live"]) for r in runs] == [("published", True), ("published", False)]
+    table = clout(night, "runs").stdout
+    assert runs[0]["run_id"] in table and runs[1]["run_id"] in table  # whole ids, to paste into `clout review`
+
+
 def test_sql_is_read_only(night):
     proc = clout(night, "sql", "delete from meta.runs", check=False)
     assert proc.returncode == 1 and "read-only" in proc.stderr.lower()

@@ -6,6 +6,8 @@ select
     r.logical_date,
     r.algorithm_version,
     r.status,
+    -- several runs of a date can have been published in turn; the live one is the one published.nights names
+    exists (select 1 from published.nights as n where n.run_id = r.run_id) as live,
     r.outcome,
     g.attribution,
     round(g.data_mean_abs_move, 3) as data_driven_move,

@@ -121,8 +121,10 @@ def score_features(features: pl.LazyFrame, params: ModelParams, cal: Calibration
         .with_columns(
             *[expr.alias(f"_{name}") for name, expr in full.items()],
             _audience=pl.when(pl.col("followers").is_not_null() | pl.col("lists").is_not_null()).then(audience),
+            # Removing suspect engagement never adds points. The trusted parts can come out a hair above the full
+            # ones (float residue, and the capped repeats per reactor when a share of reactions is removed): clipped.
             _discount=pl.when(pl.col("suspect_share").is_not_null())
-            .then(pl.sum_horizontal(trusted.values()) - pl.sum_horizontal(full.values())),
+            .then((pl.sum_horizontal(trusted.values()) - pl.sum_horizontal(full.values())).clip(upper_bound=0.0)),
         )
         .with_columns(raw_score=pl.sum_horizontal([f"_{p}" for p in PARTS]))
         # Float residue of a fully discounted account (1e-16) is zero, not a score with huge parts.

@@ -210,3 +210,22 @@ def test_a_top_score_is_rare_on_the_reference_population(v1):
 def test_unknown_feature_values_are_refused_cleanly(v1):
     with pytest.raises(ValueError, match="account_id"):
         score_features(pl.DataFrame({"posts": [1]}).lazy(), v1.model, v1.calibration).collect()
+
+
+def test_removing_suspect_engagement_never_adds_points(v1):
+    """Not even float residue: the gate's candidate contract holds part_discount <= 0."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n = 20_000
+    counts = {c: rng.pareto(1.2, n) * 10 for c in ("reposts_received", "replies_received", "mentions_received",
+                                                  "quotes_received", "likes_received", "posts", "network_impact",
+                                                  "reactions")}
+    features = pl.DataFrame({"account_id": [f"a{i}" for i in range(n)], **counts,
+                             "distinct_reactors": counts["reposts_received"] / 2 + 1,
+                             "effective_reactors": counts["reposts_received"] / 3 + 1,
+                             # a ring share of 2e-16 is what a sum of float weights leaves for "no ring"
+                             "suspect_share": np.concatenate([np.full(n // 2, 2e-16),
+                                                              rng.uniform(0, 1e-3, n - n // 2)])})
+    scored = score_features(features.lazy(), v1.model, v1.calibration).collect()
+    assert scored["part_discount"].max() == 0.0

@@ -110,3 +110,21 @@ def test_bad_ranges_and_versions_are_clear_errors(history):
         backfill.run_backfill(history, D3, D1, "v2")
     with pytest.raises(CloutError, match="unknown algorithm"):
         backfill.run_backfill(history, D1, D3, "v9")
+
+
+def test_the_cli_names_the_backfill_and_shows_each_night_as_it_goes(history):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    clout = str(Path(sys.executable).with_name("clout"))
+    env = {**os.environ, "CLOUT_WAREHOUSE": str(history.warehouse)}
+    proc = subprocess.run([clout, "backfill", "--from", "2012-07-01", "--to", "2012-07-03", "--algorithm", "v1_1"],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("backfill ") and "(3 nights) with v1_1" in lines[0]
+    progress = [line for line in lines if "scoring and gating (night" in line]
+    assert [p.split(":")[0].strip() for p in progress] == ["2012-07-01", "2012-07-02", "2012-07-03"]
+    assert "of 3" in progress[-1] and "clout backfill promote" in proc.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import typer
@@ -37,9 +38,19 @@ def backfill(
     from clout import backfill as bf
 
     settings = load_settings(warehouse)
-    with console.status("backfill: starting") as status:
-        result = bf.run_backfill(settings, parse_date(date_from), parse_date(date_to), algorithm,
-                                 on_night=lambda d: status.update(f"backfill: scoring and gating {d}"))
+    first, last = parse_date(date_from), parse_date(date_to)
+    backfill_id = bf.start_or_resume(settings, first, last, algorithm)
+    total = (last - first).days + 1
+    console.print(f"backfill {backfill_id}: {first} .. {last} ({total} nights) with {algorithm}; "
+                  "rerun the same command to resume if it stops", highlight=False)
+    started = time.perf_counter()
+
+    def progress(night) -> None:  # one line per night: a long backfill shows where it is, in a log too
+        console.print(f"  {night}: scoring and gating (night {(night - first).days + 1} of {total}, "
+                      f"{time.perf_counter() - started:.0f} s so far)", highlight=False)
+
+    bf.score_nights(settings, backfill_id, on_night=progress)
+    result = bf.gate(settings, backfill_id)
     for line in result.lines():
         console.print(line, highlight=False)
     if result.outcome == "HOLD":

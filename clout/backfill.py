@@ -69,7 +69,8 @@ def _num(v) -> str:
 def _backfill(con: duckdb.DuckDBPyConnection, backfill_id: str) -> dict:
     rows = records(query(con, "backfill/backfill", backfill_id=backfill_id))
     if not rows:
-        raise CloutError(f"no backfill {backfill_id!r}; `clout runs` and meta.backfills list them")
+        raise CloutError(f"no backfill {backfill_id!r}; operators list them with `CLOUT_SQL_ALLOW_RAW=1 clout sql "
+                         f"--full-warehouse \"select * from meta.backfills\"`")
     return rows[0]
 
 

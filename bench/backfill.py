@@ -14,42 +14,19 @@
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
-import polars as pl
 
+from bench.interactions import rss_mb, write_interactions
 from clout import backfill, pipeline
 from clout.settings import load_settings
 
 START = date(2024, 1, 1)
-KINDS = np.array(["RT", "MT", "RE"])
-
-
-def write_interactions(path: Path, accounts: int, nights: int, per_day: int, seed: int = 11) -> int:
-    rng = np.random.default_rng(seed)
-    frames = []
-    for i in range(nights):
-        day = START + timedelta(days=i)
-        start = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
-        actors = rng.integers(0, accounts, per_day)
-        targets = ((accounts * rng.random(per_day) ** 4).astype(np.int64) * 7919 + 13) % accounts
-        frames.append(pl.DataFrame({
-            "actor": actors, "target": targets, "ts": start + rng.integers(0, 86400, per_day),
-            "kind": KINDS[rng.choice(3, per_day, p=[0.5, 0.3, 0.2])],
-        }).filter(pl.col("actor") != pl.col("target")))
-    lines = pl.concat(frames)
-    lines.write_csv(path, separator=" ", include_header=False)
-    return lines.height
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -64,7 +41,8 @@ def main() -> None:
     last = START + timedelta(days=args.nights - 1)
     try:
         t = time.perf_counter()
-        n = write_interactions(home / "interactions.txt", args.accounts, args.nights, args.per_day)
+        days = [START + timedelta(days=i) for i in range(args.nights)]
+        n = write_interactions(home / "interactions.txt", days, args.accounts, args.per_day, seed=11)
         pipeline.land_files(settings, [home / "interactions.txt"])
         print(f"{n:,} interactions over {args.nights} days among {args.accounts:,} accounts generated and landed "
               f"in {time.perf_counter() - t:.1f} s", flush=True)

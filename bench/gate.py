@@ -18,45 +18,21 @@
 from __future__ import annotations
 
 import argparse
-import resource
 import shutil
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
-import numpy as np
-import polars as pl
 
+from bench.interactions import rss_mb, write_interactions
 from clout import pipeline
 from clout.errors import CloutError
 from clout.settings import load_settings
 
 DAY2 = date(2024, 6, 30)
 DAY1 = DAY2 - timedelta(days=1)
-KINDS = np.array(["RT", "MT", "RE"])
-
-
-def write_interactions(path: Path, accounts: int, per_day: int, days: int, seed: int = 5) -> int:
-    """Every account acts on each day (actor = a permutation), targets are power-law: a realistic skew."""
-    rng = np.random.default_rng(seed)
-    frames = []
-    for day in (DAY2 - timedelta(days=i) for i in reversed(range(days))):
-        start = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
-        actors = np.concatenate([rng.permutation(accounts), rng.integers(0, accounts, max(per_day - accounts, 0))])
-        targets = ((accounts * rng.random(actors.size) ** 4).astype(np.int64) * 7919 + 13) % accounts
-        frames.append(pl.DataFrame({
-            "actor": actors, "target": targets, "ts": start + rng.integers(0, 86400, actors.size),
-            "kind": KINDS[rng.choice(3, actors.size, p=[0.5, 0.3, 0.2])],
-        }).filter(pl.col("actor") != pl.col("target")))
-    lines = pl.concat(frames)
-    lines.write_csv(path, separator=" ", include_header=False)
-    return lines.height
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def timings(settings, run_id: str) -> dict:
@@ -95,7 +71,9 @@ def main() -> None:
     settings = load_settings(home / "clout.duckdb")
     try:
         t = time.perf_counter()
-        n = write_interactions(home / "interactions.txt", args.accounts, args.interactions_per_day, args.days)
+        days = [DAY2 - timedelta(days=i) for i in reversed(range(args.days))]
+        n = write_interactions(home / "interactions.txt", days, args.accounts, args.interactions_per_day, seed=5,
+                               everyone_acts=True)
         pipeline.land_files(settings, [home / "interactions.txt"])
         print(f"{n:,} interactions over {args.days} days generated and landed in {time.perf_counter() - t:.1f} s")
         _, first = night(settings, DAY1, "v1")

@@ -22,9 +22,9 @@ import duckdb
 
 from clout import pipeline
 from clout.errors import CloutError
-from clout.published_tables import PUBLISHED_TABLES
 from clout.settings import Settings
 from clout.snapshot import refresh_snapshot
+from clout.stages.publish import make_live, take_down
 from clout.warehouse import connect, query, records, run_sql, transaction
 from transforms.algorithm import load_algorithm
 
@@ -178,10 +178,7 @@ def promote(settings: Settings, backfill_id: str, reason: str | None = None) -> 
         reason = reason or f"backfill {backfill_id}: gate {bf['outcome']}"
         with transaction(con):
             for night in nights:
-                run_sql(con, "publish/publish_night", run_id=night["run_id"], action="backfill", actor=actor,
-                        reason=f"{reason} [{backfill_id}]")
-                for table in PUBLISHED_TABLES:
-                    run_sql(con, "publish/switch_table", {"table": table}, run_id=night["run_id"])
+                make_live(con, night["run_id"], "backfill", actor, f"{reason} [{backfill_id}]")
             run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="promoted", outcome=None,
                     summary=None, report_path=None, actor=actor, reason=reason)
         refresh_snapshot(con, settings)
@@ -216,15 +213,9 @@ def rollback(settings: Settings, backfill_id: str, reason: str | None = None) ->
         with transaction(con):
             for night in previous:
                 if night["previous_run_id"]:
-                    run_sql(con, "publish/publish_night", run_id=night["previous_run_id"], action="rollback",
-                            actor=actor, reason=reason)
-                    for table in PUBLISHED_TABLES:
-                        run_sql(con, "publish/switch_table", {"table": table}, run_id=night["previous_run_id"])
+                    make_live(con, night["previous_run_id"], "rollback", actor, reason)
                 else:
-                    run_sql(con, "publish/unpublish_night", logical_date=night["logical_date"], actor=actor,
-                            reason=reason)
-                    for table in PUBLISHED_TABLES:
-                        run_sql(con, "publish/unpublish_table", {"table": table}, logical_date=night["logical_date"])
+                    take_down(con, night["logical_date"], actor, reason)
                 run_sql(con, "publish/set_status", run_id=night["run_id"], status="rolled_back", message=reason)
             run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="rolled_back", outcome=None,
                     summary=None, report_path=None, actor=actor, reason=reason)

@@ -74,12 +74,24 @@ def publish_run(
         reason = reason or (f"gate {gate['outcome']}" + (f": {run['message']}" if run["message"] else ""))
     refresh_if_stale(con, settings)  # a crash after an earlier commit left the snapshot behind
     with transaction(con):
-        run_sql(con, "publish/publish_night", run_id=run_id, action=action,
-                actor=actor or getpass.getuser(), reason=reason)
-        for table in PUBLISHED_TABLES:
-            run_sql(con, "publish/switch_table", {"table": table}, run_id=run_id)
+        make_live(con, run_id, action, actor or getpass.getuser(), reason)
         _fault_point()
     refresh_snapshot(con, settings)
+
+
+def make_live(con: duckdb.DuckDBPyConnection, run_id: str, action: str, actor: str, reason: str | None) -> None:
+    """Log the action and make the run's night live in every published table; inside the caller's transaction."""
+    run_sql(con, "publish/log_action", run_id=run_id, action=action, actor=actor, reason=reason)
+    run_sql(con, "publish/publish_night", run_id=run_id)
+    for table in PUBLISHED_TABLES:
+        run_sql(con, "publish/switch_table", {"table": table}, run_id=run_id)
+
+
+def take_down(con: duckdb.DuckDBPyConnection, logical_date: date, actor: str, reason: str | None) -> None:
+    """Log a rollback and unpublish a date that had no earlier live run; inside the caller's transaction."""
+    run_sql(con, "publish/unpublish_night", logical_date=logical_date, actor=actor, reason=reason)
+    for table in PUBLISHED_TABLES:
+        run_sql(con, "publish/unpublish_table", {"table": table}, logical_date=logical_date)
 
 
 def approve_run(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, reason: str) -> None:
@@ -97,7 +109,8 @@ def reject_run(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, 
         raise CloutError(f"run {run_id} is {run['status']}; only an unpublished run can be rejected "
                          "(`clout rollback` takes a published night back)")
     with transaction(con):
-        run_sql(con, "publish/reject_run", run_id=run_id, actor=getpass.getuser(), reason=reason)
+        run_sql(con, "publish/log_action", run_id=run_id, action="reject", actor=getpass.getuser(), reason=reason)
+        run_sql(con, "publish/reject_run", run_id=run_id, reason=reason)
         for table in PUBLISHED_TABLES:
             run_sql(con, "publish/discard_candidate", {"table": table}, run_id=run_id)
     refresh_snapshot(con, settings)
@@ -126,13 +139,9 @@ def rollback(con: duckdb.DuckDBPyConnection, settings: Settings, reason: str | N
     refresh_if_stale(con, settings)
     with transaction(con):
         if previous:
-            run_sql(con, "publish/publish_night", run_id=previous, action="rollback", actor=actor, reason=reason)
-            for table in PUBLISHED_TABLES:
-                run_sql(con, "publish/switch_table", {"table": table}, run_id=previous)
+            make_live(con, previous, "rollback", actor, reason)
         else:
-            run_sql(con, "publish/unpublish_night", logical_date=day, actor=actor, reason=reason)
-            for table in PUBLISHED_TABLES:
-                run_sql(con, "publish/unpublish_table", {"table": table}, logical_date=day)
+            take_down(con, day, actor, reason)
         run_sql(con, "publish/set_status", run_id=removed, status="rolled_back", message=f"rolled back: {reason}")
     refresh_snapshot(con, settings)
     return Rollback(day, removed, previous)

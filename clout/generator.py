@@ -266,7 +266,7 @@ def write_twitter_v2(sim: dict, folder: Path, page_size: int = 100) -> list[Path
     posts, accounts, tags = sim["posts"], sim["accounts"], sim["tags"]
     users = {r["account"]: r for r in accounts.select("account", "twitter_id", "handle", "followers", "following")
              .iter_rows(named=True)}
-    by_no = {r["post_no"]: r for r in posts.select("post_no", "author", "created_at").iter_rows(named=True)}
+    by_no = {r["post_no"]: r for r in posts.iter_rows(named=True)}  # referenced tweets are included in full
     paths = []
     posts = posts.with_columns(day=pl.col("created_at").dt.date()).sort("created_at")
     for (day,), frame in posts.group_by("day", maintain_order=True):
@@ -304,6 +304,11 @@ def _tweet(r: dict, users: dict, tags: list[str], ref_author: int | None) -> dic
     return tweet
 
 
+def _ref_author(r: dict, by_no: dict) -> int | None:
+    ref = by_no.get(r["ref_post"]) if r["ref_post"] is not None else None
+    return ref["author"] if ref else None
+
+
 def _user(u: dict) -> dict:
     return {"id": u["twitter_id"], "username": u["handle"], "name": u["handle"].title(),
             "public_metrics": {"followers_count": u["followers"], "following_count": u["following"],
@@ -314,13 +319,13 @@ def _page(rows: list[dict], users: dict, by_no: dict, tags: list[str], retrieved
     data, authors, refs = [], set(), {}
     for r in rows:
         ref = by_no.get(r["ref_post"]) if r["ref_post"] is not None else None
-        data.append(_tweet(r, users, tags, ref["author"] if ref else None))
+        data.append(_tweet(r, users, tags, _ref_author(r, by_no)))
         authors.add(r["author"])
         if ref:
             refs[r["ref_post"]] = ref
             authors.add(ref["author"])
-    ref_tweets = [{"id": str(no + 1), "author_id": users[ref["author"]]["twitter_id"], "text": "post",
-                   "created_at": ref["created_at"].strftime("%Y-%m-%dT%H:%M:%S.000Z")} for no, ref in refs.items()]
+    # as the API does: an included tweet is the same object, with the same fields, as when it was in `data`
+    ref_tweets = [_tweet(ref, users, tags, _ref_author(ref, by_no)) for ref in refs.values()]
     return {"data": data, "includes": {"users": [_user(users[a]) for a in sorted(authors)], "tweets": ref_tweets},
             "meta": {"result_count": len(data)},
             "__twarc": {"url": "https://api.twitter.com/2/tweets/search/all", "version": "2.14.0",

@@ -227,20 +227,20 @@ def is_gzip(path: Path) -> bool:
         return f.read(2) == b"\x1f\x8b"
 
 
-def _chunks(path: Path) -> Iterator[bytes]:
-    """The (decompressed) bytes in chunks of BLOCK_BYTES; gzip is detected by its magic bytes, not the name."""
+def _chunks(path: Path, size: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """The (decompressed) bytes in chunks of `size`; gzip is detected by its magic bytes, not the name."""
     opener = gzip.open if is_gzip(path) else open
     try:
         with opener(path, "rb") as f:
-            yield from iter(lambda: f.read(BLOCK_BYTES), b"")
+            yield from iter(lambda: f.read(size), b"")
     except (EOFError, gzip.BadGzipFile, OSError) as e:
         raise CloutError(f"{path}: truncated or corrupt gzip ({e}); ask for the file again") from None
 
 
-def _byte_blocks(path: Path) -> Iterator[tuple[int, bytes]]:
-    """(number of the block's first line, its bytes) in blocks of about BLOCK_BYTES ending at a line end."""
+def _byte_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[tuple[int, bytes]]:
+    """(number of the block's first line, its bytes) in blocks of about `size` bytes ending at a line end."""
     line_no, rest = 1, b""
-    for chunk in _chunks(path):
+    for chunk in _chunks(path, size):
         data = rest + chunk
         cut = data.rfind(b"\n") + 1
         block, rest = data[:cut], data[cut:]

@@ -7,6 +7,8 @@ observations like any other). The observation time is `__twarc.retrieved_at`.
 Pages never pass through Python: each block of lines goes to DuckDB, which parses every line once and every
 item once (sql/land/twitter_v2_items.sql), checks rows against their staging contracts and writes raw records,
 quarantine and the scratch tables in the caller's transaction (twitter_v2_rows.sql, twitter_v2_write.sql).
+Blocks are large (BLOCK_BYTES) and their lines reach DuckDB in small Arrow batches: a page holds about 100
+tweets, so a block has only a few hundred lines, and DuckDB shares work between cores by batch and by row group.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 
 from clout.formats.base import ACCOUNT_SCHEMA, POST_SCHEMA, file_time
 from clout.formats.checks import violations_sql
@@ -24,6 +27,8 @@ from clout.warehouse import query, run_sql
 
 NAME = "twitter_v2"
 NETWORK = "twitter"
+BLOCK_BYTES = 64 << 20  # about 250k records: enough row groups for both cores, well under the 1 GB landing limit
+LINES_PER_BATCH = 16  # lines (pages of ~100 items) per Arrow batch: the unit DuckDB hands to a core
 TWEET_FIELDS = frozenset({
     "id", "text", "author_id", "created_at", "conversation_id", "in_reply_to_user_id", "referenced_tweets",
     "attachments", "geo", "context_annotations", "entities", "withheld", "public_metrics", "organic_metrics",
@@ -58,9 +63,11 @@ def land(con, file_id: int, path: Path, options) -> Landed:
     transaction, a block of lines at a time (memory does not grow with the file)."""
     landed, fallback = Landed(), file_time(path)
     run_sql(con, "land/twitter_v2_begin")
-    for first_line_no, block in _byte_blocks(path):
-        con.register("landing_lines", _lines(block).with_row_index("line_no", offset=first_line_no))
-        run_sql(con, "land/twitter_v2_items", fallback=fallback, offset=landed.records)
+    for first_line_no, block in _byte_blocks(path, BLOCK_BYTES):
+        lines = _lines(block).with_row_index("line_no", offset=first_line_no).to_arrow()
+        con.register("landing_lines", pa.Table.from_batches(lines.to_batches(max_chunksize=LINES_PER_BATCH)))
+        run_sql(con, "land/twitter_v2_items", fallback=fallback, offset=landed.records,
+                tweet_fields=sorted(TWEET_FIELDS), user_fields=sorted(USER_FIELDS))
         con.unregister("landing_lines")
         run_sql(con, "land/twitter_v2_rows", _contracts())
         run_sql(con, "land/twitter_v2_write", file_id=file_id)
@@ -73,9 +80,7 @@ def _add_block(con, landed: Landed) -> None:
     landed.records += records
     landed.quarantined += quarantined
     landed.first_problem = landed.first_problem or first_problem
-    for entity, name in query(con, "land/twitter_v2_keys").fetchall():
-        if name not in (TWEET_FIELDS if entity == "post" else USER_FIELDS):
-            landed.unknown_fields.add(name)
+    landed.unknown_fields.update(name for _, name in query(con, "land/twitter_v2_keys").fetchall())
 
 
 @cache

@@ -1,9 +1,10 @@
 -- Distinct natural keys (network, actor, target, kind, time, post) of one generic file, exact, and the days it
--- covers. Grain: one row. A key whose 64-bit hash occurs once in the file is distinct, so one grouping by hash
--- settles almost every row; only rows whose hash repeats (duplicates, or rarely a collision) are compared
--- column by column.
+-- covers. Grain: one row. A row whose 64-bit hash of actor, target, kind and time occurs once in the file is a
+-- distinct key, so one grouping by hash settles almost every row; only rows whose hash repeats (duplicates, the
+-- same reaction on two networks or posts, or rarely a collision) are compared on every key column. Network and post
+-- stay out of the hash: usually one value per file, they cost a fifth of the grouping and tell no rows apart.
 create or replace temp table land_repeated_hashes as
-select hash(network, actor_id, target_id, kind, occurred_at, post_id) as h, count(*) as n
+select hash(actor_id, target_id, kind, occurred_at) as h, count(*) as n
 from raw.generic_interactions
 where file_id = $file_id
 group by h
@@ -13,7 +14,7 @@ with repeated as (
     select distinct network, actor_id, target_id, kind, occurred_at, post_id
     from raw.generic_interactions
     where file_id = $file_id
-      and hash(network, actor_id, target_id, kind, occurred_at, post_id) in (select h from land_repeated_hashes)
+      and hash(actor_id, target_id, kind, occurred_at) in (select h from land_repeated_hashes)
 ),
 
 final as (

@@ -25,9 +25,18 @@ final as (
 
 select * from final;
 
+-- Names only where they changed, before observed_at moves on: an updated text column is rewritten whole at the
+-- next checkpoint, and a re-observed account almost always has the same names.
 update staging.accounts as a set
     handle = coalesce(n.handle, a.handle),
-    display_name = coalesce(n.display_name, a.display_name),
+    display_name = coalesce(n.display_name, a.display_name)
+from land_account_newest as n
+where a.network = n.network and a.account_id = n.account_id and a.observed_date = n.observed_date
+    and not n.is_new and n.observed_at > coalesce(a.observed_at, timestamp '0001-01-01')
+    and (n.handle is distinct from a.handle and n.handle is not null
+        or n.display_name is distinct from a.display_name and n.display_name is not null);
+
+update staging.accounts as a set
     followers = coalesce(n.followers, a.followers),
     following = coalesce(n.following, a.following),
     listed = coalesce(n.listed, a.listed),

@@ -21,12 +21,20 @@ final as (
 
 select * from final;
 
+-- Text only where it changed (an edit), before observed_at moves on: an updated text column is rewritten whole at
+-- the next checkpoint, and a re-observed post almost always has the same text.
+update staging.posts as p set
+    text = n.text
+from land_post_newest as n
+where p.network = n.network and p.post_id = n.post_id and not n.is_new
+    and n.observed_at > coalesce(p.observed_at, timestamp '0001-01-01')
+    and n.text is not null and n.text is distinct from p.text;
+
 update staging.posts as p set
     likes = coalesce(n.likes, p.likes),
     reposts = coalesce(n.reposts, p.reposts),
     replies = coalesce(n.replies, p.replies),
     quotes = coalesce(n.quotes, p.quotes),
-    text = coalesce(n.text, p.text),
     observed_at = n.observed_at
 from land_post_newest as n
 where p.network = n.network and p.post_id = n.post_id and not n.is_new

@@ -1,10 +1,11 @@
--- Twitter API v2 (twarc2) pages -> one row per record, numbered in file order (line, then data / includes.users /
--- includes.tweets, then position), continuing from the previous block ($offset). Runs over one block of lines
--- (`landing_lines`: line_no, line) inside the file's transaction. Each line is parsed once, into its lists of items
--- as JSON text (the payloads kept in raw), and each item once, into the fields clout reads: no field is extracted by
--- parsing text again. A line that is not a page (invalid JSON, not UTF-8) is one record too, with its text.
+-- Twitter API v2 (twarc2) pages -> one row per record. Runs over one block of lines (`landing_lines`: line_no, line,
+-- handed over in small Arrow batches so DuckDB parses the block's pages on every core) inside the file's transaction.
+-- One pipeline, no table between pages and items: each line is parsed once, into its lists of items as JSON text
+-- (the payloads kept in raw), and each item once, into the fields clout reads. A line that is not a page (invalid
+-- JSON, not UTF-8) is one record too, with its text. Record numbers come after (v2_line_records), from per-line
+-- counts, so no payload is sorted.
 -- Grain of v2_items: one row per item of `data`, `includes.users` or `includes.tweets`, or per line that is no page.
-create or replace temp table v2_pages as
+create or replace temp table v2_items as
 with lines as (
     select
         line_no,
@@ -32,8 +33,8 @@ parsed as (
 listed as (
     select
         line_no,
-        bad_utf8,
         case when page is null then line end as bad_line,
+        case when page is null then case when bad_utf8 then 'bad_utf8' else 'invalid' end end as bad_kind,
         coalesce(try_cast(page.__twarc.retrieved_at as timestamptz) at time zone 'UTC', $fallback) as observed_at,
         -- a user lookup of one id answers `data` with an object, not an array
         coalesce(page.data, case when page is not null and json_type(line, '$.data') = 'OBJECT'
@@ -43,41 +44,27 @@ listed as (
     from parsed
 ),
 
-counted as (
-    select *, case when bad_line is null then len(data) + len(users) + len(tweets) else 1 end as records
+concatenated as (
+    -- a bad line is one record with no item
+    select
+        line_no, bad_line, bad_kind, observed_at, len(data) as n_data, len(users) as n_users,
+        case when bad_line is null then data || users || tweets else [null::json] end as items
     from listed
 ),
 
-final as (
-    -- numbering per line, not per record: no sort of the block's payloads
-    select *, sum(records) over (order by line_no rows unbounded preceding) - records + $offset as records_before
-    from counted
-)
-
-select * from final;
-
-create or replace temp table v2_items as
-with lists as (
-    select line_no, records_before, observed_at, 0 as part, 'data' as path, 0 as before_part, data as items
-    from v2_pages where bad_line is null
-    union all
-    select line_no, records_before, observed_at, 1, 'includes.users', len(data), users
-    from v2_pages where bad_line is null
-    union all
-    select line_no, records_before, observed_at, 2, 'includes.tweets', len(data) + len(users), tweets
-    from v2_pages where bad_line is null
-),
-
 items as (
-    select *, 'line ' || line_no || ' $.' || path || '[' as location_prefix, unnest(items) as item,
-        generate_subscripts(items, 1) - 1 as i
-    from lists
+    select
+        line_no, bad_line, bad_kind, observed_at, n_data, n_users,
+        unnest(items) as item,
+        generate_subscripts(items, 1) as k  -- 1-based position among the line's records
+    from concatenated
 ),
 
-parsed as (
-    -- tweets and users share one shape: the fields clout reads of either (an item's other fields stay in its payload)
+placed as (
     select
         *,
+        case when bad_line is not null then -1 when k <= n_data then 0 when k <= n_data + n_users then 1 else 2 end
+            as part,
         -- items are written compactly, so an object's text starts with `{`
         case when starts_with(item, '{') then from_json(item, '{
             "id": "varchar", "author_id": "varchar", "created_at": "varchar", "text": "varchar",
@@ -93,31 +80,47 @@ parsed as (
     from items
 ),
 
-items_final as (
+final as (
     select
-        records_before + before_part + i + 1 as record_no,
         line_no,
+        k,
         part,
-        location_prefix || i || ']' as location,
-        item::varchar as payload,
+        case part
+            when -1 then 'line ' || line_no
+            when 0 then 'line ' || line_no || ' $.data[' || (k - 1) || ']'
+            when 1 then 'line ' || line_no || ' $.includes.users[' || (k - 1 - n_data) || ']'
+            else 'line ' || line_no || ' $.includes.tweets[' || (k - 1 - n_data - n_users) || ']'
+        end as location,
+        coalesce(item::varchar, bad_line) as payload,
         f,
-        observed_at,
+        case when part >= 0 then observed_at end as observed_at,
         case
+            when part = -1 then bad_kind
             when f is null then 'bad'
             when part = 1 or (part = 0 and f.username is not null and f.text is null) then 'account'
             else 'post'
-        end as entity
-    from parsed
-),
-
-bad_lines as (
-    select
-        records_before + 1 as record_no, line_no, -1 as part, 'line ' || line_no as location, bad_line as payload,
-        null as f, null as observed_at, case when bad_utf8 then 'bad_utf8' else 'invalid' end as entity
-    from v2_pages
-    where bad_line is not null
+        end as entity,
+        -- top-level keys clout does not read yet (kept in the payload, reported once)
+        case when f is not null then list_filter(json_keys(item), lambda key: not list_contains(
+            case when part = 1 or (part = 0 and f.username is not null and f.text is null)
+                then $user_fields else $tweet_fields end, key)) end as new_fields
+    from placed
 )
 
-select * from items_final
-union all by name
-select * from bad_lines;
+select * from final;
+
+-- Record numbers in file order (line, then data / includes.users / includes.tweets, then position), continuing
+-- from the previous block ($offset). Grain: one row per line of the block that holds records.
+create or replace temp table v2_line_records as
+with counted as (
+    select line_no, count(*) as records
+    from v2_items
+    group by line_no
+),
+
+final as (
+    select line_no, sum(records) over (order by line_no rows unbounded preceding) - records + $offset as records_before
+    from counted
+)
+
+select * from final;

@@ -1,4 +1,4 @@
--- Top-level keys of the block's tweets and users (to find fields clout does not know yet).
-select distinct entity, unnest(json_keys(payload)) as field
-from v2_rows
+-- Top-level keys of the block's tweets and users that clout does not read (found while parsing the items).
+select distinct entity, unnest(new_fields) as field
+from v2_items
 where entity in ('post', 'account')

@@ -1,6 +1,7 @@
--- One block of v2 records (v2_items) with their canonical post or account columns and, when a record cannot land,
--- the reason: a bad line or item, or the first rule of its staging contract it breaks (the contracts in
--- data_contracts/ as SQL expressions, filled in by clout.formats.checks). Grain: one row per record.
+-- One block of v2 records (v2_items, numbered by v2_line_records) with their canonical post or account columns
+-- and, when a record cannot land, the reason: a bad line or item, or the first rule of its staging contract it
+-- breaks (the contracts in data_contracts/ as SQL expressions, filled in by clout.formats.checks).
+-- Grain: one row per record.
 create or replace temp table v2_rows as
 with page_authors as (
     -- the authors of referenced tweets, from the same page's includes.tweets
@@ -11,11 +12,13 @@ with page_authors as (
 
 refs as (
     select
-        *,
+        l.records_before + i.k as record_no,
+        i.*,
         list_filter(f.referenced_tweets, lambda x: x.type = 'replied_to')[1].id as reply_to_post_id,
         list_filter(f.referenced_tweets, lambda x: x.type = 'retweeted')[1].id as repost_of_post_id,
         list_filter(f.referenced_tweets, lambda x: x.type = 'quoted')[1].id as quote_of_post_id
-    from v2_items
+    from v2_items as i
+    join v2_line_records as l using (line_no)
 ),
 
 canonical as (

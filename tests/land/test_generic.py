@@ -144,3 +144,14 @@ def test_a_file_the_fast_path_cannot_take_whole_lands_through_the_careful_path(s
         ("line 303", "expected 4 whitespace-separated fields: actor target unix_ts kind"),
     ]
     assert sql(settings, "select max(record_no) from raw.generic_interactions") == [(300,)]
+
+
+def test_records_are_numbered_by_line_when_duckdb_reads_the_file_on_every_core(settings, tmp_path):
+    # 1M lines (24 MB): DuckDB splits the file between threads, and each record must still get its own line number
+    f = tmp_path / "big.csv"
+    f.write_text("actor,target,time,kind\n" + "".join(f"{i},{i % 997},{1341100800 + i % 86400},RT\n"
+                                                      for i in range(2, 1_000_002)))
+    (r,) = land(settings, f)
+    assert (r.records, r.staged, r.quarantined) == (1_000_000, 1_000_000, 0)
+    assert sql(settings, "select count(*) filter (where record_no <> actor_id::bigint), min(record_no), "
+                         "max(record_no) from raw.generic_interactions") == [(0, 2, 1_000_001)]

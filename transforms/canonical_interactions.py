@@ -52,14 +52,15 @@ def canonical_kind(kind: pl.Expr) -> pl.Expr:
 
 
 def _strip(col: pl.Expr, params: InteractionParams) -> pl.Expr:
-    return col.str.strip_chars() if params.strip else col
+    """The field without surrounding blanks; an empty field is no value (as DuckDB's CSV reader reads it), so an
+    empty network or kind column falls back to the default, and an empty post id is none."""
+    col = col.str.strip_chars() if params.strip else col
+    return pl.when(col != "").then(col)
 
 
 def normalise(fields: pl.LazyFrame, params: InteractionParams) -> pl.LazyFrame:
     """`fields`: line_no, line and the FIELDS as strings (missing ones null). Returns typed rows + `error`."""
-    kind_raw = pl.coalesce(pl.col("kind"), pl.lit(params.default_kind, dtype=pl.String))
-    if params.strip:
-        kind_raw = kind_raw.str.strip_chars()
+    kind_raw = pl.coalesce(_strip(pl.col("kind"), params), pl.lit(params.default_kind, dtype=pl.String))
     return (
         fields.with_columns(
             network=pl.coalesce(_strip(pl.col("network"), params), pl.lit(params.default_network)),

@@ -12,6 +12,7 @@ blocks of lines with Polars (`read`), which finds, explains and quarantines each
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import re
@@ -179,7 +180,7 @@ def read(path: Path, layout: Layout, params: InteractionParams) -> Iterator[pl.D
         frame = _fast(block, layout, params, first_line_no, header)
         if frame is None:  # the block has a bad line somewhere: the careful path finds and explains it
             lines = _lines(block).with_row_index("line_no", offset=first_line_no)
-            frame = normalise(_fields(lines.slice(1 if header else 0).lazy(), layout), params).collect()
+            frame = normalise(_fields(lines.slice(1 if header else 0), layout), params).collect()
         yield frame
 
 
@@ -257,7 +258,7 @@ def _lines(block: bytes) -> pl.DataFrame:
                        new_columns=["line"], schema={"line": pl.String}, encoding="utf8-lossy")
 
 
-def _fields(lines: pl.LazyFrame, layout: Layout) -> pl.LazyFrame:
+def _fields(lines: pl.DataFrame, layout: Layout) -> pl.LazyFrame:
     """The FIELDS as strings from each line, plus `parse_error` when the line has the wrong shape."""
     if layout.kind == "whitespace":
         parts = pl.col("line").str.extract_groups(_FOUR_FIELDS)
@@ -269,12 +270,26 @@ def _fields(lines: pl.LazyFrame, layout: Layout) -> pl.LazyFrame:
         error = pl.when(pl.col("line").is_not_null() & ~pl.col("line").str.strip_chars().str.starts_with("{")).then(
             pl.lit("not a JSON object"))
     else:
-        parts = pl.col("line").str.split(layout.separator)
-        cols = {f: parts.list.get(i, null_on_oob=True).str.strip_chars('"') for f, i in layout.columns.items()}
+        lines = _split(lines, layout.separator)
+        parts = pl.col("parts")
+        cols = {f: parts.list.get(i, null_on_oob=True) for f, i in layout.columns.items()}
         error = pl.when(pl.col("line").is_not_null() & (parts.list.len() != layout.n_columns)).then(
             pl.lit(f"expected {layout.n_columns} fields separated by {layout.separator!r}"))
     exprs = {f: cols.get(f, pl.lit(None, dtype=pl.String)).alias(f) for f in FIELDS}
-    return lines.with_columns(parse_error=error.otherwise(None), **exprs)
+    return lines.lazy().with_columns(parse_error=error.otherwise(None), **exprs)
+
+
+def _split(lines: pl.DataFrame, separator: str) -> pl.DataFrame:
+    """`lines` with the delimited fields of each line as `parts`. A line with a quote goes through Python's csv
+    reader (RFC 4180, as DuckDB's reader on the fast path: `"a, b"` is one field, `""` inside quotes is a quote);
+    the rest are split in Rust."""
+    quoted = lines["line"].str.contains('"', literal=True).fill_null(False)
+    plain = lines.filter(~quoted).with_columns(parts=pl.col("line").str.split(separator))
+    if plain.height == lines.height:
+        return plain
+    some = lines.filter(quoted)
+    fields = [next(csv.reader([line], delimiter=separator), []) for line in some["line"]]
+    return pl.concat([plain, some.with_columns(parts=pl.Series(fields, dtype=pl.List(pl.String)))]).sort("line_no")
 
 
 def _parquet(path: Path, layout: Layout, params: InteractionParams) -> Iterator[pl.DataFrame]:

@@ -41,12 +41,13 @@ stripped as (
             when 'spaces' then trim(target) else target end as target_id,
         case $strip when 'blanks' then regexp_replace("time", $blank_ends, '', 'g')
             when 'spaces' then trim("time") else "time" end as "time",
-        coalesce(case $strip when 'blanks' then regexp_replace({kind}, $blank_ends, '', 'g')
-            when 'spaces' then trim({kind}) else {kind} end, $default_kind) as kind_raw,
-        coalesce(case $strip when 'blanks' then regexp_replace({network}, $blank_ends, '', 'g')
-            when 'spaces' then trim({network}) else {network} end, $default_network) as network,
-        case $strip when 'blanks' then regexp_replace({post_id}, $blank_ends, '', 'g')
-            when 'spaces' then trim({post_id}) else {post_id} end as post_id
+        -- an empty field is no value: the default kind or network, no post (as on the careful path)
+        coalesce(nullif(case $strip when 'blanks' then regexp_replace({kind}, $blank_ends, '', 'g')
+            when 'spaces' then trim({kind}) else {kind} end, ''), $default_kind) as kind_raw,
+        coalesce(nullif(case $strip when 'blanks' then regexp_replace({network}, $blank_ends, '', 'g')
+            when 'spaces' then trim({network}) else {network} end, ''), $default_network) as network,
+        nullif(case $strip when 'blanks' then regexp_replace({post_id}, $blank_ends, '', 'g')
+            when 'spaces' then trim({post_id}) else {post_id} end, '') as post_id
     from delivered
 ),
 

@@ -155,3 +155,26 @@ def test_records_are_numbered_by_line_when_duckdb_reads_the_file_on_every_core(s
     assert (r.records, r.staged, r.quarantined) == (1_000_000, 1_000_000, 0)
     assert sql(settings, "select count(*) filter (where record_no <> actor_id::bigint), min(record_no), "
                          "max(record_no) from raw.generic_interactions") == [(0, 2, 1_000_001)]
+
+
+QUOTED_CSV = (
+    "actor,target,time,kind,network,post_id\n"
+    '"smith, john",b,1341100800,RT,,\n'  # a separator inside quotes; empty network and post: default, none
+    'c,"say ""hi""",1341100860,reply,mastodon,"p,1"\n'  # an escaped quote, a separator in the post id
+    "d,e,1341100920,like, ,\n"  # a blank network is no network either
+)
+
+
+@pytest.mark.parametrize("bad_line", ["", "x,y,not-a-time,RT,,\n"])
+def test_quoted_fields_and_empty_ones_land_alike_on_both_paths(settings, tmp_path, bad_line):
+    # with a bad line the fast path declines the file and the careful path reads every line itself
+    f = tmp_path / "quoted.csv"
+    f.write_text(QUOTED_CSV + bad_line)
+    (r,) = land(settings, f, quarantine_limit=0.5)
+    assert (r.records, r.staged, r.quarantined) == (3 + bool(bad_line), 3, bool(bad_line)) and reconciles(r)
+    assert sql(settings, "select record_no, actor_id, target_id, network, post_id, kind "
+                         "from raw.generic_interactions order by record_no") == [
+        (2, "smith, john", "b", "twitter", None, "repost"),
+        (3, "c", 'say "hi"', "mastodon", "p,1", "reply"),
+        (4, "d", "e", "twitter", None, "like"),
+    ]

@@ -118,6 +118,8 @@ _BLANK_ENDS = "^[{0}]+|[{0}]+$".format("".join(f"\\x{{{ord(c):x}}}" for c in BLA
 # deleting these leaves what `text_shape` needs to count lines and to see whether any odd blank may be there.
 _PLAIN_BYTES = bytes(b for b in range(256) if b not in b"\n\t\x0b\x0c\r\xc2\xe1\xe2\xe3")
 ISO_FORMATS = ["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%gZ"]
+# A quoted field as long as DuckDB's reader takes on the fast path (a line of up to 2 MB), not csv's 128 kB default
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 21))
 
 
 @dataclass(frozen=True)
@@ -288,8 +290,17 @@ def _split(lines: pl.DataFrame, separator: str) -> pl.DataFrame:
     if plain.height == lines.height:
         return plain
     some = lines.filter(quoted)
-    fields = [next(csv.reader([line], delimiter=separator), []) for line in some["line"]]
+    fields = [_csv_fields(line, separator) for line in some["line"]]
     return pl.concat([plain, some.with_columns(parts=pl.Series(fields, dtype=pl.List(pl.String)))]).sort("line_no")
+
+
+def _csv_fields(line: str, separator: str) -> list[str]:
+    """One line's fields; none (so the line is quarantined for its field count) when it is not valid CSV, such as a
+    quote left open before a stray carriage return."""
+    try:
+        return next(csv.reader([line], delimiter=separator), [])
+    except csv.Error:
+        return []
 
 
 def _parquet(path: Path, layout: Layout, params: InteractionParams) -> Iterator[pl.DataFrame]:

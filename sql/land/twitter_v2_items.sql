@@ -91,7 +91,7 @@ final as (
             when 1 then 'line ' || line_no || ' $.includes.users[' || (k - 1 - n_data) || ']'
             else 'line ' || line_no || ' $.includes.tweets[' || (k - 1 - n_data - n_users) || ']'
         end as location,
-        coalesce(item::varchar, bad_line) as payload,
+        coalesce(item::varchar, bad_line, 'null') as payload,  -- a null item is quarantined as `null`
         f,
         case when part >= 0 then observed_at end as observed_at,
         case

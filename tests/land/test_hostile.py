@@ -187,3 +187,24 @@ def test_cli_prints_the_reconcile_line_and_one_line_errors(settings, tmp_path):
     proc = subprocess.run([clout, "land", str(bad)], capture_output=True, text=True, env=env)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "bad.txt: 10 of 100 records (10.0%)" in " ".join(proc.stderr.split())
+
+
+def test_a_null_item_in_a_v2_page_is_quarantined_as_null(settings, tmp_path):
+    tweets = [{"id": str(i), "author_id": "7", "text": "hi", "created_at": "2021-09-22T10:00:00Z"} for i in range(99)]
+    f = tmp_path / "null_item.jsonl"
+    f.write_text(json.dumps({"data": [*tweets, None], "__twarc": {"retrieved_at": "2021-09-23T00:00:00+00:00"}}))
+    (r,) = land(settings, f)
+    assert (r.records, r.staged, r.quarantined) == (100, 99, 1) and reconciles(r)
+    assert sql(settings, "select location, reason, raw_text from raw.quarantine") == [
+        ("line 1 $.data[99]", "an item must be a JSON object", "null")]
+
+
+def test_a_csv_line_that_is_not_valid_csv_is_quarantined_with_the_rest_landed(settings, tmp_path):
+    # a carriage return after a quoted field: DuckDB refuses the file, and the careful path must not crash on it
+    f = tmp_path / "stray_cr.csv"
+    f.write_bytes(b"actor,target,time,kind\na,b,1341100800,RT\n"
+                  + b'c,"d",1341100800,RT\re,f,1,RT\n' + b"g,h,1341100800,RT\n" * 98)
+    (r,) = land(settings, f)
+    assert (r.records, r.staged, r.quarantined) == (100, 2, 1) and reconciles(r)
+    assert sql(settings, "select location, reason from raw.quarantine") == [
+        ("line 3", "expected 4 fields separated by ','")]

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import typer
 from rich.console import Console
+from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from typer.exceptions import TyperException
 
@@ -66,8 +69,29 @@ def land(
     options = LandOptions(network, ColumnMap.parse(map_), account, quarantine_limit)
     from clout import pipeline
 
-    for result in pipeline.land_files(load_settings(warehouse), paths, options=options):
-        console.print(result.line(), highlight=False, soft_wrap=True)
+    with _landing() as progress:
+        pipeline.land_files(load_settings(warehouse), paths, options=options, progress=progress)
+
+
+class _PrintedLanding:
+    """A landing's progress on the console (a clout.stages.land.LandProgress): each file's reconcile line as soon as
+    it lands, under a live line with the file in hand and the count of files (terminals only)."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar, self.task = bar, bar.add_task("landing", total=None)
+
+    def starting(self, path: Path, done: int, total: int) -> None:
+        self.bar.update(self.task, description=f"landing {path.name}", completed=done, total=total)
+
+    def landed(self, result) -> None:
+        self.bar.console.print(result.line(), highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _landing() -> Iterator[_PrintedLanding]:
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        yield _PrintedLanding(bar)
 
 
 @app.command()
@@ -81,8 +105,8 @@ def run(
     settings = load_settings(warehouse)
     from clout import pipeline
 
-    for result in pipeline.land_files(settings, input_):
-        console.print(result.line())
+    with _landing() as progress:
+        pipeline.land_files(settings, input_, progress=progress)
     _run_night(settings, parse_date(date_), algorithm)
 
 
@@ -104,12 +128,10 @@ def _run_night(settings, logical_date: date, algorithm: str):
 def demo(warehouse: Path | None = WarehouseOpt, top: int = 10) -> None:
     """Land the bundled Higgs week and run 2012-07-01..07 in order; print each night's top accounts."""
     settings = load_settings(warehouse)
-    with console.status(f"landing {HIGGS_FILE.name}"):
-        from clout import pipeline
+    from clout import pipeline
 
-        results = pipeline.land_files(settings, [HIGGS_FILE])
-    for r in results:
-        console.print(r.line())
+    with _landing() as progress:
+        pipeline.land_files(settings, [HIGGS_FILE], progress=progress)
     first = date(2012, 7, 1)
     for day in (first + timedelta(days=i) for i in range(7)):
         _run_night(settings, day, "v1")

@@ -15,10 +15,18 @@ def land_landing_folder() -> int:
     settings = load_settings()
     settings.landing_dir.mkdir(parents=True, exist_ok=True)
     # The folder itself, as `clout land FOLDER` does: files of unknown formats are noted and skipped, not fatal.
-    results = pipeline.land_files(settings, [settings.landing_dir])
-    for r in results:
-        print(r.line())
+    results = pipeline.land_files(settings, [settings.landing_dir], progress=_Logged())
     return sum(not r.skipped for r in results)
+
+
+class _Logged:
+    """Each file's reconcile line in the task log as soon as it lands (a clout.stages.land.LandProgress)."""
+
+    def starting(self, path, done: int, total: int) -> None:
+        print(f"landing {path} ({done + 1} of {total})", flush=True)
+
+    def landed(self, result) -> None:
+        print(result.line(), flush=True)
 
 
 def begin(ds: str, algorithm: str = "v1") -> str:

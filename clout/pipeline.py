@@ -19,7 +19,7 @@ from clout.errors import CloutError
 from clout.settings import Settings
 from clout.stages.aggregate import aggregate_date
 from clout.stages.audit import AuditResult, audit_run
-from clout.stages.land import LandOptions, LandResult, land_paths
+from clout.stages.land import LandOptions, LandProgress, LandResult, land_paths
 from clout.stages.publish import publish_run
 from clout.stages.score import score_date
 from clout.stages.stage import stage_date
@@ -76,11 +76,12 @@ def begin_run(settings: Settings, logical_date: date, algorithm: str = "v1") -> 
 
 
 def land_files(
-    settings: Settings, paths: Iterable[Path], network: str = "twitter", options: LandOptions | None = None
+    settings: Settings, paths: Iterable[Path], network: str = "twitter", options: LandOptions | None = None,
+    progress: LandProgress | None = None,
 ) -> list[LandResult]:
     """Land files and folders (format detected per file; files landed before are skipped)."""
     with connect(settings) as con:
-        results = land_paths(con, [Path(p) for p in paths], options or LandOptions(network=network))
+        results = land_paths(con, [Path(p) for p in paths], options or LandOptions(network=network), progress)
     land_guard(settings)  # consent: a file that still contains an opted-out person does not bring them back
     return results
 

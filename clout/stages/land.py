@@ -71,13 +71,30 @@ def expand(paths: list[Path]) -> list[tuple[Path, bool]]:
     return out
 
 
-def land_paths(con: duckdb.DuckDBPyConnection, paths: list[Path], options: LandOptions | None = None
-               ) -> list[LandResult]:
+class LandProgress:
+    """What a landing session reports as it goes (a folder of thousands of exports, a file of millions of rows):
+    `starting` before each file, `landed` with each file's result. The default reports nothing."""
+
+    def starting(self, path: Path, done: int, total: int) -> None:
+        pass
+
+    def landed(self, result: LandResult) -> None:
+        pass
+
+
+def land_paths(con: duckdb.DuckDBPyConnection, paths: list[Path], options: LandOptions | None = None,
+               progress: LandProgress | None = None) -> list[LandResult]:
     """Land files and folders; a file named explicitly that cannot be landed is an error, one in a folder a note."""
-    options = options or LandOptions()
+    options, progress = options or LandOptions(), progress or LandProgress()
+    files = expand(paths)
+    results = []
     run_sql(con, "land/begin")
     try:
-        return [_land_or_note(con, path, explicit, options) for path, explicit in expand(paths)]
+        for path, explicit in files:
+            progress.starting(path, len(results), len(files))
+            results.append(_land_or_note(con, path, explicit, options))
+            progress.landed(results[-1])
+        return results
     finally:
         run_sql(con, "land/end")
 
@@ -301,4 +318,4 @@ def _new_fields(con, file_id: int, fmt: str, unknown: set[str]) -> list[str]:
     return new
 
 
-__all__ = ["Batch", "LandOptions", "LandResult", "land_file", "land_generic_file", "land_paths"]
+__all__ = ["Batch", "LandOptions", "LandProgress", "LandResult", "land_file", "land_generic_file", "land_paths"]

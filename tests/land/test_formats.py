@@ -127,3 +127,25 @@ def test_raw_records_carry_account_ids_for_erasure(settings):
     land(settings, FIXTURES / "x_archive")
     rows = sql(settings, "select count(*) from raw.records where list_contains(account_ids, '1002')")
     assert rows == [(2,)]  # the reply that mentions 1002, and 1002's follow of the owner
+
+
+def test_a_landing_reports_each_file_as_it_lands(settings):
+    from clout import pipeline
+
+    class Recorder:
+        def __init__(self):
+            self.events = []
+
+        def starting(self, path, done, total):
+            self.events.append(("starting", path.name, done, total))
+
+        def landed(self, result):
+            self.events.append(("landed", result.path.name, result.line()))
+
+    recorder = Recorder()
+    results = pipeline.land_files(settings, [FIXTURES / "mastodon"], progress=recorder)
+    names = sorted(p.name for p in (FIXTURES / "mastodon").iterdir())
+    expected = []
+    for i, (name, result) in enumerate(zip(names, results, strict=True)):
+        expected += [("starting", name, i, len(names)), ("landed", name, result.line())]
+    assert recorder.events == expected  # each file's line before the next file starts, not all at the end

@@ -319,7 +319,7 @@ def _page(rows: list[dict], users: dict, by_no: dict, tags: list[str], retrieved
     data, authors, refs = [], set(), {}
     for r in rows:
         ref = by_no.get(r["ref_post"]) if r["ref_post"] is not None else None
-        data.append(_tweet(r, users, tags, _ref_author(r, by_no)))
+        data.append(_tweet(r, users, tags, ref["author"] if ref else None))
         authors.add(r["author"])
         if ref:
             refs[r["ref_post"]] = ref

@@ -94,6 +94,7 @@ def land_paths(con: duckdb.DuckDBPyConnection, paths: list[Path], options: LandO
             progress.starting(path, len(results), len(files))
             results.append(_land_or_note(con, path, explicit, options))
             progress.landed(results[-1])
+        run_sql(con, "land/checkpoint")
         return results
     finally:
         run_sql(con, "land/end")

@@ -1,0 +1,2 @@
+-- The session's one checkpoint, once every file has landed (see land/begin).
+checkpoint;

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 TARGETS = {"generic": 2_000_000, "generic_csv": 2_000_000, "twitter_v2": 100_000, "twitter_v2_day": 100_000,
-           "mastodon": 100_000}
+           "mastodon": 100_000, "mastodon_small": 100_000, "mastodon_small_on_v2": 100_000}
 
 
 def child(paths: list[str], warehouse: str) -> None:
@@ -37,13 +37,14 @@ def child(paths: list[str], warehouse: str) -> None:
 
     settings = load_settings(warehouse)
     connect(settings).close()  # migrations are not landing
+    posts_before = _posts(settings)  # a warehouse the landing starts from may hold posts already
     started = time.perf_counter()
     results = pipeline.land_files(settings, [Path(p) for p in paths])
     seconds = time.perf_counter() - started
     landed = [r for r in results if not r.skipped]
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the landing's, before the baseline
     print(json.dumps({
-        "records": sum(r.records for r in landed), "posts": _posts(settings), "files": len(landed),
+        "records": sum(r.records for r in landed), "posts": _posts(settings) - posts_before, "files": len(landed),
         "quarantined": sum(r.quarantined for r in landed), "seconds": seconds, "peak_rss_mb": peak_rss_mb,
         "baseline_seconds": baseline(paths, Path(warehouse).with_name("baseline.duckdb")),
     }))
@@ -78,9 +79,12 @@ def _posts(settings) -> int:
         return con.execute("select count(*) from raw.records where entity = 'post'").fetchall()[0][0]
 
 
-def run_child(paths: list[Path], workdir: Path, name: str) -> dict:
+def run_child(paths: list[Path], workdir: Path, name: str, start_from: Path | None = None) -> dict:
     warehouse = workdir / f"wh-{name}" / "clout.duckdb"
     shutil.rmtree(warehouse.parent, ignore_errors=True)  # with DuckDB's spill folder, if a landing left one
+    if start_from:
+        warehouse.parent.mkdir(parents=True)
+        shutil.copy(start_from, warehouse)
     out = subprocess.run([sys.executable, "-m", "bench.landing", "--child", *map(str, paths), str(warehouse)],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -116,6 +120,9 @@ def prepare(workdir: Path, args) -> dict[str, Path]:
     paths["twitter_v2"], paths["mastodon"], paths["generic_csv"] = v2 / "twitter_v2", v2 / "mastodon", v2 / "likes.csv"
     # one day of API v2 pages: the same parser on a tenth of the data, for the memory comparison
     paths["twitter_v2_day"] = sorted((v2 / "twitter_v2").glob("*.jsonl"))[:1]
+    # 200 personal exports, landed into an empty warehouse and into the one the API v2 week left: the cost of a
+    # small file must not grow with what the warehouse already holds
+    paths["mastodon_small"] = paths["mastodon_small_on_v2"] = sorted((v2 / "mastodon").iterdir())[:200]
     return {k: v if isinstance(v, list) else [v] for k, v in paths.items()}
 
 
@@ -130,7 +137,8 @@ def main() -> None:
     parser.add_argument("--generic-rows", type=int, default=10_000_000)
     parser.add_argument("--v2-people", type=int, default=70_000, help="about 15 posts per person per week")
     parser.add_argument("--v2-days", type=int, default=7)
-    parser.add_argument("--only", default="generic_small,generic,generic_csv,twitter_v2,mastodon",
+    parser.add_argument("--only", default="generic_small,generic,generic_csv,twitter_v2,mastodon_small,"
+                        "mastodon_small_on_v2,mastodon",
                         help="comma-separated formats to run")
     args = parser.parse_args()
     if args.child:
@@ -138,19 +146,28 @@ def main() -> None:
         return
     paths = prepare(args.workdir, args)
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    print(f"{'format':<14} {'records':>12} {'posts':>10} {'seconds':>8} {'records/s':>12} {'posts/s':>10} "
+    print(f"{'format':<20} {'records':>12} {'posts':>10} {'seconds':>8} {'records/s':>12} {'posts/s':>10} "
           f"{'peak RSS MB':>11} {'target/s':>10} {'bare copy s':>11} {'x bare':>6}")
     rss = {}
+    seconds = {}
     for name in args.only.split(","):
-        r = run_child(paths[name], args.workdir, name)
-        rss[name] = r["peak_rss_mb"]
+        start_from = args.workdir / "wh-twitter_v2" / "clout.duckdb" if name.endswith("_on_v2") else None
+        if start_from and not start_from.exists():
+            print(f"{name}: skipped, run twitter_v2 first (its warehouse is the starting point)")
+            continue
+        r = run_child(paths[name], args.workdir, name, start_from)
+        rss[name], seconds[name] = r["peak_rss_mb"], r["seconds"]
         rate = r["records"] / r["seconds"]
         posts = f"{r['posts'] / r['seconds']:>10,.0f}" if r["posts"] else f"{'':>10}"
         target = TARGETS.get(name, TARGETS["generic"])
         bare = r["baseline_seconds"]
         vs_bare = f"{bare:>11.1f} {r['seconds'] / bare:>6.1f}" if bare else f"{'':>11} {'':>6}"
-        print(f"{name:<14} {r['records']:>12,} {r['posts']:>10,} {r['seconds']:>8.1f} {rate:>12,.0f} {posts} "
+        print(f"{name:<20} {r['records']:>12,} {r['posts']:>10,} {r['seconds']:>8.1f} {rate:>12,.0f} {posts} "
               f"{r['peak_rss_mb']:>11,.0f} {target:>10,} {vs_bare}", flush=True)
+    if {"mastodon_small", "mastodon_small_on_v2"} <= set(seconds):
+        print(f"200 small exports into the API v2 week's warehouse: {seconds['mastodon_small_on_v2']:.1f} s, into an "
+              f"empty one: {seconds['mastodon_small']:.1f} s (ratio "
+              f"{seconds['mastodon_small_on_v2'] / seconds['mastodon_small']:.2f}; near 1: no cost per warehouse row)")
     if {"generic", "generic_small"} <= set(rss):
         print(f"rss ratio generic {args.generic_rows:,} rows / {args.generic_rows // 10:,} rows: "
               f"{rss['generic'] / rss['generic_small']:.2f} (10x the data; near 1: memory bounded by streaming)")

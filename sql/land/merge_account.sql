@@ -10,17 +10,25 @@ with newest as (
     group by network, account_id, cast(observed_at as date)
 ),
 
+this_file as (
+    select *, cast(observed_at as date) as observed_date
+    from land_account
+    where record_no in (select record_no from newest)
+),
+
+known as (
+    -- the keys of this file that staging already holds (a semi join, not `not exists`: see merge_post.sql)
+    select distinct a.network, a.account_id, a.observed_date
+    from staging.accounts as a
+    semi join this_file as r
+        on a.network = r.network and a.account_id = r.account_id and a.observed_date = r.observed_date
+),
+
 final as (
-    select
-        r.*,
-        cast(r.observed_at as date) as observed_date,
-        not exists (
-            select 1 from staging.accounts as a
-            where a.network = r.network and a.account_id = r.account_id
-                and a.observed_date = cast(r.observed_at as date)
-        ) as is_new
-    from land_account as r
-    where r.record_no in (select record_no from newest)
+    select r.*, k.account_id is null as is_new
+    from this_file as r
+    left join known as k
+        on k.network = r.network and k.account_id = r.account_id and k.observed_date = r.observed_date
 )
 
 select * from final;

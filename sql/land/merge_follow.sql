@@ -5,15 +5,23 @@ with ranked as (
     from land_follow
 ),
 
+this_file as (
+    select * exclude (rn) from ranked where rn = 1
+),
+
+known as (
+    -- the keys of this file that staging already holds (a semi join, not `not exists`: see merge_post.sql)
+    select distinct f.network, f.follower_id, f.followed_id
+    from staging.follows as f
+    semi join this_file as r
+        on f.network = r.network and f.follower_id = r.follower_id and f.followed_id = r.followed_id
+),
+
 final as (
-    select
-        r.* exclude (rn),
-        not exists (
-            select 1 from staging.follows as f
-            where f.network = r.network and f.follower_id = r.follower_id and f.followed_id = r.followed_id
-        ) as is_new
-    from ranked as r
-    where r.rn = 1
+    select r.*, k.follower_id is null as is_new
+    from this_file as r
+    left join known as k
+        on k.network = r.network and k.follower_id = r.follower_id and k.followed_id = r.followed_id
 )
 
 select * from final;

@@ -11,12 +11,22 @@ with newest as (
     group by network, post_id
 ),
 
+this_file as (
+    select * from land_post where record_no in (select record_no from newest)
+),
+
+known as (
+    -- the keys of this file that staging already holds: a semi join hashes the file's few keys and streams staging
+    -- past them once; a `not exists` hashed all of staging for every file (56 ms a small export at 1.25M posts)
+    select distinct p.network, p.post_id
+    from staging.posts as p
+    semi join this_file as r on p.network = r.network and p.post_id = r.post_id
+),
+
 final as (
-    select
-        r.*,
-        not exists (select 1 from staging.posts as p where p.network = r.network and p.post_id = r.post_id) as is_new
-    from land_post as r
-    where r.record_no in (select record_no from newest)
+    select r.*, k.post_id is null as is_new
+    from this_file as r
+    left join known as k on k.network = r.network and k.post_id = r.post_id
 )
 
 select * from final;

@@ -3,6 +3,6 @@
 -- limit, so memory does not grow with the file. The reconcile line is the output, not a progress bar.
 set memory_limit = '1GB';
 set enable_progress_bar = false;
--- One checkpoint at the end of the session (land/checkpoint) instead of one per file: each rewrites what landed since the
--- last one, and seven API v2 days took 3.3 s of checkpoints instead of 1.7 s. Commits still write the WAL.
+-- One checkpoint at the end of the session (land/checkpoint) instead of one per file: each rewrites what landed
+-- since the last one, and seven API v2 days took 3.3 s of checkpoints instead of 1.7 s. Commits still write the WAL.
 set checkpoint_threshold = '4GB';

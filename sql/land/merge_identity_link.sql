@@ -5,15 +5,21 @@ with ranked as (
     from land_identity_link
 ),
 
+this_file as (
+    select * exclude (rn) from ranked where rn = 1
+),
+
+known as (
+    -- the keys of this file that staging already holds (a semi join, not `not exists`: see merge_post.sql)
+    select distinct i.person_id, i.network, i.account_id
+    from staging.identity_links as i
+    semi join this_file as r on i.person_id = r.person_id and i.network = r.network and i.account_id = r.account_id
+),
+
 final as (
-    select
-        r.* exclude (rn),
-        not exists (
-            select 1 from staging.identity_links as i
-            where i.person_id = r.person_id and i.network = r.network and i.account_id = r.account_id
-        ) as is_new
-    from ranked as r
-    where r.rn = 1
+    select r.*, k.account_id is null as is_new
+    from this_file as r
+    left join known as k on k.person_id = r.person_id and k.network = r.network and k.account_id = r.account_id
 )
 
 select * from final;

@@ -80,7 +80,7 @@ placed as (
     from items
 ),
 
-final as (
+classified as (
     select
         line_no,
         k,
@@ -100,11 +100,19 @@ final as (
             when part = 1 or (part = 0 and f.username is not null and f.text is null) then 'account'
             else 'post'
         end as entity,
-        -- top-level keys clout does not read yet (kept in the payload, reported once)
-        case when f is not null then list_filter(json_keys(item), lambda key: not list_contains(
-            case when part = 1 or (part = 0 and f.username is not null and f.text is null)
-                then $user_fields else $tweet_fields end, key)) end as new_fields
+        item
     from placed
+),
+
+final as (
+    select
+        * exclude (item),
+        -- top-level keys clout does not read yet (kept in the payload, reported once)
+        case entity
+            when 'post' then list_filter(json_keys(item), lambda key: not list_contains($tweet_fields, key))
+            when 'account' then list_filter(json_keys(item), lambda key: not list_contains($user_fields, key))
+        end as new_fields
+    from classified
 )
 
 select * from final;

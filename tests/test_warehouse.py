@@ -24,8 +24,9 @@ def test_statement_splitter_keeps_semicolons_inside_lines():
     assert statements(sql) == ["select 'a;b' as x", "select 2"]
 
 
-def test_the_zstd_migration_keeps_rows_landed_before_it(tmp_path):
-    """0102 rebuilds raw.generic_interactions and raw.records; a warehouse that already holds rows keeps them."""
+def test_the_rebuild_migrations_keep_rows_landed_before_them(tmp_path):
+    """0102 and 0103 rebuild raw.generic_interactions and raw.records; a warehouse that already holds rows keeps
+    them, payloads end up in zstd and generic ids in DuckDB's own choice (0103 undoes 0102 for them)."""
     import duckdb
 
     con = duckdb.connect(str(tmp_path / "old.duckdb"))
@@ -33,7 +34,7 @@ def test_the_zstd_migration_keeps_rows_landed_before_it(tmp_path):
     con.execute("create table meta.schema_migrations (version integer primary key, name varchar not null, "
                 "applied_at timestamp not null default now())")
     for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
-        if not path.name.startswith("0102_"):
+        if path.name < "0102_":
             for stmt in statements(path.read_text()):
                 con.execute(stmt)
             con.execute("insert into meta.schema_migrations (version, name) values (?, ?)",
@@ -42,9 +43,12 @@ def test_the_zstd_migration_keeps_rows_landed_before_it(tmp_path):
                 "'2012-07-01', null, 'repost')")
     con.execute("insert into raw.records values (1, 2, 'line 2', 'post', 'twitter', ['a'], '{\"id\": \"9\"}')")
     before = [con.execute(f"select * from {t}").fetchall() for t in ("raw.generic_interactions", "raw.records")]
-    assert migrate(con) == ["0102_raw_zstd_text.sql"]
+    assert migrate(con)[:2] == ["0102_raw_zstd_text.sql", "0103_raw_generic_interactions_default_compression.sql"]
     con.execute("checkpoint")
     assert [con.execute(f"select * from {t}").fetchall() for t in ("raw.generic_interactions", "raw.records")] == before
     stored = con.execute("select distinct compression from pragma_storage_info('raw.records') "
                          "where column_name = 'payload' and segment_type = 'VARCHAR'").fetchall()
     assert stored == [("ZSTD",)]
+    generic = con.execute("select sql from duckdb_tables() where schema_name = 'raw' "
+                          "and table_name = 'generic_interactions'").fetchall()[0][0]
+    assert "COMPRESSION" not in generic.upper() and "kind VARCHAR NOT NULL" in generic

@@ -1,9 +1,11 @@
 -- A generic text file (whitespace or delimited) read by DuckDB's CSV reader into raw.generic_interactions; no row
--- passes through Python. Only rows that are certainly good are inserted, typed exactly as
--- transforms.canonical_interactions types them; the caller compares the count with the file's records and, when
--- any row was left out (or the reader refused the file), rolls back and takes the careful path, which explains
--- every bad row. So this file never has to decide a reason, and a time or kind it does not recognise is simply
--- not "certainly good".
+-- passes through Python. Only a file whose every row is certainly good lands here, typed exactly as
+-- transforms.canonical_interactions types them. A row that is not certainly good gets a null in one of the table's
+-- NOT NULL columns (an empty actor, a time or kind it does not recognise), so the insert fails; so does a ragged
+-- line or a byte that is not UTF-8. The caller then rolls back and takes the careful path, which explains every bad
+-- row, as it does when the count of rows inserted differs from the file's records. So this file never has to
+-- decide a reason. Failing on the constraint costs nothing on good files, where a filter on the same conditions
+-- cost 0.4 s per 10M rows.
 -- {kind}, {network}, {post_id}: the file's column for that field, or null when it has none.
 --
 -- The file's fields land in a temp table first, and its row ids number the records. row_number() in the insert
@@ -78,18 +80,17 @@ final as (
     select
         $file_id as file_id,
         record_no,
-        network,
-        actor_id,
-        target_id,
+        nullif(network, '') as network,
+        -- a whitespace file with other blanks than spaces: a field holding one would be two fields to the careful path
+        case when not ($check_blanks and regexp_matches(actor_id || target_id, $blank_class))
+            then nullif(actor_id, '') end as actor_id,
+        nullif(target_id, '') as target_id,
         occurred_at,
         kind_raw,
         cast(occurred_at as date) as event_date,
         post_id,
         kind
     from typed
-    where network <> '' and actor_id <> '' and target_id <> '' and kind is not null and occurred_at is not null
-        -- a whitespace file with other blanks than spaces: a field holding one would be two fields to the careful path
-        and not ($check_blanks and regexp_matches(actor_id || target_id, $blank_class))
 )
 
 select * from final;

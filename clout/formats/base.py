@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
 
@@ -146,6 +148,22 @@ def batched(counter: Counter, items: Iterator[None]) -> Iterator[Batch]:
 
 
 # ---- shared helpers for readers -------------------------------------------------------------------
+
+
+_DONE = object()
+T = TypeVar("T")
+
+
+def made_ahead(items: Iterable[T]) -> Iterator[T]:
+    """The items of `items`, each made on a worker thread while the caller works on the one before. Reading and
+    splitting a block of lines lets go of the GIL, so it fills the core that DuckDB's inserts leave idle; at most
+    one item waits, so memory is one item more than without."""
+    with ThreadPoolExecutor(1, thread_name_prefix="clout-ahead") as worker:
+        source = iter(items)
+        pending = worker.submit(next, source, _DONE)
+        while (item := pending.result()) is not _DONE:
+            pending = worker.submit(next, source, _DONE)
+            yield item
 
 
 def read_bytes(path: Path) -> bytes:

@@ -13,6 +13,7 @@ tweets, so a block has only a few hundred lines, and DuckDB shares work between 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
-from clout.formats.base import ACCOUNT_SCHEMA, POST_SCHEMA, file_time
+from clout.formats.base import ACCOUNT_SCHEMA, POST_SCHEMA, file_time, made_ahead
 from clout.formats.checks import violations_sql
 from clout.formats.generic import _byte_blocks, _lines
 from clout.warehouse import query, run_sql
@@ -63,9 +64,8 @@ def land(con, file_id: int, path: Path, options) -> Landed:
     transaction, a block of lines at a time (memory does not grow with the file)."""
     landed, fallback = Landed(), file_time(path)
     run_sql(con, "land/twitter_v2_begin")
-    for first_line_no, block in _byte_blocks(path, BLOCK_BYTES):
-        lines = _lines(block).with_row_index("line_no", offset=first_line_no).to_arrow()
-        con.register("landing_lines", pa.Table.from_batches(lines.to_batches(max_chunksize=LINES_PER_BATCH)))
+    for lines in made_ahead(_line_batches(path)):
+        con.register("landing_lines", lines)
         run_sql(con, "land/twitter_v2_items", fallback=fallback, offset=landed.records,
                 tweet_fields=sorted(TWEET_FIELDS), user_fields=sorted(USER_FIELDS))
         con.unregister("landing_lines")
@@ -73,6 +73,13 @@ def land(con, file_id: int, path: Path, options) -> Landed:
         run_sql(con, "land/twitter_v2_write", file_id=file_id)
         _add_block(con, landed)
     return landed
+
+
+def _line_batches(path: Path) -> Iterator[pa.Table]:
+    """Each block of the file as line_no, line in Arrow batches of LINES_PER_BATCH lines."""
+    for first_line_no, block in _byte_blocks(path, BLOCK_BYTES):
+        lines = _lines(block).with_row_index("line_no", offset=first_line_no).to_arrow()
+        yield pa.Table.from_batches(lines.to_batches(max_chunksize=LINES_PER_BATCH))
 
 
 def _add_block(con, landed: Landed) -> None:

@@ -12,7 +12,7 @@ with page_authors as (
 
 refs as (
     select
-        l.records_before + i.k as record_no,
+        cast(l.records_before + i.k as bigint) as record_no,
         i.*,
         list_filter(f.referenced_tweets, lambda x: x.type = 'replied_to')[1].id as reply_to_post_id,
         list_filter(f.referenced_tweets, lambda x: x.type = 'retweeted')[1].id as repost_of_post_id,

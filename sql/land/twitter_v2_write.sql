@@ -1,5 +1,6 @@
--- One block of v2 records (v2_rows) written out: good records to raw.records and their canonical rows to the
--- file's scratch tables (merged into staging once the whole file is read), the rest to raw.quarantine.
+-- One block of v2 records (v2_rows, made by twitter_v2_rows.sql on the parsing connection and handed over as Arrow)
+-- written out: good records to raw.records and their canonical rows to the file's scratch tables (merged into
+-- staging once the whole file is read), the rest to raw.quarantine.
 insert into raw.records
 select $file_id, record_no, location, entity, network, account_ids, payload
 from v2_rows

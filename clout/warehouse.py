@@ -120,3 +120,28 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("rollback")
         raise
     con.execute("commit")
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table) -> Iterator[None]:
+    """`table` (Arrow or Polars) visible to SQL as `name` inside the block.
+
+    DuckDB keeps what was registered until the transaction ends, even after `unregister`: a file landed in 24
+    blocks kept every block's Arrow table (RSS 3.1 GB for a 1.5 GB API v2 file, 0.9 GB for one day). What is
+    registered here is a small holder that DuckDB scans through the Arrow stream interface and that is emptied on
+    the way out, so only the block in hand stays in memory."""
+    holder = _ArrowHolder(table.to_arrow() if hasattr(table, "to_arrow") else table)
+    con.register(name, holder)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+        holder.table = None
+
+
+class _ArrowHolder:
+    def __init__(self, table) -> None:
+        self.table = table
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.table.__arrow_c_stream__(requested_schema)

@@ -52,3 +52,30 @@ def test_the_rebuild_migrations_keep_rows_landed_before_them(tmp_path):
     generic = con.execute("select sql from duckdb_tables() where schema_name = 'raw' "
                           "and table_name = 'generic_interactions'").fetchall()[0][0]
     assert "COMPRESSION" not in generic.upper() and "kind VARCHAR NOT NULL" in generic
+
+
+def test_a_registered_table_is_let_go_inside_a_transaction():
+    """DuckDB keeps what `register` was given until the transaction ends, even after `unregister`: landing a file in
+    many blocks kept every block in memory. `registered` lets each block go when its statements are done."""
+    import sys
+
+    import duckdb
+    import pyarrow as pa
+
+    from clout.warehouse import registered
+
+    con = duckdb.connect()
+    con.execute("create table t (x bigint)")
+    block = pa.table({"x": list(range(1000))})
+    baseline = sys.getrefcount(block)
+    con.execute("begin transaction")
+    with registered(con, "block", block):
+        con.execute("insert into t select x from block where x % 2 = 0")
+        assert con.execute("select count(*) from block").fetchall() == [(1000,)]
+    assert sys.getrefcount(block) == baseline  # nothing holds the block any more
+    con.register("plain", block)  # what `registered` avoids
+    con.execute("select count(*) from plain").fetchall()
+    con.unregister("plain")
+    assert sys.getrefcount(block) > baseline
+    con.execute("commit")
+    assert con.execute("select count(*) from t").fetchall() == [(500,)]

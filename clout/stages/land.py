@@ -24,7 +24,7 @@ from clout.errors import CloutError
 from clout.formats import Detected, LandOptions, detect, generic
 from clout.formats.base import ENTITY_SCHEMAS, QUARANTINE_SCHEMA, Batch
 from clout.formats.checks import violations
-from clout.warehouse import run_sql, transaction
+from clout.warehouse import registered, run_sql, transaction
 from transforms.canonical_interactions import InteractionParams
 
 
@@ -269,14 +269,12 @@ def _generic_careful(con, file_id: int, path: Path, layout, params: InteractionP
         if bad.height:
             first_problem = first_problem or _problem(bad.row(0, named=True))
             quarantined += bad.height
-            con.register("bad_rows", bad.to_arrow())
-            run_sql(con, "land/quarantine_rows", file_id=file_id)
-            con.unregister("bad_rows")
+            with registered(con, "bad_rows", bad):
+                run_sql(con, "land/quarantine_rows", file_id=file_id)
         rows = frame.filter(pl.col("error").is_null()) if bad.height else frame
         good += rows.height
-        con.register("landing_rows", rows)
-        run_sql(con, "land/generic_interactions", file_id=file_id)
-        con.unregister("landing_rows")
+        with registered(con, "landing_rows", rows):
+            run_sql(con, "land/generic_interactions", file_id=file_id)
     return good, quarantined, first_problem
 
 
@@ -317,15 +315,13 @@ def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandO
         quarantined += frames["quarantine"].height
         for name in ("records", "quarantine"):
             if frames[name].height:
-                con.register(f"batch_{name}", frames[name])
-                run_sql(con, f"land/append_{name}", file_id=file_id)
-                con.unregister(f"batch_{name}")
+                with registered(con, f"batch_{name}", frames[name]):
+                    run_sql(con, f"land/append_{name}", file_id=file_id)
         for entity in ENTITY_SCHEMAS:
             if frames[entity].height:
-                con.register(f"batch_{entity}", frames[entity])
                 step = "append_entity" if entity in created else "create_entity"
-                run_sql(con, f"land/{step}", identifiers={"entity": entity})
-                con.unregister(f"batch_{entity}")
+                with registered(con, f"batch_{entity}", frames[entity]):
+                    run_sql(con, f"land/{step}", identifiers={"entity": entity})
                 created.add(entity)
     return good, quarantined, first_problem, unknown, [e for e in ENTITY_SCHEMAS if e in created]
 
@@ -354,9 +350,8 @@ def _checked(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
 def _new_fields(con, file_id: int, fmt: str, unknown: set[str]) -> list[str]:
     if not unknown:
         return []
-    con.register("seen_fields", pl.DataFrame({"field": sorted(unknown)}).to_arrow())
-    new = [r[0] for r in run_sql(con, "land/unknown_fields", format=fmt, file_id=file_id).fetchall()]
-    con.unregister("seen_fields")
+    with registered(con, "seen_fields", pl.DataFrame({"field": sorted(unknown)})):
+        new = [r[0] for r in run_sql(con, "land/unknown_fields", format=fmt, file_id=file_id).fetchall()]
     return new
 
 

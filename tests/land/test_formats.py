@@ -149,3 +149,34 @@ def test_a_landing_reports_each_file_as_it_lands(settings):
     for i, (name, result) in enumerate(zip(names, results, strict=True)):
         expected += [("starting", name, i, len(names)), ("landed", name, result.line())]
     assert recorder.events == expected  # each file's line before the next file starts, not all at the end
+
+
+def test_twitter_v2_lands_the_same_in_many_blocks_as_in_one(tmp_path, monkeypatch):
+    """Blocks are parsed on a second connection one ahead of the writes; record numbers, locations, quarantine and
+    staging must not depend on where the blocks fall."""
+    from clout.formats import twitter_v2
+    from clout.settings import load_settings
+
+    pages = [(FIXTURES / "twitter_v2" / name).read_bytes().rstrip(b"\n")
+             for name in ("brexit.jsonl", "mentions_tweet.jsonl", "users.jsonl")]
+    path = tmp_path / "pages.jsonl"
+    truncated = b'{"data": [{"id": "1", "text": "truncated'
+    path.write_bytes(b"\n".join([pages[0], truncated, pages[1], b"", pages[2]]) + b"\n")
+    tables = {
+        "raw.records": "select record_no, location, entity, account_ids, payload from raw.records",
+        "raw.quarantine": "select record_no, location, reason, raw_text from raw.quarantine",
+        "staging.posts": "select * exclude (source_file_id) from staging.posts",
+        "staging.accounts": "select * exclude (source_file_id) from staging.accounts",
+    }
+    landed = {}
+    for block_bytes in (twitter_v2.BLOCK_BYTES, 1024):  # one block; every page its own block
+        monkeypatch.setattr(twitter_v2, "BLOCK_BYTES", block_bytes)
+        settings = load_settings(tmp_path / f"blocks-{block_bytes}" / "clout.duckdb")
+        r = one(land(settings, path))
+        rows = {t: sorted(sql(settings, q + " order by all"), key=repr) for t, q in tables.items()}
+        landed[block_bytes] = (r.records, r.staged, r.duplicates, r.quarantined, r.new_fields, r.first_problem, rows)
+    one_block, many = landed.values()
+    assert one_block == many
+    records, staged, _, quarantined, _, first_problem, rows = many
+    assert quarantined == 1 and "line 2" in first_problem and records > 200 and staged > 100
+    assert [n for n, *_ in sorted(rows["raw.records"] + rows["raw.quarantine"])] == list(range(1, records + 1))

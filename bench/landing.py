@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 TARGETS = {"generic": 2_000_000, "generic_csv": 2_000_000, "twitter_v2": 100_000, "twitter_v2_day": 100_000,
+           "twitter_v2_one_file": 100_000,
            "mastodon": 100_000, "mastodon_small": 100_000, "mastodon_small_on_v2": 100_000}
 
 
@@ -118,8 +119,14 @@ def prepare(workdir: Path, args) -> dict[str, Path]:
         write_likes(sim, v2 / "likes.csv")
         (v2 / "done").write_text(str(sim["posts"].height))
     paths["twitter_v2"], paths["mastodon"], paths["generic_csv"] = v2 / "twitter_v2", v2 / "mastodon", v2 / "likes.csv"
-    # one day of API v2 pages: the same parser on a tenth of the data, for the memory comparison
-    paths["twitter_v2_day"] = sorted((v2 / "twitter_v2").glob("*.jsonl"))[:1]
+    # one day of API v2 pages, and the whole week in one file: memory must not grow with the file
+    days = sorted((v2 / "twitter_v2").glob("*.jsonl"))
+    paths["twitter_v2_day"] = days[:1]
+    paths["twitter_v2_one_file"] = week = workdir / f"v2-{args.v2_people}-week.jsonl"
+    if not week.exists():
+        with week.open("wb") as out:
+            for day in days:
+                out.write(day.read_bytes())
     # 200 personal exports, landed into an empty warehouse and into the one the API v2 week left: the cost of a
     # small file must not grow with what the warehouse already holds
     paths["mastodon_small"] = paths["mastodon_small_on_v2"] = sorted((v2 / "mastodon").iterdir())[:200]
@@ -137,8 +144,8 @@ def main() -> None:
     parser.add_argument("--generic-rows", type=int, default=10_000_000)
     parser.add_argument("--v2-people", type=int, default=70_000, help="about 15 posts per person per week")
     parser.add_argument("--v2-days", type=int, default=7)
-    parser.add_argument("--only", default="generic_small,generic,generic_csv,twitter_v2,mastodon_small,"
-                        "mastodon_small_on_v2,mastodon",
+    parser.add_argument("--only", default="generic_small,generic,generic_csv,twitter_v2,twitter_v2_day,"
+                        "twitter_v2_one_file,mastodon_small,mastodon_small_on_v2,mastodon",
                         help="comma-separated formats to run")
     args = parser.parse_args()
     if args.child:
@@ -171,6 +178,9 @@ def main() -> None:
     if {"generic", "generic_small"} <= set(rss):
         print(f"rss ratio generic {args.generic_rows:,} rows / {args.generic_rows // 10:,} rows: "
               f"{rss['generic'] / rss['generic_small']:.2f} (10x the data; near 1: memory bounded by streaming)")
+    if {"twitter_v2_day", "twitter_v2_one_file"} <= set(rss):
+        print(f"rss ratio API v2 week in one file / one day: {rss['twitter_v2_one_file'] / rss['twitter_v2_day']:.2f} "
+              "(7x the data; blocks of 128 MB, so a day is one block and the week file has two in flight)")
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

@@ -91,24 +91,25 @@ def land_paths(con: duckdb.DuckDBPyConnection, paths: list[Path], options: LandO
     options, progress = options or LandOptions(), progress or LandProgress()
     files = expand(paths)
     results = []
+    run_sql(con, "land/begin")
     # Each file's sha256 is worked out one file ahead, on a thread (hashlib lets go of the GIL), while the file
     # before it lands: seven API v2 files waited 0.6 s on their hashes with one core idle.
-    hashing = _hash(files[0][0]) if files else None
-    run_sql(con, "land/begin")
     try:
-        for i, (path, explicit) in enumerate(files):
-            this, hashing = hashing, _hash(files[i + 1][0]) if i + 1 < len(files) else None
-            progress.starting(path, len(results), len(files))
-            results.append(_land_or_note(con, path, explicit, options, this))
-            progress.landed(results[-1])
+        with ThreadPoolExecutor(1, thread_name_prefix="clout-sha256") as hasher:
+            hashing = _hash(hasher, files[0][0]) if files else None
+            for i, (path, explicit) in enumerate(files):
+                this, hashing = hashing, _hash(hasher, files[i + 1][0]) if i + 1 < len(files) else None
+                progress.starting(path, len(results), len(files))
+                results.append(_land_or_note(con, path, explicit, options, this))
+                progress.landed(results[-1])
         run_sql(con, "land/checkpoint")
         return results
     finally:
         run_sql(con, "land/end")
 
 
-def _hash(path: Path) -> Future[str]:
-    return _HASHER.submit(sha256_of, Path(path).resolve())
+def _hash(hasher: ThreadPoolExecutor, path: Path) -> Future[str]:
+    return hasher.submit(sha256_of, Path(path).resolve())
 
 
 def _land_or_note(con, path: Path, explicit: bool, options: LandOptions, hashing: Future[str]) -> LandResult:
@@ -137,9 +138,11 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions, 
     path = Path(path).resolve()
     if not path.is_file():
         raise CloutError(f"{path}: no such file")
-    # The hash runs beside detection and the fast path's byte scan: 10M generic rows spent 0.43 s on the two one
-    # after the other, with one core idle.
-    hashing = hashing or _hash(path)
+    if hashing is None:
+        # The hash runs beside detection and the fast path's byte scan: 10M generic rows spent 0.43 s on the two
+        # one after the other, with one core idle.
+        with ThreadPoolExecutor(1, thread_name_prefix="clout-sha256") as hasher:
+            return land_file(con, path, options, _hash(hasher, path))
     found = detect(path, options)
     shape = generic.text_shape(path) if found is not None and generic.fast_readable(found.layout) else None
     digest = hashing.result()
@@ -158,9 +161,6 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions, 
         except _Declined:
             pass  # rolled back, nothing kept: the careful path reads the file again and explains each bad line
     return _land(con, path, digest, found, options, None)
-
-
-_HASHER = ThreadPoolExecutor(1, thread_name_prefix="clout-sha256")
 
 
 class _Declined(Exception):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 
 import duckdb
@@ -135,8 +135,11 @@ def registered(con: duckdb.DuckDBPyConnection, name: str, table) -> Iterator[Non
     try:
         yield
     finally:
-        con.unregister(name)
         holder.table = None
+        # After an error the transaction refuses every statement, unregister too (its rollback drops the name):
+        # the error that matters is the one on its way out.
+        with suppress(duckdb.TransactionException):
+            con.unregister(name)
 
 
 class _ArrowHolder:

@@ -79,3 +79,20 @@ def test_a_registered_table_is_let_go_inside_a_transaction():
     assert sys.getrefcount(block) > baseline
     con.execute("commit")
     assert con.execute("select count(*) from t").fetchall() == [(500,)]
+
+
+def test_an_error_inside_a_registered_block_is_the_error_that_shows():
+    """After a failing statement DuckDB refuses every statement of the transaction, `unregister` too: the failure
+    must reach the caller, not "Current transaction is aborted"."""
+    import duckdb
+    import pyarrow as pa
+    import pytest
+
+    from clout.warehouse import registered
+
+    con = duckdb.connect()
+    con.execute("begin transaction")
+    with pytest.raises(duckdb.InvalidInputException, match="boom"), registered(con, "block", pa.table({"x": [1]})):
+        con.execute("select error('boom') from block").fetchall()
+    con.execute("rollback")
+    assert con.execute("select count(*) from duckdb_views() where view_name = 'block'").fetchall() == [(0,)]

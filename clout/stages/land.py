@@ -91,28 +91,50 @@ def land_paths(con: duckdb.DuckDBPyConnection, paths: list[Path], options: LandO
     options, progress = options or LandOptions(), progress or LandProgress()
     files = expand(paths)
     results = []
+    (threads,), = con.execute("select current_setting('threads')").fetchall()
     run_sql(con, "land/begin")
     # Each file's sha256 is worked out one file ahead, on a thread (hashlib lets go of the GIL), while the file
     # before it lands: seven API v2 files waited 0.6 s on their hashes with one core idle.
+    hasher = ThreadPoolExecutor(1, thread_name_prefix="clout-sha256")
     try:
-        with ThreadPoolExecutor(1, thread_name_prefix="clout-sha256") as hasher:
-            hashing = _hash(hasher, files[0][0]) if files else None
-            for i, (path, explicit) in enumerate(files):
-                this, hashing = hashing, _hash(hasher, files[i + 1][0]) if i + 1 < len(files) else None
-                progress.starting(path, len(results), len(files))
-                results.append(_land_or_note(con, path, explicit, options, this))
-                progress.landed(results[-1])
+        hashing = _hash(hasher, files[0][0]) if files else None
+        for i, (path, explicit) in enumerate(files):
+            this, hashing = hashing, _hash(hasher, files[i + 1][0]) if i + 1 < len(files) else None
+            progress.starting(path, len(results), len(files))
+            results.append(_land_or_note(con, path, explicit, options, this))
+            progress.landed(results[-1])
         run_sql(con, "land/checkpoint")
         return results
     finally:
+        hasher.shutdown(cancel_futures=True)
         run_sql(con, "land/end")
+        run_sql(con, "land/threads", threads=threads)  # in case a failed file left its aggregate's threads
 
 
-def _hash(hasher: ThreadPoolExecutor, path: Path) -> Future[str]:
-    return hasher.submit(sha256_of, Path(path).resolve())
+@dataclass(frozen=True)
+class _Hashed:
+    digest: str
+    stat: tuple[int, int]  # size and modification time when the hash began
 
 
-def _land_or_note(con, path: Path, explicit: bool, options: LandOptions, hashing: Future[str]) -> LandResult:
+def _hash(hasher: ThreadPoolExecutor, path: Path) -> Future[_Hashed] | None:
+    """The file's sha256, worked out on `hasher`; None for what is not a regular file (a pipe would never end)."""
+    path = Path(path).resolve()
+    return hasher.submit(_hashed, path) if path.is_file() else None
+
+
+def _hashed(path: Path) -> _Hashed:
+    stat = _stat(path)
+    return _Hashed(sha256_of(path), stat)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def _land_or_note(con, path: Path, explicit: bool, options: LandOptions, hashing: Future[_Hashed] | None
+                  ) -> LandResult:
     try:
         return land_file(con, path, options, hashing)
     except _NotAnExport as e:
@@ -132,8 +154,8 @@ def land_generic_file(con: duckdb.DuckDBPyConnection, path: Path, network: str =
     return land_file(con, Path(path), LandOptions(network=network))
 
 
-def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions, hashing: Future[str] | None = None
-              ) -> LandResult:
+def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
+              hashing: Future[_Hashed] | None = None) -> LandResult:
     """Land one file (`hashing`: its sha256 being worked out, or None to work it out here)."""
     path = Path(path).resolve()
     if not path.is_file():
@@ -144,10 +166,15 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions, 
         with ThreadPoolExecutor(1, thread_name_prefix="clout-sha256") as hasher:
             return land_file(con, path, options, _hash(hasher, path))
     found = detect(path, options)
-    shape = generic.text_shape(path) if found is not None and generic.fast_readable(found.layout) else None
-    digest = hashing.result()
+    fast = found is not None and generic.fast_readable(found.layout)
+    # A file met again under the same name and size (a landing folder run again) is most likely landed: its hash
+    # is awaited first, so skipping it costs no byte scan (which decompresses a gzip whole).
+    shape = generic.text_shape(path) if fast and not _met_before(con, path) else None
+    digest = _digest(path, hashing.result())
     if con.execute("select 1 from raw.files where sha256 = ?", [digest]).fetchall():
         return LandResult(path, digest, 0, skipped=True)
+    if fast and shape is None:
+        shape = generic.text_shape(path)
     if found is None:
         if path.stat().st_size == 0 or not path.read_bytes()[:1 << 16].strip():
             raise _NotAnExport(f"{path}: the file is empty; nothing to land", "empty file, skipped")
@@ -161,6 +188,17 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions, 
         except _Declined:
             pass  # rolled back, nothing kept: the careful path reads the file again and explains each bad line
     return _land(con, path, digest, found, options, None)
+
+
+def _met_before(con, path: Path) -> bool:
+    return bool(con.execute("select 1 from raw.files where path = ? and size_bytes = ?",
+                            [str(path), path.stat().st_size]).fetchall())
+
+
+def _digest(path: Path, hashed: _Hashed) -> str:
+    """The hash worked out ahead, unless the file changed since (an export still being written): then its bytes now,
+    so the recorded hash is that of what lands and a re-run skips it."""
+    return hashed.digest if _stat(path) == hashed.stat else sha256_of(path)
 
 
 class _Declined(Exception):
@@ -239,10 +277,8 @@ AGGREGATE_THREADS = 4
 def _threads_at_least(con, threads: int) -> Iterator[None]:
     (before,), = con.execute("select current_setting('threads')").fetchall()
     run_sql(con, "land/threads", threads=max(before, threads))
-    try:
-        yield
-    finally:
-        run_sql(con, "land/threads", threads=before)
+    yield  # not in a `finally`: after an error the transaction refuses every statement, and the error must show;
+    run_sql(con, "land/threads", threads=before)  # land_paths puts the session's threads back at its end
 
 
 def _generic_fast(con, file_id: int, path: Path, layout, params: InteractionParams, shape: generic.TextShape
@@ -253,7 +289,7 @@ def _generic_fast(con, file_id: int, path: Path, layout, params: InteractionPara
         (inserted,), = run_sql(con, "land/generic_fast", identifiers, file_id=file_id, **sql_params).fetchall()
     except _OURS:
         raise
-    except duckdb.Error as e:  # ragged lines, bytes that are not UTF-8, ...: the careful path explains them
+    except duckdb.Error as e:  # a NOT NULL column given a row it cannot type, a ragged line, bytes not UTF-8, ...
         raise _Declined(str(e)) from None
     if inserted != expected:
         raise _Declined(f"{expected - inserted:,} records need the careful path")

@@ -81,7 +81,7 @@ final as (
         $file_id as file_id,
         record_no,
         nullif(network, '') as network,
-        -- a whitespace file with other blanks than spaces: a field holding one would be two fields to the careful path
+        -- a whitespace file with other blanks than spaces: a field holding one is left to the careful path's split
         case when not ($check_blanks and regexp_matches(actor_id || target_id, $blank_class))
             then nullif(actor_id, '') end as actor_id,
         nullif(target_id, '') as target_id,

@@ -208,3 +208,63 @@ def test_a_csv_line_that_is_not_valid_csv_is_quarantined_with_the_rest_landed(se
     assert (r.records, r.staged, r.quarantined) == (100, 2, 1) and reconciles(r)
     assert sql(settings, "select location, reason from raw.quarantine") == [
         ("line 3", "expected 4 fields separated by ','")]
+
+
+def test_a_file_that_changed_after_its_hash_was_worked_out_is_recorded_as_it_landed(settings, tmp_path):
+    """Hashes are worked out one file ahead; an export still being written when its hash began must not be recorded
+    under that old hash, or the next run would land the finished file again."""
+    from concurrent.futures import Future
+
+    import duckdb
+
+    from clout.formats import LandOptions
+    from clout.stages import land as landing
+    from clout.warehouse import connect
+
+    path = tmp_path / "growing.txt"
+    path.write_bytes(higgs_like(100))
+    ahead = Future()
+    ahead.set_result(landing._hashed(path))  # worked out while the file before it landed
+    path.write_bytes(higgs_like(200))  # the exporter goes on writing
+    with connect(settings) as con:
+        result = landing.land_file(con, path, LandOptions(), ahead)
+    assert result.records == 200 and result.sha256 == landing.sha256_of(path)
+    assert land(settings, path)[0].skipped  # the next run knows the file
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.generic_interactions").fetchall() == [(200,)]
+
+
+def test_a_pipe_named_on_the_command_line_is_an_error_not_a_hang(settings, tmp_path):
+    import os
+    import threading
+
+    pipe = tmp_path / "fifo.txt"
+    os.mkfifo(pipe)
+    errors = []
+
+    def attempt():
+        try:
+            land(settings, pipe)
+        except CloutError as e:
+            errors.append(str(e))
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive(), "landing a pipe hung (its hash waits for a writer that never comes)"
+    assert errors and "no such file" in errors[0]
+
+
+def test_running_a_landing_folder_again_skips_without_reading_files_through(settings, tmp_path, monkeypatch):
+    """A re-run over files already landed costs their hash, not the fast path's byte scan (a gzip decompressed
+    whole)."""
+    from clout.formats import generic
+
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    (folder / "day.txt.gz").write_bytes(gzip.compress(higgs_like(1000)))
+    scans = []
+    real = generic.text_shape
+    monkeypatch.setattr(generic, "text_shape", lambda path: scans.append(path) or real(path))
+    assert land(settings, folder)[0].records == 1000 and len(scans) == 1
+    assert land(settings, folder)[0].skipped and len(scans) == 1

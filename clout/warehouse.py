@@ -54,9 +54,12 @@ def run_sql(
     return result
 
 
-def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> duckdb.DuckDBPyRelation:
-    """A one-statement SQL file as a DuckDB relation (`.pl()`, `.to_arrow_table()`, `.fetchall()`)."""
-    (stmt,) = statements(sql_text(name))
+def query(con: duckdb.DuckDBPyConnection, name: str, identifiers: dict[str, str] | None = None, **params
+          ) -> duckdb.DuckDBPyRelation:
+    """A one-statement SQL file as a DuckDB relation (`.pl()`, `.to_arrow_table()`, `.fetchall()`); `identifiers`
+    as for run_sql."""
+    text = sql_text(name).format(**identifiers) if identifiers else sql_text(name)
+    (stmt,) = statements(text)
     used = {p: params[p] for p in set(_PARAM.findall(stmt)) if p in params}
     return con.sql(stmt, params=used or None)
 

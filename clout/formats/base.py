@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import polars as pl
 
@@ -154,16 +154,75 @@ _DONE = object()
 T = TypeVar("T")
 
 
-def made_ahead(items: Iterable[T]) -> Iterator[T]:
-    """The items of `items`, each made on a worker thread while the caller works on the one before. Reading and
-    splitting a block of lines lets go of the GIL, so it fills the core that DuckDB's inserts leave idle; at most
-    one item waits, so memory is one item more than without."""
-    with ThreadPoolExecutor(1, thread_name_prefix="clout-ahead") as worker:
-        source = iter(items)
-        pending = worker.submit(next, source, _DONE)
-        while (item := pending.result()) is not _DONE:
-            pending = worker.submit(next, source, _DONE)
-            yield item
+class Closeable(Protocol):
+    def close(self) -> None: ...
+
+
+class MadeAhead(Iterator[T]):
+    """The items of `items`, each made on a worker thread while the caller works on the one before; the first is
+    begun at once. Reading and splitting a block of lines lets go of the GIL, so it fills the core that DuckDB's
+    inserts leave idle; at most one item waits, so memory is one item more than without. `close` waits for the
+    item being made (stop its work first to be quick) and closes `items`."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="clout-ahead")
+        self._source = iter(items)
+        self._pending = self._worker.submit(next, self._source, _DONE)
+
+    def __next__(self) -> T:
+        item = self._pending.result()  # the worker's error, if it failed, is raised here
+        if item is _DONE:
+            raise StopIteration
+        self._pending = self._worker.submit(next, self._source, _DONE)
+        return item
+
+    def close(self) -> None:
+        self._worker.shutdown(wait=True, cancel_futures=True)
+        if hasattr(self._source, "close"):
+            self._source.close()  # its `finally` blocks run here, not at garbage collection
+
+
+def stat_key(path: Path) -> tuple[int, int]:
+    """Size and modification time: what tells a file changed since something began on it."""
+    st = Path(path).stat()
+    return st.st_size, st.st_mtime_ns
+
+
+class NextFile:
+    """What a landing session may begin on its next file while the file before is merged into staging.
+
+    A reader that parses on a connection of its own (API v2) begins the next file's first block there once its
+    own last block is parsed, so a core that the merges leave idle is not wasted. At most one file is begun; it
+    is let go when it is not the file landed next (skipped as landed before), when it changed since, or when the
+    session ends."""
+
+    def __init__(self, files: Iterable[Path] = ()) -> None:
+        files = [Path(f).resolve() for f in files]
+        self._after = dict(zip(files, files[1:], strict=False))
+        self._begun: tuple[Path, tuple[int, int], Closeable] | None = None
+
+    def after(self, path: Path) -> Path | None:
+        return self._after.get(path)
+
+    def begin(self, path: Path, start: Callable[[], Closeable]) -> None:
+        """Begin the work `start` makes for `path` (a closeable object handed back by `take`)."""
+        self.close()
+        self._begun = (path, stat_key(path), start())
+
+    def take(self, path: Path) -> Closeable | None:
+        """The work begun on `path`, if it is still that file's; anything else begun is let go."""
+        begun = self._begun
+        if begun is not None and begun[0] == path and path.is_file() and stat_key(path) == begun[1]:
+            self._begun = None
+            return begun[2]
+        self.close()
+        return None
+
+    def close(self) -> None:
+        """Let go of anything begun."""
+        begun, self._begun = self._begun, None
+        if begun is not None:
+            begun[2].close()
 
 
 def read_bytes(path: Path) -> bytes:

@@ -15,7 +15,6 @@ work between cores by batch and by row group.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 import polars as pl
 import pyarrow as pa
 
-from clout.formats.base import ACCOUNT_SCHEMA, POST_SCHEMA, file_time, made_ahead
+from clout.formats.base import ACCOUNT_SCHEMA, POST_SCHEMA, MadeAhead, NextFile, file_time, head_bytes
 from clout.formats.checks import violations_sql
 from clout.formats.generic import _byte_blocks, _lines
 from clout.warehouse import query, registered, run_sql
@@ -66,7 +65,7 @@ class Landed:
     entities: tuple[str, ...] = ("post", "account")  # the scratch tables to merge into staging
 
 
-def land(con, file_id: int, path: Path, options) -> Landed:
+def land(con, file_id: int, path: Path, options, ahead: NextFile | None = None) -> Landed:
     """Land the file's pages into raw.* and the scratch tables land_post / land_account, inside the caller's
     transaction, a block of lines at a time (memory does not grow with the file).
 
@@ -74,23 +73,47 @@ def land(con, file_id: int, path: Path, options) -> Landed:
     connection touches only its own temp tables, outside the file's transaction, so each block's parse is let go
     as soon as the next replaces it; inside the transaction every replaced table stayed until the commit (spilled
     to disk). Its rows come back as Arrow (about 0.4 CPU-s per 128 MB block). Peak RSS: 2.3-2.4 GB for a 776 MB
-    file and for a 1.55 GB one, against 2.2 and 3.1 GB when every block stayed to the commit."""
+    file and for a 1.55 GB one, against 2.2 and 3.1 GB when every block stayed to the commit.
+
+    Once the last block is parsed, the session's next file (`ahead`), when it is API v2 too, begins its first
+    block while this file's rows are merged into staging: the merges leave a core idle (seven daily files landed
+    in 16 s instead of 17.5)."""
     landed = Landed()
     run_sql(con, "land/twitter_v2_begin")
-    # closed in this order on the way out: the block being parsed is finished before its connection closes
-    with closing(con.cursor()) as parser, closing(made_ahead(_parsed_blocks(parser, path))) as blocks:
-        try:
-            for block in blocks:
-                with registered(con, "v2_rows", block.rows):
-                    run_sql(con, "land/twitter_v2_write", file_id=file_id)
-                landed.records += block.records
-                landed.quarantined += block.quarantined
-                landed.first_problem = landed.first_problem or block.first_problem
-                landed.unknown_fields |= block.unknown_fields
-        except BaseException:
-            parser.interrupt()  # the block parsed ahead is not needed: do not wait for it on the way out
-            raise
+    ahead = ahead or NextFile()
+    parse = ahead.take(path) or _Parse(con, path)
+    try:
+        for block in parse.blocks:
+            with registered(con, "v2_rows", block.rows):
+                run_sql(con, "land/twitter_v2_write", file_id=file_id)
+            landed.records += block.records
+            landed.quarantined += block.quarantined
+            landed.first_problem = landed.first_problem or block.first_problem
+            landed.unknown_fields |= block.unknown_fields
+    finally:
+        parse.close()
+    _begin_next(con, path, ahead)
     return landed
+
+
+class _Parse:
+    """A file's blocks parsed on a connection of its own (`parser`), one block ahead of the caller."""
+
+    def __init__(self, con, path: Path) -> None:
+        self.parser = con.cursor()
+        self.blocks = MadeAhead(_parsed_blocks(self.parser, path))
+
+    def close(self) -> None:
+        """Stops the block being parsed, if any (not needed: an error, or a file not landed after all)."""
+        self.parser.interrupt()
+        self.blocks.close()
+        self.parser.close()
+
+
+def _begin_next(con, path: Path, ahead: NextFile) -> None:
+    following = ahead.after(path)
+    if following is not None and following.is_file() and detect(following, head_bytes(following)):
+        ahead.begin(following, lambda: _Parse(con, following))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import polars as pl
 
 from clout.errors import CloutError
 from clout.formats import Detected, LandOptions, detect, generic
-from clout.formats.base import ENTITY_SCHEMAS, QUARANTINE_SCHEMA, Batch
+from clout.formats.base import ENTITY_SCHEMAS, QUARANTINE_SCHEMA, Batch, NextFile, stat_key
 from clout.formats.checks import violations
 from clout.warehouse import registered, run_sql, transaction
 from transforms.canonical_interactions import InteractionParams
@@ -96,16 +96,18 @@ def land_paths(con: duckdb.DuckDBPyConnection, paths: list[Path], options: LandO
     # Each file's sha256 is worked out one file ahead, on a thread (hashlib lets go of the GIL), while the file
     # before it lands: seven API v2 files waited 0.6 s on their hashes with one core idle.
     hasher = ThreadPoolExecutor(1, thread_name_prefix="clout-sha256")
+    ahead = NextFile(path for path, _ in files)
     try:
         hashing = _hash(hasher, files[0][0]) if files else None
         for i, (path, explicit) in enumerate(files):
             this, hashing = hashing, _hash(hasher, files[i + 1][0]) if i + 1 < len(files) else None
             progress.starting(path, len(results), len(files))
-            results.append(_land_or_note(con, path, explicit, options, this))
+            results.append(_land_or_note(con, path, explicit, options, this, ahead))
             progress.landed(results[-1])
         run_sql(con, "land/checkpoint")
         return results
     finally:
+        ahead.close()
         hasher.shutdown(cancel_futures=True)
         run_sql(con, "land/end")
         run_sql(con, "land/threads", threads=threads)  # in case a failed file left its aggregate's threads
@@ -124,19 +126,14 @@ def _hash(hasher: ThreadPoolExecutor, path: Path) -> Future[_Hashed] | None:
 
 
 def _hashed(path: Path) -> _Hashed:
-    stat = _stat(path)
+    stat = stat_key(path)
     return _Hashed(sha256_of(path), stat)
 
 
-def _stat(path: Path) -> tuple[int, int]:
-    st = path.stat()
-    return st.st_size, st.st_mtime_ns
-
-
-def _land_or_note(con, path: Path, explicit: bool, options: LandOptions, hashing: Future[_Hashed] | None
-                  ) -> LandResult:
+def _land_or_note(con, path: Path, explicit: bool, options: LandOptions, hashing: Future[_Hashed] | None,
+                  ahead: NextFile) -> LandResult:
     try:
-        return land_file(con, path, options, hashing)
+        return land_file(con, path, options, hashing, ahead)
     except _NotAnExport as e:
         if explicit:
             raise CloutError(str(e)) from None
@@ -155,8 +152,9 @@ def land_generic_file(con: duckdb.DuckDBPyConnection, path: Path, network: str =
 
 
 def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
-              hashing: Future[_Hashed] | None = None) -> LandResult:
-    """Land one file (`hashing`: its sha256 being worked out, or None to work it out here)."""
+              hashing: Future[_Hashed] | None = None, ahead: NextFile | None = None) -> LandResult:
+    """Land one file (`hashing`: its sha256 being worked out, or None to work it out here; `ahead`: the landing
+    session's files, of which a reader may begin the next)."""
     path = Path(path).resolve()
     if not path.is_file():
         raise CloutError(f"{path}: no such file")
@@ -164,15 +162,15 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
         # The hash runs beside detection and the fast path's byte scan: 10M generic rows spent 0.43 s on the two
         # one after the other, with one core idle.
         with ThreadPoolExecutor(1, thread_name_prefix="clout-sha256") as hasher:
-            return land_file(con, path, options, _hash(hasher, path))
+            return land_file(con, path, options, _hash(hasher, path), ahead)
     found = detect(path, options)
     fast = found is not None and generic.fast_readable(found.layout)
     # A file met again under the same name and size (a landing folder run again) is most likely landed: its hash
     # is awaited first, so skipping it costs no byte scan (which decompresses a gzip whole).
     shape = generic.text_shape(path) if fast and not _met_before(con, path) else None
-    digest = _digest(path, hashing.result())
-    if con.execute("select 1 from raw.files where sha256 = ?", [digest]).fetchall():
-        return LandResult(path, digest, 0, skipped=True)
+    hashed = _current(path, hashing.result())
+    if con.execute("select 1 from raw.files where sha256 = ?", [hashed.digest]).fetchall():
+        return LandResult(path, hashed.digest, 0, skipped=True)
     if fast and shape is None:
         shape = generic.text_shape(path)
     if found is None:
@@ -184,10 +182,10 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
             "not an export format clout knows, skipped")
     if shape is not None:
         try:
-            return _land(con, path, digest, found, options, shape)
+            return _land(con, path, hashed, found, options, shape)
         except _Declined:
             pass  # rolled back, nothing kept: the careful path reads the file again and explains each bad line
-    return _land(con, path, digest, found, options, None)
+    return _land(con, path, hashed, found, options, None, ahead)
 
 
 def _met_before(con, path: Path) -> bool:
@@ -195,10 +193,10 @@ def _met_before(con, path: Path) -> bool:
                             [str(path), path.stat().st_size]).fetchall())
 
 
-def _digest(path: Path, hashed: _Hashed) -> str:
+def _current(path: Path, hashed: _Hashed) -> _Hashed:
     """The hash worked out ahead, unless the file changed since (an export still being written): then its bytes now,
     so the recorded hash is that of what lands and a re-run skips it."""
-    return hashed.digest if _stat(path) == hashed.stat else sha256_of(path)
+    return hashed if stat_key(path) == hashed.stat else _hashed(path)
 
 
 class _Declined(Exception):
@@ -209,8 +207,8 @@ class _Declined(Exception):
 _OURS = (duckdb.InterruptException, duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException)
 
 
-def _land(con, path: Path, digest: str, found: Detected, options: LandOptions, shape: generic.TextShape | None
-          ) -> LandResult:
+def _land(con, path: Path, hashed: _Hashed, found: Detected, options: LandOptions, shape: generic.TextShape | None,
+          ahead: NextFile | None = None) -> LandResult:
     """One file in one transaction; a generic text file with its `shape` tries DuckDB's reader first."""
     started = time.perf_counter()
     with transaction(con):
@@ -218,16 +216,25 @@ def _land(con, path: Path, digest: str, found: Detected, options: LandOptions, s
         if found.layout is not None:
             counts = _land_generic(con, file_id, path, found, options, shape)
         else:
-            counts = _land_records(con, file_id, path, found, options)
+            counts = _land_records(con, file_id, path, found, options, ahead)
         read, staged, quarantined, first_problem, new_fields = counts
         _check_quarantine(path, found.name, read, quarantined, first_problem, options.quarantine_limit)
+        _check_unchanged(path, hashed)
         run_sql(con, "land/finish_file", file_id=file_id, path=str(path), size_bytes=path.stat().st_size,
-                sha256=digest, format=found.name, network=_network(found, options), records=read,
+                sha256=hashed.digest, format=found.name, network=_network(found, options), records=read,
                 landed_at=datetime.now(UTC).replace(tzinfo=None), staged=staged,
                 duplicates=read - staged - quarantined, quarantined=quarantined,
                 seconds=time.perf_counter() - started)
-    return LandResult(path, digest, read, False, found.name, staged, read - staged - quarantined, quarantined,
+    return LandResult(path, hashed.digest, read, False, found.name, staged, read - staged - quarantined, quarantined,
                       tuple(new_fields), first_problem=first_problem)
+
+
+def _check_unchanged(path: Path, hashed: _Hashed) -> None:
+    """What landed is the file as hashed: an export written to while it landed would be recorded under a hash of
+    bytes that did not all land (a re-run would skip it)."""
+    if stat_key(path) != hashed.stat:
+        raise CloutError(f"{path}: the file changed while it was landing (an export still being written?); nothing "
+                         "was landed from it. Land it again once it is complete")
 
 
 def _network(found: Detected, options: LandOptions) -> str:
@@ -318,13 +325,13 @@ def _problem(row: dict) -> str:
     return f"line {row['line_no']}: {row['error']} (found {row['line']!r})"
 
 
-def _land_records(con, file_id: int, path: Path, found: Detected, options: LandOptions):
+def _land_records(con, file_id: int, path: Path, found: Detected, options: LandOptions, ahead: NextFile | None):
     """Record formats: raw.records / raw.quarantine and a scratch table per entity, then one merge per entity.
 
     A reader with `land` writes in DuckDB itself (twitter_v2); others yield batches of frames.
     """
     if hasattr(found.reader, "land"):
-        landed = found.reader.land(con, file_id, path, options)
+        landed = found.reader.land(con, file_id, path, options, ahead)
         good, quarantined = landed.records - landed.quarantined, landed.quarantined
         first_problem, unknown, entities = landed.first_problem, landed.unknown_fields, landed.entities
     else:

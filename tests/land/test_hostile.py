@@ -268,3 +268,75 @@ def test_running_a_landing_folder_again_skips_without_reading_files_through(sett
     monkeypatch.setattr(generic, "text_shape", lambda path: scans.append(path) or real(path))
     assert land(settings, folder)[0].records == 1000 and len(scans) == 1
     assert land(settings, folder)[0].skipped and len(scans) == 1
+
+
+def v2_pages(first_id: int, pages: int, bad_lines: int = 0) -> str:
+    """API v2 lines: `pages` pages of 100 tweets from first_id on, then `bad_lines` lines that are not JSON."""
+    lines = [json.dumps({"data": [{"id": str(i), "author_id": "7", "text": "hi", "created_at": "2021-09-22T10:00:00Z"}
+                                  for i in range(first_id + 100 * p, first_id + 100 * (p + 1))],
+                         "__twarc": {"retrieved_at": "2021-09-23T00:00:00+00:00"}}) for p in range(pages)]
+    return "\n".join(lines + ['{"data": [{"id": "cut'] * bad_lines) + "\n"
+
+
+def test_a_v2_file_rewritten_while_the_file_before_merges_lands_as_it_is_now(settings, tmp_path):
+    """The next v2 file's parse begins before the file before it is merged and committed; an export rewritten in
+    that time must land with its bytes now, not the ones parsed ahead (its hash is that of the bytes now)."""
+    from clout import pipeline
+    from clout.stages.land import LandProgress
+
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(v2_pages(0, 2))
+    (folder / "b.jsonl").write_text(v2_pages(1000, 1))
+
+    class RewriteB(LandProgress):
+        def landed(self, result):
+            if result.path.name == "a.jsonl":  # b's first block was parsed while a merged
+                (folder / "b.jsonl").write_text(v2_pages(5000, 3))
+
+    a, b = pipeline.land_files(settings, [folder], progress=RewriteB())
+    assert (a.records, b.records) == (200, 300) and reconciles(b)
+    (ids,), = sql(settings, "select list(post_id::int order by post_id::int) from staging.posts")
+    assert ids == list(range(200)) + list(range(5000, 5300))  # none of b's first version
+    assert land(settings, folder / "b.jsonl")[0].skipped  # recorded under the hash of what landed
+
+
+def test_a_file_written_to_while_it_lands_fails_with_nothing_landed(settings, tmp_path, monkeypatch):
+    """Bytes read before and after a write would land under a hash of neither: the file fails, to be landed again
+    once complete."""
+    from clout.formats import twitter_v2
+
+    path = tmp_path / "growing.jsonl"
+    path.write_text(v2_pages(0, 3))
+    real = twitter_v2._line_batches
+
+    def appended_after_the_first_block(p):
+        for i, batch in enumerate(real(p)):
+            yield batch
+            if i == 0:
+                with path.open("a") as f:
+                    f.write(v2_pages(300, 1))
+
+    monkeypatch.setattr(twitter_v2, "BLOCK_BYTES", 1024)  # a block per page
+    monkeypatch.setattr(twitter_v2, "_line_batches", appended_after_the_first_block)
+    with pytest.raises(CloutError, match=r"growing\.jsonl: the file changed while it was landing"):
+        land(settings, path)
+    assert counts(settings)["raw.records"] == 0 and counts(settings)["raw.files"] == 0
+    monkeypatch.setattr(twitter_v2, "_line_batches", real)
+    assert land(settings, path)[0].records == 400
+
+
+def test_a_failing_v2_file_lets_go_of_the_next_file_begun(settings, tmp_path):
+    """A file that fails after the next one's parse began: the error shows, nothing lands, no parse thread is
+    left behind, and the warehouse opens for the next landing."""
+    import threading
+
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(v2_pages(0, 3, bad_lines=5))  # 5 of 305 records bad: over the 1% limit
+    (folder / "b.jsonl").write_text(v2_pages(1000, 3))
+    with pytest.raises(CloutError, match=r"a\.jsonl: 5 of 305 records"):
+        land(settings, folder)
+    assert not [t for t in threading.enumerate() if t.name.startswith("clout-ahead")]
+    assert counts(settings)["raw.records"] == 0
+    assert land(settings, folder / "b.jsonl")[0].records == 300

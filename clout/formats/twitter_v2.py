@@ -72,7 +72,7 @@ def land(con, file_id: int, path: Path, options, ahead: NextFile | None = None) 
     Blocks are parsed on a second connection, one block ahead, while this one writes the block before. The second
     connection touches only its own temp tables, outside the file's transaction, so each block's parse is let go
     as soon as the next replaces it; inside the transaction every replaced table stayed until the commit (spilled
-    to disk). Its rows come back as Arrow (about 0.4 CPU-s per 128 MB block). Peak RSS: 2.3-2.4 GB for a 776 MB
+    to disk). Its rows come back as Arrow (about 0.4 CPU-s per 128 MB block). Peak RSS: 2.2 GB for a 776 MB
     file and for a 1.55 GB one, against 2.2 and 3.1 GB when every block stayed to the commit.
 
     Once the last block is parsed, the session's next file (`ahead`), when it is API v2 too, begins its first

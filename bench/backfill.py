@@ -24,7 +24,7 @@ import numpy as np
 
 from bench.interactions import rss_mb, write_interactions
 from clout import backfill, pipeline
-from clout.settings import load_settings
+from clout.core.settings import load_settings
 
 START = date(2024, 1, 1)
 

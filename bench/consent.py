@@ -20,8 +20,9 @@ from datetime import date
 from pathlib import Path
 
 from clout import consent, pipeline
-from clout.settings import HIGGS_FILE, load_settings
-from clout.warehouse import connect
+from clout.core.resources import HIGGS_FILE
+from clout.core.settings import load_settings
+from clout.core.warehouse import connect
 
 
 def _subset(path: Path, every: int, shift_days: int = 0) -> Path:

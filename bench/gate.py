@@ -28,8 +28,8 @@ import duckdb
 
 from bench.interactions import rss_mb, write_interactions
 from clout import pipeline
-from clout.errors import CloutError
-from clout.settings import load_settings
+from clout.core.errors import CloutError
+from clout.core.settings import load_settings
 
 DAY2 = date(2024, 6, 30)
 DAY1 = DAY2 - timedelta(days=1)

@@ -28,13 +28,13 @@ from pathlib import Path
 import polars as pl
 
 from clout import pipeline
+from clout.aggregate.aggregate import aggregate_date
 from clout.consent.filters import without_excluded
-from clout.errors import CloutError
-from clout.generator import GeneratorParams, generate
-from clout.settings import Settings, load_settings
-from clout.stages.aggregate import aggregate_date
-from clout.stages.stage import stage_date
-from clout.warehouse import connect, query
+from clout.core.errors import CloutError
+from clout.core.settings import Settings, load_settings
+from clout.core.warehouse import connect, query
+from clout.land.generator import GeneratorParams, generate
+from clout.stage.stage import stage_date
 from transforms.algorithm import Algorithm, load_algorithm
 from transforms.scores import score_accounts
 

@@ -33,8 +33,8 @@ TARGETS = {"generic": 2_000_000, "generic_csv": 2_000_000, "twitter_v2": 100_000
 def child(paths: list[str], warehouse: str) -> None:
     """Land `paths` into a fresh warehouse; print records, seconds and this process's peak RSS as JSON."""
     from clout import pipeline
-    from clout.settings import load_settings
-    from clout.warehouse import connect
+    from clout.core.settings import load_settings
+    from clout.core.warehouse import connect
 
     settings = load_settings(warehouse)
     connect(settings).close()  # migrations are not landing
@@ -92,7 +92,7 @@ def run_child(paths: list[Path], workdir: Path, name: str, start_from: Path | No
 
 
 def prepare(workdir: Path, args) -> dict[str, Path]:
-    from clout.generator import (
+    from clout.land.generator import (
         GeneratorParams,
         simulate,
         write_generic_interactions,

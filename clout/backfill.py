@@ -10,7 +10,6 @@ deterministic, so a resumed backfill gives the same rows as an uninterrupted one
 from __future__ import annotations
 
 import getpass
-import html
 import json
 import os
 import uuid
@@ -21,11 +20,13 @@ from datetime import date
 import duckdb
 
 from clout import pipeline
-from clout.errors import CloutError
-from clout.settings import Settings
-from clout.snapshot import refresh_snapshot
-from clout.stages.publish import make_live, take_down
-from clout.warehouse import connect, query, records, run_sql, transaction
+from clout.audit.gate import run_gate
+from clout.audit.report import number, percent, write_backfill_report
+from clout.core.errors import CloutError
+from clout.core.settings import Settings
+from clout.core.snapshot import refresh_snapshot
+from clout.core.warehouse import connect, query, records, run_sql, transaction
+from clout.publish.publish import make_live, take_down
 from transforms.algorithm import load_algorithm
 
 # Fault injection for the resume test: stop after scoring this many nights in one invocation.
@@ -46,24 +47,16 @@ class BackfillResult:
         out = [
             f"backfill {self.backfill_id}: {len(self.nights)} nights, gate {self.outcome} ({self.status})",
             f"  vs published history: {s.get('accounts_compared') or 0:,} account-nights compared, "
-            f"{_pct(s.get('share_moved_10'))} moved 10+ points, mean |move| {_num(s.get('mean_abs_move'))}, "
-            f"top-100 churn {_pct(s.get('top100_churn'))}",
+            f"{percent(s.get('share_moved_10'))} moved 10+ points, mean |move| {number(s.get('mean_abs_move'))}, "
+            f"top-100 churn {percent(s.get('top100_churn'))}",
         ]
         out += [
             f"  {n['logical_date']}: {n['outcome'] or '-'} (change mostly {n['attribution'] or 'n/a'}-driven; "
-            f"algorithm part moved {_pct(n['algorithm_share_moved'])} 10+ points)"
+            f"algorithm part moved {percent(n['algorithm_share_moved'])} 10+ points)"
             for n in self.nights
         ]
         out.append(f"  report: {self.report_path}")
         return out
-
-
-def _pct(v) -> str:
-    return "n/a" if v is None else f"{100 * v:.1f}%"
-
-
-def _num(v) -> str:
-    return "n/a" if v is None else f"{v:.2f}"
 
 
 def _backfill(con: duckdb.DuckDBPyConnection, backfill_id: str) -> dict:
@@ -124,8 +117,6 @@ def score_nights(settings: Settings, backfill_id: str, on_night: Callable[[date]
 def _gate_night(con, settings: Settings, backfill_id: str, night: date, run_id: str) -> None:
     """Gate one scored night against the published night of the same date. The gate marks a held run `held`;
     a backfill night is promoted only as a whole, so it goes back to `backfill`."""
-    from clout.gate import run_gate
-
     result = run_gate(con, settings, run_id, same_date_baseline=True)
     with transaction(con):
         run_sql(con, "publish/set_status", run_id=run_id, status="backfill", message=None)
@@ -146,7 +137,7 @@ def gate(settings: Settings, backfill_id: str) -> BackfillResult:
                                 date_from=bf["date_from"], date_to=bf["date_to"]))[0]
         outcomes = {n["outcome"] for n in nights}
         outcome = "HOLD" if "HOLD" in outcomes else "WARN" if "WARN" in outcomes else "PASS"
-        report = write_report(settings, bf, nights, summary, outcome)
+        report = write_backfill_report(settings.reports_dir / f"{backfill_id}.html", bf, nights, summary, outcome)
         status = "held" if outcome == "HOLD" else "gated"
         with transaction(con):
             run_sql(con, "backfill/set_status", backfill_id=backfill_id, status=status, outcome=outcome,
@@ -221,34 +212,3 @@ def rollback(settings: Settings, backfill_id: str, reason: str | None = None) ->
                     summary=None, report_path=None, actor=actor, reason=reason)
         refresh_snapshot(con, settings)
     return len(previous)
-
-
-def write_report(settings: Settings, bf: dict, nights: list[dict], summary: dict, outcome: str):
-    """One self-contained HTML page for the whole range, linking each night's gate report."""
-    path = settings.reports_dir / f"{bf['backfill_id']}.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows = "".join(
-        f"<tr><td>{n['logical_date']}</td><td class='{n['outcome']}'>{n['outcome']}</td>"
-        f"<td>{html.escape(str(n['attribution']))}</td><td>{_pct(n['algorithm_share_moved'])}</td>"
-        f"<td>{_num(n['algorithm_mean_abs_move'])}</td><td>{_pct(n['data_share_moved'])}</td>"
-        f"<td><a href='{html.escape(os.path.basename(n['report_path'] or ''))}'>night report</a></td></tr>"
-        for n in nights
-    )
-    figures = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in summary.items())
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>clout backfill {bf['backfill_id']}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;
-padding:4px 8px}}.HOLD{{background:#f8d0d0}}.WARN{{background:#fff0c0}}.PASS{{background:#d8f0d8}}</style></head>
-<body><h1>Backfill {bf['backfill_id']}: <span class="{outcome}">{outcome}</span></h1>
-<p>{bf['date_from']} .. {bf['date_to']} recomputed with algorithm {bf['algorithm_version']}
-(fingerprint {bf['fingerprint']}), compared night by night with the published history. Algorithm-driven
-change is the new algorithm against the last published algorithm on the same data; data-driven change is the
-published night against the old algorithm rerun now.</p>
-<h2>The whole range against the published history</h2><table>{figures}</table>
-<h2>Night by night</h2><table><tr><th>night</th><th>gate</th><th>mostly</th><th>algorithm: moved 10+</th>
-<th>algorithm: mean |move|</th><th>data: moved 10+</th><th></th></tr>{rows}</table>
-<p>Next: <code>clout backfill promote {bf['backfill_id']}</code> (a held backfill needs
-<code>--reason</code>), or <code>clout backfill reject {bf['backfill_id']} --reason ...</code>.</p></body></html>"""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
-    return path

@@ -4,8 +4,8 @@ Failures raise, with the one-line message the CLI would print, so the task log s
 from __future__ import annotations
 
 from clout import pipeline
-from clout.cli import parse_date
-from clout.settings import load_settings
+from clout.core.dates import parse_date
+from clout.core.settings import load_settings
 
 STEPS = dict(pipeline.STEPS)
 
@@ -20,7 +20,7 @@ def land_landing_folder() -> int:
 
 
 class _Logged:
-    """Each file's reconcile line in the task log as soon as it lands (a clout.stages.land.LandProgress)."""
+    """Each file's reconcile line in the task log as soon as it lands (a clout.land.land.LandProgress)."""
 
     def starting(self, path, done: int, total: int) -> None:
         print(f"landing {path} ({done + 1} of {total})", flush=True)
@@ -59,7 +59,7 @@ def backfill_score(backfill_id: str) -> str:
 
 def backfill_gate(backfill_id: str) -> str:
     from clout import backfill
-    from clout.errors import CloutError
+    from clout.core.errors import CloutError
 
     result = backfill.gate(load_settings(), backfill_id)
     for line in result.lines():

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from clout.aggregate import aggregate_date
+from clout.audit import AuditResult, audit_run, will_shadow_run
 from clout.consent import land_guard
-from clout.errors import CloutError
-from clout.settings import Settings
-from clout.stages.aggregate import aggregate_date
-from clout.stages.audit import AuditResult, audit_run
-from clout.stages.land import LandOptions, LandProgress, LandResult, land_paths
-from clout.stages.publish import publish_run
-from clout.stages.score import score_date
-from clout.stages.stage import stage_date
-from clout.warehouse import connect, query, records, run_sql
+from clout.core.errors import CloutError
+from clout.core.settings import Settings
+from clout.core.warehouse import connect, query, records, run_sql
+from clout.land import LandOptions, LandProgress, LandResult, land_paths
+from clout.publish import publish_run
+from clout.score import score_date
+from clout.stage import merge_landed_file, stage_date
 from transforms.algorithm import load_algorithm
 
 
@@ -79,9 +79,11 @@ def land_files(
     settings: Settings, paths: Iterable[Path], network: str = "twitter", options: LandOptions | None = None,
     progress: LandProgress | None = None,
 ) -> list[LandResult]:
-    """Land files and folders (format detected per file; files landed before are skipped)."""
+    """Land files and folders (format detected per file; files landed before are skipped); each file's canonical
+    rows are staged as it lands, in its transaction."""
     with connect(settings) as con:
-        results = land_paths(con, [Path(p) for p in paths], options or LandOptions(network=network), progress)
+        results = land_paths(con, [Path(p) for p in paths], options or LandOptions(network=network), progress,
+                             stage_file=merge_landed_file)
     land_guard(settings)  # consent: a file that still contains an opted-out person does not bring them back
     return results
 
@@ -109,8 +111,7 @@ def score_step(settings: Settings, run_id: str) -> int:
                 f"(fingerprint {run['fingerprint']} -> {algo.fingerprint}); start a new run"
             )
         # The gate will score the night again with the published algorithm: keep the features it can reuse.
-        changed = query(con, "gate/algorithm_changes", logical_date=run["logical_date"],
-                        fingerprint=algo.fingerprint).fetchall()[0][0]
+        changed = will_shadow_run(con, run["logical_date"], algo.fingerprint)
         counts["rows_scored"] = score_date(con, run_id, run["logical_date"], algo, keep_features=changed)
     if not counts["rows_scored"]:  # a night with no data is a missing delivery, not a night for the gate to judge
         raise CloutError(
@@ -122,7 +123,7 @@ def score_step(settings: Settings, run_id: str) -> int:
 
 
 def audit_step(settings: Settings, run_id: str) -> AuditResult:
-    """The swing gate (clout.gate) records PASS / WARN / HOLD; a HOLD raises with the report and the next command,
+    """The swing gate (clout.audit) records PASS / WARN / HOLD; a HOLD raises with the report and the next command,
     so nothing is published, the last night stays live and the candidate is kept for review."""
     with _step(settings, run_id, "audit") as con:
         result = audit_run(con, run_id, settings)

@@ -1,9 +1,10 @@
 """
 ### clout nightly
 
-For the run's logical date: land new files from the landing folder, then stage, aggregate, score, audit
-(contracts and the swing gate) and publish. Every task calls a `clout.pipeline` entry point, the same ones
-`clout run --date` uses; no business rule lives here. Warehouse: `$CLOUT_WAREHOUSE`.
+For the run's logical date: land new files from the landing folder, then one task per step of
+`clout.pipeline.STEPS` (stage, aggregate, score, audit: contracts and the swing gate, publish), in that order.
+Every task calls a `clout.pipeline` entry point, the same ones `clout run --date` uses; no business rule lives
+here. Warehouse: `$CLOUT_WAREHOUSE`.
 
 A night the gate holds fails the `audit` task; its log names the report and the `clout approve` /
 `clout reject` command to run next, and `publish` does not run, so the previous night stays live.
@@ -19,6 +20,22 @@ import pendulum
 from airflow.sdk import Param, dag, task
 
 from clout.orchestration import POOL, PUBLISHED
+from clout.pipeline import STEPS
+
+# What a step needs beyond the DAG's defaults: a held night must not be retried into passing; publish emits assets.
+TASK_OPTIONS = {"audit": {"retries": 0}, "publish": {"outlets": PUBLISHED}}
+
+
+def step_task(name: str):
+    """The task that runs the pipeline step `name` for the run begun by `begin`."""
+
+    @task(task_id=name, **TASK_OPTIONS.get(name, {}))
+    def step(clout_run: str) -> str:
+        from clout import dag_tasks
+
+        return dag_tasks.step(name, clout_run)
+
+    return step
 
 
 @dag(
@@ -45,39 +62,10 @@ def clout_nightly():
 
         return dag_tasks.begin(ds, params["algorithm"])
 
-    @task
-    def stage(clout_run: str) -> str:
-        from clout import dag_tasks
-
-        return dag_tasks.step("stage", clout_run)
-
-    @task
-    def aggregate(clout_run: str) -> str:
-        from clout import dag_tasks
-
-        return dag_tasks.step("aggregate", clout_run)
-
-    @task
-    def score(clout_run: str) -> str:
-        from clout import dag_tasks
-
-        return dag_tasks.step("score", clout_run)
-
-    @task(retries=0)  # a held night must not be retried into passing
-    def audit(clout_run: str) -> str:
-        from clout import dag_tasks
-
-        return dag_tasks.step("audit", clout_run)
-
-    @task(outlets=PUBLISHED)
-    def publish(clout_run: str) -> str:
-        from clout import dag_tasks
-
-        return dag_tasks.step("publish", clout_run)
-
     clout_run = begin()
     land_new_files() >> clout_run
-    publish(audit(score(aggregate(stage(clout_run)))))
+    for name, _ in STEPS:
+        clout_run = step_task(name)(clout_run)
 
 
 clout_nightly()

@@ -16,7 +16,8 @@ os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve()
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
-from clout.settings import HIGGS_FILE, load_settings  # noqa: E402
+from clout.core.resources import HIGGS_FILE  # noqa: E402
+from clout.core.settings import load_settings  # noqa: E402
 
 
 @pytest.fixture

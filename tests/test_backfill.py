@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 
 from clout import backfill, pipeline
-from clout.errors import CloutError
-from clout.warehouse import connect
+from clout.core.errors import CloutError
+from clout.core.warehouse import connect
 
 D1, D3 = date(2012, 7, 1), date(2012, 7, 3)
 
@@ -88,7 +88,7 @@ def test_an_interrupted_backfill_resumes_and_matches_an_uninterrupted_one(histor
 
 
 def test_resumed_rows_equal_uninterrupted_rows(history, settings, monkeypatch, higgs_slice, tmp_path):
-    from clout.settings import load_settings
+    from clout.core.settings import load_settings
 
     other = load_settings(tmp_path / "other" / "clout.duckdb")
     pipeline.land_files(other, [higgs_slice])

@@ -6,8 +6,8 @@ import duckdb
 import pytest
 
 from clout import pipeline
-from clout.errors import CloutError
-from clout.warehouse import connect
+from clout.core.errors import CloutError
+from clout.core.warehouse import connect
 
 JULY_2 = date(2012, 7, 2)
 

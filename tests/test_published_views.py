@@ -2,20 +2,22 @@
 sql/adhoc/ runs against a real published snapshot."""
 
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from clout import docs, pipeline
-from clout.contracts import load_contract
-from clout.settings import SQL_DIR
+from clout import pipeline
+from clout.core.contracts import load_contract
+from clout.core.resources import SQL_DIR
+from clout.serve import docs
 
 ADHOC = sorted((SQL_DIR / "adhoc").glob("*.sql"))
 
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory, higgs_slice):
-    from clout.settings import load_settings
+    from clout.core.settings import load_settings
 
     settings = load_settings(tmp_path_factory.mktemp("views") / "clout.duckdb")
     pipeline.land_files(settings, [higgs_slice])
@@ -26,7 +28,8 @@ def snapshot(tmp_path_factory, higgs_slice):
 
 
 def test_generated_docs_are_committed_and_current():
-    assert docs.DOC_PATH.read_text(encoding="utf-8") == docs.render(), "run `clout docs` and commit the result"
+    committed = (Path(__file__).parents[1] / docs.DOC_PATH).read_text(encoding="utf-8")
+    assert committed == docs.render(), "run `clout docs` and commit the result"
 
 
 @pytest.mark.parametrize("obj", load_contract("published_views")["schema"], ids=lambda o: o["physicalName"])

@@ -1,5 +1,5 @@
-from clout.settings import SQL_DIR
-from clout.warehouse import connect, migrate, statements
+from clout.core.resources import SQL_DIR
+from clout.core.warehouse import connect, migrate, statements
 
 
 def test_migrations_apply_once_in_order(settings):
@@ -62,7 +62,7 @@ def test_a_registered_table_is_let_go_inside_a_transaction():
     import duckdb
     import pyarrow as pa
 
-    from clout.warehouse import registered
+    from clout.core.warehouse import registered
 
     con = duckdb.connect()
     con.execute("create table t (x bigint)")
@@ -88,7 +88,7 @@ def test_an_error_inside_a_registered_block_is_the_error_that_shows():
     import pyarrow as pa
     import pytest
 
-    from clout.warehouse import registered
+    from clout.core.warehouse import registered
 
     con = duckdb.connect()
     con.execute("begin transaction")

@@ -10,18 +10,19 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, fields
+from importlib.resources import files
 from pathlib import Path
 
 import yaml
 
-TRANSFORMS_DIR = Path(__file__).parent
+TRANSFORMS_DIR = files("transforms")  # a folder: clout is installed unzipped (see clout/core/resources.py)
 ALGORITHMS_DIR = TRANSFORMS_DIR / "algorithms"
 CALIBRATION_DIR = TRANSFORMS_DIR / "calibration"
-# The scoring code the fingerprint covers. Parsers and gate rules live in transforms/ too but do not score: a
-# parser fix must not count as an algorithm change. tests/model/test_algorithm.py checks that every transforms
-# module the scoring code imports is listed here.
-SCORING_CODE = ("algorithm.py", "features.py", "network_impact.py", "model.py", "scores.py", "topics.py",
-                "explain.py", "calibration/__init__.py")
+# The scoring code the fingerprint covers: every module of this package but the audit's (transforms/audit/ judges
+# scores, it does not make them: a gate rule fix must not count as an algorithm change). Parsers live with the
+# land stage (clout/land/), so a parser fix is not one either. data/ is the ontology and the Higgs week (a wheel
+# ships the repository's data/ folder there, with an __init__.py).
+NOT_SCORING = ("audit", "data")
 KINDS = ("reposts", "quotes", "replies", "mentions", "likes")
 
 
@@ -108,7 +109,9 @@ def available_versions() -> list[str]:
 
 
 def scoring_sources() -> list[Path]:
-    return [TRANSFORMS_DIR / name for name in SCORING_CODE]
+    """Every .py file of the package outside NOT_SCORING, in a stable order."""
+    return sorted(p for p in TRANSFORMS_DIR.rglob("*.py")
+                  if p.relative_to(TRANSFORMS_DIR).parts[0] not in NOT_SCORING and "__pycache__" not in p.parts)
 
 
 def code_fingerprint(config_path: Path) -> str:

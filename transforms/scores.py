@@ -1,6 +1,6 @@
 """Score accounts and people for one logical date: window features -> network impact -> model -> 1..100.
 
-Pure Polars (LazyFrame in, LazyFrame out); the score stage (clout/stages/score.py) does the IO.
+Pure Polars (LazyFrame in, LazyFrame out); the score stage (clout/score/score.py) does the IO.
 """
 
 from __future__ import annotations

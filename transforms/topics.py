@@ -14,13 +14,14 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 import polars as pl
 
 from transforms.algorithm import TopicParams
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "data" / "klout_topics"
+ONTOLOGY_DIR = files("transforms.data") / "klout_topics"
 TOPICS_FILE = "klout_topic_ontology_20180601.csv"
 EDGES_FILE = "klout_topic_edge_20180601.csv"
 

@@ -22,8 +22,8 @@ from clout.consent.erase import ErasureResult, discover, erase
 from clout.consent.filters import enforce_optouts, excluded_on, without_excluded
 from clout.consent.registry import Request, Target, pseudonym, register, resolve, secret
 from clout.consent.storage import Compaction, compact
-from clout.settings import Settings
-from clout.warehouse import connect, query, run_sql, transaction
+from clout.core.settings import Settings
+from clout.core.warehouse import connect, query, run_sql, transaction
 
 __all__ = [
     "Compaction", "ErasureResult", "OptoutResult", "Request", "Target", "analyst_connection", "check_reading",

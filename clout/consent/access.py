@@ -12,10 +12,10 @@ import os
 
 import duckdb
 
-from clout.errors import CloutError
-from clout.settings import Settings
+from clout.core.errors import CloutError
+from clout.core.settings import Settings
 
-ALLOW_RAW_ENV = "CLOUT_SQL_ALLOW_RAW"  # the same switch as clout/commands/query.py
+ALLOW_RAW_ENV = "CLOUT_SQL_ALLOW_RAW"  # the same switch as clout/cli/commands/query.py
 READING = {"SELECT", "EXPLAIN", "PRAGMA"}
 
 
@@ -54,7 +54,7 @@ def analyst_connection(settings: Settings, statement: str, full_warehouse: bool 
             raise CloutError(
                 "--full-warehouse reads raw and quarantined records (people's own data); it is off for analysts. "
                 f"An operator can allow it with {ALLOW_RAW_ENV}=1; published tables need no flag")
-        from clout.warehouse import connect
+        from clout.core.warehouse import connect
 
         return connect(settings, read_only=True)
     if not settings.published_catalog.exists():

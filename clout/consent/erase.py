@@ -26,8 +26,8 @@ import duckdb
 import polars as pl
 
 from clout.consent.registry import Target
-from clout.settings import Settings
-from clout.warehouse import query, run_sql, transaction
+from clout.core.settings import Settings
+from clout.core.warehouse import query, run_sql, transaction
 
 OWNER_COLUMNS = {
     "account_id", "actor_id", "target_id", "author_id", "follower_id", "followed_id", "best_account_id",
@@ -215,7 +215,7 @@ def _erase_files(con, settings: Settings, targets: list[Target], result: Erasure
             path.unlink()
             result.files.append(path)
     if result.files or settings.published_catalog.exists():
-        from clout.snapshot import refresh_snapshot  # the gate/publish side owns the snapshot
+        from clout.core.snapshot import refresh_snapshot  # the gate/publish side owns the snapshot
 
         if con.execute("select count(*) from published.nights").fetchall()[0][0]:
             live = refresh_snapshot(con, settings)

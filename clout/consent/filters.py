@@ -17,8 +17,8 @@ import polars as pl
 
 from clout.consent.erase import ErasureResult, discover, erase
 from clout.consent.registry import Target, account_target, add_accounts, secret
-from clout.settings import Settings
-from clout.warehouse import query, run_sql, sql_text
+from clout.core.settings import Settings
+from clout.core.warehouse import query, run_sql, sql_text
 
 ACCOUNT_COLUMNS = ("account_id", "actor_id", "target_id", "author_id", "best_account_id")
 FILE_COLUMNS = ("file_id", "source_file_id")

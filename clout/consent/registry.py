@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from clout.errors import CloutError
+from clout.core.errors import CloutError
 
 PERSON = "person"  # the "network" part of a person id's pseudonym
 

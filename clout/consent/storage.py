@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from clout.errors import CloutError
-from clout.settings import Settings
+from clout.core.errors import CloutError
+from clout.core.settings import Settings
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from datetime import date
 from pathlib import Path
 
 from clout import pipeline
-from clout.commands.gate import approve
-from clout.errors import CloutError
-from clout.formats import LandOptions
-from clout.settings import HIGGS_FILE, load_settings
-from clout.warehouse import connect, records
+from clout.cli.commands.gate import approve
+from clout.core.errors import CloutError
+from clout.core.resources import HIGGS_FILE
+from clout.core.settings import load_settings
+from clout.core.warehouse import connect, records
+from clout.land.formats import LandOptions
 
 ZELDA = {"id_str": "900100200", "screen_name": "ZeldaPrivate", "name": "Zelda Quixotic",
          "followers_count": 1200, "friends_count": 10, "statuses_count": 40, "listed_count": 1}

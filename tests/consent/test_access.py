@@ -14,10 +14,10 @@ import pytest
 from consentkit import higgs_lines, publish_night
 
 from clout import pipeline
-from clout.cli import _open_snapshot
 from clout.consent import check_reading
-from clout.errors import CloutError
-from clout.settings import load_settings
+from clout.core.errors import CloutError
+from clout.core.settings import load_settings
+from clout.serve.reading import open_snapshot
 
 CLOUT = str(Path(sys.executable).with_name("clout"))
 # Published outputs expose ids, handles, scores, topics and explanations; never these profile or raw fields.
@@ -56,7 +56,7 @@ def test_sql_reads_published_scores(published):
     "select * from staging.accounts limit 1",
 ])
 def test_sql_cannot_see_raw_quarantine_or_staging(published, statement):
-    con = _open_snapshot(published)  # what `clout sql` opens (in process: a subprocess per case is slow)
+    con = open_snapshot(published)  # what `clout sql` opens (in process: a subprocess per case is slow)
     with pytest.raises(duckdb.CatalogException, match="does not exist"):
         con.execute(statement)
 
@@ -67,13 +67,13 @@ def test_sql_cannot_see_raw_quarantine_or_staging(published, statement):
     "select * from '{warehouse}'",
 ])
 def test_sql_cannot_reach_the_warehouse_file_around_the_snapshot(published, statement):
-    con = _open_snapshot(published)
+    con = open_snapshot(published)
     with pytest.raises(duckdb.PermissionException, match="disabled by configuration"):
         con.execute(statement.format(warehouse=published.warehouse))
 
 
 def test_the_sandbox_cannot_be_switched_off(published):
-    con = _open_snapshot(published)
+    con = open_snapshot(published)
     with pytest.raises(duckdb.Error, match="locked"):
         con.execute("set enable_external_access = true")
 

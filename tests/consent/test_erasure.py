@@ -18,8 +18,8 @@ from consentkit import CAROL as CAROL_USER
 from consentkit import LAND, OUTCOME_RANK, ZELDA, ZELDA_TOKENS, night, tweet, tweets, write_tweets
 
 from clout import consent, pipeline
-from clout.errors import CloutError
-from clout.warehouse import connect
+from clout.core.errors import CloutError
+from clout.core.warehouse import connect
 
 CLOUT = str(Path(sys.executable).with_name("clout"))
 BOB, CAROL = "800100200", "700100200"

@@ -9,7 +9,7 @@ import pytest
 
 from clout.consent import without_excluded
 from clout.consent.filters import excluded_on
-from clout.warehouse import connect
+from clout.core.warehouse import connect
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from consentkit import BOB, LAND, tweet, write_tweets
 from clout import consent, pipeline
 from clout.consent.erase import pseudonymise_text
 from clout.consent.registry import Target, handle_pseudonym
-from clout.contracts import contract_schema, validate
-from clout.warehouse import connect
+from clout.core.contracts import contract_schema, validate
+from clout.core.warehouse import connect
 
 NEWBIE = {"id_str": "314159265", "screen_name": "NewToClout", "name": "Newbie Person"}
 
@@ -28,7 +28,7 @@ def test_python_and_sql_pseudonyms_agree(settings):
 
 
 def test_each_warehouse_has_its_own_secret(tmp_path):
-    from clout.settings import load_settings
+    from clout.core.settings import load_settings
 
     keys = set()
     for name in ("a", "b"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from clout.consent import compact
-from clout.warehouse import connect, migrate
+from clout.core.warehouse import connect, migrate
 
 SECRET = "handle_of_someone_who_left"
 

@@ -7,7 +7,7 @@ from datetime import date
 import pendulum
 
 from clout import pipeline
-from clout.warehouse import connect
+from clout.core.warehouse import connect
 
 
 def _published_dates(settings):

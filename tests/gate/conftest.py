@@ -11,7 +11,7 @@ import pytest
 from gatekit import JULY, WEEK_SAMPLE_EVERY, copy_warehouse, higgs_sample
 
 from clout import pipeline
-from clout.settings import load_settings
+from clout.core.settings import load_settings
 
 
 @pytest.fixture(scope="session")

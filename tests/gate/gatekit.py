@@ -8,7 +8,8 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from clout.settings import HIGGS_FILE, load_settings
+from clout.core.resources import HIGGS_FILE
+from clout.core.settings import load_settings
 
 JULY = [date(2012, 7, 1) + timedelta(days=i) for i in range(7)]
 WEEK_SAMPLE_EVERY = 4  # every 4th interaction of the real week keeps its shape (the July 4 spike) at 1/4 the cost

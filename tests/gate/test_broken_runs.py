@@ -8,8 +8,8 @@ import re
 import pytest
 
 from clout import pipeline
-from clout.errors import CloutError
-from clout.warehouse import connect
+from clout.core.errors import CloutError
+from clout.core.warehouse import connect
 
 BREAKAGES = {
     # Klout, May 2011: a score of 1 for every profile

@@ -9,9 +9,9 @@ import pytest
 from gatekit import JULY
 
 from clout import pipeline
-from clout.errors import CloutError
-from clout.stages.publish import approve_run, rollback
-from clout.warehouse import connect, query, records
+from clout.core.errors import CloutError
+from clout.core.warehouse import connect, query, records
+from clout.publish.publish import approve_run, rollback
 
 
 def outcomes(settings) -> dict:

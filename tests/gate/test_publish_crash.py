@@ -13,13 +13,13 @@ import time
 import duckdb
 
 from clout import pipeline
-from clout.stages.publish import FAULT_SLEEP_ENV
-from clout.warehouse import connect
+from clout.core.warehouse import connect
+from clout.publish.publish import FAULT_SLEEP_ENV
 
 PUBLISH = textwrap.dedent("""
     import sys
     from clout import pipeline
-    from clout.settings import load_settings
+    from clout.core.settings import load_settings
     pipeline.publish_step(load_settings(sys.argv[1]), sys.argv[2])
 """)
 

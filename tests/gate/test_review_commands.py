@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from gatekit import JULY
 
-from clout.warehouse import connect
+from clout.core.warehouse import connect
 
 CLOUT = str(Path(sys.executable).with_name("clout"))
 

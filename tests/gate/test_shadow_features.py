@@ -6,8 +6,8 @@ import polars as pl
 from gatekit import JULY
 
 from clout import pipeline
-from clout.stages.score import score_date
-from clout.warehouse import connect, query, records
+from clout.core.warehouse import connect, query, records
+from clout.score.score import score_date
 from transforms.algorithm import load_algorithm
 
 KEYS = ["network", "account_id"]
@@ -28,7 +28,7 @@ def kept(settings) -> list[dict]:
 
 
 def scores(con, run_id: str) -> pl.DataFrame:
-    return query(con, "gate/run_scores", run_id=run_id).pl().select(*KEYS, "score", "raw_score").sort(KEYS)
+    return query(con, "audit/run_scores", run_id=run_id).pl().select(*KEYS, "score", "raw_score").sort(KEYS)
 
 
 def test_the_shadow_run_scores_the_kept_features_exactly_as_a_recomputation(week):
@@ -61,7 +61,7 @@ def test_another_window_means_the_shadow_run_recomputes_it(week):
     run_id = scored_run(week, "v2")  # a 7-day window: v1's features cannot be reused
     assert len(kept(week)) == 1
     with connect(week) as con:
-        from clout.gate import run_gate
+        from clout.audit.gate import run_gate
 
         result = run_gate(con, week, run_id)
         shadow = records(query(con, "meta/run", run_id=result.shadow_run_id))[0]

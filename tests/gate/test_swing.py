@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from transforms.gate_rules import GateRules, MetricRule, judge
-from transforms.swing import SwingParams, swing_metrics
+from transforms.audit.gate_rules import GateRules, MetricRule, judge
+from transforms.audit.swing import SwingParams, swing_metrics
 
 
 def night(scores: dict[str, int], network: str = "x") -> pl.LazyFrame:

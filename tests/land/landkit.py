@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from clout import pipeline
-from clout.formats import LandOptions
+from clout.land.formats import LandOptions
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TABLES = ("raw.files", "raw.records", "raw.quarantine", "raw.landings", "raw.generic_interactions",

@@ -7,9 +7,9 @@ import json
 import pytest
 from landkit import land, sql
 
-from clout.contracts import load_contract
-from clout.settings import CONTRACTS_DIR
-from clout.warehouse import connect
+from clout.core.contracts import load_contract
+from clout.core.resources import CONTRACTS_DIR
+from clout.core.warehouse import connect
 
 CONTRACTS = sorted(p.stem for p in CONTRACTS_DIR.glob("*.yaml") if p.stem.startswith(("raw_", "staging_")))
 

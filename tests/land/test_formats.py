@@ -154,8 +154,8 @@ def test_a_landing_reports_each_file_as_it_lands(settings):
 def test_twitter_v2_lands_the_same_in_many_blocks_as_in_one(tmp_path, monkeypatch):
     """Blocks are parsed on a second connection one ahead of the writes; record numbers, locations, quarantine and
     staging must not depend on where the blocks fall."""
-    from clout.formats import twitter_v2
-    from clout.settings import load_settings
+    from clout.core.settings import load_settings
+    from clout.land.formats import twitter_v2
 
     pages = [(FIXTURES / "twitter_v2" / name).read_bytes().rstrip(b"\n")
              for name in ("brexit.jsonl", "mentions_tweet.jsonl", "users.jsonl")]
@@ -185,7 +185,7 @@ def test_twitter_v2_lands_the_same_in_many_blocks_as_in_one(tmp_path, monkeypatc
 def test_a_folder_of_v2_files_lands_the_same_as_each_file_alone(tmp_path):
     """Within a landing session the next API v2 file's first block is parsed while the file before is merged;
     what lands must not depend on that: file by file, the same records, quarantine and staging."""
-    from clout.settings import load_settings
+    from clout.core.settings import load_settings
 
     folder = tmp_path / "landing"
     folder.mkdir()

@@ -7,7 +7,7 @@ import json
 import numpy as np
 from landkit import land, reconciles, sql
 
-from clout.generator import GeneratorParams, generate, simulate, topic_hashtags
+from clout.land.generator import GeneratorParams, generate, simulate, topic_hashtags
 
 
 def test_same_seed_same_data_other_seed_other_data():

@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 from landkit import land, reconciles, sql
 
-from clout.errors import CloutError
-from clout.stages.stage import stage_date
-from clout.warehouse import connect
+from clout.core.errors import CloutError
+from clout.core.warehouse import connect
+from clout.stage.stage import stage_date
 
 ROWS = [("a", "b", 1341100800, "RT"), ("c", "b", 1341100860, "reply"), ("b", "a", 1341187200, "MT")]
 EXPECTED = [("a", "b", "repost", "2012-07-01 00:00:00"), ("b", "a", "mention", "2012-07-02 00:00:00"),
@@ -82,7 +82,7 @@ def test_staging_interactions_from_generic_rows_and_from_posts(settings, tmp_pat
 
 
 def _map(text):
-    from clout.formats.generic import ColumnMap
+    from clout.land.formats.generic import ColumnMap
 
     return ColumnMap.parse(text)
 
@@ -112,9 +112,10 @@ def test_a_clean_text_file_lands_through_duckdb_typed_as_the_careful_path_types_
         settings, tmp_path, monkeypatch, name, text):
     import gzip
 
-    from clout.formats import generic
-    from clout.settings import load_settings
     from clout.stages import land as land_stage
+
+    from clout.core.settings import load_settings
+    from clout.land.formats import generic
 
     f = tmp_path / name
     f.write_bytes(gzip.compress(text.encode()) if name.endswith(".gz") else text.encode())

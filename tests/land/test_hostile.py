@@ -8,7 +8,7 @@ import json
 import pytest
 from landkit import FIXTURES, counts, land, reconciles, sql
 
-from clout.errors import CloutError
+from clout.core.errors import CloutError
 
 V2 = FIXTURES / "twitter_v2"
 
@@ -216,10 +216,10 @@ def test_a_file_that_changed_after_its_hash_was_worked_out_is_recorded_as_it_lan
     from concurrent.futures import Future
 
     import duckdb
-
-    from clout.formats import LandOptions
     from clout.stages import land as landing
-    from clout.warehouse import connect
+
+    from clout.core.warehouse import connect
+    from clout.land.formats import LandOptions
 
     path = tmp_path / "growing.txt"
     path.write_bytes(higgs_like(100))
@@ -258,7 +258,7 @@ def test_a_pipe_named_on_the_command_line_is_an_error_not_a_hang(settings, tmp_p
 def test_running_a_landing_folder_again_skips_without_reading_files_through(settings, tmp_path, monkeypatch):
     """A re-run over files already landed costs their hash, not the fast path's byte scan (a gzip decompressed
     whole)."""
-    from clout.formats import generic
+    from clout.land.formats import generic
 
     folder = tmp_path / "landing"
     folder.mkdir()
@@ -282,7 +282,7 @@ def test_a_v2_file_rewritten_while_the_file_before_merges_lands_as_it_is_now(set
     """The next v2 file's parse begins before the file before it is merged and committed; an export rewritten in
     that time must land with its bytes now, not the ones parsed ahead (its hash is that of the bytes now)."""
     from clout import pipeline
-    from clout.stages.land import LandProgress
+    from clout.land.land import LandProgress
 
     folder = tmp_path / "landing"
     folder.mkdir()
@@ -304,7 +304,7 @@ def test_a_v2_file_rewritten_while_the_file_before_merges_lands_as_it_is_now(set
 def test_a_file_written_to_while_it_lands_fails_with_nothing_landed(settings, tmp_path, monkeypatch):
     """Bytes read before and after a write would land under a hash of neither: the file fails, to be landed again
     once complete."""
-    from clout.formats import twitter_v2
+    from clout.land.formats import twitter_v2
 
     path = tmp_path / "growing.jsonl"
     path.write_text(v2_pages(0, 3))

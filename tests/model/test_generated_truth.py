@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench.generated_truth import measure
-from clout.generator import GeneratorParams
+from clout.land.generator import GeneratorParams
 
 
 @pytest.fixture(scope="module")

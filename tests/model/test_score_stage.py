@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from clout import pipeline
-from clout.warehouse import connect
+from clout.core.warehouse import connect
 
 D1, D2 = date(2024, 3, 1), date(2024, 3, 2)
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from importlib.resources import files
 from pathlib import Path
 
 import polars as pl
 
 from transforms.algorithm import ALGORITHMS_DIR, Calibration, calibration_path, code_fingerprint, load_algorithm
 
-HIGGS_FILE = Path(__file__).resolve().parents[2] / "data" / "higgs" / "higgs-activity_time.txt.gz"
+HIGGS_FILE = files("transforms.data") / "higgs" / "higgs-activity_time.txt.gz"
 REFERENCE_DATE = date(2012, 7, 7)
 # (population quantile, points): Klout's published shape.
 ANCHORS = ((0.0, 5.0), (0.25, 12.0), (0.5, 20.0), (0.75, 30.0), (0.9, 40.0), (0.95, 50.0), (0.99, 63.0),

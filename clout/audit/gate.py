@@ -1,0 +1,246 @@
+"""The swing gate: audit a run's candidate night before it is published.
+
+1. Contract checks (Great Expectations): the static contract plus checks against the last published night.
+   A failed check is a broken run: HOLD.
+2. Swing metrics (transforms/swing.py) against the last published night, overall, per network and per topic.
+   When the run's algorithm fingerprint differs from the last published night's, the night is scored again
+   with the last published algorithm (a shadow run, never published), so the change splits into a
+   data-driven part (old algorithm: new data vs last night) and an algorithm-driven part (new vs old
+   algorithm, same data).
+3. Judging (transforms/gate_rules.py, thresholds in config/gate.yaml): an algorithm-driven swing past
+   tolerance is a HOLD; an unusual data-driven swing is a real-world change: WARN, published with the warning.
+4. Recording: meta.gate_outcomes, meta.gate_results, meta.gate_checks, the run's outcome, and the HTML run report.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import yaml
+
+from clout.audit.checks import Check, Reference, run_checks
+from clout.audit.report import write_report
+from clout.audit.result import Finding, GateResult, Night
+from clout.core.resources import GATE_CONFIG
+from clout.core.settings import Settings
+from clout.core.warehouse import query, records, run_sql, sql_text, transaction
+from clout.score.score import drop_kept_features, kept_features, score_date
+from transforms.algorithm import load_algorithm
+from transforms.audit.gate_rules import GateRules, describe, judge
+from transforms.audit.swing import SwingParams, swing_metrics
+
+OVERALL = ("share_moved_10", "mean_abs_move")
+
+
+@cache
+def load_gate_config(path: Path = GATE_CONFIG) -> dict:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def will_shadow_run(con: duckdb.DuckDBPyConnection, logical_date: date, fingerprint: str) -> bool:
+    """Whether the gate will score `logical_date` again with the last published algorithm (its fingerprint is not
+    `fingerprint`): the score step then keeps the night's window features for that shadow run to reuse."""
+    return bool(query(con, "audit/algorithm_changes", logical_date=logical_date,
+                      fingerprint=fingerprint).fetchall()[0][0])
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(query(con, "audit/has_table", schema_name=schema, table_name=table).fetchall()[0][0])
+
+
+def _topics_cfg(con: duckdb.DuckDBPyConnection, cfg: dict) -> dict | None:
+    topics = cfg.get("topics") or {}
+    table = topics.get("table")
+    if table and _has_table(con, "candidate", table) and _has_table(con, "published", table):
+        return topics
+    return None
+
+
+def _topic_frame(con: duckdb.DuckDBPyConnection, name: str, topics: dict, **params) -> pl.DataFrame:
+    """Topic rows as swing input: the topic score is the score, ranked by itself."""
+    score = topics.get("score_column", "topic_score")
+    stmt = sql_text(name).format(table=topics["table"])
+    return con.sql(stmt, params=params).pl().select(
+        "network", "account_id", pl.col(topics["topic_column"]).alias("topic"),
+        pl.col(score).cast(pl.Float64).alias("score"), pl.col(score).cast(pl.Float64).alias("raw_score"),
+    )
+
+
+def run_night(con: duckdb.DuckDBPyConnection, run_id: str, topics: dict | None) -> Night:
+    scores = query(con, "audit/run_scores", run_id=run_id).pl()
+    topic_rows = None
+    if topics:
+        topic_rows = _topic_frame(con, "audit/run_topics", topics, run_id=run_id)
+    return Night(scores, topic_rows)
+
+
+def published_night(con: duckdb.DuckDBPyConnection, logical_date: date, topics: dict | None) -> Night:
+    scores = query(con, "audit/published_scores", logical_date=logical_date).pl()
+    topic_rows = None
+    if topics:
+        topic_rows = _topic_frame(con, "audit/published_topics", topics, logical_date=logical_date)
+    return Night(scores, topic_rows)
+
+
+def compare(part: str, before: Night, after: Night) -> pl.LazyFrame:
+    """Long swing metrics of one part, overall, per network and per topic."""
+    frames = [swing_metrics(before.scores.lazy(), after.scores.lazy(), SwingParams(groupings=((), ("network",))))]
+    if before.topics is not None and after.topics is not None:
+        params = SwingParams(keys=("network", "account_id", "topic"), groupings=(("topic",),))
+        frames.append(swing_metrics(before.topics.lazy(), after.topics.lazy(), params))
+    return pl.concat(frames).select(pl.lit(part).alias("part"), "scope", "scope_value", "metric", "value", "n_common")
+
+
+def shadow_run(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict) -> tuple[str | None, str]:
+    """Score the run's date with the last published algorithm. Returns (shadow run id or None, note)."""
+    try:
+        old = load_algorithm(baseline["algorithm_version"])
+    except (ValueError, KeyError, OSError) as e:
+        return None, f"the last published algorithm {baseline['algorithm_version']} cannot be loaded ({e})"
+    if old.fingerprint != baseline["fingerprint"]:
+        return None, (
+            f"the last published algorithm {baseline['algorithm_version']} (fingerprint {baseline['fingerprint']}) "
+            f"cannot be reproduced: its config or code changed since (now {old.fingerprint})"
+        )
+    shadow_id = f"{run['run_id']}-shadow"
+    run_sql(con, "audit/begin_shadow", shadow_run_id=shadow_id, run_id=run["run_id"], logical_date=run["logical_date"],
+            algorithm_version=old.version, fingerprint=old.fingerprint)
+    features = kept_features(con, run["run_id"], old)
+    rows = score_date(con, shadow_id, run["logical_date"], old, features=features)
+    reuse = "the candidate's window features" if features is not None else "the window recomputed"
+    run_sql(con, "meta/finish_run", run_id=shadow_id, status="shadow", outcome=None,
+            message=f"shadow of {run['run_id']}: {old.version} on the same data ({rows:,} accounts, {reuse}); "
+                    "never published")
+    return shadow_id, f"shadow run {shadow_id} scored the night with {old.version} for attribution ({reuse})"
+
+
+def _findings(checks: list[Check], metrics: pl.DataFrame, notes: list[Finding]) -> list[Finding]:
+    out = [Finding(c.severity, "check", c.line()) for c in checks if not c.passed]
+    flagged = metrics.filter(pl.col("verdict").is_in(["hold", "warn"]))
+    if metrics.filter(pl.col("scope") == "network")["scope_value"].n_unique() == 1:
+        flagged = flagged.filter(pl.col("scope") != "network")  # one network: the same finding as overall
+    flagged = flagged.sort(
+        pl.col("verdict") != "hold", pl.col("scope") != "all", "part", "scope_value", "metric")
+    for row in flagged.iter_rows(named=True):
+        text = describe(row)
+        if row["verdict"] == "warn":
+            text += ": a real-world (data-driven) change: a warning, not a reason to hold"
+        out.append(Finding(row["verdict"], "swing", text))
+    return out + notes
+
+
+def _attribution(baseline, split: bool, shadow_id, metrics: pl.DataFrame) -> str:
+    if baseline is None:
+        return "none"
+    if not split:
+        return "unknown"
+    if shadow_id is None:
+        return "data"
+    overall = metrics.filter(pl.col("scope") == "all")
+    if overall.filter((pl.col("part") == "algorithm") & (pl.col("verdict") == "hold")).height:
+        return "algorithm"
+    move = {r["part"]: r["value"] for r in overall.filter(pl.col("metric") == "mean_abs_move").iter_rows(named=True)}
+    return "algorithm" if move.get("algorithm", 0) >= move.get("data", 0) else "data"
+
+
+def _outcome(findings: list[Finding]) -> str:
+    severities = {f.severity for f in findings}
+    return "HOLD" if "hold" in severities else "WARN" if "warn" in severities else "PASS"
+
+
+def run_gate(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, config: dict | None = None,
+    same_date_baseline: bool = False,
+) -> GateResult:
+    """Audit one run's candidate night; record and report the outcome. Does not publish.
+
+    `same_date_baseline`: compare with the published night of the same date (a backfill recomputes
+    history) instead of the last published night before it (a nightly run).
+    """
+    started = time.perf_counter()
+    cfg = config or load_gate_config()
+    rules = GateRules.from_config(cfg)
+    (run,) = records(query(con, "meta/run", run_id=run_id))
+    logical_date = run["logical_date"]
+    baseline_sql = "audit/baseline_same_night" if same_date_baseline else "audit/baseline_night"
+    baseline = next(iter(records(query(con, baseline_sql, logical_date=logical_date))), None)
+    topics = _topics_cfg(con, cfg)
+    nights = {"candidate": run_night(con, run_id, topics)}
+    notes: list[Finding] = []
+    shadow_id, split = None, True
+    current = pl.LazyFrame(schema={"part": pl.String, "scope": pl.String, "scope_value": pl.String,
+                                   "metric": pl.String, "value": pl.Float64, "n_common": pl.Int64})
+    if baseline is not None:
+        nights["baseline"] = published_night(con, baseline["logical_date"], topics)
+        parts = [current, compare("total", nights["baseline"], nights["candidate"])]
+        if baseline["fingerprint"] != run["fingerprint"]:
+            shadow_id, note = shadow_run(con, run, baseline)
+            split = shadow_id is not None
+            notes.append(Finding("note", "attribution", note))
+        if shadow_id:
+            nights["shadow"] = run_night(con, shadow_id, topics)
+            parts += [compare("data", nights["baseline"], nights["shadow"]),
+                      compare("algorithm", nights["shadow"], nights["candidate"])]
+        elif split:  # same algorithm: all of the change is data-driven
+            parts.append(compare("data", nights["baseline"], nights["candidate"]))
+        current = pl.concat(parts, how="vertical_relaxed")
+    history = query(con, "audit/metric_history", logical_date=logical_date, nights=rules.history_nights).pl()
+    if history.is_empty():
+        history = pl.DataFrame(schema={"scope": pl.String, "scope_value": pl.String, "metric": pl.String,
+                                       "value": pl.Float64})
+    metrics = judge(current, history.lazy().select("scope", "scope_value", "metric", "value"), rules, split).collect()
+
+    ref = Reference.of(nights["baseline"].scores, cfg["checks"]["min_score"]) if baseline else None
+    missing = metrics.filter((pl.col("part") == "total") & (pl.col("scope") == "all")
+                             & (pl.col("metric") == "share_missing"))["value"]
+    contract_frame = query(con, "audit/candidate_scores", run_id=run_id).pl()
+    checks = run_checks(contract_frame, ref, cfg["checks"], share_missing=float(missing[0]) if len(missing) else None)
+    findings = _findings(checks, metrics, notes)
+    result = GateResult(
+        run_id=run_id, logical_date=logical_date, outcome=_outcome(findings),
+        attribution=_attribution(baseline, split, shadow_id, metrics), baseline=baseline, shadow_run_id=shadow_id,
+        findings=findings, checks=checks, metrics=metrics, nights=nights,
+    )
+    result.report_path = settings.reports_dir / f"{run_id}.html"
+    write_report(con, result, result.report_path, rules)
+    result.seconds = time.perf_counter() - started
+    _record(con, run, result)
+    return result
+
+
+def _record(con: duckdb.DuckDBPyConnection, run: dict, result: GateResult) -> None:
+    checks = pl.DataFrame(
+        [{"check_name": c.name, "column_name": c.column, "passed": c.passed, "severity": c.severity,
+          "detail": c.detail} for c in result.checks],
+        schema={"check_name": pl.String, "column_name": pl.String, "passed": pl.Boolean, "severity": pl.String,
+                "detail": pl.String},
+    )
+    findings = json.dumps([vars(f) for f in result.findings])
+    if result.held:
+        status, message = "held", result.hold_message()
+    else:
+        status, message = None, "; ".join(result.warnings()) or None
+    with transaction(con):
+        con.register("gate_metrics", result.metrics.to_arrow())
+        con.register("gate_checks", checks.to_arrow())
+        run_sql(con, "audit/record_results", run_id=result.run_id, logical_date=result.logical_date)
+        con.unregister("gate_metrics")
+        con.unregister("gate_checks")
+        run_sql(
+            con, "audit/record_outcome", run_id=result.run_id, logical_date=result.logical_date,
+            outcome=result.outcome, attribution=result.attribution,
+            baseline_run_id=(result.baseline or {}).get("run_id"),
+            baseline_date=(result.baseline or {}).get("logical_date"), shadow_run_id=result.shadow_run_id,
+            data_share_moved=result.part("data", OVERALL[0]), data_mean_abs_move=result.part("data", OVERALL[1]),
+            algorithm_share_moved=result.part("algorithm", OVERALL[0]),
+            algorithm_mean_abs_move=result.part("algorithm", OVERALL[1]),
+            findings=findings, report_path=str(result.report_path), seconds=round(result.seconds, 3),
+        )
+        run_sql(con, "meta/finish_run", run_id=result.run_id, status=status, outcome=result.outcome, message=message)
+        drop_kept_features(con, result.run_id)  # the shadow run, the only reader, is done

@@ -1,0 +1,302 @@
+"""The audit's reports: one self-contained HTML file per audited run (plotly.js inlined once, no CDN, opens
+offline), and one per backfill (write_backfill_report: the whole range, linking each night's run report).
+
+What it shows: the gate outcome and its findings; each swing metric split into data-driven and algorithm-driven
+parts, against its recent history; the score distribution before and after; a histogram of changes; the top
+risers and fallers with their explanations; per-network and per-topic swings; the contract checks.
+Plots are drawn from per-bin counts computed in Polars, so a night of millions of accounts stays a small file.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import polars as pl
+
+from clout.audit.result import GateResult
+from clout.core.warehouse import query
+from transforms.audit.swing import METRICS, score_histogram
+
+if TYPE_CHECKING:
+    from transforms.audit.gate_rules import GateRules
+
+COLORS = {"PASS": "#1a7f37", "WARN": "#b35900", "HOLD": "#c62828"}
+PART_COLORS = {"total": "#555555", "data": "#1f77b4", "algorithm": "#d62728"}
+TOP_MOVERS = 20
+CSS = """
+body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1200px; color: #222; }
+h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; }
+.badge { display: inline-block; padding: 4px 12px; border-radius: 4px; color: #fff; font-weight: 700; }
+table { border-collapse: collapse; margin: 8px 0; } td, th { padding: 3px 8px; border-bottom: 1px solid #eee; }
+th { text-align: left; background: #f6f6f6; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.hold { color: #c62828; font-weight: 600; } .warn { color: #b35900; font-weight: 600; } .note { color: #555; }
+.ok { color: #1a7f37; } .info { color: #777; } code { background: #f3f3f3; padding: 1px 4px; }
+.grid { display: grid; grid-template-columns: repeat(3, 1fr); gap: 8px; }
+"""
+
+
+def _esc(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return html.escape(str(value))
+
+
+def _table(frame: pl.DataFrame, classes: dict[str, str] | None = None, limit: int = 200) -> str:
+    """An HTML table; `classes` maps a column to the one whose value becomes each cell's CSS class."""
+    head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
+    rows = []
+    for row in frame.head(limit).iter_rows(named=True):
+        cells = []
+        for c, v in row.items():
+            css = (classes or {}).get(c)
+            cls = f' class="{_esc(row[css])}"' if css else (' class="num"' if isinstance(v, int | float) else "")
+            cells.append(f"<td{cls}>{_esc(v)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    more = f"<p class='info'>{frame.height - limit:,} more rows not shown.</p>" if frame.height > limit else ""
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>{more}"
+
+
+class _Figures:
+    """Plotly figures as HTML divs; plotly.js is inlined with the first one only."""
+
+    def __init__(self) -> None:
+        self.first = True
+
+    def html(self, fig, top: int = 40) -> str:
+        fig.update_layout(margin={"l": 50, "r": 20, "t": top, "b": 40}, template="plotly_white")
+        out = fig.to_html(full_html=False, include_plotlyjs=self.first, config={"displaylogo": False})
+        self.first = False
+        return out
+
+
+def _split_table(result: GateResult) -> str:
+    overall = result.metrics.filter(pl.col("scope") == "all")
+    if overall.is_empty():
+        return "<p>No published night to compare with: only the contract checks apply to a first night.</p>"
+    wide = overall.pivot(on="part", index="metric", values="value")
+    bounds = overall.filter(pl.col("basis") != "none").select(
+        "metric", part=pl.format("{} bound ({})", "part", "basis"), bound="bound"
+    ).pivot(on="part", index="metric", values="bound")
+    verdicts = overall.group_by("metric").agg(
+        verdict=pl.col("verdict").sort_by(pl.col("verdict").replace_strict(
+            {"hold": 0, "warn": 1, "ok": 2, "info": 3}, return_dtype=pl.Int8)).first())
+    order = pl.DataFrame({"metric": list(METRICS), "bad_when": list(METRICS.values())}).with_row_index("i")
+    parts = [p for p in ("total", "data", "algorithm") if p in wide.columns]
+    joined = order.join(wide, on="metric").join(bounds, on="metric", how="left").join(verdicts, on="metric")
+    table = joined.sort("i").select(
+        "metric", "bad_when", *parts, *[c for c in bounds.columns if c != "metric"], "verdict")
+    return _table(table, {"verdict": "verdict"})
+
+
+def _history_plots(con, result: GateResult, rules: GateRules, figs: _Figures) -> str:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    hist = query(con, "audit/overall_history", logical_date=result.logical_date, nights=rules.history_nights).pl()
+    now = result.metrics.filter(pl.col("scope") == "all")
+    if now.is_empty():
+        return ""
+    names = [m for m in METRICS if m in now["metric"].to_list()]
+    fig = make_subplots(rows=(len(names) + 2) // 3, cols=3, subplot_titles=names)
+    split = now.filter(pl.col("part").is_in(["data", "algorithm"])).height > 0  # else unattributed: the total
+    for i, metric in enumerate(names):
+        r, c = i // 3 + 1, i % 3 + 1
+        past = hist.filter((pl.col("metric") == metric) & (pl.col("part") == "data"))
+        if past.height:
+            fig.add_trace(go.Scatter(
+                x=[str(d) for d in past["logical_date"]], y=past["value"].to_list(), mode="lines+markers",
+                name="data-driven, past nights", line={"color": "#999"}, showlegend=i == 0,
+                text=past["outcome"].to_list()), row=r, col=c)
+        for part in ("data", "algorithm") if split else ("total",):
+            row = now.filter((pl.col("metric") == metric) & (pl.col("part") == part))
+            if row.height:
+                fig.add_trace(go.Scatter(
+                    x=[str(result.logical_date)], y=[row["value"][0]], mode="markers",
+                    marker={"size": 12, "color": PART_COLORS[part], "symbol": "diamond"},
+                    name=f"{part}-driven, this night" if split else "total change, this night", showlegend=i == 0),
+                    row=r, col=c)
+            if row.height and row["bound"][0] is not None:
+                fig.add_trace(go.Scatter(
+                    x=[str(result.logical_date)], y=[row["bound"][0]], mode="markers",
+                    marker={"size": 14, "color": PART_COLORS[part], "symbol": "line-ew-open"},
+                    name=f"{part} bound", showlegend=i == 0), row=r, col=c)
+    fig.update_xaxes(type="category")  # one point per night, not a time axis with hours
+    fig.update_layout(height=260 * ((len(names) + 2) // 3), title="Swing metrics against their recent history")
+    return figs.html(fig, top=90)  # room for the figure's title above the first row's subplot titles
+
+
+def _distribution_plot(result: GateResult, figs: _Figures) -> str:
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    labels = {"baseline": "last published night", "shadow": "old algorithm, this night's data",
+              "candidate": "this night (candidate)"}
+    for key, label in labels.items():
+        night = result.nights.get(key)
+        if night is None:
+            continue
+        hist = score_histogram(night.scores.lazy()).collect()
+        fig.add_trace(go.Bar(x=hist["bin"].to_list(), y=hist["accounts"].to_list(), name=label, opacity=0.6))
+    fig.update_layout(barmode="overlay", title="Score distribution before / after", xaxis_title="score",
+                      yaxis_title="accounts", yaxis_type="log", height=380)
+    return figs.html(fig)
+
+
+def _movers(result: GateResult) -> pl.DataFrame | None:
+    """Common accounts with before, after, change and its data / algorithm parts, plus what explains it."""
+    base, cand = result.nights.get("baseline"), result.nights["candidate"]
+    if base is None:
+        return None
+    keys = ["network", "account_id"]
+    frame = base.scores.select(*keys, before=pl.col("score")).join(
+        cand.scores, on=keys, how="inner").rename({"score": "after"})
+    shadow = result.nights.get("shadow")
+    if shadow is not None:
+        frame = frame.join(shadow.scores.select(*keys, old_algorithm=pl.col("score")), on=keys, how="left")
+        frame = frame.with_columns(data_part=pl.col("old_algorithm") - pl.col("before"),
+                                   algorithm_part=pl.col("after") - pl.col("old_algorithm"))
+    else:
+        frame = frame.with_columns(data_part=pl.col("after") - pl.col("before"), algorithm_part=pl.lit(0))
+    if "change_explained" in frame.columns:
+        why = pl.col("change_explained").fill_null("")
+    else:
+        why = pl.format("reactions {}, distinct reactors {}", pl.col("reactions").round(1), pl.col("distinct_reactors"))
+    return frame.with_columns(change=pl.col("after") - pl.col("before"), explanation=why).select(
+        *keys, "before", "after", "change", "data_part", "algorithm_part", "explanation")
+
+
+def _change_plot(movers: pl.DataFrame, figs: _Figures) -> str:
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for col, name, color in (("change", "total change", PART_COLORS["total"]),
+                             ("data_part", "data-driven part", PART_COLORS["data"]),
+                             ("algorithm_part", "algorithm-driven part", PART_COLORS["algorithm"])):
+        counts = movers.group_by(col).agg(accounts=pl.len()).sort(col)
+        if col != "change" and counts.height == 1 and counts[col][0] == 0:
+            continue  # no split to show
+        fig.add_trace(go.Bar(x=counts[col].to_list(), y=counts["accounts"].to_list(), name=name,
+                             marker_color=color, opacity=0.6))
+    fig.update_layout(barmode="overlay", title="Histogram of score changes (accounts scored on both nights)",
+                      xaxis_title="points", yaxis_title="accounts", yaxis_type="log", height=380)
+    return figs.html(fig)
+
+
+def _groups_table(result: GateResult, scope: str) -> str:
+    rows = result.metrics.filter(pl.col("scope") == scope)
+    if rows.is_empty():
+        return f"<p class='info'>No {scope} groups in this night.</p>"
+    wide = rows.pivot(on="metric", index=["scope_value", "part", "n_common"], values="value")
+    worst = rows.group_by("scope_value", "part").agg(
+        verdict=pl.col("verdict").replace_strict({"hold": 0, "warn": 1, "ok": 2, "info": 3},
+                                                  return_dtype=pl.Int8).min())
+    worst = worst.with_columns(verdict=pl.col("verdict").replace_strict(
+        {0: "hold", 1: "warn", 2: "ok", 3: "info"}, return_dtype=pl.String))
+    cols = [m for m in ("mean_abs_move", "share_moved_10", "spearman", "top100_overlap", "psi") if m in wide.columns]
+    table = wide.join(worst, on=["scope_value", "part"]).select(
+        pl.col("scope_value").alias(scope), "part", "n_common", *cols, "verdict"
+    ).sort(pl.col("verdict").replace_strict({"hold": 0, "warn": 1, "ok": 2, "info": 3}, return_dtype=pl.Int8),
+           pl.col("mean_abs_move").neg(), scope)
+    return _table(table, {"verdict": "verdict"}, limit=60)
+
+
+def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules) -> str:
+    figs = _Figures()
+    run = query(con, "meta/run", run_id=result.run_id).pl().row(0, named=True)
+    base = result.baseline or {}
+    color = COLORS.get(result.outcome, "#333")
+    findings = "".join(f"<li class='{f.severity}'>[{f.severity}] {_esc(f.text)}</li>" for f in result.findings)
+    next_step = (
+        f"<p>Next: <code>clout review {result.run_id}</code>, then <code>clout approve {result.run_id} --reason "
+        f"\"...\"</code> or <code>clout reject {result.run_id} --reason \"...\"</code>.</p>" if result.held else "")
+    movers = _movers(result)
+    parts = [
+        f"<!doctype html><html><head><meta charset='utf-8'><title>clout run {result.run_id}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>clout run report: {_esc(result.run_id)} for {result.logical_date}</h1>",
+        f"<p><span class='badge' id='outcome' style='background:{color}'>{result.outcome}</span> "
+        f"change attributed to: <b id='attribution'>{_esc(result.attribution)}</b></p>",
+        f"<p>Algorithm {_esc(run['algorithm_version'])} (fingerprint <code>{_esc(run['fingerprint'])}</code>), "
+        f"{int(run['rows_scored'] or result.nights['candidate'].scores.height):,} accounts. Compared with the last "
+        f"published night {_esc(base.get('logical_date')) or '(none)'} (run {_esc(base.get('run_id'))}, "
+        f"{_esc(base.get('algorithm_version'))}, fingerprint <code>{_esc(base.get('fingerprint'))}</code>)."
+        + (f" Shadow run <code>{_esc(result.shadow_run_id)}</code>: the last published algorithm on this "
+           f"night's data." if result.shadow_run_id else "") + "</p>",
+        f"<h2>Findings</h2><ul>{findings or '<li class=ok>No findings: every check and swing is within bounds.</li>'}"
+        f"</ul>{next_step}",
+        "<h2>Data-driven vs algorithm-driven change</h2>",
+        "<p><b>data</b>: old algorithm, new data vs the last published night. <b>algorithm</b>: new vs old "
+        "algorithm on the same data. <b>total</b>: this candidate vs the last published night.</p>",
+        _split_table(result),
+        _history_plots(con, result, rules, figs),
+        "<h2>Score distribution</h2>", _distribution_plot(result, figs),
+    ]
+    if movers is not None and movers.height:
+        risers = movers.sort("change", "after", descending=True).head(TOP_MOVERS)
+        fallers = movers.sort("change", pl.col("after").neg()).head(TOP_MOVERS)
+        parts += ["<h2>Changes</h2>", _change_plot(movers, figs),
+                  f"<h2>Top {TOP_MOVERS} risers</h2>", _table(risers),
+                  f"<h2>Top {TOP_MOVERS} fallers</h2>", _table(fallers)]
+    parts += ["<h2>Per network</h2>", _groups_table(result, "network"),
+              "<h2>Per topic</h2>", _groups_table(result, "topic")]
+    checks = pl.DataFrame(
+        [{"check": c.name, "column": c.column, "result": "ok" if c.passed else c.severity, "detail": c.detail}
+         for c in result.checks], schema={"check": pl.String, "column": pl.String, "result": pl.String,
+                                          "detail": pl.String})
+    parts += ["<h2>Contract checks</h2>", _table(checks, {"result": "result"}), "</body></html>"]
+    return "\n".join(parts)
+
+
+def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path, rules: GateRules) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(render(con, result, rules), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+# ---- the backfill report: one page for a whole recomputed range -------------------------------------------
+
+
+def percent(v) -> str:
+    return "n/a" if v is None else f"{100 * v:.1f}%"
+
+
+def number(v) -> str:
+    return "n/a" if v is None else f"{v:.2f}"
+
+
+def write_backfill_report(path: Path, bf: dict, nights: list[dict], summary: dict, outcome: str) -> Path:
+    """A backfill's report: one self-contained HTML page for the whole range, linking each night's gate report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = "".join(
+        f"<tr><td>{n['logical_date']}</td><td class='{n['outcome']}'>{n['outcome']}</td>"
+        f"<td>{html.escape(str(n['attribution']))}</td><td>{percent(n['algorithm_share_moved'])}</td>"
+        f"<td>{number(n['algorithm_mean_abs_move'])}</td><td>{percent(n['data_share_moved'])}</td>"
+        f"<td><a href='{html.escape(os.path.basename(n['report_path'] or ''))}'>night report</a></td></tr>"
+        for n in nights
+    )
+    figures = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in summary.items())
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>clout backfill {bf['backfill_id']}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;
+padding:4px 8px}}.HOLD{{background:#f8d0d0}}.WARN{{background:#fff0c0}}.PASS{{background:#d8f0d8}}</style></head>
+<body><h1>Backfill {bf['backfill_id']}: <span class="{outcome}">{outcome}</span></h1>
+<p>{bf['date_from']} .. {bf['date_to']} recomputed with algorithm {bf['algorithm_version']}
+(fingerprint {bf['fingerprint']}), compared night by night with the published history. Algorithm-driven
+change is the new algorithm against the last published algorithm on the same data; data-driven change is the
+published night against the old algorithm rerun now.</p>
+<h2>The whole range against the published history</h2><table>{figures}</table>
+<h2>Night by night</h2><table><tr><th>night</th><th>gate</th><th>mostly</th><th>algorithm: moved 10+</th>
+<th>algorithm: mean |move|</th><th>data: moved 10+</th><th></th></tr>{rows}</table>
+<p>Next: <code>clout backfill promote {bf['backfill_id']}</code> (a held backfill needs
+<code>--reason</code>), or <code>clout backfill reject {bf['backfill_id']} --reason ...</code>.</p></body></html>"""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,70 @@
+"""What the gate found about one run: its outcome, findings, checks, judged metrics and the nights compared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from clout.audit.checks import Check
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # hold | warn | note
+    kind: str  # check | swing | attribution
+    text: str
+
+
+@dataclass(frozen=True)
+class Night:
+    """The frames one comparison needs: account scores, and topic scores when the model writes them."""
+
+    scores: pl.DataFrame
+    topics: pl.DataFrame | None = None
+
+
+@dataclass
+class GateResult:
+    run_id: str
+    logical_date: date
+    outcome: str  # PASS | WARN | HOLD
+    attribution: str  # none | data | algorithm | unknown
+    baseline: dict | None
+    shadow_run_id: str | None
+    findings: list[Finding]
+    checks: list[Check]
+    metrics: pl.DataFrame  # judged: part, scope, scope_value, metric, value, ..., verdict
+    report_path: Path | None = None
+    seconds: float = 0.0
+    nights: dict[str, Night] = field(default_factory=dict, repr=False)
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome != "HOLD"
+
+    @property
+    def held(self) -> bool:
+        return self.outcome == "HOLD"
+
+    def reasons(self) -> list[str]:
+        return [f.text for f in self.findings if f.severity == "hold"]
+
+    def warnings(self) -> list[str]:
+        return [f.text for f in self.findings if f.severity == "warn"]
+
+    def part(self, part: str, metric: str) -> float | None:
+        row = self.metrics.filter(
+            (pl.col("part") == part) & (pl.col("scope") == "all") & (pl.col("metric") == metric)
+        )
+        return float(row["value"][0]) if row.height else None
+
+    def hold_message(self) -> str:
+        return (
+            f"run {self.run_id} ({self.logical_date}) HELD by the gate: " + "; ".join(self.reasons()[:5])
+            + f". The last published night stays live; the candidate is kept. Report: {self.report_path}. "
+            f"Next: `clout review {self.run_id}`, then `clout approve {self.run_id} --reason \"...\"` "
+            f"or `clout reject {self.run_id} --reason \"...\"`."
+        )

@@ -1,0 +1,102 @@
+"""`clout backfill`: recompute a date range with another algorithm, gate it, promote it all at once."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+
+from clout.cli.common import WarehouseOpt, app, console
+from clout.core.dates import parse_date
+from clout.core.errors import CloutError
+from clout.core.settings import load_settings
+
+backfill_app = typer.Typer(
+    help="Recompute a date range with an algorithm beside the published history; gate, then promote or reject.",
+    invoke_without_command=True, no_args_is_help=False,
+)
+app.add_typer(backfill_app, name="backfill")
+
+
+@backfill_app.callback()
+def backfill(
+    ctx: typer.Context,
+    date_from: str = typer.Option(None, "--from", help="first logical date YYYY-MM-DD"),
+    date_to: str = typer.Option(None, "--to", help="last logical date YYYY-MM-DD (inclusive)"),
+    algorithm: str = typer.Option(None, help="algorithm version to recompute with, e.g. v2"),
+    promote_if_passed: bool = typer.Option(False, "--promote", help="promote right away unless the gate holds"),
+    warehouse: Path | None = WarehouseOpt,
+) -> None:
+    """`clout backfill --from D1 --to D2 --algorithm vN`: score and gate the range; publishes nothing.
+
+    Rerunning the same command resumes an interrupted backfill without recomputing finished nights.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if not (date_from and date_to and algorithm):
+        raise CloutError("clout backfill needs --from YYYY-MM-DD --to YYYY-MM-DD --algorithm VERSION")
+    from clout import backfill as bf
+
+    settings = load_settings(warehouse)
+    first, last = parse_date(date_from), parse_date(date_to)
+    backfill_id = bf.start_or_resume(settings, first, last, algorithm)
+    total = (last - first).days + 1
+    console.print(f"backfill {backfill_id}: {first} .. {last} ({total} nights) with {algorithm}; "
+                  "rerun the same command to resume if it stops", highlight=False)
+    started = time.perf_counter()
+
+    def progress(night) -> None:  # one line per night: a long backfill shows where it is, in a log too
+        console.print(f"  {night}: scoring and gating (night {(night - first).days + 1} of {total}, "
+                      f"{time.perf_counter() - started:.0f} s so far)", highlight=False)
+
+    bf.score_nights(settings, backfill_id, on_night=progress)
+    result = bf.gate(settings, backfill_id)
+    for line in result.lines():
+        console.print(line, highlight=False)
+    if result.outcome == "HOLD":
+        raise CloutError(
+            f"backfill {result.backfill_id} HELD: its algorithm-driven swing is past tolerance; nothing was published. "
+            f"Read {result.report_path}, then `clout backfill promote {result.backfill_id} --reason \"...\"` "
+            f"or `clout backfill reject {result.backfill_id} --reason \"...\"`"
+        )
+    if promote_if_passed:
+        _promote(settings, result.backfill_id, None)
+    else:
+        console.print(f"nothing published yet: `clout backfill promote {result.backfill_id}` publishes every night")
+
+
+def _promote(settings, backfill_id: str, reason: str | None) -> None:
+    from clout import backfill as bf
+
+    n = bf.promote(settings, backfill_id, reason)
+    console.print(f"backfill {backfill_id}: {n} nights published in one transaction")
+
+
+@backfill_app.command("promote")
+def promote_cmd(
+    backfill_id: str,
+    reason: str = typer.Option(None, help="required when the gate held the backfill: this is the approval"),
+    warehouse: Path | None = WarehouseOpt,
+) -> None:
+    """Publish every night of a gated backfill at once (all or none)."""
+    _promote(load_settings(warehouse), backfill_id, reason)
+
+
+@backfill_app.command("reject")
+def reject_cmd(backfill_id: str, reason: str = typer.Option(..., help="why it is rejected"),
+               warehouse: Path | None = WarehouseOpt) -> None:
+    """Discard a backfill; the published history does not change."""
+    from clout import backfill as bf
+
+    bf.reject(load_settings(warehouse), backfill_id, reason)
+    console.print(f"backfill {backfill_id} rejected")
+
+
+@backfill_app.command("rollback")
+def rollback_cmd(backfill_id: str, reason: str = typer.Option(None), warehouse: Path | None = WarehouseOpt) -> None:
+    """Restore the history that was live before the backfill was promoted (one transaction)."""
+    from clout import backfill as bf
+
+    n = bf.rollback(load_settings(warehouse), backfill_id, reason)
+    console.print(f"backfill {backfill_id} rolled back: {n} nights restored")

@@ -1,0 +1,100 @@
+"""Review what the swing gate decided, and act on it: review, approve, reject, rollback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from clout.cli.common import WarehouseOpt, app, console, print_table
+from clout.core.errors import CloutError
+from clout.core.settings import load_settings
+from clout.core.warehouse import connect, query, records
+from clout.publish.publish import approve_run, reject_run, rollback
+
+ReasonOpt = typer.Option(..., "--reason", help="why: recorded in the publish log with your user name")
+
+
+def _outcome(con, run_id: str) -> dict:
+    rows = records(query(con, "audit/outcome", run_id=run_id))
+    if not rows:
+        known = records(query(con, "meta/run", run_id=run_id))
+        if not known:
+            raise CloutError(f"no run {run_id!r}; `clout runs` lists the runs")
+        raise CloutError(f"run {run_id} has not been audited by the gate yet (status {known[0]['status']})")
+    return rows[0]
+
+
+@app.command()
+def review(
+    run_id: str, all_metrics: bool = typer.Option(False, "--all", help="every metric, not only flagged ones"),
+    warehouse: Path | None = WarehouseOpt,
+) -> None:
+    """Print the gate's findings for a run: outcome, attribution, failed checks, swings, and the report."""
+    settings = load_settings(warehouse)
+    with connect(settings, read_only=True) as con:
+        gate = _outcome(con, run_id)
+        (run,) = records(query(con, "meta/run", run_id=run_id))
+        metrics = query(con, "audit/results", run_id=run_id).pl()
+        checks = query(con, "audit/checks", run_id=run_id).pl()
+    color = {"PASS": "green", "WARN": "yellow", "HOLD": "red"}.get(gate["outcome"], "white")
+    console.print(
+        f"run {run_id} for {gate['logical_date']}: [bold {color}]{gate['outcome']}[/] "
+        f"(status {run['status']}, algorithm {run['algorithm_version']} {run['fingerprint']}); "
+        f"change attributed to: [bold]{gate['attribution']}[/]; compared with {gate['baseline_date'] or 'nothing'} "
+        f"(run {gate['baseline_run_id'] or '-'})" + (f"; shadow run {gate['shadow_run_id']}" if gate["shadow_run_id"]
+                                                     else ""), highlight=False)
+    for f in json.loads(gate["findings"] or "[]"):
+        console.print(f"  [{f['severity']}] {f['text']}", highlight=False, soft_wrap=True)
+    overall = metrics.filter(metrics["scope"] == "all")
+    if overall.height:
+        wide = overall.pivot(on="part", index="metric", values="value")
+        print_table(wide.columns, [tuple(_fmt(v) for v in r) for r in wide.rows()], title="Overall swing by part")
+    shown = metrics if all_metrics else metrics.filter(metrics["verdict"].is_in(["hold", "warn"]))
+    if shown.height:
+        cols = ["part", "scope", "scope_value", "metric", "value", "history_median", "bound", "basis", "verdict"]
+        print_table(cols, [tuple(_fmt(v) for v in r) for r in shown.select(cols).rows()], title="Swing findings")
+    failed = checks.filter(~checks["passed"])
+    console.print(f"contract checks: {checks.height - failed.height} of {checks.height} passed", highlight=False)
+    for r in failed.iter_rows(named=True):
+        console.print(f"  [red]failed[/red] {r['check_name']} {r['column_name'] or ''}: {r['detail']}",
+                      highlight=False, soft_wrap=True)
+    console.print(f"report: {gate['report_path']}", highlight=False, soft_wrap=True)
+    if run["status"] == "held":
+        console.print(f"next: `clout approve {run_id} --reason \"...\"` publishes it; "
+                      f"`clout reject {run_id} --reason \"...\"` discards it", highlight=False)
+
+
+def _fmt(v):
+    return f"{v:.4g}" if isinstance(v, float) else v
+
+
+@app.command()
+def approve(run_id: str, reason: str = ReasonOpt, warehouse: Path | None = WarehouseOpt) -> None:
+    """Publish a held run anyway; your reason is recorded in the publish log."""
+    settings = load_settings(warehouse)
+    with connect(settings) as con:
+        approve_run(con, settings, run_id, reason)
+    console.print(f"run {run_id} approved and published", highlight=False)
+
+
+@app.command()
+def reject(run_id: str, reason: str = ReasonOpt, warehouse: Path | None = WarehouseOpt) -> None:
+    """Discard a held run's candidate; the published night does not change."""
+    settings = load_settings(warehouse)
+    with connect(settings) as con:
+        reject_run(con, settings, run_id, reason)
+    console.print(f"run {run_id} rejected; its candidate rows are discarded", highlight=False)
+
+
+@app.command(name="rollback")
+def rollback_command(
+    reason: str = typer.Option("rollback", "--reason", help="why: recorded in the publish log"),
+    warehouse: Path | None = WarehouseOpt,
+) -> None:
+    """Make the previous published night live again (undo the newest night's last publish)."""
+    settings = load_settings(warehouse)
+    with connect(settings) as con:
+        result = rollback(con, settings, reason)
+    console.print(result.line(), highlight=False)

@@ -1,0 +1,33 @@
+"""`clout generate`: write realistic, seeded social exports (with their ground truth) for tests and benchmarks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import typer
+
+from clout.cli.common import app, console
+
+
+@app.command()
+def generate(
+    out: Path = typer.Option(..., "--out", help="folder to write the exports into"),
+    people: int = typer.Option(1000, help="number of people"),
+    days: int = typer.Option(7, help="number of days"),
+    seed: int = typer.Option(42, help="random seed: the same seed writes the same data"),
+    start: str = typer.Option("2024-01-01", help="first day, YYYY-MM-DD"),
+) -> None:
+    """Write Twitter v2, Mastodon, generic likes and identity-link exports for N people over D days.
+
+    `ground_truth.json` beside the data says who is a bot, who is in an engagement ring and who bought engagement.
+    Land the folder with `clout land OUT`.
+    """
+    from clout.core.dates import parse_date
+    from clout.land.generator import GeneratorParams
+    from clout.land.generator import generate as run
+
+    parse_date(start)
+    params = GeneratorParams(people=people, days=days, seed=seed, start=datetime.strptime(start, "%Y-%m-%d").date())
+    summary = run(out, params)
+    console.print(f"{out}: {summary.line()}; ground truth in {out / 'ground_truth.json'}")

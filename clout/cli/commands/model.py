@@ -1,0 +1,122 @@
+"""`clout score-features` (the pure scoring model on any feature file) and `clout explain` (one account)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import typer
+
+from clout.cli.common import app, console
+from clout.core.dates import parse_date
+from clout.core.errors import CloutError
+from clout.core.settings import load_settings
+from clout.core.warehouse import query, records
+from clout.serve.reading import open_snapshot
+from transforms.algorithm import load_algorithm
+from transforms.explain import describe_parts
+from transforms.model import INPUT_COLUMNS, OUTPUT_COLUMNS, score_features
+
+WarehouseOpt = typer.Option(None, "--warehouse", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
+
+
+def _read_features(path: Path) -> pl.DataFrame:
+    if not path.is_file():
+        raise CloutError(f"{path}: no such file")
+    try:
+        if path.suffix.lower() == ".parquet":
+            frame = pl.read_parquet(path)
+        else:
+            frame = pl.read_csv(path, infer_schema_length=None, schema_overrides={"account_id": pl.String})
+    except (pl.exceptions.PolarsError, OSError) as e:
+        raise CloutError(f"{path}: cannot read it as {'Parquet' if path.suffix == '.parquet' else 'CSV'} "
+                         f"({str(e).splitlines()[0]})") from None
+    if "account_id" not in frame.columns:
+        raise CloutError(f"{path}: no `account_id` column; the columns are {', '.join(frame.columns)}")
+    for col in [c for c in INPUT_COLUMNS if c in frame.columns]:
+        bad = frame.with_row_index("row", offset=2).filter(
+            pl.col(col).is_not_null() & pl.col(col).cast(pl.Float64, strict=False).is_null())
+        if bad.height:
+            row = bad.row(0, named=True)
+            raise CloutError(f"{path}, line {row['row']}: {col} is {row[col]!r}, not a number; "
+                             "leave it empty if it is unknown")
+        negative = frame.with_row_index("row", offset=2).filter(pl.col(col).cast(pl.Float64, strict=False) < 0)
+        if negative.height:
+            row = negative.row(0, named=True)
+            raise CloutError(f"{path}, line {row['row']}: {col} is {row[col]}, a count cannot be negative")
+    return frame
+
+
+@app.command("score-features")
+def score_features_cmd(
+    path: Path,
+    algorithm: str = typer.Option("v1", help="algorithm version (transforms/algorithms/<version>.yaml)"),
+    out: Path = typer.Option(..., "--out", help="CSV to write: account_id, score, raw_score, parts"),
+) -> None:
+    """Score a feature file (CSV or Parquet, one row per account) with the pure model; missing columns = unknown."""
+    try:
+        algo = load_algorithm(algorithm)
+    except ValueError as e:
+        raise CloutError(str(e)) from None
+    frame = _read_features(path)
+    unknown = [c for c in INPUT_COLUMNS[:14] if c not in frame.columns]
+    scored = score_features(frame.lazy(), algo.model, algo.calibration).select(OUTPUT_COLUMNS).collect()
+    scored.write_csv(out)
+    console.print(f"{path}: {scored.height:,} accounts scored with {algo.version} ({algo.fingerprint}) -> {out}")
+    if unknown:
+        console.print(f"unknown (no column): {', '.join(unknown)}", highlight=False)
+
+
+@app.command()
+def explain(
+    account: str,
+    date_: str | None = typer.Option(None, "--date", help="published night YYYY-MM-DD (default: the latest)"),
+    network: str | None = typer.Option(None, help="network, when the account id exists on several"),
+    warehouse: Path | None = WarehouseOpt,
+) -> None:
+    """Why an account has its score: the parts, the change since the last night and its causes, its topics."""
+    con = open_snapshot(load_settings(warehouse))
+    day = parse_date(date_) if date_ else None
+    try:
+        rows = records(query(con, "serve/explain_score", account_id=account, logical_date=day, network=network))
+    except duckdb.Error as e:
+        raise CloutError(f"cannot read the published snapshot: {str(e).splitlines()[0]}") from None
+    if not rows:
+        when = f"on {day}" if day else "on the latest published night"
+        raise CloutError(f"account {account!r} has no published score {when}; check the id with "
+                         "`clout sql \"select * from published.current_scores limit 5\"`")
+    if len(rows) > 1 and network is None:
+        raise CloutError(f"account {account!r} exists on {', '.join(r['network'] for r in rows)}; add --network")
+    row = rows[0]
+    _print_explanation(row, records(query(con, "serve/explain_topics", account_id=account,
+                                          logical_date=row["logical_date"], network=row["network"])))
+
+
+def _print_explanation(row: dict, topics: list[dict]) -> None:
+    out = console.print
+    out(f"[bold]{row['network']} account {row['account_id']}[/bold] on {row['logical_date']}: "
+        f"score [bold]{row['score']}[/bold] of 100 (algorithm {row['algorithm_version']})", highlight=False)
+    out(f"Top {row['top_percent']:.2g}% of the accounts scored that night." if row["top_percent"] else "")
+    out("What makes up the score (1 point for being scored, plus):")
+    for line in describe_parts(row):
+        out(f"  {line}", highlight=False)
+    out(_change_words(row), highlight=False)
+    if topics:
+        out("Influential about:")
+        for t in topics:
+            out(f"  {t['topic_name'] or t['topic_slug']}: {t['share']:.0%} of its influence "
+                f"({t['posts']} posts on {t['days']} days, {t['distinct_reactors']} different people reacted"
+                + ("" if t["direct"] else ", through its subtopics") + ")", highlight=False)
+    else:
+        out("Influential about: no topic yet (a topic needs several posts, on several days, with reactions "
+            "from several different people).")
+
+
+def _change_words(row: dict) -> str:
+    if row["previous_score"] is None:
+        return "Change: first published score (nothing to compare with)."
+    if row["change"] == 0:
+        return f"Change: none since the last published night ({row['previous_score']})."
+    return f"Change since the last published night ({row['previous_score']} -> {row['score']}): " \
+           f"{row['change_explained']}"

@@ -1,0 +1,149 @@
+"""`clout sql`: ad-hoc, read-only SQL for analysts, one statement or an interactive prompt.
+
+By default it reads the published snapshot (clout/core/snapshot.py), never the warehouse file itself, so it
+works while a nightly run or a backfill writes, and it sees one whole published night or the next.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+
+import duckdb
+import typer
+
+from clout.cli.common import WarehouseOpt, app, console, print_table
+from clout.core.errors import CloutError
+from clout.core.settings import load_settings
+from clout.core.warehouse import connect
+from clout.serve.reading import open_snapshot
+
+FORMATS = ("table", "csv", "json", "parquet")
+ALLOW_RAW_ENV = "CLOUT_SQL_ALLOW_RAW"
+
+
+@app.command()
+def sql(
+    statement: str = typer.Argument(None, help="one SQL statement; omit it for an interactive prompt"),
+    file: Path | None = typer.Option(None, "--file", "-f", help="run the statement in this file (e.g. sql/adhoc/)"),
+    fmt: str = typer.Option("table", "--format", help="table | csv | json | parquet"),
+    out: Path | None = typer.Option(None, "--out", help="write the result to this file (required for parquet)"),
+    warehouse: Path | None = WarehouseOpt,
+    full_warehouse: bool = typer.Option(
+        False, "--full-warehouse",
+        help=f"query the whole warehouse (raw, staging, quarantine) read-only; needs {ALLOW_RAW_ENV}=1 and "
+        "fails while a job is writing",
+    ),
+) -> None:
+    """Run read-only SQL against the published snapshot: `clout sql "select ..."`, or no argument for a prompt."""
+    if fmt not in FORMATS:
+        raise CloutError(f"unknown --format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "parquet" and out is None:
+        raise CloutError("--format parquet writes a file: add --out FILE.parquet")
+    if file is not None:
+        if statement is not None:
+            raise CloutError("give a statement or --file, not both")
+        try:
+            statement = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise CloutError(f"cannot read {file}: {e}") from None
+    con = _open(load_settings(warehouse), full_warehouse)
+    if statement is None:
+        _prompt(con)
+    elif fmt == "parquet":
+        _write_parquet(con, statement, out)
+    else:
+        _emit(_execute(con, statement), fmt, out)
+
+
+def _open(settings, full_warehouse: bool) -> duckdb.DuckDBPyConnection:
+    if not full_warehouse:
+        return open_snapshot(settings)
+    if os.environ.get(ALLOW_RAW_ENV) != "1":
+        raise CloutError(
+            f"--full-warehouse exposes raw payloads and quarantined records; an operator enables it with "
+            f"{ALLOW_RAW_ENV}=1. Analysts query the published views without it."
+        )
+    return connect(settings, read_only=True)
+
+
+def _execute(con: duckdb.DuckDBPyConnection, statement: str, relation: bool = False):
+    from clout.consent import check_reading
+
+    check_reading(statement)  # one SELECT-like statement: no COPY ... TO, ATTACH, SET or writes
+    try:
+        return con.sql(statement) if relation else con.execute(statement)
+    except duckdb.Error as e:
+        message = str(e).splitlines()[0]
+        if "read-only" in message.lower():
+            message += " (clout sql is read-only: it queries the published snapshot)"
+        raise CloutError(f"SQL error: {message}") from None
+
+
+def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path) -> None:
+    import pyarrow.parquet as pq
+
+    rel = _execute(con, statement, relation=True)
+    if rel is None:
+        raise CloutError("--format parquet needs a statement that returns rows")
+    table = rel.to_arrow_table()
+    pq.write_table(table, out)
+    console.print(f"wrote {table.num_rows:,} rows to {out}")
+
+
+def _emit(rel: duckdb.DuckDBPyConnection, fmt: str, out: Path | None) -> None:
+    if rel.description is None:
+        return
+    columns, rows = [d[0] for d in rel.description], rel.fetchall()
+    with (out.open("w", newline="", encoding="utf-8") if out else _stdout()) as f:
+        if fmt == "csv":
+            writer = csv.writer(f)
+            writer.writerow(columns)
+            writer.writerows(rows)
+        elif fmt == "json":
+            f.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1) + "\n")
+        else:
+            print_table(columns, rows)
+
+
+class _stdout:
+    """`sys.stdout` as a context manager that does not close it."""
+
+    def __enter__(self):
+        return sys.stdout
+
+    def __exit__(self, *exc):
+        sys.stdout.flush()
+
+
+def _prompt(con: duckdb.DuckDBPyConnection) -> None:
+    """A small REPL: statements end with `;`, `.quit` or end of input leaves, errors do not."""
+    console.print("clout sql: read-only published views (e.g. `select * from published.current_scores limit 5;`)")
+    buffer: list[str] = []
+    while True:
+        try:
+            line = input("clout> " if not buffer else "   ... ")
+        except EOFError:
+            break
+        if line.strip() in (".quit", ".exit", "\\q"):
+            break
+        buffer.append(line)
+        if not line.rstrip().endswith(";"):
+            continue
+        statement, buffer = "\n".join(buffer), []
+        try:
+            _emit(_execute(con, statement), "table", None)
+        except CloutError as e:
+            console.print(f"[red]error:[/red] {e}", highlight=False)
+
+
+@app.command()
+def docs() -> None:
+    """Regenerate docs/published_views.md (run from the checkout's root) from data_contracts/published_views.yaml."""
+    from clout.serve import docs as published_docs
+
+    changed = published_docs.write()
+    console.print(f"{published_docs.DOC_PATH} {'written' if changed else 'already up to date'}")

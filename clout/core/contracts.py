@@ -1,0 +1,99 @@
+"""ODCS v3 contracts in data_contracts/ turned into Great Expectations suites, and validated.
+
+GX validates pandas frames reliably here (its DuckDB SQL path does not), so callers pass a frame.
+`import great_expectations` costs seconds, so it happens inside `validate`, never at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+import yaml
+
+from clout.core.resources import CONTRACTS_DIR
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    column: str | None
+    passed: bool
+    detail: str
+
+
+@dataclass
+class ValidationReport:
+    contract: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def success(self) -> bool:
+        return all(f.passed for f in self.findings)
+
+    def failures(self) -> list[Finding]:
+        return [f for f in self.findings if not f.passed]
+
+
+@cache
+def load_contract(name: str) -> dict:
+    return yaml.safe_load((CONTRACTS_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def contract_schema(name: str) -> dict:
+    """The contract's first (and in clout, only) schema object."""
+    return load_contract(name)["schema"][0]
+
+
+def _expectations(schema: dict) -> list:
+    from great_expectations import expectations as gxe
+
+    props = schema["properties"]
+    out = [gxe.ExpectTableColumnsToMatchSet(column_set=[p["name"] for p in props], exact_match=True)]
+    for p in props:
+        if p.get("required"):
+            out.append(gxe.ExpectColumnValuesToNotBeNull(column=p["name"]))
+        opts = p.get("logicalTypeOptions") or {}
+        if "minimum" in opts or "maximum" in opts:
+            out.append(gxe.ExpectColumnValuesToBeBetween(
+                column=p["name"], min_value=opts.get("minimum"), max_value=opts.get("maximum")))
+        if "enum" in opts:
+            out.append(gxe.ExpectColumnValuesToBeInSet(column=p["name"], value_set=opts["enum"]))
+    keys = sorted((p for p in props if p.get("primaryKey")), key=lambda p: p.get("primaryKeyPosition", 0))
+    if len(keys) == 1:  # GX's compound check needs two or more columns
+        out.append(gxe.ExpectColumnValuesToBeUnique(column=keys[0]["name"]))
+    elif keys:
+        out.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=[p["name"] for p in keys]))
+    for rule in schema.get("quality", []):
+        if rule.get("metric") == "rowCount" and "mustBeGreaterThan" in rule:
+            out.append(gxe.ExpectTableRowCountToBeBetween(min_value=rule["mustBeGreaterThan"] + 1))
+    return out
+
+
+def validate(frame: pd.DataFrame, contract: str) -> ValidationReport:
+    """Validate `frame` against `data_contracts/<contract>.yaml` with a real GX ephemeral context."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no network calls home
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (
+        context.data_sources.add_pandas(f"clout_{contract}")
+        .add_dataframe_asset(contract)
+        .add_batch_definition_whole_dataframe("whole")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
+    suite = gx.ExpectationSuite(name=contract, expectations=_expectations(contract_schema(contract)))
+    result = batch.validate(suite)
+    report = ValidationReport(contract)
+    for r in result.results:
+        cfg = r.expectation_config
+        detail = {k: v for k, v in (r.result or {}).items() if k in (
+            "observed_value", "unexpected_count", "partial_unexpected_list", "details")}
+        report.findings.append(Finding(cfg.type, cfg.kwargs.get("column"), bool(r.success), str(detail)))
+    return report

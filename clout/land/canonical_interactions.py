@@ -1,0 +1,92 @@
+"""Type generic interaction rows (actor, target, time, kind, network, post id as text) into canonical rows.
+
+Pure Polars: string fields in, typed fields plus a per-row `error` out (null when the row is good). The
+reader decides where the fields come from (CSV/TSV columns, whitespace fields, Parquet, NDJSON keys).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from clout.land.generic_interactions import KIND_CODES, KINDS
+
+FIELDS = ("actor", "target", "time", "kind", "network", "post_id")
+_ISO_FORMATS = ("%Y-%m-%dT%H:%M:%S%.fZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f")
+
+
+@dataclass(frozen=True)
+class InteractionParams:
+    default_network: str = "twitter"
+    default_kind: str | None = None  # for files of one kind only, e.g. a likes export
+    # "unix" (integer seconds), "iso_z" (2012-07-01T10:00:00Z) or "any" (tries every known format: slower).
+    # Readers try the narrow one first and fall back to "any" when a row does not fit.
+    time_format: str = "any"
+    strip: bool = True  # strip blanks around fields; the CSV fast path has none to strip
+
+
+def occurred_at(time: pl.Expr, time_format: str = "any") -> pl.Expr:
+    """Unix seconds, or ISO-8601 with `Z`, an offset or no zone (read as UTC), as naive UTC microseconds."""
+    if time_format == "unix":
+        return pl.from_epoch(time.cast(pl.Int64, strict=False), time_unit="s").cast(pl.Datetime("us"))
+    if time_format == "iso_z":
+        return time.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%SZ", strict=False)
+    t = time.str.strip_chars()
+    seconds = t.cast(pl.Int64, strict=False)
+    return pl.coalesce(
+        pl.from_epoch(seconds, time_unit="s").cast(pl.Datetime("us")),
+        *(t.str.strptime(pl.Datetime("us"), f, strict=False) for f in _ISO_FORMATS),
+        t.str.to_datetime("%Y-%m-%dT%H:%M:%S%#z", strict=False, time_zone="UTC")
+        .dt.replace_time_zone(None).cast(pl.Datetime("us")),
+    )
+
+
+# Every spelling a file may use for a kind: canonical names in any usual case, and the short codes.
+KIND_SPELLINGS = {v: k for k in KINDS for v in (k, k.upper(), k.title())} | KIND_CODES
+
+
+def canonical_kind(kind: pl.Expr) -> pl.Expr:
+    """One hash lookup per row (no lower-casing of every value): the bulk path's hot spot."""
+    return kind.replace_strict(KIND_SPELLINGS, default=None, return_dtype=pl.String)
+
+
+def _strip(col: pl.Expr, params: InteractionParams) -> pl.Expr:
+    """The field without surrounding blanks; an empty field is no value (as DuckDB's CSV reader reads it), so an
+    empty network or kind column falls back to the default, and an empty post id is none."""
+    col = col.str.strip_chars() if params.strip else col
+    return pl.when(col != "").then(col)
+
+
+def normalise(fields: pl.LazyFrame, params: InteractionParams) -> pl.LazyFrame:
+    """`fields`: line_no, line and the FIELDS as strings (missing ones null). Returns typed rows + `error`."""
+    kind_raw = pl.coalesce(_strip(pl.col("kind"), params), pl.lit(params.default_kind, dtype=pl.String))
+    return (
+        fields.with_columns(
+            network=pl.coalesce(_strip(pl.col("network"), params), pl.lit(params.default_network)),
+            actor_id=_strip(pl.col("actor"), params),
+            target_id=_strip(pl.col("target"), params),
+            occurred_at=occurred_at(pl.col("time"), params.time_format),
+            kind_raw=kind_raw,
+            kind=canonical_kind(kind_raw),
+            post_id=_strip(pl.col("post_id"), params),
+        )
+        .with_columns(
+            event_date=pl.col("occurred_at").dt.date(),
+            error=pl.when(pl.col("line").is_null() | pl.col("parse_error").is_not_null())
+            .then(pl.coalesce(pl.col("parse_error"), pl.lit("empty line")))
+            .when(pl.col("line").str.contains("\ufffd", literal=True))
+            .then(pl.lit("not valid UTF-8"))
+            .when(pl.col("actor_id").is_null() | (pl.col("actor_id") == ""))
+            .then(pl.lit("actor is missing"))
+            .when(pl.col("target_id").is_null() | (pl.col("target_id") == ""))
+            .then(pl.lit("target is missing"))
+            .when(pl.col("occurred_at").is_null())
+            .then(pl.lit("time is neither unix seconds nor ISO-8601"))
+            .when(pl.col("kind").is_null())
+            .then(pl.lit("unknown interaction kind (expected one of " + ", ".join(KINDS) + " or RT/RE/MT/QT/LK/FW)"))
+            .otherwise(None),
+        )
+        .select("line_no", "line", "network", "actor_id", "target_id", "occurred_at", "kind_raw", "kind",
+                "post_id", "event_date", "error")
+    )

@@ -1,0 +1,321 @@
+"""Generic interaction tables: CSV, TSV, whitespace text (SNAP Higgs), Parquet and NDJSON.
+
+Each row is one interaction: actor, target, time (unix seconds or ISO-8601), kind, and optionally network
+and post id. Column names are mapped (`ColumnMap`), so any table with those facts lands.
+
+Two ways in. A whitespace or delimited text file is first read by DuckDB's own CSV reader straight into the
+warehouse (`sql/land/generic_fast.sql`, `fast_sql`): streaming, and no row passes through Python. It takes a
+file only when every line is certainly good; otherwise the caller rolls it back and reads the file here in
+blocks of lines with Polars (`read`), which finds, explains and quarantines each bad line. Typing follows
+`clout.land.canonical_interactions` on both paths; memory stays bounded whatever the file size.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import orjson
+import polars as pl
+
+from clout.core.errors import CloutError
+from clout.land.canonical_interactions import FIELDS, KIND_SPELLINGS, InteractionParams, normalise
+
+NAME = "generic_interactions"
+BLOCK_BYTES = 16 << 20  # text is parsed 16 MB (about 700k Higgs lines) at a time: bounds memory
+PARQUET_ROWS = 2_000_000
+_WS = re.compile(rb"^\s*\S+\s+\S+\s+\d+\s+\S+\s*$")
+_FOUR_FIELDS = r"^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$"
+ALIASES = {
+    "actor": ("actor", "actor_id", "source", "src", "from", "user_id"),
+    "target": ("target", "target_id", "destination", "dst", "to"),
+    "time": ("time", "timestamp", "ts", "occurred_at", "created_at", "unix_ts"),
+    "kind": ("kind", "type", "interaction", "action"),
+    "network": ("network", "platform"),
+    "post_id": ("post_id", "tweet_id", "status_id"),
+}
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which source column holds each canonical field; unset fields are found by their usual names."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, text: str | None) -> ColumnMap:
+        """`actor=src,target=dst,time=when` (the CLI's --map)."""
+        out = {}
+        for part in filter(None, (text or "").split(",")):
+            key, sep, value = part.partition("=")
+            if not sep or key.strip() not in FIELDS:
+                raise CloutError(f"--map {text!r}: expected field=column pairs with fields from {', '.join(FIELDS)}")
+            out[key.strip()] = value.strip()
+        return cls(out)
+
+    def resolve(self, header: list[str]) -> dict[str, int]:
+        """Index of each canonical field in `header` (fields absent from the file are left out)."""
+        lower = [h.strip().strip('"').lower() for h in header]
+        found = {}
+        for f in FIELDS:
+            names = (self.columns[f],) if f in self.columns else ALIASES[f]
+            for name in names:
+                if name.lower() in lower:
+                    found[f] = lower.index(name.lower())
+                    break
+        return found
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str  # whitespace | delimited | ndjson | parquet
+    separator: str = ""
+    columns: dict[str, int] | dict[str, str] = field(default_factory=dict)
+    n_columns: int = 0
+
+
+def sniff(path: Path, head: bytes, mapping: ColumnMap) -> Layout | None:
+    if head.startswith(b"PAR1"):
+        import pyarrow.parquet as pq
+
+        names = pq.ParquetFile(path).schema_arrow.names
+        cols = mapping.resolve(names)
+        return Layout("parquet", columns={f: names[i] for f, i in cols.items()}) if _enough(cols) else None
+    first = head.split(b"\n", 1)[0].rstrip(b"\r").lstrip(b"\xef\xbb\xbf")
+    if first.startswith(b"{"):
+        try:
+            keys = list(orjson.loads(first))
+        except orjson.JSONDecodeError:
+            return None
+        cols = mapping.resolve(keys)
+        return Layout("ndjson", columns={f: keys[i] for f, i in cols.items()}) if _enough(cols) else None
+    for sep in ("\t", ",", ";", "|"):
+        header = first.decode("utf-8", errors="replace").split(sep)
+        if len(header) > 2:
+            cols = mapping.resolve(header)
+            if _enough(cols):
+                return Layout("delimited", sep, cols, len(header))
+    if _WS.match(first) and not mapping.columns:
+        return Layout("whitespace")
+    return None
+
+
+def _enough(cols: dict) -> bool:
+    return {"actor", "target", "time"} <= set(cols)
+
+
+# Unicode White_Space, the set Polars' strip_chars() removes: the fast path strips (and, in whitespace files,
+# refuses) exactly these, so both paths type a field the same way.
+BLANKS = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+_BLANK_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in BLANKS if c not in " \n") + "]"
+_BLANK_ENDS = "^[{0}]+|[{0}]+$".format("".join(f"\\x{{{ord(c):x}}}" for c in BLANKS))
+# Every byte but newline and the first bytes of the other blanks (ASCII controls; UTF-8 lead bytes C2, E1-E3):
+# deleting these leaves what `text_shape` needs to count lines and to see whether any odd blank may be there.
+_PLAIN_BYTES = bytes(b for b in range(256) if b not in b"\n\t\x0b\x0c\r\xc2\xe1\xe2\xe3")
+ISO_FORMATS = ["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%gZ"]
+# A quoted field as long as DuckDB's reader takes on the fast path (a line of up to 2 MB), not csv's 128 kB default
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 21))
+
+
+@dataclass(frozen=True)
+class TextShape:
+    lines: int  # lines in the (decompressed) file, the last one counted without its newline
+    spaces: bool  # a space somewhere
+    odd_blanks: bool  # a tab, CR, form feed or a possible non-ASCII blank somewhere
+
+    @property
+    def blanks(self) -> str:
+        """What stripping a delimited field takes: nothing, spaces only, or the whole White_Space set."""
+        return "blanks" if self.odd_blanks else "spaces" if self.spaces else "none"
+
+
+def text_shape(path: Path) -> TextShape:
+    """One pass over the bytes (about 0.25 s per 200 MB): what the fast path's count is checked against, and
+    which blanks its fields can hold (stripping them all costs 0.6 s per million rows of six fields)."""
+    lines, spaces, odd, last = 0, False, False, b"\n"
+    for chunk in _chunks(path):
+        kept = chunk.translate(None, _PLAIN_BYTES)
+        newlines = kept.count(b"\n")
+        lines, odd, last = lines + newlines, odd or len(kept) > newlines, chunk[-1:]
+        spaces = spaces or b" " in chunk
+    return TextShape(lines + (last != b"\n"), spaces, odd)
+
+
+def fast_readable(layout: Layout | None) -> bool:
+    """Text tables go through DuckDB's CSV reader first; Parquet and NDJSON through Polars only."""
+    return layout is not None and layout.kind in ("whitespace", "delimited")
+
+
+def fast_sql(path: Path, layout: Layout, params: InteractionParams, shape: TextShape, gz: bool
+             ) -> tuple[dict, dict, int]:
+    """(parameters, identifiers, records expected) for sql/land/generic_fast.sql."""
+    if layout.kind == "whitespace":
+        columns, separator, quote, skip = {f: "VARCHAR" for f in ("actor", "target", "time", "kind")}, " ", "", 0
+    else:
+        names = {i: f for f, i in layout.columns.items()}
+        columns = {names.get(i, f"_{i}"): "VARCHAR" for i in range(layout.n_columns)}
+        separator, quote, skip = layout.separator, '"', 1
+    sql_params = {
+        "path": str(path), "columns": columns, "separator": separator, "quote": quote, "skip": skip,
+        "compression": "gzip" if gz else "none", "first_record_no": 1 + skip,
+        "strip": shape.blanks if layout.kind == "delimited" else "none",
+        "blank_ends": _BLANK_ENDS, "default_kind": params.default_kind, "default_network": params.default_network,
+        "iso_formats": ISO_FORMATS, "spellings": list(KIND_SPELLINGS), "kinds": list(KIND_SPELLINGS.values()),
+        "check_blanks": layout.kind == "whitespace" and shape.odd_blanks, "blank_class": _BLANK_CLASS,
+    }
+    identifiers = {f: f if f in columns else "null" for f in ("kind", "network", "post_id")}
+    return sql_params, identifiers, shape.lines - skip
+
+
+def read(path: Path, layout: Layout, params: InteractionParams) -> Iterator[pl.DataFrame]:
+    """Typed interaction rows with `error`, one frame per block of the file."""
+    if layout.kind == "parquet":
+        yield from _parquet(path, layout, params)
+        return
+    for first_line_no, block in _byte_blocks(path):
+        header = layout.kind == "delimited" and first_line_no == 1
+        frame = _fast(block, layout, params, first_line_no, header)
+        if frame is None:  # the block has a bad line somewhere: the careful path finds and explains it
+            lines = _lines(block).with_row_index("line_no", offset=first_line_no)
+            frame = normalise(_fields(lines.slice(1 if header else 0), layout), params).collect()
+        yield frame
+
+
+def _fast(block: bytes, layout: Layout, params: InteractionParams, first_line_no: int, header: bool
+          ) -> pl.DataFrame | None:
+    """A clean block parsed by Polars' CSV reader in one pass; None when any line is not clean."""
+    if layout.kind not in ("whitespace", "delimited"):
+        return None
+    try:
+        block.decode("utf-8")
+        if layout.kind == "whitespace":
+            names = ["actor", "target", "time", "kind"]
+            frame = pl.read_csv(io.BytesIO(block), separator=" ", has_header=False, new_columns=names,
+                                schema={n: pl.String for n in names}, quote_char=None)
+        else:
+            names = [f"c{i}" for i in range(layout.n_columns)]
+            frame = pl.read_csv(io.BytesIO(block), separator=layout.separator, has_header=False, new_columns=names,
+                                schema={n: pl.String for n in names}, skip_rows=1 if header else 0)
+            frame = frame.select(pl.col(f"c{i}").alias(f) for f, i in layout.columns.items())
+    except (UnicodeDecodeError, pl.exceptions.PolarsError):
+        return None
+    lines = block.count(b"\n") + (not block.endswith(b"\n")) - header
+    if frame.height != lines:
+        return None  # blank or ragged lines: only the careful path keeps line numbers exact
+    fields = frame.with_row_index("line_no", offset=first_line_no + header).with_columns(
+        line=pl.lit(""), parse_error=pl.lit(None, dtype=pl.String),
+        **{f: pl.lit(None, dtype=pl.String) for f in FIELDS if f not in frame.columns})
+    fast = replace(params, time_format=_time_format(frame["time"]), strip=layout.kind == "delimited")
+    out = normalise(fields.lazy(), fast).collect()
+    return out if out["error"].null_count() == out.height else None
+
+
+def _time_format(time: pl.Series) -> str:
+    """The narrowest time format the block's first value fits (checked for every row afterwards)."""
+    first = time.drop_nulls().head(1).to_list()
+    if first and first[0].isdigit():
+        return "unix"
+    if first and len(first[0]) == 20 and first[0].endswith("Z") and first[0][10] == "T":
+        return "iso_z"
+    return "any"
+
+
+def is_gzip(path: Path) -> bool:
+    with Path(path).open("rb") as f:
+        return f.read(2) == b"\x1f\x8b"
+
+
+def _chunks(path: Path, size: int = BLOCK_BYTES) -> Iterator[bytes]:
+    """The (decompressed) bytes in chunks of `size`; gzip is detected by its magic bytes, not the name."""
+    opener = gzip.open if is_gzip(path) else open
+    try:
+        with opener(path, "rb") as f:
+            yield from iter(lambda: f.read(size), b"")
+    except (EOFError, gzip.BadGzipFile, OSError) as e:
+        raise CloutError(f"{path}: truncated or corrupt gzip ({e}); ask for the file again") from None
+
+
+def _byte_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[tuple[int, bytes]]:
+    """(number of the block's first line, its bytes) in blocks of about `size` bytes ending at a line end."""
+    line_no, rest = 1, b""
+    for chunk in _chunks(path, size):
+        data = rest + chunk
+        cut = data.rfind(b"\n") + 1
+        block, rest = data[:cut], data[cut:]
+        if block:
+            yield line_no, block
+            line_no += block.count(b"\n")
+    if rest:
+        yield line_no, rest
+
+
+def _lines(block: bytes) -> pl.DataFrame:
+    # A separator that never occurs in text and no quoting: Polars splits lines in Rust, blank lines kept.
+    return pl.read_csv(io.BytesIO(block), has_header=False, separator="\x01", quote_char=None,
+                       new_columns=["line"], schema={"line": pl.String}, encoding="utf8-lossy")
+
+
+def _fields(lines: pl.DataFrame, layout: Layout) -> pl.LazyFrame:
+    """The FIELDS as strings from each line, plus `parse_error` when the line has the wrong shape."""
+    if layout.kind == "whitespace":
+        parts = pl.col("line").str.extract_groups(_FOUR_FIELDS)
+        cols = {f: parts.struct.field(str(i + 1)) for i, f in enumerate(("actor", "target", "time", "kind"))}
+        error = pl.when(pl.col("line").is_not_null() & parts.struct.field("1").is_null()).then(
+            pl.lit("expected 4 whitespace-separated fields: actor target unix_ts kind"))
+    elif layout.kind == "ndjson":
+        cols = {f: pl.col("line").str.json_path_match(f"$.{key}") for f, key in layout.columns.items()}
+        error = pl.when(pl.col("line").is_not_null() & ~pl.col("line").str.strip_chars().str.starts_with("{")).then(
+            pl.lit("not a JSON object"))
+    else:
+        lines = _split(lines, layout.separator)
+        parts = pl.col("parts")
+        cols = {f: parts.list.get(i, null_on_oob=True) for f, i in layout.columns.items()}
+        error = pl.when(pl.col("line").is_not_null() & (parts.list.len() != layout.n_columns)).then(
+            pl.lit(f"expected {layout.n_columns} fields separated by {layout.separator!r}"))
+    exprs = {f: cols.get(f, pl.lit(None, dtype=pl.String)).alias(f) for f in FIELDS}
+    return lines.lazy().with_columns(parse_error=error.otherwise(None), **exprs)
+
+
+def _split(lines: pl.DataFrame, separator: str) -> pl.DataFrame:
+    """`lines` with the delimited fields of each line as `parts`. A line with a quote goes through Python's csv
+    reader (RFC 4180, as DuckDB's reader on the fast path: `"a, b"` is one field, `""` inside quotes is a quote);
+    the rest are split in Rust."""
+    quoted = lines["line"].str.contains('"', literal=True).fill_null(False)
+    plain = lines.filter(~quoted).with_columns(parts=pl.col("line").str.split(separator))
+    if plain.height == lines.height:
+        return plain
+    some = lines.filter(quoted)
+    fields = [_csv_fields(line, separator) for line in some["line"]]
+    return pl.concat([plain, some.with_columns(parts=pl.Series(fields, dtype=pl.List(pl.String)))]).sort("line_no")
+
+
+def _csv_fields(line: str, separator: str) -> list[str]:
+    """One line's fields; none (so the line is quarantined for its field count) when it is not valid CSV, such as a
+    quote left open before a stray carriage return."""
+    try:
+        return next(csv.reader([line], delimiter=separator), [])
+    except csv.Error:
+        return []
+
+
+def _parquet(path: Path, layout: Layout, params: InteractionParams) -> Iterator[pl.DataFrame]:
+    import pyarrow.parquet as pq
+
+    line_no = 1
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=PARQUET_ROWS, columns=list(layout.columns.values())):
+        frame = pl.from_arrow(batch).with_row_index("line_no", offset=line_no)
+        line_no += frame.height
+        fields = frame.select(
+            "line_no",
+            pl.concat_str([pl.col(c).cast(pl.String) for c in layout.columns.values()], separator="\t",
+                          ignore_nulls=True).alias("line"),
+            pl.lit(None, dtype=pl.String).alias("parse_error"),
+            *(pl.col(layout.columns[f]).cast(pl.String).alias(f) if f in layout.columns
+              else pl.lit(None, dtype=pl.String).alias(f) for f in FIELDS),
+        )
+        yield normalise(fields.lazy(), params).collect()

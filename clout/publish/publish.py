@@ -1,0 +1,147 @@
+"""Publish: switch published.* to a run's candidate night in one transaction, then refresh the read-only
+snapshot that ad-hoc readers open (see clout.core.snapshot). Also rollback (make the previous published night live
+again) and reject (discard a held candidate).
+
+Only an audited run the gate passed (PASS or WARN) publishes by itself; a held run needs `approve` with a
+reason. Every action appends to meta.publish_log: run, date, algorithm version and fingerprint, gate outcome,
+the run it replaced, who and why. A crash at any point before the commit leaves published.* as it was
+(DuckDB rolls back the unfinished transaction on the next open); a crash after it, before the snapshot
+switch, is repaired by the next publish (`refresh_if_stale`).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from clout.core.errors import CloutError
+from clout.core.published_tables import PUBLISHED_TABLES
+from clout.core.settings import Settings
+from clout.core.snapshot import refresh_if_stale, refresh_snapshot
+from clout.core.warehouse import query, records, run_sql, transaction
+
+# Fault injection for the crash test: sleep this many seconds inside the publish transaction.
+FAULT_SLEEP_ENV = "CLOUT_FAULT_PUBLISH_SLEEP"
+AUTO_ACTOR = "gate"
+
+
+def _run(con: duckdb.DuckDBPyConnection, run_id: str) -> dict:
+    rows = records(query(con, "meta/run", run_id=run_id))
+    if not rows:
+        raise CloutError(f"no run {run_id!r}; `clout runs` lists the runs")
+    return rows[0]
+
+
+def _gate(con: duckdb.DuckDBPyConnection, run_id: str) -> dict | None:
+    return next(iter(records(query(con, "audit/outcome", run_id=run_id))), None)
+
+
+def _check_publishable(run: dict, gate: dict | None, action: str) -> None:
+    rid = run["run_id"]
+    if run["status"] in ("shadow", "rejected"):
+        raise CloutError(f"run {rid} is {run['status']}: it can never be published; run the date again")
+    if gate is None:
+        raise CloutError(f"run {rid} was not audited by the gate; run its audit step first (`clout run --date ...`)")
+    if action == "publish" and gate["outcome"] == "HOLD":
+        raise CloutError(
+            f"run {rid} is held by the gate; `clout review {rid}`, then `clout approve {rid} --reason ...`")
+    if action == "approve" and run["status"] != "held":
+        raise CloutError(f"run {rid} is {run['status']}, not held: only a held run needs approval")
+
+
+def _fault_point() -> None:
+    seconds = float(os.environ.get(FAULT_SLEEP_ENV) or 0)
+    if seconds:
+        print("publish: inside the transaction", file=sys.stderr, flush=True)
+        time.sleep(seconds)
+
+
+def publish_run(
+    con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str,
+    action: str = "publish", reason: str | None = None, actor: str | None = None,
+) -> None:
+    """Make the run's candidate night live. `action`: publish (gate PASS/WARN) or approve (a held run)."""
+    run, gate = _run(con, run_id), _gate(con, run_id)
+    _check_publishable(run, gate, action)
+    if action == "publish":
+        actor = actor or AUTO_ACTOR
+        reason = reason or (f"gate {gate['outcome']}" + (f": {run['message']}" if run["message"] else ""))
+    refresh_if_stale(con, settings)  # a crash after an earlier commit left the snapshot behind
+    with transaction(con):
+        make_live(con, run_id, action, actor or getpass.getuser(), reason)
+        _fault_point()
+    refresh_snapshot(con, settings)
+
+
+def make_live(con: duckdb.DuckDBPyConnection, run_id: str, action: str, actor: str, reason: str | None) -> None:
+    """Log the action and make the run's night live in every published table; inside the caller's transaction."""
+    run_sql(con, "publish/log_action", run_id=run_id, action=action, actor=actor, reason=reason)
+    run_sql(con, "publish/publish_night", run_id=run_id)
+    for table in PUBLISHED_TABLES:
+        run_sql(con, "publish/switch_table", {"table": table}, run_id=run_id)
+
+
+def take_down(con: duckdb.DuckDBPyConnection, logical_date: date, actor: str, reason: str | None) -> None:
+    """Log a rollback and unpublish a date that had no earlier live run; inside the caller's transaction."""
+    run_sql(con, "publish/unpublish_night", logical_date=logical_date, actor=actor, reason=reason)
+    for table in PUBLISHED_TABLES:
+        run_sql(con, "publish/unpublish_table", {"table": table}, logical_date=logical_date)
+
+
+def approve_run(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, reason: str) -> None:
+    if not (reason or "").strip():
+        raise CloutError("approving a held run needs a reason: --reason \"why this swing is right\"")
+    publish_run(con, settings, run_id, action="approve", reason=reason, actor=getpass.getuser())
+
+
+def reject_run(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, reason: str) -> None:
+    """Discard a held (or otherwise unpublished) candidate; the published state does not change."""
+    if not (reason or "").strip():
+        raise CloutError("rejecting a run needs a reason: --reason \"what is wrong with it\"")
+    run = _run(con, run_id)
+    if run["status"] in ("published", "shadow", "rejected"):
+        raise CloutError(f"run {run_id} is {run['status']}; only an unpublished run can be rejected "
+                         "(`clout rollback` takes a published night back)")
+    with transaction(con):
+        run_sql(con, "publish/log_action", run_id=run_id, action="reject", actor=getpass.getuser(), reason=reason)
+        run_sql(con, "publish/reject_run", run_id=run_id, reason=reason)
+        for table in PUBLISHED_TABLES:
+            run_sql(con, "publish/discard_candidate", {"table": table}, run_id=run_id)
+    refresh_snapshot(con, settings)
+
+
+@dataclass(frozen=True)
+class Rollback:
+    logical_date: date
+    removed_run_id: str
+    restored_run_id: str | None  # None: the date had no earlier live run, so it is no longer published
+
+    def line(self) -> str:
+        if self.restored_run_id:
+            return f"{self.logical_date}: run {self.restored_run_id} is live again (was {self.removed_run_id})"
+        return (f"{self.logical_date}: run {self.removed_run_id} unpublished; the previous published night is "
+                "the current one again")
+
+
+def rollback(con: duckdb.DuckDBPyConnection, settings: Settings, reason: str | None = None) -> Rollback:
+    """Make the previous published night live again: undo the newest night's last publish."""
+    target = next(iter(records(query(con, "publish/rollback_target"))), None)
+    if target is None:
+        raise CloutError("nothing is published; there is nothing to roll back")
+    day, removed, previous = target["logical_date"], target["run_id"], target["previous_run_id"]
+    actor, reason = getpass.getuser(), reason or "rollback"
+    refresh_if_stale(con, settings)
+    with transaction(con):
+        if previous:
+            make_live(con, previous, "rollback", actor, reason)
+        else:
+            take_down(con, day, actor, reason)
+        run_sql(con, "publish/set_status", run_id=removed, status="rolled_back", message=f"rolled back: {reason}")
+    refresh_snapshot(con, settings)
+    return Rollback(day, removed, previous)

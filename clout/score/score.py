@@ -1,0 +1,114 @@
+"""Score: marts.* (trailing window) -> candidate.scores, person_scores, topic_scores for one run.
+
+All the scoring is the pure Polars code in transforms/; this stage only reads the window and writes rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from clout.consent.filters import without_excluded
+from clout.core.warehouse import query, records, run_sql, transaction
+from transforms.algorithm import Algorithm
+from transforms.explain import change_parts
+from transforms.features import window_features
+from transforms.scores import person_scores, scores_from_features
+from transforms.topics import load_topic_edges, load_topics, top_topics, topic_influence
+
+
+def _frame(con: duckdb.DuckDBPyConnection, name: str, **params) -> pl.LazyFrame:
+    # Consent: rows naming an opted-out account or a minor are dropped from every input, so they count for nobody.
+    return without_excluded(con, query(con, f"score/{name}", **params).pl().lazy(), params.get("logical_date"))
+
+
+def _optional(frame: pl.LazyFrame) -> pl.LazyFrame | None:
+    """None when there is no such data at all (unknown), rather than an empty frame (known zero)."""
+    return frame if frame.select(pl.len()).collect().item() else None
+
+
+def features_key(algo: Algorithm) -> str:
+    """What window_features reads of an algorithm: two algorithms with the same key make the same feature frame
+    from the same data (the code is the same: both are loaded by this process)."""
+    settings = {"window_days": algo.window_days, "features": asdict(algo.features), "impact": asdict(algo.impact)}
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def window_frame(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algorithm) -> pl.DataFrame:
+    """The feature frame of the night's window (one row per network account): the expensive half of scoring."""
+    window = {"logical_date": logical_date, "window_days": algo.window_days}
+    return window_features(
+        _frame(con, "window_edges", **window), logical_date, algo,
+        activity=_frame(con, "account_activity", logical_date=logical_date),
+        posts=_optional(_frame(con, "window_posts", **window)),
+        profiles=_optional(_frame(con, "profiles", logical_date=logical_date)),
+    ).collect()
+
+
+def kept_features(con: duckdb.DuckDBPyConnection, run_id: str, algo: Algorithm) -> pl.DataFrame | None:
+    """The feature frame kept by `run_id`'s score step, if `algo` reads the window the same way; else None."""
+    kept = records(query(con, "score/kept_features", run_id=run_id))
+    if not kept or kept[0]["features_key"] != features_key(algo):
+        return None
+    return con.sql(f"select * from {kept[0]['table_name']}").pl()
+
+
+def drop_kept_features(con: duckdb.DuckDBPyConnection, run_id: str | None = None) -> None:
+    """Drop `run_id`'s kept features, or (no run) every kept frame nobody will read any more."""
+    stale = (records(query(con, "score/kept_features", run_id=run_id)) if run_id
+             else records(query(con, "score/stale_kept_features")))
+    for row in stale:
+        run_sql(con, "score/drop_kept_features", {"table": row["table_name"]}, run_id=row.get("run_id", run_id))
+
+
+def _kept_table(run_id: str) -> str:
+    return "scratch.features_" + "".join(c if c.isalnum() else "_" for c in run_id)
+
+
+def score_date(
+    con: duckdb.DuckDBPyConnection, run_id: str, logical_date: date, algo: Algorithm,
+    keep_features: bool = False, features: pl.DataFrame | None = None,
+) -> int:
+    """Write the run's candidate scores, person scores and topic scores; returns the number of accounts.
+
+    `keep_features`: also keep the night's feature frame for the gate's shadow run (see kept_features).
+    `features`: a frame made by window_frame with the same features_key (the shadow run's reuse).
+    """
+    if features is None:
+        features = window_frame(con, logical_date, algo)
+    scored = scores_from_features(features.lazy(), algo).collect()
+    window = {"logical_date": logical_date, "window_days": algo.window_days}
+    accounts = change_parts(scored.lazy(), _frame(con, "previous_scores", logical_date=logical_date),
+                            ["network", "account_id"]).collect()
+    people = (
+        person_scores(scored.lazy(), _frame(con, "identity_links"), algo.model, algo)
+        .join(_frame(con, "previous_person_scores", logical_date=logical_date)
+              .rename({"score": "previous_score"}), on="person_id", how="left")
+        .with_columns(change=pl.col("score") - pl.col("previous_score"))
+        .collect()
+    )
+    topics = top_topics(
+        topic_influence(_frame(con, "window_post_topics", **window), _frame(con, "window_post_reactions", **window),
+                        _frame(con, "window_post_reactors", **window), algo.topics, load_topic_edges()),
+        scored.lazy(), load_topics(), algo.topics,
+    ).collect()
+    params = {"run_id": run_id, "logical_date": logical_date, "algorithm_version": algo.version,
+              "fingerprint": algo.fingerprint}
+    with transaction(con):
+        if keep_features:
+            drop_kept_features(con)
+            con.register("kept_features", features.to_arrow())
+            run_sql(con, "score/keep_features", {"table": _kept_table(run_id)}, run_id=run_id,
+                    features_key=features_key(algo))
+            con.unregister("kept_features")
+        for name, frame, sql in (("scored", accounts, "candidate_scores"), ("people", people,
+                                 "candidate_person_scores"), ("topics", topics, "candidate_topic_scores")):
+            con.register(name, frame.to_arrow())
+            run_sql(con, f"score/{sql}", **params)
+            con.unregister(name)
+    return accounts.height

@@ -1,0 +1,1 @@
+"""Serve: what readers get from the published snapshot (reading.py), and its generated docs (docs.py)."""

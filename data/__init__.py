@@ -1,0 +1,1 @@
+"""data/ ships inside the wheel as the data package transforms.data (see clout/core/resources.py)."""

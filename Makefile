@@ -11,8 +11,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(VENV)/bin/pip install --progress-bar off --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+# The demo's warehouse stays in the checkout (an installed clout defaults to the user's data folder).
 demo: $(STAMP)
-	$(VENV)/bin/clout demo
+	CLOUT_WAREHOUSE=$(CURDIR)/warehouse/clout.duckdb $(VENV)/bin/clout demo
 
 # The run-report test renders a report in headless Chromium: Debian's package, installed if missing.
 CHROMIUM := /usr/bin/chromium

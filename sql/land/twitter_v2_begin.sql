@@ -1,5 +1,5 @@
 -- The scratch tables one v2 file's canonical rows wait in (temp: gone with the connection) until the whole file is
--- read, so a failing file lands nothing; columns as clout.formats.base POST_SCHEMA and ACCOUNT_SCHEMA.
+-- read, so a failing file lands nothing; columns as clout.land.formats.base POST_SCHEMA and ACCOUNT_SCHEMA.
 create or replace temp table land_post (
     record_no bigint, network varchar, post_id varchar, author_id varchar, created_at timestamp, text varchar,
     hashtags varchar[], mentions varchar[], reply_to_post_id varchar, reply_to_author_id varchar,

@@ -1,6 +1,6 @@
 -- One block of v2 records (v2_items, numbered by v2_line_records) with their canonical post or account columns
 -- and, when a record cannot land, the reason: a bad line or item, or the first rule of its staging contract it
--- breaks (the contracts in data_contracts/ as SQL expressions, filled in by clout.formats.checks).
+-- breaks (the contracts in data_contracts/ as SQL expressions, filled in by clout.land.formats.checks).
 -- Grain: one row per record. A query, not a table: its rows go straight to Arrow for the writing connection (a temp
 -- table in between cost 2 CPU-s a week of pages).
 with page_authors as (

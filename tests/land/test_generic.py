@@ -112,9 +112,8 @@ def test_a_clean_text_file_lands_through_duckdb_typed_as_the_careful_path_types_
         settings, tmp_path, monkeypatch, name, text):
     import gzip
 
-    from clout.stages import land as land_stage
-
     from clout.core.settings import load_settings
+    from clout.land import land as land_stage
     from clout.land.formats import generic
 
     f = tmp_path / name

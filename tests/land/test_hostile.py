@@ -216,9 +216,9 @@ def test_a_file_that_changed_after_its_hash_was_worked_out_is_recorded_as_it_lan
     from concurrent.futures import Future
 
     import duckdb
-    from clout.stages import land as landing
 
     from clout.core.warehouse import connect
+    from clout.land import land as landing
     from clout.land.formats import LandOptions
 
     path = tmp_path / "growing.txt"

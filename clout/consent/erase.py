@@ -215,7 +215,7 @@ def _erase_files(con, settings: Settings, targets: list[Target], result: Erasure
             path.unlink()
             result.files.append(path)
     if result.files or settings.published_catalog.exists():
-        from clout.core.snapshot import refresh_snapshot  # the gate/publish side owns the snapshot
+        from clout.core.snapshot import refresh_snapshot  # the readers' copy of published.*
 
         if con.execute("select count(*) from published.nights").fetchall()[0][0]:
             live = refresh_snapshot(con, settings)

@@ -36,7 +36,7 @@ REPO_PATH = re.compile(rf"^(?:{'|'.join(TOP_DIRS)})/[\w./*-]*$")
 
 @cache
 def clout_command() -> TyperGroup:
-    from clout import cli
+    from clout.cli import main as cli  # the module: main.py
 
     cli._register_command_modules()  # what `clout` (cli.main) does before it parses
     return typer.main.get_command(cli.app)

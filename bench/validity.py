@@ -110,8 +110,10 @@ def forward_spread(night: date) -> pl.DataFrame:
 
 def higgs_sources(home: Path, algos: list[Algorithm]) -> tuple[list[Source], dict]:
     settings = load_settings(home / "higgs" / "clout.duckdb")
-    pipeline.land_files(settings, [HIGGS_FILE])
-    stage_all(settings, HIGGS_FIRST, HIGGS_DAYS)
+    if not (home / "higgs.done").is_file():  # --keep: a finished warehouse is reused
+        pipeline.land_files(settings, [HIGGS_FILE])
+        stage_all(settings, HIGGS_FIRST, HIGGS_DAYS)
+        (home / "higgs.done").touch()
     sources = [Source(f"higgs {night:%m-%d}", frames_by_key(settings, night, algos),
                       forward_spread(night).with_columns(night=pl.lit(night))) for night in FORWARD_NIGHTS]
     quiet = {night: frames_by_key(settings, night, algos) for night in QUIET_NIGHTS}
@@ -119,12 +121,14 @@ def higgs_sources(home: Path, algos: list[Algorithm]) -> tuple[list[Source], dic
 
 
 def generated_source(home: Path, params: GeneratorParams, algos: list[Algorithm]) -> tuple[Source, dict]:
-    data = home / "generated"
-    generate(data, params)
+    data = home / f"generated-{params.people}-{params.days}-{params.seed}"
+    settings = load_settings(data.with_suffix(".duckdb"))
+    if not data.with_suffix(".done").is_file():  # --keep: a finished warehouse is reused
+        generate(data, params)
+        pipeline.land_files(settings, [data])
+        stage_all(settings, params.start, params.days)
+        data.with_suffix(".done").touch()
     truth = json.loads((data / "ground_truth.json").read_text())
-    settings = load_settings(home / "generated.duckdb")
-    pipeline.land_files(settings, [data])
-    stage_all(settings, params.start, params.days)
     last = params.start + timedelta(days=params.days - 1)
     influence = pl.DataFrame({"account_id": list(truth["influence"]), "truth": list(truth["influence"].values())})
     return Source("generated", frames_by_key(settings, last, algos), influence), truth
@@ -151,16 +155,24 @@ def predictors(source: Source, algos: list[Algorithm]) -> dict[str, pl.DataFrame
     return out
 
 
-def rank_metrics(pred: pl.DataFrame, truth: pl.DataFrame) -> tuple[float, float]:
-    """(Spearman, precision of the top 1%) over the predicted accounts; truth 0 where it has none."""
-    both = pred.join(truth.select("account_id", "truth"), on="account_id", how="left").with_columns(
+def rank_metrics(pred: pl.DataFrame, truth: pl.DataFrame, active: pl.DataFrame) -> tuple[float, int, int]:
+    """(Spearman, hits, k) over the `active` accounts (someone reacted to them in the window: the rest tie at
+    the bottom for every predictor): hits = how many of the top 1% (k accounts) by the predictor are in the top
+    1% by the truth; truth 0 where it has none."""
+    both = pred.join(active, on="account_id", how="semi").join(truth.select("account_id", "truth"), on="account_id", how="left").with_columns(
         pl.col("truth").fill_null(0.0))
     rho = both.select(pl.corr(pl.col("value").rank("average"), pl.col("truth").rank("average"))).item()
     k = max(1, both.height // 100)
     # Ties at the cut are broken by id on both sides, the same way for every predictor.
     top = set(both.sort(["value", "account_id"], descending=[True, False]).head(k)["account_id"])
     best = set(both.sort(["truth", "account_id"], descending=[True, False]).head(k)["account_id"])
-    return rho, len(top & best) / k
+    return rho, len(top & best), k
+
+
+def active(source: Source) -> pl.DataFrame:
+    """Accounts someone reacted to in the window (of the first algorithm's features)."""
+    frame = next(iter(source.frames.values()))
+    return frame.filter(pl.col("distinct_reactors") > 0).select("account_id")
 
 
 def is_train(ids: pl.Expr) -> pl.Expr:
@@ -236,12 +248,15 @@ def pair_differences(sources: list[Source], all_pairs: pl.DataFrame, algo: Algor
     return np.vstack(out)
 
 
-def fit_logistic(d: np.ndarray, l2: float) -> np.ndarray:
-    """Weights w >= 0 minimising mean log(1 + exp(-d @ w)) + l2 |w|^2 (a pairwise logistic, no intercept)."""
+def fit_logistic(d: np.ndarray, l2: float, rw: np.ndarray) -> np.ndarray:
+    """Weights w >= 0 minimising sum rw log(1 + exp(-d @ w)) + l2 |w|^2 (a pairwise logistic, no intercept;
+    `rw` row weights summing to 1)."""
+    rw = rw / rw.sum()
+
     def loss(w):
         z = d @ w
         p = 1.0 / (1.0 + np.exp(np.clip(z, -30, 30)))
-        return np.logaddexp(0.0, -z).mean() + l2 * w @ w, -(d * p[:, None]).mean(axis=0) + 2 * l2 * w
+        return rw @ np.logaddexp(0.0, -z) + l2 * w @ w, -(d * (rw * p)[:, None]).sum(axis=0) + 2 * l2 * w
 
     res = minimize(loss, np.full(d.shape[1], 0.1), jac=True, method="L-BFGS-B", bounds=[(0.0, None)] * d.shape[1])
     return res.x
@@ -249,19 +264,28 @@ def fit_logistic(d: np.ndarray, l2: float) -> np.ndarray:
 
 def fit(sources: list[Source], all_pairs: pl.DataFrame, algo: Algorithm) -> None:
     """Cross-validated pairwise logistic on the training half; prints folds and weights (for v3.yaml)."""
-    # Both column sets: the weights must rank well with everything a source has and with the outside check's.
-    d = np.vstack([pair_differences(sources, all_pairs, algo, True),
-                   pair_differences(sources, all_pairs, algo, True, OUTSIDE_COLUMNS)])
+    # Each kind of truth (forward spread on Higgs, latent influence on generated data) and each column set (all
+    # a source has, the outside check's) weighs the same: the weights must rank well in all four.
+    blocks = [pair_differences(group, all_pairs, algo, True, columns)
+              for group in ([s for s in sources if s.name.startswith("higgs")],
+                            [s for s in sources if not s.name.startswith("higgs")])
+              for columns in (None, OUTSIDE_COLUMNS)]
+    d = np.vstack(blocks)
+    rw = np.concatenate([np.full(len(b), 1.0 / len(b)) for b in blocks])
     rng = np.random.default_rng(0)
     folds = rng.integers(0, 5, len(d))
-    print(f"fit: {len(d):,} training pair rows (both column sets), {len(TERMS)} terms, 5-fold CV")
+    print(f"fit: {len(d):,} training pair rows (2 truths x 2 column sets, each weighing 1/4), {len(TERMS)} terms, "
+          "5-fold CV")
     best = None
-    for l2 in (0.0, 1e-4, 1e-3, 1e-2):
-        acc = [float(((d[folds == f] @ fit_logistic(d[folds != f], l2)) > 0).mean()) for f in range(5)]
+    for l2 in (0.0, 1e-3, 1e-2, 3e-2, 1e-1):
+        acc = []
+        for f in range(5):
+            w = fit_logistic(d[folds != f], l2, rw[folds != f])
+            acc.append(float(rw[folds == f] @ ((d[folds == f] @ w) > 0) / rw[folds == f].sum()))
         print(f"  l2 {l2:g}: CV agreement {np.mean(acc):.4f} (folds {', '.join(f'{a:.3f}' for a in acc)})")
         if best is None or np.mean(acc) > best[0] + 1e-4:
             best = (float(np.mean(acc)), l2)
-    w = fit_logistic(d, best[1])
+    w = fit_logistic(d, best[1], rw)
     print(f"  chosen l2 {best[1]:g}; weights on all training pairs:")
     print("  terms: {" + ", ".join(f"{t}: {v:.3f}" for t, v in zip(TERMS, w, strict=True)) + "}")
     test = pair_differences(sources, all_pairs, algo, False)
@@ -335,18 +359,20 @@ def report(higgs: list[Source], gen: Source, truth: dict, quiet: dict, all_pairs
     forward: dict[str, list[tuple[float, float]]] = {}
     for source in higgs:
         for name, pred in predictors(source, algos).items():
-            forward.setdefault(name, []).append(rank_metrics(pred, source.truth))
-    latent = {name: rank_metrics(pred, gen.truth) for name, pred in predictors(gen, algos).items()}
+            forward.setdefault(name, []).append(rank_metrics(pred, source.truth, active(source)))
+    latent = {name: rank_metrics(pred, gen.truth, active(gen)) for name, pred in predictors(gen, algos).items()}
     for name in dict.fromkeys([*forward, *latent]):
         if name in forward:
-            rho, prec = np.mean([f[0] for f in forward[name]]), np.mean([f[1] for f in forward[name]])
+            # Precision pooled over the nights (all hits / all k): 07-01's top 1% is 7 accounts, one hit 14 points.
+            rho, prec = np.mean([f[0] for f in forward[name]]), sum(f[1] for f in forward[name]) / sum(
+                f[2] for f in forward[name])
             rows.setdefault(name, {})["fwd rho"] = f"{rho:.3f}"
             rows[name]["fwd top1%"] = f"{prec:.3f}"
         if name in latent:
             rows.setdefault(name, {})["latent rho"] = f"{latent[name][0]:.3f}"
-            rows[name]["latent top1%"] = f"{latent[name][1]:.3f}"
+            rows[name]["latent top1%"] = f"{latent[name][1] / latent[name][2]:.3f}"
     for label, sources, columns in (("pairs higgs", higgs, SCORE_FEATURES), ("pairs gen", [gen], SCORE_FEATURES),
-                                    ("pairs outside-cols", [*higgs, gen], OUTSIDE_COLUMNS)):
+                                    ("pairs gen outside-cols", [gen], OUTSIDE_COLUMNS)):
         got: dict[str, list[tuple[float, int]]] = {}
         for source in sources:
             p = test.filter(pl.col("source") == source.name)
@@ -360,9 +386,10 @@ def report(higgs: list[Source], gen: Source, truth: dict, quiet: dict, all_pairs
     print(f"{'':{width}}" + "".join(f"{c:>{max(len(c), 7) + 2}}" for c in columns))
     for name, r in rows.items():
         print(f"{name:{width}}" + "".join(f"{r.get(c, ''):>{max(len(c), 7) + 2}}" for c in columns))
-    print("fwd: Higgs nights 07-01..07-04, score on night d vs distinct people reacting on d+1..d+3 (mean of 4 "
-          "nights); latent: generated data, last night vs latent influence; pairs: the test half, score (models, "
-          "integer, ties half) or raw column (baselines)")
+    print("fwd: Higgs nights 07-01..07-04, score on night d vs distinct people reacting on d+1..d+3 (rho: mean of "
+          "4 nights; top 1%: hits pooled over them); latent: generated data, last night vs latent influence (both over accounts someone reacted "
+          "to); pairs: the test half, score (models, integer, ties half) or the raw column (baselines); "
+          "outside-cols: only " + ", ".join(OUTSIDE_COLUMNS))
     for algo in algos:
         print(f"{algo.version}: generated, {where_planted_land(gen, truth, algo)}; quiet nights "
               f"{QUIET_NIGHTS[0]:%m-%d} -> {QUIET_NIGHTS[1]:%m-%d}: median |change| {quiet_change(quiet, algo):g}")

@@ -166,8 +166,9 @@ def calibrate(raw: pl.Expr, cal: Calibration) -> pl.Expr:
 
 
 def score_features(features: pl.LazyFrame, params: ModelParams, cal: Calibration) -> pl.LazyFrame:
-    """Feature frame -> the input columns plus `score` (1..100), `raw_score`, `part_<name>` points and
-    `unknown_parts` (comma-separated part names the model could not compute, "" when none)."""
+    """Feature frame -> the input columns plus `score` (1..100), `raw_score`, `part_<name>` points, `raw_<name>`
+    (the part's raw value, null when unknown) and `unknown_parts` (comma-separated part names the model could
+    not compute, "" when none)."""
     unknown = [pl.when(pl.all_horizontal([pl.col(c).is_null() for c in PART_NEEDS[part]])).then(pl.lit(part))
                for part in PARTS]
     # Suspect engagement (rings, bought) is removed before the logs: a buyer keeps what its real audience gives.
@@ -196,7 +197,8 @@ def score_features(features: pl.LazyFrame, params: ModelParams, cal: Calibration
               for p in PARTS],
             unknown_parts=pl.concat_str(unknown, separator=",", ignore_nulls=True).fill_null(""),
         )
-        .drop([f"_{p}" for p in PARTS], [f"_points_{p}" for p in PARTS])
+        .rename({f"_{p}": f"raw_{p}" for p in PARTS})
+        .drop([f"_points_{p}" for p in PARTS])
     )
 
 

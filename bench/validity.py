@@ -157,10 +157,11 @@ def predictors(source: Source, algos: list[Algorithm]) -> dict[str, pl.DataFrame
 
 def rank_metrics(pred: pl.DataFrame, truth: pl.DataFrame, active: pl.DataFrame) -> tuple[float, int, int]:
     """(Spearman, hits, k) over the `active` accounts (someone reacted to them in the window: the rest tie at
-    the bottom for every predictor): hits = how many of the top 1% (k accounts) by the predictor are in the top
-    1% by the truth; truth 0 where it has none."""
-    both = pred.join(active, on="account_id", how="semi").join(truth.select("account_id", "truth"), on="account_id", how="left").with_columns(
-        pl.col("truth").fill_null(0.0))
+    the bottom for every predictor): hits = how many of the top 1% (k accounts) by the predictor are in the
+    top 1% by the truth; truth 0 where it has none."""
+    both = (pred.join(active, on="account_id", how="semi")
+            .join(truth.select("account_id", "truth"), on="account_id", how="left")
+            .with_columns(pl.col("truth").fill_null(0.0)))
     rho = both.select(pl.corr(pl.col("value").rank("average"), pl.col("truth").rank("average"))).item()
     k = max(1, both.height // 100)
     # Ties at the cut are broken by id on both sides, the same way for every predictor.
@@ -387,8 +388,9 @@ def report(higgs: list[Source], gen: Source, truth: dict, quiet: dict, all_pairs
     for name, r in rows.items():
         print(f"{name:{width}}" + "".join(f"{r.get(c, ''):>{max(len(c), 7) + 2}}" for c in columns))
     print("fwd: Higgs nights 07-01..07-04, score on night d vs distinct people reacting on d+1..d+3 (rho: mean of "
-          "4 nights; top 1%: hits pooled over them); latent: generated data, last night vs latent influence (both over accounts someone reacted "
-          "to); pairs: the test half, score (models, integer, ties half) or the raw column (baselines); "
+          "4 nights; top 1%: hits pooled over them); latent: generated data, last night vs latent influence "
+          "(both over accounts someone reacted to); "
+          "pairs: the test half, score (models, integer, ties half) or the raw column (baselines); "
           "outside-cols: only " + ", ".join(OUTSIDE_COLUMNS))
     for algo in algos:
         print(f"{algo.version}: generated, {where_planted_land(gen, truth, algo)}; quiet nights "

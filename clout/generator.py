@@ -8,9 +8,10 @@ engagement (a burst of reposts from fresh, low-activity accounts on one day, in 
 period). Every person has a latent influence (ground truth, never written into the exports): how much others
 react to what they post. It drives whose circles a person joins (whom others repost, reply to, quote and
 mention), which strangers' posts they react to, and how many lists others add them to; followers follow it only
-loosely (popularity is not influence: follow-backs, old fame). Likes come from an author's audience (the people who have the author in their circle, and a few
-active strangers): posting more brings more likes from the same people, not new ones. The ground truth
-(who is a bot, who is in which ring, who bought what, everyone's latent influence) is written beside the data in `ground_truth.json`.
+loosely (popularity is not influence: follow-backs, old fame). Likes come from an author's audience (the
+people who have the author in their circle, and a few active strangers): posting more brings more likes from
+the same people, not new ones. The ground truth (who is a bot, who is in which ring, who bought what,
+everyone's latent influence) is written beside the data in `ground_truth.json`.
 
 Written formats: Twitter API v2 pages as twarc2 writes them (`twitter_v2/`), Mastodon account exports
 (`mastodon/<user>/outbox.json` + `following_accounts.csv`), likes as a generic interaction table

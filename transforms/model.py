@@ -50,10 +50,10 @@ and no part's points depend on an order. See `shapley_points`.
 
 from __future__ import annotations
 
-import polars as pl
-
 from itertools import combinations
 from math import factorial
+
+import polars as pl
 
 from transforms.algorithm import KINDS, TERMS, Calibration, ModelParams
 

@@ -192,7 +192,7 @@ def pairs(source: Source, seed: int) -> pl.DataFrame:
             .with_columns(pl.col("truth").fill_null(0.0), train=is_train(pl.col("account_id"))))
     rng = np.random.default_rng(seed)
     out = []
-    for train, half in pool.partition_by("train", as_dict=True).items():
+    for train, half in sorted(pool.sort("account_id").partition_by("train", as_dict=True).items()):
         ids, truth = half["account_id"].to_numpy(), half["truth"].to_numpy()
         i, j = rng.integers(0, len(ids), (2, PAIRS_PER_SOURCE * 4))
         hi, lo = np.maximum(truth[i], truth[j]), np.minimum(truth[i], truth[j])

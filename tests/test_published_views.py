@@ -4,12 +4,12 @@ sql/adhoc/ runs against a real published snapshot."""
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from clout import pipeline
 from clout.core.contracts import load_contract
 from clout.core.resources import SQL_DIR
+from clout.core.snapshot import open_catalog
 from clout.serve import docs
 
 ADHOC = sorted((SQL_DIR / "adhoc").glob("*.sql"))
@@ -23,7 +23,7 @@ def snapshot(tmp_path_factory, higgs_slice):
     pipeline.land_files(settings, [higgs_slice])
     for day in (1, 2):
         pipeline.run_night(settings, date(2012, 7, day))
-    with duckdb.connect(str(settings.published_catalog), read_only=True) as con:
+    with open_catalog(settings) as con:
         yield con
 
 

@@ -18,12 +18,12 @@ from rich.table import Table
 from typer.exceptions import TyperException
 
 from clout.cli.common import WarehouseOpt, app, console, err, print_table
+from clout.consent.access import open_snapshot
 from clout.core.dates import parse_date
 from clout.core.errors import CloutError
 from clout.core.resources import HIGGS_FILE
 from clout.core.settings import load_settings
 from clout.core.warehouse import connect, query
-from clout.serve.reading import open_snapshot
 
 RUNS_JSON_ONLY = ("data_driven_moved_10", "algorithm_driven_moved_10", "rows_staged")
 
@@ -161,7 +161,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except CloutError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
+        err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)  # one line, however long
         sys.exit(1)
     except typer.Abort:  # Ctrl-C at a prompt
         sys.exit(130)

@@ -1,1 +1,2 @@
-"""Serve: what readers get from the published snapshot (reading.py), and its generated docs (docs.py)."""
+"""Serve: what readers get from the published snapshot. The analyst's connection (read-only, sandboxed to the
+snapshot's own files, limited) is clout.consent.access.open_snapshot; docs.py generates the published views' doc."""

@@ -15,9 +15,9 @@ from consentkit import higgs_lines, publish_night
 
 from clout import pipeline
 from clout.consent import check_reading
+from clout.consent.access import open_snapshot
 from clout.core.errors import CloutError
 from clout.core.settings import load_settings
-from clout.serve.reading import open_snapshot
 
 CLOUT = str(Path(sys.executable).with_name("clout"))
 # Published outputs expose ids, handles, scores, topics and explanations; never these profile or raw fields.

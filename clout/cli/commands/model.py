@@ -9,11 +9,11 @@ import polars as pl
 import typer
 
 from clout.cli.common import app, console
+from clout.consent.access import open_snapshot
 from clout.core.dates import parse_date
 from clout.core.errors import CloutError
 from clout.core.settings import load_settings
 from clout.core.warehouse import query, records
-from clout.serve.reading import open_snapshot
 from transforms.algorithm import load_algorithm
 from transforms.explain import describe_parts
 from transforms.model import INPUT_COLUMNS, OUTPUT_COLUMNS, score_features

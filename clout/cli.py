@@ -16,7 +16,6 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from typer.exceptions import TyperException
 
 from clout.errors import CloutError
@@ -38,16 +37,11 @@ def parse_date(value: str) -> date:
         raise CloutError(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2012-07-04") from None
 
 
-RUNS_JSON_ONLY = ("data_driven_moved_10", "algorithm_driven_moved_10", "rows_staged")
+def print_table(columns: list[str], rows: list[tuple], title: str | None = None, count: bool = False) -> None:
+    """A table when it fits the terminal, else one record per block (clout/cli_output.py)."""
+    from clout.cli_output import show
 
-
-def print_table(columns: list[str], rows: list[tuple], title: str | None = None) -> None:
-    table = Table(title=title, show_lines=False)
-    for c in columns:
-        table.add_column(c)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+    show(console, columns, rows, title, count=count)
 
 
 @app.command()
@@ -112,11 +106,10 @@ def run(
 
 def _run_night(settings, logical_date: date, algorithm: str):
     from clout import pipeline
+    from clout.progress import steps
 
-    with console.status(f"{logical_date}: starting") as status:
-        s = pipeline.run_night(
-            settings, logical_date, algorithm, on_step=lambda step: status.update(f"{logical_date}: {step}")
-        )
+    with steps(console, str(logical_date)) as on_step:
+        s = pipeline.run_night(settings, logical_date, algorithm, on_step=on_step)
     console.print(
         f"{s.logical_date}: run {s.run_id} {s.status} (gate {s.outcome}): "
         f"{s.rows_staged:,} interactions staged, {s.rows_scored:,} accounts scored in {s.seconds:.1f} s"
@@ -149,29 +142,44 @@ def _open_snapshot(settings) -> duckdb.DuckDBPyConnection:
     return sandbox_snapshot(duckdb.connect(str(settings.published_catalog), read_only=True), settings)
 
 
+RUNS_COLUMNS = ("run_id", "logical_date", "algorithm_version", "status", "live", "outcome", "attribution",
+                "data_driven_move", "algorithm_driven_move", "data_driven_moved_10", "algorithm_driven_moved_10",
+                "rows_staged", "rows_scored", "seconds", "message")  # sql/meta/recent_runs.sql
+RUNS_COMPACT = ("run_id", "logical_date", "algorithm_version", "status", "outcome", "seconds")
+ColumnsOpt = typer.Option(None, "--columns", help="columns to show, comma-separated, or `all`")
+
+
 @app.command()
 def runs(
-    limit: int = 20, as_json: bool = typer.Option(False, "--json"), warehouse: Path | None = WarehouseOpt
+    limit: int = 20, as_json: bool = typer.Option(False, "--json"), columns: str | None = ColumnsOpt,
+    warehouse: Path | None = WarehouseOpt,
 ) -> None:
-    """Recent runs: run id, logical date, algorithm version, outcome, row counts, seconds."""
+    """Recent runs, runs in progress first: run id, logical date, algorithm, status (live: the published night),
+    outcome, seconds; `--columns all` adds the gate's attribution, row counts and the message."""
+    from clout.cli_output import pick_columns
+    from clout.progress import running_runs
+
     settings = load_settings(warehouse)
-    con = _open_snapshot(settings) if settings.published_catalog.exists() else connect(settings, read_only=True)
-    rel = query(con, "meta/recent_runs", limit=limit)
-    columns, rows = rel.columns, rel.fetchall()
+    try:
+        con = _open_snapshot(settings) if settings.published_catalog.exists() else connect(settings, read_only=True)
+        rel = query(con, "meta/recent_runs", limit=limit)
+        names, done = rel.columns, rel.fetchall()
+    except CloutError:
+        if not running_runs(settings, ["run_id"]):
+            raise
+        names, done = list(RUNS_COLUMNS), []  # the first night is still writing: nothing to read yet but it
+    running = running_runs(settings, names)
+    ids = {r[0] for r in running}
+    rows = running + [r for r in done if r[0] not in ids]
     if as_json:
-        typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1))
+        typer.echo(json.dumps([dict(zip(names, r, strict=True)) for r in rows], default=str, indent=1))
         return
-    # The table keeps what fits a terminal, run ids whole (they are what `clout review` / `approve` take);
-    # --json has every column and the full message.
-    shown = [c for c in columns if c not in RUNS_JSON_ONLY]
-    table = Table(title="Recent runs (--json for every column)")
-    for c in shown:
-        table.add_column(c, no_wrap=c in ("run_id", "logical_date", "message"), overflow="ellipsis",
-                         max_width=48 if c == "message" else None)
-    for row in rows:
-        values = dict(zip(columns, row, strict=True))
-        table.add_row(*("" if values[c] is None else str(values[c]).splitlines()[0] for c in shown))
-    console.print(table)
+    shown = pick_columns(names, columns, RUNS_COMPACT)
+    # a live night reads "live" in the compact view, so the table needs no column of its own for it
+    status = [("live" if r[names.index("live")] else r[names.index("status")]) for r in rows]
+    table = [tuple(status[i] if c == "status" and "live" not in shown else r[names.index(c)] for c in shown)
+             for i, r in enumerate(rows)]
+    print_table(shown, table, title="Recent runs (--columns all: every column; --json)")
 
 
 def _register_command_modules() -> None:

@@ -157,14 +157,21 @@ def run_night(
     on_step: Callable[[str], None] = lambda step: None,
 ) -> RunSummary:
     """The nightly job for one logical date: stage, aggregate, score, audit, publish."""
+    from clout.progress import RunMarker
+
     run_id = begin_run(settings, logical_date, algorithm)
-    for name, step in STEPS:
-        on_step(name)
-        try:
-            step(settings, run_id)
-        except Exception as e:
-            _mark_failed(settings, run_id, name, e)
-            raise
+    marker = RunMarker(settings, run_id, logical_date, algorithm)  # what `clout runs` shows while it works
+    try:
+        for name, step in STEPS:
+            on_step(name)
+            marker.step(name)
+            try:
+                step(settings, run_id)
+            except Exception as e:
+                _mark_failed(settings, run_id, name, e)
+                raise
+    finally:
+        marker.clear()
     return summary(settings, run_id)
 
 

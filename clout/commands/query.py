@@ -10,11 +10,13 @@ import csv
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import typer
 
+from clout import sql_prompt as prompt
 from clout.cli import WarehouseOpt, _open_snapshot, app, console, print_table
 from clout.errors import CloutError
 from clout.settings import load_settings
@@ -30,6 +32,9 @@ def sql(
     file: Path | None = typer.Option(None, "--file", "-f", help="run the statement in this file (e.g. sql/adhoc/)"),
     fmt: str = typer.Option("table", "--format", help="table | csv | json | parquet"),
     out: Path | None = typer.Option(None, "--out", help="write the result to this file (required for parquet)"),
+    columns: str | None = typer.Option(None, "--columns", help="table format: show only these columns (a,b,c)"),
+    view: str = typer.Option("auto", "--view", help="table format: auto (a table when it fits the terminal, "
+                             "else one record per block), table or records"),
     warehouse: Path | None = WarehouseOpt,
     full_warehouse: bool = typer.Option(
         False, "--full-warehouse",
@@ -50,12 +55,13 @@ def sql(
         except (OSError, UnicodeDecodeError) as e:
             raise CloutError(f"cannot read {file}: {e}") from None
     con = _open(load_settings(warehouse), full_warehouse)
+    shape = Shape(columns, view)
     if statement is None:
-        _prompt(con)
+        _prompt(con, shape)
     elif fmt == "parquet":
         _write_parquet(con, statement, out)
     else:
-        _emit(_execute(con, statement), fmt, out)
+        _emit(_execute(con, statement), fmt, out, shape)
 
 
 def _open(settings, full_warehouse: bool) -> duckdb.DuckDBPyConnection:
@@ -72,14 +78,12 @@ def _open(settings, full_warehouse: bool) -> duckdb.DuckDBPyConnection:
 def _execute(con: duckdb.DuckDBPyConnection, statement: str, relation: bool = False):
     from clout.consent import check_reading
 
+    statement = prompt.rewrite(statement)  # `show tables`: the published views, not the catalog's empty main
     check_reading(statement)  # one SELECT-like statement: no COPY ... TO, ATTACH, SET or writes
     try:
         return con.sql(statement) if relation else con.execute(statement)
     except duckdb.Error as e:
-        message = str(e).splitlines()[0]
-        if "read-only" in message.lower():
-            message += " (clout sql is read-only: it queries the published snapshot)"
-        raise CloutError(f"SQL error: {message}") from None
+        raise CloutError(f"SQL error: {prompt.hint(str(e).splitlines()[0])}") from None
 
 
 def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path) -> None:
@@ -93,19 +97,34 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path) ->
     console.print(f"wrote {table.num_rows:,} rows to {out}")
 
 
-def _emit(rel: duckdb.DuckDBPyConnection, fmt: str, out: Path | None) -> None:
+@dataclass(frozen=True)
+class Shape:
+    """How a table-format result is drawn: which columns, and table, records or whichever fits."""
+
+    columns: str | None = None
+    view: str = "auto"
+
+
+def _emit(rel: duckdb.DuckDBPyConnection, fmt: str, out: Path | None, shape: Shape = Shape()) -> None:
     if rel.description is None:
         return
     columns, rows = [d[0] for d in rel.description], rel.fetchall()
+    if fmt == "table" and out is None:
+        from clout.cli_output import pick_columns, show
+
+        shown = pick_columns(columns, shape.columns)
+        index = [columns.index(c) for c in shown]
+        show(console, shown, [tuple(r[i] for i in index) for r in rows], view=shape.view, count=True)
+        return
     with (out.open("w", newline="", encoding="utf-8") if out else _stdout()) as f:
         if fmt == "csv":
-            writer = csv.writer(f)
+            writer = csv.writer(f, lineterminator="\n")  # not csv's CRLF: shell tools read lines
             writer.writerow(columns)
             writer.writerows(rows)
         elif fmt == "json":
             f.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1) + "\n")
         else:
-            print_table(columns, rows)
+            print_table(columns, rows, count=True)
 
 
 class _stdout:
@@ -118,23 +137,32 @@ class _stdout:
         sys.stdout.flush()
 
 
-def _prompt(con: duckdb.DuckDBPyConnection) -> None:
-    """A small REPL: statements end with `;`, `.quit` or end of input leaves, errors do not."""
-    console.print("clout sql: read-only published views (e.g. `select * from published.current_scores limit 5;`)")
+def _prompt(con: duckdb.DuckDBPyConnection, shape: Shape = Shape()) -> None:
+    """A small REPL: statements end with `;`; `help`, `.tables`, `\\d [view]` and `exit` / `quit` (with or without
+    `;`, at the start of a statement) are commands; errors do not end it."""
+    console.print(prompt.BANNER, highlight=False, markup=False)
     buffer: list[str] = []
     while True:
         try:
             line = input("clout> " if not buffer else "   ... ")
         except EOFError:
             break
-        if line.strip() in (".quit", ".exit", "\\q"):
+        command = prompt.command(line)
+        if command == "exit":  # also inside an unfinished statement, which is dropped: never part of the SQL
             break
+        command = None if buffer else command
+        if command is not None:
+            try:
+                prompt.run_command(command, con, lambda stmt: _emit(_execute(con, stmt), "table", None, shape))
+            except CloutError as e:
+                console.print(f"[red]error:[/red] {e}", highlight=False)
+            continue
         buffer.append(line)
         if not line.rstrip().endswith(";"):
             continue
         statement, buffer = "\n".join(buffer), []
         try:
-            _emit(_execute(con, statement), "table", None)
+            _emit(_execute(con, statement), "table", None, shape)
         except CloutError as e:
             console.print(f"[red]error:[/red] {e}", highlight=False)
 

@@ -99,8 +99,9 @@ def run(
     settings = load_settings(warehouse)
     from clout import pipeline
 
-    with _landing() as progress:
-        pipeline.land_files(settings, input_, progress=progress)
+    if input_:
+        with _landing() as progress:
+            pipeline.land_files(settings, input_, progress=progress)
     _run_night(settings, parse_date(date_), algorithm)
 
 
@@ -199,7 +200,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except CloutError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
+        err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)  # one line, however long
         sys.exit(1)
     except typer.Abort:  # Ctrl-C at a prompt
         sys.exit(130)

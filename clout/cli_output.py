@@ -73,8 +73,9 @@ def show(console: Console, columns: Sequence[str], rows: Sequence[Sequence], tit
 
 
 def _table(console: Console, columns, rows, title) -> None:
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, pad_edge=False,
-                  padding=(0, 1, 0, 0))
+    if title:  # above the table, not in it: rich would wrap it to the table's width
+        console.print(title, style="italic", highlight=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
     for c in columns:
         table.add_column(c, overflow="fold")
     for r in rows:

@@ -122,8 +122,10 @@ def score_step(settings: Settings, run_id: str) -> int:
                 f"(fingerprint {run['fingerprint']} -> {algo.fingerprint}); start a new run"
             )
         # The gate will score the night again with the published algorithm: keep the features it can reuse.
-        changed = query(con, "gate/algorithm_changes", logical_date=run["logical_date"],
-                        fingerprint=algo.fingerprint).fetchall()[0][0]
+        from clout.gate import load_gate_config
+
+        changed = query(con, "gate/algorithm_changes", logical_date=run["logical_date"], fingerprint=algo.fingerprint,
+                        nights=load_gate_config()["history"]["nights"]).fetchall()[0][0]
         counts["rows_scored"] = score_date(con, run_id, run["logical_date"], algo, keep_features=changed)
     if not counts["rows_scored"]:  # a night with no data is a missing delivery, not a night for the gate to judge
         raise CloutError(

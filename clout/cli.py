@@ -50,6 +50,8 @@ def land(
     network: str = typer.Option("twitter", help="network of generic interaction rows that do not name one"),
     map_: str = typer.Option(None, "--map", help="generic tables: field=column, e.g. actor=src,target=dst,time=ts"),
     account: str = typer.Option(None, help="owner of a Facebook/LinkedIn/Mastodon export that does not name one"),
+    kind: str = typer.Option(None, help="generic tables: the kind of every row (mention, reply, repost, quote, "
+                             "like, follow) when the file has no kind column, e.g. a SNAP edge list `src dst time`"),
     quarantine_limit: float = typer.Option(0.01, help="a file with a larger share of bad records lands nothing"),
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
@@ -60,11 +62,22 @@ def land(
     from clout.formats import LandOptions
     from clout.formats.generic import ColumnMap
 
-    options = LandOptions(network, ColumnMap.parse(map_), account, quarantine_limit)
+    options = LandOptions(network, ColumnMap.parse(map_), account, quarantine_limit, _kind(kind))
     from clout import pipeline
 
     with _landing() as progress:
         pipeline.land_files(load_settings(warehouse), paths, options=options, progress=progress)
+
+
+def _kind(value: str | None) -> str | None:
+    from transforms.canonical_interactions import KIND_SPELLINGS
+
+    if value is None:
+        return None
+    if value not in KIND_SPELLINGS:
+        kinds = sorted({k for k in KIND_SPELLINGS.values()})
+        raise CloutError(f"--kind {value!r}: not an interaction kind; use one of {', '.join(kinds)}")
+    return value
 
 
 class _PrintedLanding:
@@ -84,7 +97,7 @@ class _PrintedLanding:
 @contextmanager
 def _landing() -> Iterator[_PrintedLanding]:
     columns = (SpinnerColumn(), TextColumn("{task.description}"), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
         yield _PrintedLanding(bar)
 
 

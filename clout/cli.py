@@ -6,6 +6,7 @@ The pipeline is imported inside the commands that run it, so quick commands (`cl
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from typer.exceptions import TyperException
 
 from clout.errors import CloutError
 from clout.settings import HIGGS_FILE, load_settings
-from clout.warehouse import connect, query
+from clout.warehouse import LOCK_WAIT_ENV, connect, query
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 # Piped output (CI logs, `| less`) gets wide tables instead of rich's 80-column default.
@@ -28,6 +29,16 @@ console = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 WarehouseOpt = typer.Option(None, "--warehouse", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
+
+
+WaitOpt = typer.Option(0, "--wait", help="seconds to wait while another clout process writes the warehouse "
+                       "(default: fail at once)")
+
+
+def _wait_for_lock(seconds: float) -> None:
+    """Every connection this process opens waits up to `seconds` for another writer's lock (clout.warehouse)."""
+    if seconds:
+        os.environ[LOCK_WAIT_ENV] = str(seconds)
 
 
 def parse_date(value: str) -> date:
@@ -53,6 +64,7 @@ def land(
     kind: str = typer.Option(None, help="generic tables: the kind of every row (mention, reply, repost, quote, "
                              "like, follow) when the file has no kind column, e.g. a SNAP edge list `src dst time`"),
     quarantine_limit: float = typer.Option(0.01, help="a file with a larger share of bad records lands nothing"),
+    wait: float = WaitOpt,
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
     """Land export files or folders (format detected per file; files already landed are skipped).
@@ -62,6 +74,7 @@ def land(
     from clout.formats import LandOptions
     from clout.formats.generic import ColumnMap
 
+    _wait_for_lock(wait)
     options = LandOptions(network, ColumnMap.parse(map_), account, quarantine_limit, _kind(kind))
     from clout import pipeline
 
@@ -106,9 +119,11 @@ def run(
     date_: str = typer.Option(..., "--date", help="logical date YYYY-MM-DD"),
     algorithm: str = typer.Option("v1", help="algorithm version (transforms/algorithms/<version>.yaml)"),
     input_: list[Path] = typer.Option([], "--input", help="land these files first"),
+    wait: float = WaitOpt,
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
     """Run the nightly job for one logical date: land, stage, aggregate, score, audit, publish."""
+    _wait_for_lock(wait)
     settings = load_settings(warehouse)
     from clout import pipeline
 

@@ -20,8 +20,6 @@ import pytest
 from conftest import higgs_lines
 
 from clout import pipeline
-from clout.gate.checks import Reference, _against_last_night, _dynamic_expectations, _run_suite, gx_frame
-from clout.progress import RunMarker
 from clout.settings import PROJECT_ROOT, load_settings
 from clout.stages.publish import approve_run
 from clout.warehouse import connect
@@ -200,6 +198,7 @@ def test_contract_findings_are_worded_for_a_person():
     import polars as pl
 
     from clout.gate import load_gate_config
+    from clout.gate.checks import Reference, _against_last_night, _dynamic_expectations, _run_suite, gx_frame
 
     frame = pl.DataFrame({"network": ["twitter"] * 3, "score": [1, 1, 2]})
     ref = Reference(rows=1000, networks=("mastodon", "twitter"), share_at_min=0.1, stdev=13.366828705303503)
@@ -266,6 +265,8 @@ def test_progress_lines_in_a_pipe_and_a_run_in_progress(week):
     steps = [line for line in proc.stdout.splitlines()
              if re.match(r"\d\d:\d\d:\d\d 2012-07-05: ", line) and ": still " not in line]  # not heartbeats
     assert [s.split(": ")[1].split(" ")[0] for s in steps] == ["stage", "aggregate", "score", "audit", "publish"]
+    from clout.progress import RunMarker
+
     marker = RunMarker(week, "20120706-abcdef0123", _d("2012-07-06"), "v1")
     marker.step("score")
     try:

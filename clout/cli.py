@@ -172,12 +172,10 @@ def demo(warehouse: Path | None = WarehouseOpt, top: int = 10) -> None:
         highlight=False, markup=False, soft_wrap=True)
 
 
-def _open_snapshot(settings) -> duckdb.DuckDBPyConnection:
-    if not settings.published_catalog.exists():
-        raise CloutError(f"{settings.published_catalog}: nothing published yet; run `clout demo` or `clout run`")
-    from clout.consent.access import sandbox_snapshot  # readers see only the snapshot's own files
+def _open_snapshot(settings, limits=None) -> duckdb.DuckDBPyConnection:
+    from clout.consent.access import open_snapshot  # read-only, sandboxed to the snapshot's own files
 
-    return sandbox_snapshot(duckdb.connect(str(settings.published_catalog), read_only=True), settings)
+    return open_snapshot(settings, limits)
 
 
 RUNS_COLUMNS = ("run_id", "logical_date", "algorithm_version", "status", "live", "outcome", "attribution",

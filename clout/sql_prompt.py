@@ -79,6 +79,6 @@ def hint(message: str) -> str:
         return (message + " (`clout sql` reads the published snapshot: `show tables` lists its views. raw, staging "
                 "and quarantine are in the warehouse: an operator reads them with `clout sql --full-warehouse`, "
                 "allowed by CLOUT_SQL_ALLOW_RAW=1)")
-    if "read-only" in message.lower():
-        return message + " (clout sql is read-only: it queries the published snapshot)"
+    if "read-only" in message.lower() or "disabled by configuration" in message:
+        return message + " (clout sql only reads, and only the published snapshot: see docs/security.md)"
     return message

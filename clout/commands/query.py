@@ -18,9 +18,10 @@ import typer
 
 from clout import sql_prompt as prompt
 from clout.cli import WarehouseOpt, _open_snapshot, app, console, print_table
+from clout.consent.access import check_reading, open_warehouse
+from clout.consent.limits import MEMORY_ENV, SPILL_ENV, TIMEOUT_ENV, SqlLimits, run_limited
 from clout.errors import CloutError
 from clout.settings import load_settings
-from clout.warehouse import connect
 
 FORMATS = ("table", "csv", "json", "parquet")
 ALLOW_RAW_ENV = "CLOUT_SQL_ALLOW_RAW"
@@ -41,6 +42,13 @@ def sql(
         help=f"query the whole warehouse (raw, staging, quarantine) read-only; needs {ALLOW_RAW_ENV}=1 and "
         "fails while a job is writing",
     ),
+    timeout: float | None = typer.Option(
+        None, "--timeout", help=f"stop a statement after this many seconds (default 300; env {TIMEOUT_ENV})"),
+    memory_limit: str | None = typer.Option(
+        None, "--memory-limit", help=f"DuckDB memory cap, e.g. 2GB (default 4GB; env {MEMORY_ENV})"),
+    temp_dir: Path | None = typer.Option(
+        None, "--temp-dir", help=f"where a big query spills, outside the warehouse (default: a fresh system temp "
+        f"folder; env {SPILL_ENV})"),
 ) -> None:
     """Run read-only SQL against the published snapshot: `clout sql "select ..."`, or no argument for a prompt."""
     if fmt not in FORMATS:
@@ -54,45 +62,59 @@ def sql(
             statement = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise CloutError(f"cannot read {file}: {e}") from None
-    con = _open(load_settings(warehouse), full_warehouse)
+    limits = SqlLimits.from_env(timeout, memory_limit, temp_dir)
+    con, limits = _open(load_settings(warehouse), full_warehouse, limits)
     shape = Shape(columns, view)
-    if statement is None:
-        _prompt(con, shape)
-    elif fmt == "parquet":
-        _write_parquet(con, statement, out)
-    else:
-        _emit(_execute(con, statement), fmt, out, shape)
+    try:
+        if statement is None:
+            _prompt(con, limits, shape)
+        elif fmt == "parquet":
+            _write_parquet(con, statement, out, limits)
+        else:
+            _emit(_execute(con, statement, limits), fmt, out, shape)
+    finally:
+        con.close()
 
 
-def _open(settings, full_warehouse: bool) -> duckdb.DuckDBPyConnection:
+def _open(settings, full_warehouse: bool, limits: SqlLimits) -> tuple[duckdb.DuckDBPyConnection, SqlLimits]:
+    """The sandboxed connection, and the limits with their spill folder settled (outside what it reads)."""
     if not full_warehouse:
-        return _open_snapshot(settings)
+        limits = limits.outside(settings.snapshot_dir.resolve())
+        return _open_snapshot(settings, limits), limits
     if os.environ.get(ALLOW_RAW_ENV) != "1":
         raise CloutError(
             f"--full-warehouse exposes raw payloads and quarantined records; an operator enables it with "
             f"{ALLOW_RAW_ENV}=1. Analysts query the published views without it."
         )
-    return connect(settings, read_only=True)
+    limits = limits.outside(settings.home.resolve())
+    return open_warehouse(settings, limits), limits  # read-only, and reads nothing outside the warehouse folder
 
 
-def _execute(con: duckdb.DuckDBPyConnection, statement: str, relation: bool = False):
-    from clout.consent import check_reading
-
+def _execute(con: duckdb.DuckDBPyConnection, statement: str, limits: SqlLimits, arrow: bool = False):
+    """Run one plain query within the limits: (columns, rows), or an Arrow table; None if it returns nothing."""
     statement = prompt.rewrite(statement)  # `show tables`: the published views, not the catalog's empty main
-    check_reading(statement)  # one SELECT-like statement: no COPY ... TO, ATTACH, SET or writes
+    check_reading(statement)  # one plain query, as DuckDB parses it: no COPY, ATTACH, SET or writes, even nested
+
+    def work():
+        result = con.execute(statement)
+        if result.description is None:
+            return None
+        if arrow:
+            return result.to_arrow_table()
+        return [d[0] for d in result.description], result.fetchall()
+
     try:
-        return con.sql(statement) if relation else con.execute(statement)
+        return run_limited(con, limits, work)
     except duckdb.Error as e:
         raise CloutError(f"SQL error: {prompt.hint(str(e).splitlines()[0])}") from None
 
 
-def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path) -> None:
+def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path, limits: SqlLimits) -> None:
     import pyarrow.parquet as pq
 
-    rel = _execute(con, statement, relation=True)
-    if rel is None:
+    table = _execute(con, statement, limits, arrow=True)
+    if table is None:
         raise CloutError("--format parquet needs a statement that returns rows")
-    table = rel.to_arrow_table()
     pq.write_table(table, out)
     console.print(f"wrote {table.num_rows:,} rows to {out}")
 
@@ -105,10 +127,10 @@ class Shape:
     view: str = "auto"
 
 
-def _emit(rel: duckdb.DuckDBPyConnection, fmt: str, out: Path | None, shape: Shape = Shape()) -> None:
-    if rel.description is None:
+def _emit(result: tuple | None, fmt: str, out: Path | None, shape: Shape = Shape()) -> None:
+    if result is None:
         return
-    columns, rows = [d[0] for d in rel.description], rel.fetchall()
+    columns, rows = result
     if fmt == "table" and out is None:
         from clout.cli_output import pick_columns, show
 
@@ -137,7 +159,7 @@ class _stdout:
         sys.stdout.flush()
 
 
-def _prompt(con: duckdb.DuckDBPyConnection, shape: Shape = Shape()) -> None:
+def _prompt(con: duckdb.DuckDBPyConnection, limits: SqlLimits, shape: Shape = Shape()) -> None:
     """A small REPL: statements end with `;`; `help`, `.tables`, `\\d [view]` and `exit` / `quit` (with or without
     `;`, at the start of a statement) are commands; errors do not end it."""
     console.print(prompt.BANNER, highlight=False, markup=False)
@@ -153,7 +175,7 @@ def _prompt(con: duckdb.DuckDBPyConnection, shape: Shape = Shape()) -> None:
         command = None if buffer else command
         if command is not None:
             try:
-                prompt.run_command(command, con, lambda stmt: _emit(_execute(con, stmt), "table", None, shape))
+                prompt.run_command(command, con, lambda stmt: _emit(_execute(con, stmt, limits), "table", None, shape))
             except CloutError as e:
                 console.print(f"[red]error:[/red] {e}", highlight=False)
             continue
@@ -162,7 +184,7 @@ def _prompt(con: duckdb.DuckDBPyConnection, shape: Shape = Shape()) -> None:
             continue
         statement, buffer = "\n".join(buffer), []
         try:
-            _emit(_execute(con, statement), "table", None, shape)
+            _emit(_execute(con, statement, limits), "table", None, shape)
         except CloutError as e:
             console.print(f"[red]error:[/red] {e}", highlight=False)
 

@@ -17,10 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import higgs_lines
 
 from clout import pipeline
-from clout.settings import PROJECT_ROOT, load_settings
+from clout.settings import HIGGS_FILE, PROJECT_ROOT, load_settings
 from clout.stages.publish import approve_run
 from clout.warehouse import connect
 
@@ -48,7 +47,7 @@ def copy(src: Path, dst: Path):
     shutil.copytree(src, dst, symlinks=True)
     settings = load_settings(dst / "clout.duckdb")
     link = settings.published_catalog
-    if link.is_symlink():
+    if link.is_symlink() and Path(os.readlink(link)).is_absolute():  # a relative link points into the copy already
         target = dst / Path(os.readlink(link)).resolve().relative_to(src.resolve())
         link.unlink()
         link.symlink_to(target)
@@ -67,6 +66,13 @@ def built(tmp_path_factory) -> Path:
     for day in JULY[:4]:
         pipeline.run_night(settings, _d(day), "v1")
     return home
+
+
+def higgs_lines(days: set[int], every: int) -> list[bytes]:
+    """Every n-th line of the real Higgs file on some July 2012 days (1341100800 = 2012-07-01T00:00Z)."""
+    with gzip.open(HIGGS_FILE, "rb") as f:
+        return [line for i, line in enumerate(f)
+                if not i % every and (int(line.split()[2]) - 1341100800) // 86400 + 1 in days]
 
 
 def _d(text: str):

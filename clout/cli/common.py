@@ -1,12 +1,14 @@
-"""What every command module shares: the Typer app, the consoles, the --warehouse option, table printing."""
+"""What every command module shares: the Typer app, the consoles, the --warehouse and --wait options, tables."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 from rich.console import Console
-from rich.table import Table
+
+from clout.core.warehouse import LOCK_WAIT_ENV
 
 HELP = """`clout`: the command line. Every command calls the same stage entry points as the Airflow DAGs.
 
@@ -21,10 +23,18 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 WarehouseOpt = typer.Option(None, "--warehouse", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
 
 
-def print_table(columns: list[str], rows: list[tuple], title: str | None = None) -> None:
-    table = Table(title=title, show_lines=False)
-    for c in columns:
-        table.add_column(c)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+WaitOpt = typer.Option(0, "--wait", help="seconds to wait while another clout process writes the warehouse "
+                       "(default: fail at once)")
+
+
+def wait_for_lock(seconds: float) -> None:
+    """Every connection this process opens waits up to `seconds` for another writer's lock (clout.core.warehouse)."""
+    if seconds:
+        os.environ[LOCK_WAIT_ENV] = str(seconds)
+
+
+def print_table(columns: list[str], rows: list[tuple], title: str | None = None, count: bool = False) -> None:
+    """A table when it fits the terminal, else one record per block (clout/cli/output.py)."""
+    from clout.cli.output import show
+
+    show(console, columns, rows, title, count=count)

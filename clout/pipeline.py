@@ -16,6 +16,7 @@ from pathlib import Path
 
 from clout.consent import land_guard
 from clout.errors import CloutError
+from clout.locks import ONE_STEP, WHOLE_RUN, note_run, run_lock, run_lock_path
 from clout.settings import Settings
 from clout.stages.aggregate import aggregate_date
 from clout.stages.audit import AuditResult, audit_run
@@ -46,14 +47,17 @@ def new_run_id(logical_date: date) -> str:
 @contextmanager
 def _step(settings: Settings, run_id: str, step: str, counts: dict | None = None):
     """Open the warehouse for one step and record how long it took."""
-    con = connect(settings)
-    started = time.perf_counter()
-    try:
-        yield con
-        params = {"rows_staged": None, "rows_scored": None} | (counts or {})
-        run_sql(con, "meta/record_step", run_id=run_id, step=step, seconds=time.perf_counter() - started, **params)
-    finally:
-        con.close()
+    with run_lock(settings, run_id):  # a run no process holds is abandoned (clout.recovery)
+        con = connect(settings)
+        started = time.perf_counter()
+        try:
+            run_sql(con, "meta/resume_run", run_id=run_id)  # an Airflow retry of a run marked abandoned
+            yield con
+            params = {"rows_staged": None, "rows_scored": None} | (counts or {})
+            run_sql(con, "meta/record_step", run_id=run_id, step=step, seconds=time.perf_counter() - started,
+                    **params)
+        finally:
+            con.close()
 
 
 def _run(con, run_id: str) -> dict:
@@ -63,12 +67,14 @@ def _run(con, run_id: str) -> dict:
     return rows[0]
 
 
-def begin_run(settings: Settings, logical_date: date, algorithm: str = "v1") -> str:
+def begin_run(settings: Settings, logical_date: date, algorithm: str = "v1", run_id: str | None = None) -> str:
     try:
         algo = load_algorithm(algorithm)
     except ValueError as e:
         raise CloutError(str(e)) from None
-    run_id = new_run_id(logical_date)
+    run_id = run_id or new_run_id(logical_date)
+    if not run_lock_path(settings, run_id).exists():
+        note_run(settings, run_id, ONE_STEP)  # driven step by step (Airflow) unless `run_night` holds it
     with connect(settings) as con:
         run_sql(con, "meta/begin_run", run_id=run_id, logical_date=logical_date,
                 algorithm_version=algo.version, fingerprint=algo.fingerprint)
@@ -156,16 +162,19 @@ def run_night(
     settings: Settings, logical_date: date, algorithm: str = "v1",
     on_step: Callable[[str], None] = lambda step: None,
 ) -> RunSummary:
-    """The nightly job for one logical date: stage, aggregate, score, audit, publish."""
-    run_id = begin_run(settings, logical_date, algorithm)
-    for name, step in STEPS:
-        on_step(name)
-        try:
-            step(settings, run_id)
-        except Exception as e:
-            _mark_failed(settings, run_id, name, e)
-            raise
-    return summary(settings, run_id)
+    """The nightly job for one logical date: stage, aggregate, score, audit, publish. The process holds the run
+    from its first row to its end: killed, the run is marked abandoned by the next command that writes."""
+    run_id = new_run_id(logical_date)
+    with run_lock(settings, run_id, WHOLE_RUN):
+        begin_run(settings, logical_date, algorithm, run_id)
+        for name, step in STEPS:
+            on_step(name)
+            try:
+                step(settings, run_id)
+            except Exception as e:
+                _mark_failed(settings, run_id, name, e)
+                raise
+        return summary(settings, run_id)
 
 
 def _mark_failed(settings: Settings, run_id: str, step: str, error: Exception) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
-from clout.warehouse import query
+from clout.warehouse import query, registered, run_sql
 from transforms.swing import METRICS, score_histogram
 
 if TYPE_CHECKING:
@@ -236,11 +236,7 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
         "<h2>Score distribution</h2>", _distribution_plot(result, figs),
     ]
     if movers is not None and movers.height:
-        risers = movers.sort("change", "after", descending=True).head(TOP_MOVERS)
-        fallers = movers.sort("change", pl.col("after").neg()).head(TOP_MOVERS)
-        parts += ["<h2>Changes</h2>", _change_plot(movers, figs),
-                  f"<h2>Top {TOP_MOVERS} risers</h2>", _table(risers),
-                  f"<h2>Top {TOP_MOVERS} fallers</h2>", _table(fallers)]
+        parts += ["<h2>Changes</h2>", _change_plot(movers, figs), movers_section(stored_movers(con, result.run_id))]
     parts += ["<h2>Per network</h2>", _groups_table(result, "network"),
               "<h2>Per topic</h2>", _groups_table(result, "topic")]
     checks = pl.DataFrame(
@@ -252,8 +248,66 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
 
 
 def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path, rules: GateRules) -> Path:
+    save_movers(con, result.run_id, _movers(result))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(render(con, result, rules), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+# ---- the accounts a report names: stored in meta.report_movers, rendered from there ---------------------------
+# The only part of a report that names accounts is its lists of top movers. They are rendered from warehouse rows,
+# between two markers, so an erasure (which deletes an account's rows there like in any table) renders the lists
+# again from what is left: the report never needs a text search for ids (a short id such as 349 is also a count).
+MOVERS_BEGIN, MOVERS_END = "<!-- clout:movers -->", "<!-- /clout:movers -->"
+MOVER_COLUMNS = ("network", "account_id", "before", "after", "change", "data_part", "algorithm_part", "explanation")
+
+
+def save_movers(con: duckdb.DuckDBPyConnection, run_id: str, movers: pl.DataFrame | None) -> None:
+    """Keep the run's top risers and fallers as meta.report_movers rows (replacing a rerun's)."""
+    run_sql(con, "report/delete_movers", run_id=run_id)
+    if movers is None or not movers.height:
+        return
+    risers = movers.sort("change", "after", descending=True).head(TOP_MOVERS).with_columns(side=pl.lit("risers"))
+    fallers = movers.sort("change", pl.col("after").neg()).head(TOP_MOVERS).with_columns(side=pl.lit("fallers"))
+    rows = pl.concat([f.with_row_index("rank", offset=1) for f in (risers, fallers)]).select(
+        "side", pl.col("rank").cast(pl.Int32), *MOVER_COLUMNS)
+    with registered(con, "report_movers_rows", rows):
+        run_sql(con, "report/save_movers", run_id=run_id)
+
+
+def stored_movers(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    return query(con, "report/movers", run_id=run_id).pl()
+
+
+def movers_section(stored: pl.DataFrame) -> str:
+    """The top risers and fallers tables, between the markers that let an erasure render them again."""
+    parts = [MOVERS_BEGIN]
+    for side in ("risers", "fallers"):
+        # The rank stays visible: a gap is an account erased (opted out) since the report was written.
+        rows = stored.filter(pl.col("side") == side).sort("rank").select("rank", *MOVER_COLUMNS)
+        parts += [f"<h2>Top {TOP_MOVERS} {side}</h2>", _table(rows)]
+    parts.append(MOVERS_END)
+    return "\n".join(parts)
+
+
+def render_movers_again(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Render a report's movers section again from meta.report_movers; True when the file changed. A report
+    written before the movers were stored (no markers) is left as it is (the caller scrubs it as text)."""
+    text = path.read_text(encoding="utf-8")
+    begin, end = text.find(MOVERS_BEGIN), text.find(MOVERS_END)
+    if begin < 0 or end < begin:
+        return False
+    new = text[:begin] + movers_section(stored_movers(con, path.stem)) + text[end + len(MOVERS_END):]
+    if new == text:
+        return False
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(new, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def has_movers_section(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as f:
+        return any(MOVERS_BEGIN in line for line in f)

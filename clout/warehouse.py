@@ -14,6 +14,7 @@ from functools import cache
 import duckdb
 
 from clout.errors import CloutError
+from clout.locks import warehouse_lock
 from clout.settings import SQL_DIR, Settings
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
@@ -75,7 +76,8 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
         raise CloutError(f"{settings.warehouse}: no warehouse yet; run `clout run --date ...` or `clout demo` first")
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(settings.warehouse), read_only=read_only)
+        with warehouse_lock(settings):  # never while `clout compact` swaps the file (clout.locks)
+            con = duckdb.connect(str(settings.warehouse), read_only=read_only)
     except duckdb.IOException as e:
         if "lock" in str(e).lower():
             raise CloutError(
@@ -86,6 +88,13 @@ def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConne
     if not read_only:
         migrate(con)
         run_sql(con, "published/views")  # views are code, not history: always the current definitions
+        from clout.recovery import after_crash  # consent and runs sit above this module
+
+        try:
+            after_crash(con, settings)  # a killed process's opt-out is finished, its run marked abandoned
+        except BaseException:
+            con.close()
+            raise
     return con
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from clout import faults
 from clout.consent import land_guard
+from clout.consent.pending import compact_if_due
 from clout.errors import CloutError
 from clout.locks import ONE_STEP, WHOLE_RUN, note_run, run_lock, run_lock_path
 from clout.settings import Settings
@@ -89,6 +91,7 @@ def land_files(
     with connect(settings) as con:
         results = land_paths(con, [Path(p) for p in paths], options or LandOptions(network=network), progress)
     land_guard(settings)  # consent: a file that still contains an opted-out person does not bring them back
+    compact_if_due(settings)  # erased bytes of an erasure (now or finished after a crash) leave the file
     return results
 
 
@@ -174,7 +177,9 @@ def run_night(
             except Exception as e:
                 _mark_failed(settings, run_id, name, e)
                 raise
-        return summary(settings, run_id)
+            faults.point(f"run:after_{name}")
+    compact_if_due(settings)  # an erasure finished by one of the steps leaves its bytes in the file until then
+    return summary(settings, run_id)
 
 
 def _mark_failed(settings: Settings, run_id: str, step: str, error: Exception) -> None:

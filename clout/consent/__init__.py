@@ -75,12 +75,9 @@ def _recorded(con: duckdb.DuckDBPyConnection, request: Request) -> tuple[int, st
 
 
 def land_guard(settings: Settings) -> list[ErasureResult]:
-    """Call after landing files (own connection): erase what they brought back, then compact if anything was."""
+    """Call after landing files (own connection): erase what they brought back."""
     with connect(settings) as con:
-        results = enforce_optouts(con, settings)
-    if any(r.rows_changed for r in results):
-        compact(settings)
-    return results
+        return enforce_optouts(con, settings)  # the caller compacts if an erasure waits for it
 
 
 def erased_accounts_since(con: duckdb.DuckDBPyConnection, logical_date: date) -> pl.DataFrame:

@@ -25,6 +25,7 @@ from clout.formats import Detected, LandOptions, detect, generic
 from clout.formats.base import ENTITY_SCHEMAS, QUARANTINE_SCHEMA, Batch, NextFile, stat_key
 from clout.formats.checks import violations
 from clout.warehouse import registered, run_sql, transaction
+from transforms import plausible
 from transforms.canonical_interactions import InteractionParams
 
 
@@ -253,7 +254,7 @@ def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandO
                   shape: generic.TextShape | None):
     """Generic tables into raw.generic_interactions: by DuckDB's reader given the text's `shape`, else by Polars
     blocks."""
-    params = InteractionParams(default_network=options.network)
+    params = InteractionParams(default_network=options.network, latest=plausible.latest(datetime.now(UTC)))
     if shape is not None:
         good, quarantined, first_problem = _generic_fast(con, file_id, path, found.layout, params, shape), 0, None
     else:
@@ -370,10 +371,10 @@ def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandO
 
 def _checked(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Rows that break their staging contract (required fields, allowed values) move to quarantine."""
-    moved = []
+    moved, until = [], plausible.latest(datetime.now(UTC))
     for entity in ENTITY_SCHEMAS:
         frame = frames[entity]
-        reason = violations(frame, f"staging_{entity}s")
+        reason = pl.coalesce(violations(frame, f"staging_{entity}s"), _implausible(frame, until))
         bad = frame.with_columns(reason=reason).filter(pl.col("reason").is_not_null()).select("record_no", "reason")
         if bad.height:
             moved.append(bad)
@@ -387,6 +388,15 @@ def _checked(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     frames["records"] = recs.join(bad, on="record_no", how="anti")
     frames["quarantine"] = pl.concat([frames["quarantine"], quarantined.cast(QUARANTINE_SCHEMA)])
     return frames
+
+
+def _implausible(frame: pl.DataFrame, until: datetime) -> pl.Expr:
+    """Why a row's ids or creation time cannot be real (transforms/plausible.py), or null."""
+    checks = [plausible.id_problem(pl.col(c), c.replace("_", " ")) for c, t in frame.schema.items()
+              if t == pl.String and c.endswith("_id")]
+    if "created_at" in frame.columns and "network" in frame.columns:
+        checks.append(plausible.time_problem(pl.col("created_at"), pl.col("network"), until, "created_at"))
+    return pl.coalesce(checks) if checks else pl.lit(None, dtype=pl.String)
 
 
 def _new_fields(con, file_id: int, fmt: str, unknown: set[str]) -> list[str]:

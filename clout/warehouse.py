@@ -129,9 +129,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
     except BaseException:
-        con.execute("rollback")
+        with suppress(duckdb.Error):  # a failed commit (full disk) ends the transaction itself: the first error counts
+            con.execute("rollback")
         raise
-    con.execute("commit")
+    try:
+        con.execute("commit")
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.execute("rollback")
+        raise
 
 
 @contextmanager

@@ -25,6 +25,7 @@ import orjson
 import polars as pl
 
 from clout.errors import CloutError
+from clout.formats import limits
 from transforms import plausible
 from transforms.canonical_interactions import FIELDS, KIND_SPELLINGS, InteractionParams, normalise
 
@@ -244,7 +245,7 @@ def _chunks(path: Path, size: int = BLOCK_BYTES) -> Iterator[bytes]:
 
 def _byte_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[tuple[int, bytes]]:
     """(number of the block's first line, its bytes) in blocks of about `size` bytes ending at a line end."""
-    line_no, rest = 1, b""
+    line_no, rest, cap = 1, b"", limits.max_line()
     for chunk in _chunks(path, size):
         data = rest + chunk
         cut = data.rfind(b"\n") + 1
@@ -252,6 +253,10 @@ def _byte_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[tuple[int, byt
         if block:
             yield line_no, block
             line_no += block.count(b"\n")
+        if len(rest) > cap:  # a line with no end in sight: memory would grow with it
+            raise limits.line_too_long(path, line_no, cap)
+    if len(rest) > cap:
+        raise limits.line_too_long(path, line_no, cap)
     if rest:
         yield line_no, rest
 

@@ -139,6 +139,22 @@ def _land_or_note(con, path: Path, explicit: bool, options: LandOptions, hashing
         if explicit:
             raise CloutError(str(e)) from None
         return LandResult(path.resolve(), "", 0, skipped=True, note=e.note)
+    except _RESOURCES as e:  # the file's transaction rolled back: the warehouse is as it was
+        raise CloutError(f"{path}: {_resource_problem(e)}; nothing was landed from it") from None
+
+
+# Out of memory or out of disk while a file lands (a full disk fails the commit: TransactionException): one line
+# naming the file, never a traceback.
+_RESOURCES = (duckdb.OutOfMemoryException, duckdb.IOException, duckdb.TransactionException, MemoryError, OSError)
+
+
+def _resource_problem(e: BaseException) -> str:
+    text = str(e).splitlines()[0] if str(e) else type(e).__name__
+    if isinstance(e, duckdb.OutOfMemoryException | MemoryError):
+        return f"out of memory ({text}); land it with more memory, or ask for smaller files"
+    if "space" in text.lower() or "too large" in text.lower() or isinstance(e, duckdb.TransactionException):
+        return f"the disk is full or the file size limit was reached ({text}); free space and land it again"
+    return text
 
 
 class _NotAnExport(CloutError):

@@ -32,11 +32,16 @@ def warehouse_lock_path(settings: Settings) -> Path:
 
 
 @contextmanager
-def warehouse_lock(settings: Settings, exclusive: bool = False, wait: float | None = None) -> Iterator[None]:
-    """Shared: opening the warehouse. Exclusive: replacing the file (compaction)."""
+def warehouse_lock(settings: Settings, exclusive: bool = False, wait: float | None = None,
+                   create: bool = True) -> Iterator[None]:
+    """Shared: opening the warehouse. Exclusive: replacing the file (compaction). `create=False` (a read-only
+    open, which may find a read-only folder): no lock file, no lock: no compaction ever ran there."""
     path = warehouse_lock_path(settings)
+    if not create and not path.exists():
+        yield
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644) if create else os.open(path, os.O_RDONLY)
     try:
         _acquire(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH, WAIT_SECONDS if wait is None else wait,
                  f"{settings.warehouse}: the warehouse is being compacted by another clout process; try again when "

@@ -1,14 +1,18 @@
-"""The run report: one self-contained HTML file per audited run (plotly.js inlined once, no CDN, opens offline).
+"""The run report: one HTML file per audited run (tens of kB), beside one shared plotly.js file (no CDN: opens
+offline). Reports are kept for the newest REPORTS_KEPT runs and every held or live run (prune_reports).
 
 What it shows: the gate outcome and its findings; each swing metric split into data-driven and algorithm-driven
-parts, against its recent history; the score distribution before and after; a histogram of changes; the top
-risers and fallers with their explanations; per-network and per-topic swings; the contract checks.
+parts, against its recent history; the share of accounts per score band before and after; how far accounts
+moved, in bands; on an algorithm change, the accounts the algorithm moved most (new vs published algorithm on the
+same data) with the parts that moved them; the top risers and fallers with their explanations; per-network and
+per-topic swings; the contract checks.
 Plots are drawn from per-bin counts computed in Polars, so a night of millions of accounts stays a small file.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +29,8 @@ if TYPE_CHECKING:
 COLORS = {"PASS": "#1a7f37", "WARN": "#b35900", "HOLD": "#c62828"}
 PART_COLORS = {"total": "#555555", "data": "#1f77b4", "algorithm": "#d62728"}
 TOP_MOVERS = 20
+_NIGHTLY = re.compile(r"^\d{8}-[0-9a-f]{10}$")  # a nightly run's report (pipeline.new_run_id); backfills' differ
+REPORTS_KEPT = 100  # run reports kept beside the warehouse, besides held and live runs' (prune_reports)
 CSS = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1200px; color: #222; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; }
@@ -60,15 +66,35 @@ def _table(frame: pl.DataFrame, classes: dict[str, str] | None = None, limit: in
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>{more}"
 
 
+def plotly_script_name() -> str:
+    """The shared plotly.js beside the reports, named by version: each report refers to it (a few kB of HTML
+    instead of 4.8 MB of inlined script), and a plotly upgrade writes a new file beside the old."""
+    import plotly
+
+    return f"plotly-{plotly.__version__}.min.js"
+
+
+def write_plotly_script(folder: Path) -> Path:
+    path = folder / plotly_script_name()
+    if not path.exists():
+        from plotly.offline import get_plotlyjs
+
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(get_plotlyjs(), encoding="utf-8")
+        tmp.replace(path)
+    return path
+
+
 class _Figures:
-    """Plotly figures as HTML divs; plotly.js is inlined with the first one only."""
+    """Plotly figures as HTML divs; the first loads the shared plotly.js beside the report (works offline)."""
 
     def __init__(self) -> None:
         self.first = True
 
     def html(self, fig, top: int = 40) -> str:
         fig.update_layout(margin={"l": 50, "r": 20, "t": top, "b": 40}, template="plotly_white")
-        out = fig.to_html(full_html=False, include_plotlyjs=self.first, config={"displaylogo": False})
+        script = plotly_script_name() if self.first else False
+        out = fig.to_html(full_html=False, include_plotlyjs=script, config={"displaylogo": False})
         self.first = False
         return out
 
@@ -129,20 +155,33 @@ def _history_plots(con, result: GateResult, rules: GateRules, figs: _Figures) ->
     return figs.html(fig, top=90)  # room for the figure's title above the first row's subplot titles
 
 
+SCORE_BANDS = 10  # points per band in the distribution chart: 1-10, 11-20, ..., 91-100
+CHANGE_BANDS = ((-100, -10, "fell 10+"), (-9, -5, "fell 5-9"), (-4, -1, "fell 1-4"), (0, 0, "unchanged"),
+                (1, 4, "rose 1-4"), (5, 9, "rose 5-9"), (10, 100, "rose 10+"))
+
+
 def _distribution_plot(result: GateResult, figs: _Figures) -> str:
+    """Share of accounts per 10-point score band, one bar per night side by side (linear: shares compare)."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    labels = {"baseline": "last published night", "shadow": "old algorithm, this night's data",
-              "candidate": "this night (candidate)"}
-    for key, label in labels.items():
+    labels = {"baseline": ("last published night", "#9e9e9e"),
+              "shadow": ("old algorithm, this night's data", PART_COLORS["data"]),
+              "candidate": ("this night (candidate)", PART_COLORS["algorithm"] if result.shadow_run_id else "#1f77b4")}
+    for key, (label, color) in labels.items():
         night = result.nights.get(key)
         if night is None:
             continue
-        hist = score_histogram(night.scores.lazy()).collect()
-        fig.add_trace(go.Bar(x=hist["bin"].to_list(), y=hist["accounts"].to_list(), name=label, opacity=0.6))
-    fig.update_layout(barmode="overlay", title="Score distribution before / after", xaxis_title="score",
-                      yaxis_title="accounts", yaxis_type="log", height=380)
+        bands = score_histogram(night.scores.lazy(), SCORE_BANDS).collect()  # aggregated: 10 rows per night
+        total = max(int(bands["accounts"].sum()), 1)
+        fig.add_trace(go.Bar(
+            x=[f"{b}-{b + SCORE_BANDS - 1}" for b in bands["bin"]], y=(bands["accounts"] / total).to_list(),
+            name=f"{label} ({total:,} accounts)", marker_color=color,
+            customdata=bands["accounts"].to_list(), hovertemplate="%{y:.1%} (%{customdata:,} accounts)"))
+    fig.update_layout(barmode="group", title="Share of accounts per score band", xaxis_title="score",
+                      yaxis_title="share of accounts", yaxis_tickformat=".0%", height=380,
+                      legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(type="category")
     return figs.html(fig)
 
 
@@ -170,20 +209,59 @@ def _movers(result: GateResult) -> pl.DataFrame | None:
 
 
 def _change_plot(movers: pl.DataFrame, figs: _Figures) -> str:
+    """How far accounts moved, in bands, for the change and each of its parts side by side."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
+    names = [b[2] for b in CHANGE_BANDS]
     for col, name, color in (("change", "total change", PART_COLORS["total"]),
                              ("data_part", "data-driven part", PART_COLORS["data"]),
                              ("algorithm_part", "algorithm-driven part", PART_COLORS["algorithm"])):
-        counts = movers.group_by(col).agg(accounts=pl.len()).sort(col)
-        if col != "change" and counts.height == 1 and counts[col][0] == 0:
+        if col != "change" and movers[col].abs().max() in (0, None):
             continue  # no split to show
-        fig.add_trace(go.Bar(x=counts[col].to_list(), y=counts["accounts"].to_list(), name=name,
-                             marker_color=color, opacity=0.6))
-    fig.update_layout(barmode="overlay", title="Histogram of score changes (accounts scored on both nights)",
-                      xaxis_title="points", yaxis_title="accounts", yaxis_type="log", height=380)
+        banded = _banded(movers[col])
+        fig.add_trace(go.Bar(x=names, y=(banded["accounts"] / max(movers.height, 1)).to_list(), name=name,
+                             marker_color=color, customdata=banded["accounts"].to_list(),
+                             hovertemplate="%{y:.1%} (%{customdata:,} accounts)"))
+    fig.update_layout(barmode="group", title="How far accounts moved (accounts scored on both nights)",
+                      yaxis_title="share of accounts", yaxis_tickformat=".0%", height=360,
+                      legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(type="category")
     return figs.html(fig)
+
+
+def _banded(change: pl.Series) -> pl.DataFrame:
+    """Accounts per change band (CHANGE_BANDS order), zero for an empty band."""
+    points = change.round(0).cast(pl.Int64).clip(-100, 100)
+    counts = [int(((points >= lo) & (points <= hi)).sum()) for lo, hi, _ in CHANGE_BANDS]
+    return pl.DataFrame({"band": [b[2] for b in CHANGE_BANDS], "accounts": counts})
+
+
+def _algorithm_movers(result: GateResult) -> pl.DataFrame | None:
+    """The accounts the algorithm moved most: this night under the new algorithm vs the published algorithm on the
+    same data (the shadow run), with the parts of the score that moved them (the algorithm's reasons)."""
+    shadow = result.nights.get("shadow")
+    if shadow is None:
+        return None
+    from transforms.model import PARTS
+
+    keys = ["network", "account_id"]
+    old_parts = [f"part_{p}" for p in PARTS if f"part_{p}" in shadow.scores.columns]
+    new = result.nights["candidate"].scores
+    frame = new.select(*keys, "score", *[c for c in old_parts if c in new.columns]).join(
+        shadow.scores.select(*keys, old_score="score", **{f"old_{c}": c for c in old_parts}), on=keys, how="inner")
+    frame = frame.with_columns(algorithm_change=pl.col("score") - pl.col("old_score")).filter(
+        pl.col("algorithm_change") != 0).sort(pl.col("algorithm_change").abs(), "account_id",
+                                              descending=[True, False]).head(TOP_MOVERS)
+    reasons = []
+    for row in frame.iter_rows(named=True):
+        moved = sorted(((p, (row.get(f"part_{p}") or 0.0) - (row.get(f"old_part_{p}") or 0.0)) for p in PARTS
+                        if f"old_part_{p}" in row), key=lambda x: -abs(x[1]))
+        words = [f"{p} {d:+.1f}" for p, d in moved if abs(d) >= 0.5]
+        reasons.append("; ".join(words[:3]) or "no part moved by half a point or more")
+    return frame.select(*keys, old_algorithm_score="old_score", new_algorithm_score="score",
+                        algorithm_change="algorithm_change").with_columns(
+        points_by_part=pl.Series(reasons, dtype=pl.String))
 
 
 def _groups_table(result: GateResult, scope: str) -> str:
@@ -235,8 +313,19 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
         _history_plots(con, result, rules, figs),
         "<h2>Score distribution</h2>", _distribution_plot(result, figs),
     ]
+    from transforms.explain import PART_WORDS
+
+    algorithm_movers, stored = _algorithm_movers(result), stored_movers(con, result.run_id)
+    if algorithm_movers is not None:
+        parts += [f"<h2 id='algorithm-movers'>Accounts the algorithm moved most (top {TOP_MOVERS})</h2>",
+                  f"<p>This night's data scored by the new algorithm ({_esc(run['algorithm_version'])}) against the "
+                  f"published algorithm ({_esc(base.get('algorithm_version'))}) on the same data (the shadow run): "
+                  "the change no event explains. Points by part: how each part of the score moved "
+                  "(new minus old algorithm), largest first; the parts: "
+                  + "; ".join(f"<b>{p}</b>: {_esc(PART_WORDS[p][0])}" for p in PART_WORDS) + ".</p>",
+                  movers_section(stored, "algorithm")]
     if movers is not None and movers.height:
-        parts += ["<h2>Changes</h2>", _change_plot(movers, figs), movers_section(stored_movers(con, result.run_id))]
+        parts += ["<h2>Changes</h2>", _change_plot(movers, figs), movers_section(stored, "changes")]
     parts += ["<h2>Per network</h2>", _groups_table(result, "network"),
               "<h2>Per topic</h2>", _groups_table(result, "topic")]
     checks = pl.DataFrame(
@@ -247,32 +336,50 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
     return "\n".join(parts)
 
 
-def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path, rules: GateRules) -> Path:
-    save_movers(con, result.run_id, _movers(result))
+def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path, rules: GateRules,
+                 keep: int | None = None) -> Path:
+    save_movers(con, result.run_id, _movers(result), _algorithm_movers(result))
     path.parent.mkdir(parents=True, exist_ok=True)
+    write_plotly_script(path.parent)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(render(con, result, rules), encoding="utf-8")
     tmp.replace(path)
+    prune_reports(con, path.parent, keep if keep is not None else REPORTS_KEPT)
     return path
 
 
 # ---- the accounts a report names: stored in meta.report_movers, rendered from there ---------------------------
-# The only part of a report that names accounts is its lists of top movers. They are rendered from warehouse rows,
-# between two markers, so an erasure (which deletes an account's rows there like in any table) renders the lists
-# again from what is left: the report never needs a text search for ids (a short id such as 349 is also a count).
-MOVERS_BEGIN, MOVERS_END = "<!-- clout:movers -->", "<!-- /clout:movers -->"
+# The only parts of a report that name accounts are its lists of movers (the accounts the algorithm moved most, the
+# top risers and fallers). They are rendered from warehouse rows, between markers, so an erasure (which deletes an
+# account's rows there like in any table) renders the lists again from what is left: the report never needs a text
+# search for ids (a short id such as 349 is also a count).
 MOVER_COLUMNS = ("network", "account_id", "before", "after", "change", "data_part", "algorithm_part", "explanation")
+_ALGORITHM_COLUMNS = {"before": "old_algorithm_score", "after": "new_algorithm_score", "change": "algorithm_change",
+                      "explanation": "points_by_part"}
 
 
-def save_movers(con: duckdb.DuckDBPyConnection, run_id: str, movers: pl.DataFrame | None) -> None:
-    """Keep the run's top risers and fallers as meta.report_movers rows (replacing a rerun's)."""
+def _marks(name: str) -> tuple[str, str]:
+    return f"<!-- clout:movers:{name} -->", f"<!-- /clout:movers:{name} -->"
+
+
+def save_movers(con: duckdb.DuckDBPyConnection, run_id: str, movers: pl.DataFrame | None,
+                algorithm_movers: pl.DataFrame | None = None) -> None:
+    """Keep the run's top risers and fallers, and the accounts the algorithm moved most, as meta.report_movers rows
+    (replacing a rerun's)."""
     run_sql(con, "report/delete_movers", run_id=run_id)
-    if movers is None or not movers.height:
+    frames = []
+    if movers is not None and movers.height:
+        frames += [movers.sort("change", "after", descending=True).head(TOP_MOVERS).with_columns(side=pl.lit("risers")),
+                   movers.sort("change", pl.col("after").neg()).head(TOP_MOVERS).with_columns(side=pl.lit("fallers"))]
+    if algorithm_movers is not None and algorithm_movers.height:
+        frames.append(algorithm_movers.rename({v: k for k, v in _ALGORITHM_COLUMNS.items()}).with_columns(
+            side=pl.lit("algorithm"), data_part=pl.lit(None, pl.Float64), algorithm_part=pl.lit(None, pl.Float64)))
+    if not frames:
         return
-    risers = movers.sort("change", "after", descending=True).head(TOP_MOVERS).with_columns(side=pl.lit("risers"))
-    fallers = movers.sort("change", pl.col("after").neg()).head(TOP_MOVERS).with_columns(side=pl.lit("fallers"))
-    rows = pl.concat([f.with_row_index("rank", offset=1) for f in (risers, fallers)]).select(
-        "side", pl.col("rank").cast(pl.Int32), *MOVER_COLUMNS)
+    rows = pl.concat([f.with_row_index("rank", offset=1).select(
+        "side", pl.col("rank").cast(pl.Int32), *(pl.col(c).cast(pl.String if c in ("network", "account_id",
+                                                                                    "explanation") else pl.Float64)
+                                                 for c in MOVER_COLUMNS)) for f in frames])
     with registered(con, "report_movers_rows", rows):
         run_sql(con, "report/save_movers", run_id=run_id)
 
@@ -281,25 +388,35 @@ def stored_movers(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
     return query(con, "report/movers", run_id=run_id).pl()
 
 
-def movers_section(stored: pl.DataFrame) -> str:
-    """The top risers and fallers tables, between the markers that let an erasure render them again."""
-    parts = [MOVERS_BEGIN]
-    for side in ("risers", "fallers"):
-        # The rank stays visible: a gap is an account erased (opted out) since the report was written.
-        rows = stored.filter(pl.col("side") == side).sort("rank").select("rank", *MOVER_COLUMNS)
-        parts += [f"<h2>Top {TOP_MOVERS} {side}</h2>", _table(rows)]
-    parts.append(MOVERS_END)
+def movers_section(stored: pl.DataFrame, name: str) -> str:
+    """A report's movers tables (`changes`: top risers and fallers; `algorithm`: the accounts the algorithm moved
+    most) from the stored rows, between the markers that let an erasure render them again. The rank stays visible:
+    a gap is an account erased (opted out) since the report was written."""
+    begin, end = _marks(name)
+    parts = [begin]
+    if name == "algorithm":
+        rows = stored.filter(pl.col("side") == "algorithm").sort("rank")
+        rows = rows.select("rank", "network", "account_id",
+                           *(pl.col(k).alias(v) for k, v in _ALGORITHM_COLUMNS.items()))
+        parts.append(_table(rows) if rows.height else "<p class='ok'>The algorithm moved no account's score.</p>")
+    else:
+        for side in ("risers", "fallers"):
+            rows = stored.filter(pl.col("side") == side).sort("rank").select("rank", *MOVER_COLUMNS)
+            parts += [f"<h2>Top {TOP_MOVERS} {side} since the last published night</h2>", _table(rows)]
+    parts.append(end)
     return "\n".join(parts)
 
 
 def render_movers_again(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
-    """Render a report's movers section again from meta.report_movers; True when the file changed. A report
+    """Render a report's movers sections again from meta.report_movers; True when the file changed. A report
     written before the movers were stored (no markers) is left as it is (the caller scrubs it as text)."""
-    text = path.read_text(encoding="utf-8")
-    begin, end = text.find(MOVERS_BEGIN), text.find(MOVERS_END)
-    if begin < 0 or end < begin:
-        return False
-    new = text[:begin] + movers_section(stored_movers(con, path.stem)) + text[end + len(MOVERS_END):]
+    text = new = path.read_text(encoding="utf-8")
+    stored = stored_movers(con, path.stem)
+    for name in ("algorithm", "changes"):
+        begin, end = _marks(name)
+        i, j = new.find(begin), new.find(end)
+        if 0 <= i < j:
+            new = new[:i] + movers_section(stored, name) + new[j + len(end):]
     if new == text:
         return False
     tmp = path.with_suffix(".tmp")
@@ -310,4 +427,15 @@ def render_movers_again(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
 
 def has_movers_section(path: Path) -> bool:
     with path.open(encoding="utf-8", errors="replace") as f:
-        return any(MOVERS_BEGIN in line for line in f)
+        return any("<!-- clout:movers:" in line for line in f)
+
+
+def prune_reports(con: duckdb.DuckDBPyConnection, folder: Path, keep: int) -> list[Path]:
+    """Retention: the newest `keep` reports stay, and so does the report of every run that is held (waiting for a
+    review) or live (published.nights); older ones are deleted (docs/operations.md)."""
+    protected = {r[0] for r in query(con, "gate/reports_kept").fetchall()}
+    reports = sorted(folder.glob("*.html"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    gone = [p for p in reports[keep:] if p.stem not in protected and _NIGHTLY.match(p.stem)]  # not backfills'
+    for old in gone:
+        old.unlink(missing_ok=True)
+    return gone

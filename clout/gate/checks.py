@@ -8,11 +8,12 @@ import logging
 import math
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import polars as pl
 
+from clout.contract_wording import describe, title
 from clout.contracts import contract_schema, validate
 
 
@@ -25,8 +26,7 @@ class Check:
     detail: str
 
     def line(self) -> str:
-        on = f" on {self.column}" if self.column else ""
-        return f"check {self.name}{on} failed: {self.detail}"
+        return f"contract check failed ({title(self.name)}): {self.detail}"
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,8 @@ def _run_suite(frame: pd.DataFrame, name: str, expectations: list) -> list[Check
     checks = []
     for r in result.results:
         cfg = r.expectation_config
-        res = r.result or {}
-        detail = {k: res[k] for k in ("observed_value", "unexpected_count", "unexpected_percent") if k in res}
-        bounds = {k: v for k, v in cfg.kwargs.items() if k in ("min_value", "max_value", "value_set", "mostly")}
-        checks.append(Check(cfg.type, cfg.kwargs.get("column"), bool(r.success), "hold", f"{detail} expected {bounds}"))
+        detail = describe(cfg.type, dict(cfg.kwargs), r.result)
+        checks.append(Check(cfg.type, cfg.kwargs.get("column"), bool(r.success), "hold", detail))
     return checks
 
 
@@ -139,7 +137,8 @@ def run_checks(candidate: pl.DataFrame, ref: Reference | None, cfg: dict, contra
     # only the columns these checks read: GX hashes the whole frame it is given
     narrow = gx_frame(candidate.select(pl.col("network", "score")), keep={"network"}).to_pandas()
     with _no_batch_fingerprint():
-        checks += _run_suite(narrow, f"{contract}_vs_last_night", _dynamic_expectations(ref, cfg))
+        checks += [_against_last_night(c, ref, cfg)
+                   for c in _run_suite(narrow, f"{contract}_vs_last_night", _dynamic_expectations(ref, cfg))]
     if share_missing is not None:
         limit = cfg["missing_max_share"]
         checks.append(Check(
@@ -147,3 +146,19 @@ def run_checks(candidate: pl.DataFrame, ref: Reference | None, cfg: dict, contra
             f"{share_missing:.1%} of the last published night's accounts are absent (at most {limit:.0%})",
         ))
     return checks
+
+
+def _against_last_night(check: Check, ref: Reference | None, cfg: dict) -> Check:
+    """Say what a bound was derived from: the last published night."""
+    if ref is None:
+        return check
+    why = {
+        "expect_table_row_count_to_be_between":
+            f"{cfg['volume_min_ratio']:.0%} of the last published night's {ref.rows:,} rows",
+        "expect_column_stdev_to_be_between":
+            f"{cfg['stdev_min_ratio']:.0%} of the last published night's {ref.stdev:.4g}",
+        "expect_column_values_to_not_be_in_set":
+            f"the last published night's {ref.share_at_min:.1%} plus {cfg['min_score_max_rise']:.0%}",
+        "expect_column_distinct_values_to_contain_set": "every network of the last published night",
+    }.get(check.name)
+    return replace(check, detail=f"{check.detail} ({why})") if why else check

@@ -147,13 +147,14 @@ def _distribution_plot(result: GateResult, figs: _Figures) -> str:
 
 
 def _movers(result: GateResult) -> pl.DataFrame | None:
-    """Common accounts with before, after, change and its data / algorithm parts, plus what explains it."""
+    """Common accounts with before, after, change and its data / algorithm parts (no explanations: see
+    _explained, which reads them for the top movers only)."""
     base, cand = result.nights.get("baseline"), result.nights["candidate"]
     if base is None:
         return None
     keys = ["network", "account_id"]
     frame = base.scores.select(*keys, before=pl.col("score")).join(
-        cand.scores, on=keys, how="inner").rename({"score": "after"})
+        cand.scores.select(*keys, after=pl.col("score")), on=keys, how="inner")
     shadow = result.nights.get("shadow")
     if shadow is not None:
         frame = frame.join(shadow.scores.select(*keys, old_algorithm=pl.col("score")), on=keys, how="left")
@@ -161,12 +162,20 @@ def _movers(result: GateResult) -> pl.DataFrame | None:
                                    algorithm_part=pl.col("after") - pl.col("old_algorithm"))
     else:
         frame = frame.with_columns(data_part=pl.col("after") - pl.col("before"), algorithm_part=pl.lit(0))
-    if "change_explained" in frame.columns:
-        why = pl.col("change_explained").fill_null("")
-    else:
-        why = pl.format("reactions {}, distinct reactors {}", pl.col("reactions").round(1), pl.col("distinct_reactors"))
-    return frame.with_columns(change=pl.col("after") - pl.col("before"), explanation=why).select(
-        *keys, "before", "after", "change", "data_part", "algorithm_part", "explanation")
+    return frame.with_columns(change=pl.col("after") - pl.col("before")).select(
+        *keys, "before", "after", "change", "data_part", "algorithm_part")
+
+
+def _explained(con: duckdb.DuckDBPyConnection, run_id: str, movers: pl.DataFrame) -> pl.DataFrame:
+    """The movers with the candidate's explanation of each change, read from the warehouse for these rows only."""
+    keys = ["network", "account_id"]
+    con.register("movers", movers.select(keys).to_arrow())
+    try:
+        why = query(con, "gate/mover_explanations", run_id=run_id).pl()
+    finally:
+        con.unregister("movers")
+    return (movers.join(why, on=keys, how="left", maintain_order="left")
+            .with_columns(pl.col("explanation").fill_null("")))
 
 
 def _change_plot(movers: pl.DataFrame, figs: _Figures) -> str:
@@ -236,8 +245,8 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
         "<h2>Score distribution</h2>", _distribution_plot(result, figs),
     ]
     if movers is not None and movers.height:
-        risers = movers.sort("change", "after", descending=True).head(TOP_MOVERS)
-        fallers = movers.sort("change", pl.col("after").neg()).head(TOP_MOVERS)
+        risers = _explained(con, result.run_id, movers.sort("change", "after", descending=True).head(TOP_MOVERS))
+        fallers = _explained(con, result.run_id, movers.sort("change", pl.col("after").neg()).head(TOP_MOVERS))
         parts += ["<h2>Changes</h2>", _change_plot(movers, figs),
                   f"<h2>Top {TOP_MOVERS} risers</h2>", _table(risers),
                   f"<h2>Top {TOP_MOVERS} fallers</h2>", _table(fallers)]

@@ -50,7 +50,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Night:
-    """The frames one comparison needs: account scores, and topic scores when the model writes them."""
+    """The frames one comparison needs: account scores (network, account_id, score, raw_score: only what the
+    swing metrics read, so 10M accounts stay a few hundred MB), and topic scores when the model writes them."""
 
     scores: pl.DataFrame
     topics: pl.DataFrame | None = None
@@ -252,8 +253,7 @@ def run_gate(
     ref = Reference.of(nights["baseline"].scores, cfg["checks"]["min_score"]) if baseline else None
     missing = metrics.filter((pl.col("part") == "total") & (pl.col("scope") == "all")
                              & (pl.col("metric") == "share_missing"))["value"]
-    contract_frame = query(con, "audit/candidate_scores", run_id=run_id).pl()
-    checks = run_checks(contract_frame, ref, cfg["checks"], share_missing=float(missing[0]) if len(missing) else None)
+    checks = run_checks(con, run_id, ref, cfg["checks"], share_missing=float(missing[0]) if len(missing) else None)
     findings = _findings(checks, metrics, notes)
     result = GateResult(
         run_id=run_id, logical_date=logical_date, outcome=_outcome(findings),

@@ -312,9 +312,11 @@ def print_night(i: int, r: dict, floor: dict, until: str) -> None:
           f" ({os.cpu_count()} cores)")
     if r["error"]:
         print(f"  the run stopped: {r['error'][:300]}")
-    print(f"  {'step':<10} {'seconds':>8} {'cpu/wall':>8} {'peak RSS MB':>11} {'rows/s':>11} {'x night floor':>13}")
+    print(f"  {'step':<10} {'seconds':>8} {'cpu s':>7} {'cpu/wall':>8} {'peak RSS MB':>11} {'rows/s':>11} "
+          f"{'x night floor':>13}")
     land = r["land"]
-    print(f"  {'land':<10} {land['wall']:>8.1f} {land['cpu'] / land['wall']:>8.2f} {land['rss']:>11,.0f} "
+    print(f"  {'land':<10} {land['wall']:>8.1f} {land['cpu']:>7.1f} {land['cpu'] / land['wall']:>8.2f} "
+          f"{land['rss']:>11,.0f} "
           f"{lines / land['wall']:>11,.0f} {land['wall'] / floor['night']:>13.1f}   "
           f"(`clout land` process; in the landing itself {land['in_process']:.2f} s = "
           f"{land['in_process'] / floor['bare_copy']:.1f}x the bare copy, process "
@@ -325,7 +327,8 @@ def print_night(i: int, r: dict, floor: dict, until: str) -> None:
         if not s:
             continue
         total += s["seconds"]
-        print(f"  {name:<10} {s['seconds']:>8.1f} {s['cpu'] / s['seconds']:>8.2f} {s['peak_rss_mb']:>11,.0f} "
+        print(f"  {name:<10} {s['seconds']:>8.1f} {s['cpu']:>7.1f} {s['cpu'] / s['seconds']:>8.2f} "
+              f"{s['peak_rss_mb']:>11,.0f} "
               f"{lines / s['seconds']:>11,.0f} {s['seconds'] / floor['night']:>13.1f}")
     run = r["run"]
     night = land["wall"] + run["wall"]

@@ -241,9 +241,10 @@ def run_gate(
             nights["shadow"] = run_night(con, shadow_id, topics)
             parts += [compare("data", nights["baseline"], nights["shadow"]),
                       compare("algorithm", nights["shadow"], nights["candidate"])]
-        elif split:  # same algorithm: all of the change is data-driven
-            parts.append(compare("data", nights["baseline"], nights["candidate"]))
-        current = pl.concat(parts, how="vertical_relaxed")
+        current = pl.concat(parts, how="vertical_relaxed").collect()
+        if split and not shadow_id:  # same algorithm: all of the change is data-driven (the same figures again)
+            current = pl.concat([current, current.filter(pl.col("part") == "total").with_columns(part=pl.lit("data"))])
+        current = current.lazy()
     history = query(con, "gate/metric_history", logical_date=logical_date, nights=rules.history_nights).pl()
     if history.is_empty():
         history = pl.DataFrame(schema={"scope": pl.String, "scope_value": pl.String, "metric": pl.String,

@@ -141,7 +141,12 @@ def published_night(con: duckdb.DuckDBPyConnection, logical_date: date, topics: 
 
 def compare(part: str, before: Night, after: Night) -> pl.LazyFrame:
     """Long swing metrics of one part, overall, per network and per topic."""
-    frames = [swing_metrics(before.scores.lazy(), after.scores.lazy(), SwingParams(groupings=((), ("network",))))]
+    networks = pl.concat([before.scores["network"], after.scores["network"]]).unique()
+    if networks.len() == 1:  # one network: its metrics are the overall ones (the same rows), computed once
+        overall = swing_metrics(before.scores.lazy(), after.scores.lazy(), SwingParams(groupings=((),))).collect()
+        frames = [overall.lazy(), overall.lazy().with_columns(scope=pl.lit("network"), scope_value=pl.lit(networks[0]))]
+    else:
+        frames = [swing_metrics(before.scores.lazy(), after.scores.lazy(), SwingParams(groupings=((), ("network",))))]
     if before.topics is not None and after.topics is not None:
         params = SwingParams(keys=("network", "account_id", "topic"), groupings=(("topic",),))
         frames.append(swing_metrics(before.topics.lazy(), after.topics.lazy(), params))

@@ -129,8 +129,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 def registered(con: duckdb.DuckDBPyConnection, name: str, table) -> Iterator[None]:
     """`table` (Arrow or Polars) visible to SQL as `name` inside the block.
 
-    DuckDB keeps what was registered until the transaction ends, even after `unregister`: a file landed in 24
-    blocks kept every block's Arrow table (RSS 3.1 GB for a 1.5 GB API v2 file, 0.9 GB for one day). What is
+    DuckDB keeps what was registered until the transaction ends, even after `unregister`: a file landed in many
+    blocks kept every block's Arrow table, so memory grew with the file. What is
     registered here is a small holder that DuckDB scans through the Arrow stream interface and that is emptied on
     the way out, so only the block in hand stays in memory."""
     holder = _ArrowHolder(table.to_arrow() if hasattr(table, "to_arrow") else table)

@@ -13,18 +13,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clout.consent import land_guard
 from clout.errors import CloutError
 from clout.settings import Settings
 from clout.stages.aggregate import aggregate_date
-from clout.stages.audit import AuditResult, audit_run
 from clout.stages.land import LandOptions, LandProgress, LandResult, land_paths
-from clout.stages.publish import publish_run
-from clout.stages.score import score_date
 from clout.stages.stage import stage_date
 from clout.warehouse import connect, query, records, run_sql
 from transforms.algorithm import load_algorithm
+
+# score, audit and publish import scipy, pandas and the gate: they are imported by their steps, so that `clout land`
+# (a process of its own each night) does not pay for them (about 1 CPU-s; docs/benchmarks.md, "The night").
+if TYPE_CHECKING:
+    from clout.stages.audit import AuditResult
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ def aggregate_step(settings: Settings, run_id: str) -> int:
 
 
 def score_step(settings: Settings, run_id: str) -> int:
+    from clout.stages.score import score_date
+
     counts = {}
     with _step(settings, run_id, "score", counts) as con:
         run = _run(con, run_id)
@@ -124,6 +129,8 @@ def score_step(settings: Settings, run_id: str) -> int:
 def audit_step(settings: Settings, run_id: str) -> AuditResult:
     """The swing gate (clout.gate) records PASS / WARN / HOLD; a HOLD raises with the report and the next command,
     so nothing is published, the last night stays live and the candidate is kept for review."""
+    from clout.stages.audit import audit_run
+
     with _step(settings, run_id, "audit") as con:
         result = audit_run(con, run_id, settings)
     if result.held:
@@ -132,6 +139,8 @@ def audit_step(settings: Settings, run_id: str) -> AuditResult:
 
 
 def publish_step(settings: Settings, run_id: str) -> None:
+    from clout.stages.publish import publish_run
+
     with _step(settings, run_id, "publish") as con:
         publish_run(con, settings, run_id)
         # keep the gate's warnings as the run's message

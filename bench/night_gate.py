@@ -90,14 +90,17 @@ def child(warehouse: str, run_id: str) -> None:
     from clout.settings import load_settings
 
     settings = load_settings(warehouse)
-    steps = {}
+    steps, report = {}, None
     sampler.mark()
     for name, step in (("audit", pipeline.audit_step), ("publish", pipeline.publish_step)):
         t, cpu = time.perf_counter(), _cpu()
-        step(settings, run_id)
+        result = step(settings, run_id)
         steps[name] = {"seconds": time.perf_counter() - t, "cpu": _cpu() - cpu, "peak_rss_mb": sampler.mark() / 2**20}
+        if name == "audit":
+            report = {"outcome": result.outcome, "bytes": result.report_path.stat().st_size}
     sampler.stop()
-    print(json.dumps({"steps": steps, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(json.dumps({"steps": steps, "report": report,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 def main() -> None:
@@ -134,7 +137,8 @@ def main() -> None:
         for name, s in r["steps"].items():
             print(f"  {name:<8} {s['seconds']:>7.1f} s  {s['cpu']:>6.1f} cpu s  cpu/wall {s['cpu'] / s['seconds']:.2f}"
                   f"  peak RSS {s['peak_rss_mb']:>7,.0f} MB  {accounts / s['seconds']:>12,.0f} accounts/s")
-        print(f"  process: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS {rss:,.0f} MB", flush=True)
+        print(f"  process: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS {rss:,.0f} MB; gate {r['report']['outcome']}, "
+              f"run report {r['report']['bytes'] / 2**20:.1f} MB", flush=True)
     shutil.rmtree(night, ignore_errors=True)
 
 

@@ -69,13 +69,14 @@ def records(rel: duckdb.DuckDBPyRelation) -> list[dict]:
     return [dict(zip(rel.columns, row, strict=True)) for row in rel.fetchall()]
 
 
-def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable connection also brings the schema up to date."""
+def connect(settings: Settings, read_only: bool = False, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writable connection also brings the schema up to date. `config`: DuckDB start-up
+    settings (the sandbox of `clout sql --full-warehouse`)."""
     if read_only and not settings.warehouse.exists():
         raise CloutError(f"{settings.warehouse}: no warehouse yet; run `clout run --date ...` or `clout demo` first")
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(settings.warehouse), read_only=read_only)
+        con = duckdb.connect(str(settings.warehouse), read_only=read_only, config=config or {})
     except duckdb.IOException as e:
         if "lock" in str(e).lower():
             raise CloutError(

@@ -151,7 +151,7 @@ def copy_base(base: Path, night: Path) -> None:
     shutil.rmtree(night, ignore_errors=True)
     shutil.copytree(base, night, symlinks=True)
     link = night / "published.duckdb"
-    if link.is_symlink():  # the snapshot symlink names the base's catalog: point it at the copy's
+    if link.is_symlink() and Path(os.readlink(link)).is_absolute():  # older snapshots: point it at the copy's
         target = night / "published" / Path(os.readlink(link)).name
         link.unlink()
         link.symlink_to(target)

@@ -4,11 +4,11 @@ reads the old files and the new one."""
 
 from __future__ import annotations
 
-import duckdb
 from gatekit import JULY
 
 from clout import pipeline
 from clout.published_tables import PUBLISHED_TABLES
+from clout.snapshot import open_catalog
 
 
 def _files(settings) -> dict:
@@ -26,6 +26,6 @@ def test_publishing_a_night_appends_its_partition_and_leaves_the_others_untouche
     assert sorted(str(p) for p in new) == sorted(
         f"{table}/logical_date={JULY[4]}/{summary.run_id}.parquet" for table in PUBLISHED_TABLES)
     assert {p: after[p] for p in before} == before  # not rewritten, not touched
-    with duckdb.connect(str(settings.published_catalog), read_only=True) as cat:
+    with open_catalog(settings) as cat:
         nights = cat.execute("select logical_date, count(*) from published.scores group by 1 order by 1").fetchall()
     assert [d for d, _ in nights] == JULY[:5] and all(n > 0 for _, n in nights)

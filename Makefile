@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	@echo "installing the pinned dependencies into $(VENV) (about a minute on a fresh machine)..."
+	@echo "installing the pinned dependencies into $(VENV) (2-3 minutes on a fresh machine)..."
 	$(VENV)/bin/pip install --progress-bar off --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 

@@ -6,6 +6,7 @@ The pipeline is imported inside the commands that run it, so quick commands (`cl
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +17,11 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from typer.exceptions import TyperException
 
 from clout.errors import CloutError
 from clout.settings import HIGGS_FILE, load_settings
-from clout.warehouse import connect, query
+from clout.warehouse import LOCK_WAIT_ENV, connect, query
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 # Piped output (CI logs, `| less`) gets wide tables instead of rich's 80-column default.
@@ -31,6 +31,16 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 WarehouseOpt = typer.Option(None, "--warehouse", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
 
 
+WaitOpt = typer.Option(0, "--wait", help="seconds to wait while another clout process writes the warehouse "
+                       "(default: fail at once)")
+
+
+def _wait_for_lock(seconds: float) -> None:
+    """Every connection this process opens waits up to `seconds` for another writer's lock (clout.warehouse)."""
+    if seconds:
+        os.environ[LOCK_WAIT_ENV] = str(seconds)
+
+
 def parse_date(value: str) -> date:
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
@@ -38,16 +48,11 @@ def parse_date(value: str) -> date:
         raise CloutError(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2012-07-04") from None
 
 
-RUNS_JSON_ONLY = ("data_driven_moved_10", "algorithm_driven_moved_10", "rows_staged")
+def print_table(columns: list[str], rows: list[tuple], title: str | None = None, count: bool = False) -> None:
+    """A table when it fits the terminal, else one record per block (clout/cli_output.py)."""
+    from clout.cli_output import show
 
-
-def print_table(columns: list[str], rows: list[tuple], title: str | None = None) -> None:
-    table = Table(title=title, show_lines=False)
-    for c in columns:
-        table.add_column(c)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
+    show(console, columns, rows, title, count=count)
 
 
 @app.command()
@@ -56,7 +61,10 @@ def land(
     network: str = typer.Option("twitter", help="network of generic interaction rows that do not name one"),
     map_: str = typer.Option(None, "--map", help="generic tables: field=column, e.g. actor=src,target=dst,time=ts"),
     account: str = typer.Option(None, help="owner of a Facebook/LinkedIn/Mastodon export that does not name one"),
+    kind: str = typer.Option(None, help="generic tables: the kind of every row (mention, reply, repost, quote, "
+                             "like, follow) when the file has no kind column, e.g. a SNAP edge list `src dst time`"),
     quarantine_limit: float = typer.Option(0.01, help="a file with a larger share of bad records lands nothing"),
+    wait: float = WaitOpt,
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
     """Land export files or folders (format detected per file; files already landed are skipped).
@@ -66,11 +74,23 @@ def land(
     from clout.formats import LandOptions
     from clout.formats.generic import ColumnMap
 
-    options = LandOptions(network, ColumnMap.parse(map_), account, quarantine_limit)
+    _wait_for_lock(wait)
+    options = LandOptions(network, ColumnMap.parse(map_), account, quarantine_limit, _kind(kind))
     from clout import pipeline
 
     with _landing() as progress:
         pipeline.land_files(load_settings(warehouse), paths, options=options, progress=progress)
+
+
+def _kind(value: str | None) -> str | None:
+    from transforms.canonical_interactions import KIND_SPELLINGS
+
+    if value is None:
+        return None
+    if value not in KIND_SPELLINGS:
+        kinds = sorted({k for k in KIND_SPELLINGS.values()})
+        raise CloutError(f"--kind {value!r}: not an interaction kind; use one of {', '.join(kinds)}")
+    return value
 
 
 class _PrintedLanding:
@@ -90,7 +110,7 @@ class _PrintedLanding:
 @contextmanager
 def _landing() -> Iterator[_PrintedLanding]:
     columns = (SpinnerColumn(), TextColumn("{task.description}"), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
         yield _PrintedLanding(bar)
 
 
@@ -99,24 +119,26 @@ def run(
     date_: str = typer.Option(..., "--date", help="logical date YYYY-MM-DD"),
     algorithm: str = typer.Option("v1", help="algorithm version (transforms/algorithms/<version>.yaml)"),
     input_: list[Path] = typer.Option([], "--input", help="land these files first"),
+    wait: float = WaitOpt,
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
     """Run the nightly job for one logical date: land, stage, aggregate, score, audit, publish."""
+    _wait_for_lock(wait)
     settings = load_settings(warehouse)
     from clout import pipeline
 
-    with _landing() as progress:
-        pipeline.land_files(settings, input_, progress=progress)
+    if input_:
+        with _landing() as progress:
+            pipeline.land_files(settings, input_, progress=progress)
     _run_night(settings, parse_date(date_), algorithm)
 
 
 def _run_night(settings, logical_date: date, algorithm: str):
     from clout import pipeline
+    from clout.progress import steps
 
-    with console.status(f"{logical_date}: starting") as status:
-        s = pipeline.run_night(
-            settings, logical_date, algorithm, on_step=lambda step: status.update(f"{logical_date}: {step}")
-        )
+    with steps(console, str(logical_date)) as on_step:
+        s = pipeline.run_night(settings, logical_date, algorithm, on_step=on_step)
     console.print(
         f"{s.logical_date}: run {s.run_id} {s.status} (gate {s.outcome}): "
         f"{s.rows_staged:,} interactions staged, {s.rows_scored:,} accounts scored in {s.seconds:.1f} s"
@@ -138,7 +160,16 @@ def demo(warehouse: Path | None = WarehouseOpt, top: int = 10) -> None:
     with connect(settings) as con:
         for day in (first + timedelta(days=i) for i in range(7)):
             rel = query(con, "serve/top_accounts", logical_date=day, limit=top)
-            print_table(rel.columns, rel.fetchall(), title=f"Top {top} on {day}")
+            rows = rel.fetchall()
+            print_table(rel.columns, rows, title=f"Top {top} on {day}")
+    where = "" if warehouse is None else f" --warehouse {settings.warehouse}"
+    console.print(
+        f"\nRun reports (one per night, open in a browser): {settings.reports_dir}\nNext:\n"
+        f"  clout runs{where}                  # the seven runs and the gate's outcome\n"
+        f"  clout explain {rows[0][rel.columns.index('account_id')] if rows else 'ACCOUNT'} --date {day}{where}"
+        "   # one account's score, its parts and its change\n"
+        f"  clout sql{where}                   # a SQL prompt on the published views (`help`, `.tables`)",
+        highlight=False, markup=False, soft_wrap=True)
 
 
 def _open_snapshot(settings, limits=None) -> duckdb.DuckDBPyConnection:
@@ -147,29 +178,44 @@ def _open_snapshot(settings, limits=None) -> duckdb.DuckDBPyConnection:
     return open_snapshot(settings, limits)
 
 
+RUNS_COLUMNS = ("run_id", "logical_date", "algorithm_version", "status", "live", "outcome", "attribution",
+                "data_driven_move", "algorithm_driven_move", "data_driven_moved_10", "algorithm_driven_moved_10",
+                "rows_staged", "rows_scored", "seconds", "message")  # sql/meta/recent_runs.sql
+RUNS_COMPACT = ("run_id", "logical_date", "algorithm_version", "status", "outcome", "seconds")
+ColumnsOpt = typer.Option(None, "--columns", help="columns to show, comma-separated, or `all`")
+
+
 @app.command()
 def runs(
-    limit: int = 20, as_json: bool = typer.Option(False, "--json"), warehouse: Path | None = WarehouseOpt
+    limit: int = 20, as_json: bool = typer.Option(False, "--json"), columns: str | None = ColumnsOpt,
+    warehouse: Path | None = WarehouseOpt,
 ) -> None:
-    """Recent runs: run id, logical date, algorithm version, outcome, row counts, seconds."""
+    """Recent runs, runs in progress first: run id, logical date, algorithm, status (live: the published night),
+    outcome, seconds; `--columns all` adds the gate's attribution, row counts and the message."""
+    from clout.cli_output import pick_columns
+    from clout.progress import running_runs
+
     settings = load_settings(warehouse)
-    con = _open_snapshot(settings) if settings.published_catalog.exists() else connect(settings, read_only=True)
-    rel = query(con, "meta/recent_runs", limit=limit)
-    columns, rows = rel.columns, rel.fetchall()
+    try:
+        con = _open_snapshot(settings) if settings.published_catalog.exists() else connect(settings, read_only=True)
+        rel = query(con, "meta/recent_runs", limit=limit)
+        names, done = rel.columns, rel.fetchall()
+    except CloutError:
+        if not running_runs(settings, ["run_id"]):
+            raise
+        names, done = list(RUNS_COLUMNS), []  # the first night is still writing: nothing to read yet but it
+    running = running_runs(settings, names)
+    ids = {r[0] for r in running}
+    rows = running + [r for r in done if r[0] not in ids]
     if as_json:
-        typer.echo(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1))
+        typer.echo(json.dumps([dict(zip(names, r, strict=True)) for r in rows], default=str, indent=1))
         return
-    # The table keeps what fits a terminal, run ids whole (they are what `clout review` / `approve` take);
-    # --json has every column and the full message.
-    shown = [c for c in columns if c not in RUNS_JSON_ONLY]
-    table = Table(title="Recent runs (--json for every column)")
-    for c in shown:
-        table.add_column(c, no_wrap=c in ("run_id", "logical_date", "message"), overflow="ellipsis",
-                         max_width=48 if c == "message" else None)
-    for row in rows:
-        values = dict(zip(columns, row, strict=True))
-        table.add_row(*("" if values[c] is None else str(values[c]).splitlines()[0] for c in shown))
-    console.print(table)
+    shown = pick_columns(names, columns, RUNS_COMPACT)
+    # a live night reads "live" in the compact view, so the table needs no column of its own for it
+    status = [("live" if r[names.index("live")] else r[names.index("status")]) for r in rows]
+    table = [tuple(status[i] if c == "status" and "live" not in shown else r[names.index(c)] for c in shown)
+             for i, r in enumerate(rows)]
+    print_table(shown, table, title="Recent runs (--columns all: every column; --json)")
 
 
 def _register_command_modules() -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from clout.contract_wording import describe
 from clout.settings import CONTRACTS_DIR
 
 if TYPE_CHECKING:  # landing reads the contracts too and never needs pandas (a second of every `clout land`)
@@ -96,7 +97,6 @@ def validate(frame: pd.DataFrame, contract: str) -> ValidationReport:
     report = ValidationReport(contract)
     for r in result.results:
         cfg = r.expectation_config
-        detail = {k: v for k, v in (r.result or {}).items() if k in (
-            "observed_value", "unexpected_count", "partial_unexpected_list", "details")}
-        report.findings.append(Finding(cfg.type, cfg.kwargs.get("column"), bool(r.success), str(detail)))
+        detail = describe(cfg.type, dict(cfg.kwargs), r.result)  # for a person: no dicts of numpy values
+        report.findings.append(Finding(cfg.type, cfg.kwargs.get("column"), bool(r.success), detail))
     return report

@@ -92,8 +92,21 @@ def land_files(
 def stage_step(settings: Settings, run_id: str) -> int:
     counts = {}
     with _step(settings, run_id, "stage", counts) as con:
-        counts["rows_staged"] = stage_date(con, _run(con, run_id)["logical_date"])
+        logical_date = _run(con, run_id)["logical_date"]
+        counts["rows_staged"] = stage_date(con, logical_date)
+        if not counts["rows_staged"]:  # a missing delivery, not a quiet night: never scored, never published
+            raise CloutError(_no_deliveries(con, run_id, logical_date, settings))
     return counts["rows_staged"]
+
+
+def _no_deliveries(con, run_id: str, logical_date: date, settings: Settings) -> str:
+    (span,) = records(query(con, "staging/delivered_dates"))
+    landed = (f"the landed deliveries cover {span['first_date']} to {span['last_date']}" if span["dates"]
+              else "nothing has been landed yet")
+    return (f"run {run_id}: no deliveries for {logical_date}: no interaction or post dated {logical_date} has been "
+            f"landed ({landed}). A night without its data is not published; the last published night stays live. "
+            f"Land the night's exports (`clout land PATH`, or put them in {settings.landing_dir}), then run "
+            f"{logical_date} again.")
 
 
 def aggregate_step(settings: Settings, run_id: str) -> int:
@@ -114,8 +127,10 @@ def score_step(settings: Settings, run_id: str) -> int:
                 f"(fingerprint {run['fingerprint']} -> {algo.fingerprint}); start a new run"
             )
         # The gate will score the night again with the published algorithm: keep the features it can reuse.
-        changed = query(con, "gate/algorithm_changes", logical_date=run["logical_date"],
-                        fingerprint=algo.fingerprint).fetchall()[0][0]
+        from clout.gate import load_gate_config
+
+        changed = query(con, "gate/algorithm_changes", logical_date=run["logical_date"], fingerprint=algo.fingerprint,
+                        nights=load_gate_config()["history"]["nights"]).fetchall()[0][0]
         counts["rows_scored"] = score_date(con, run_id, run["logical_date"], algo, keep_features=changed)
     if not counts["rows_scored"]:  # a night with no data is a missing delivery, not a night for the gate to judge
         raise CloutError(
@@ -166,14 +181,21 @@ def run_night(
     on_step: Callable[[str], None] = lambda step: None,
 ) -> RunSummary:
     """The nightly job for one logical date: stage, aggregate, score, audit, publish."""
+    from clout.progress import RunMarker
+
     run_id = begin_run(settings, logical_date, algorithm)
-    for name, step in STEPS:
-        on_step(name)
-        try:
-            step(settings, run_id)
-        except Exception as e:
-            _mark_failed(settings, run_id, name, e)
-            raise
+    marker = RunMarker(settings, run_id, logical_date, algorithm)  # what `clout runs` shows while it works
+    try:
+        for name, step in STEPS:
+            on_step(name)
+            marker.step(name)
+            try:
+                step(settings, run_id)
+            except Exception as e:
+                _mark_failed(settings, run_id, name, e)
+                raise
+    finally:
+        marker.clear()
     return summary(settings, run_id)
 
 
@@ -182,3 +204,7 @@ def _mark_failed(settings: Settings, run_id: str, step: str, error: Exception) -
         if _run(con, run_id)["status"] == "running":
             run_sql(con, "meta/finish_run", run_id=run_id, status="failed", outcome=None,
                     message=f"{step}: {error}")
+            if settings.published_catalog.exists():  # readers' `clout runs` shows the failure at once
+                from clout.snapshot import refresh_snapshot
+
+                refresh_snapshot(con, settings)

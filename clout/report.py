@@ -1,14 +1,18 @@
-"""The run report: one self-contained HTML file per audited run (plotly.js inlined once, no CDN, opens offline).
+"""The run report: one HTML file per audited run (tens of kB), beside one shared plotly.js file (no CDN: opens
+offline). Reports are kept for the newest REPORTS_KEPT runs and every held or live run (prune_reports).
 
 What it shows: the gate outcome and its findings; each swing metric split into data-driven and algorithm-driven
-parts, against its recent history; the score distribution before and after; a histogram of changes; the top
-risers and fallers with their explanations; per-network and per-topic swings; the contract checks.
+parts, against its recent history; the share of accounts per score band before and after; how far accounts
+moved, in bands; on an algorithm change, the accounts the algorithm moved most (new vs published algorithm on the
+same data) with the parts that moved them; the top risers and fallers with their explanations; per-network and
+per-topic swings; the contract checks.
 Plots are drawn from per-bin counts computed in Polars, so a night of millions of accounts stays a small file.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +29,8 @@ if TYPE_CHECKING:
 COLORS = {"PASS": "#1a7f37", "WARN": "#b35900", "HOLD": "#c62828"}
 PART_COLORS = {"total": "#555555", "data": "#1f77b4", "algorithm": "#d62728"}
 TOP_MOVERS = 20
+_NIGHTLY = re.compile(r"^\d{8}-[0-9a-f]{10}$")  # a nightly run's report (pipeline.new_run_id); backfills' differ
+REPORTS_KEPT = 100  # run reports kept beside the warehouse, besides held and live runs' (prune_reports)
 CSS = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1200px; color: #222; }
 h1 { font-size: 22px; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; }
@@ -60,15 +66,35 @@ def _table(frame: pl.DataFrame, classes: dict[str, str] | None = None, limit: in
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>{more}"
 
 
+def plotly_script_name() -> str:
+    """The shared plotly.js beside the reports, named by version: each report refers to it (a few kB of HTML
+    instead of 4.8 MB of inlined script), and a plotly upgrade writes a new file beside the old."""
+    import plotly
+
+    return f"plotly-{plotly.__version__}.min.js"
+
+
+def write_plotly_script(folder: Path) -> Path:
+    path = folder / plotly_script_name()
+    if not path.exists():
+        from plotly.offline import get_plotlyjs
+
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(get_plotlyjs(), encoding="utf-8")
+        tmp.replace(path)
+    return path
+
+
 class _Figures:
-    """Plotly figures as HTML divs; plotly.js is inlined with the first one only."""
+    """Plotly figures as HTML divs; the first loads the shared plotly.js beside the report (works offline)."""
 
     def __init__(self) -> None:
         self.first = True
 
     def html(self, fig, top: int = 40) -> str:
         fig.update_layout(margin={"l": 50, "r": 20, "t": top, "b": 40}, template="plotly_white")
-        out = fig.to_html(full_html=False, include_plotlyjs=self.first, config={"displaylogo": False})
+        script = plotly_script_name() if self.first else False
+        out = fig.to_html(full_html=False, include_plotlyjs=script, config={"displaylogo": False})
         self.first = False
         return out
 
@@ -129,20 +155,33 @@ def _history_plots(con, result: GateResult, rules: GateRules, figs: _Figures) ->
     return figs.html(fig, top=90)  # room for the figure's title above the first row's subplot titles
 
 
+SCORE_BANDS = 10  # points per band in the distribution chart: 1-10, 11-20, ..., 91-100
+CHANGE_BANDS = ((-100, -10, "fell 10+"), (-9, -5, "fell 5-9"), (-4, -1, "fell 1-4"), (0, 0, "unchanged"),
+                (1, 4, "rose 1-4"), (5, 9, "rose 5-9"), (10, 100, "rose 10+"))
+
+
 def _distribution_plot(result: GateResult, figs: _Figures) -> str:
+    """Share of accounts per 10-point score band, one bar per night side by side (linear: shares compare)."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    labels = {"baseline": "last published night", "shadow": "old algorithm, this night's data",
-              "candidate": "this night (candidate)"}
-    for key, label in labels.items():
+    labels = {"baseline": ("last published night", "#9e9e9e"),
+              "shadow": ("old algorithm, this night's data", PART_COLORS["data"]),
+              "candidate": ("this night (candidate)", PART_COLORS["algorithm"] if result.shadow_run_id else "#1f77b4")}
+    for key, (label, color) in labels.items():
         night = result.nights.get(key)
         if night is None:
             continue
-        hist = score_histogram(night.scores.lazy()).collect()
-        fig.add_trace(go.Bar(x=hist["bin"].to_list(), y=hist["accounts"].to_list(), name=label, opacity=0.6))
-    fig.update_layout(barmode="overlay", title="Score distribution before / after", xaxis_title="score",
-                      yaxis_title="accounts", yaxis_type="log", height=380)
+        bands = score_histogram(night.scores.lazy(), SCORE_BANDS).collect()  # aggregated: 10 rows per night
+        total = max(int(bands["accounts"].sum()), 1)
+        fig.add_trace(go.Bar(
+            x=[f"{b}-{b + SCORE_BANDS - 1}" for b in bands["bin"]], y=(bands["accounts"] / total).to_list(),
+            name=f"{label} ({total:,} accounts)", marker_color=color,
+            customdata=bands["accounts"].to_list(), hovertemplate="%{y:.1%} (%{customdata:,} accounts)"))
+    fig.update_layout(barmode="group", title="Share of accounts per score band", xaxis_title="score",
+                      yaxis_title="share of accounts", yaxis_tickformat=".0%", height=380,
+                      legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(type="category")
     return figs.html(fig)
 
 
@@ -179,20 +218,59 @@ def _explained(con: duckdb.DuckDBPyConnection, run_id: str, movers: pl.DataFrame
 
 
 def _change_plot(movers: pl.DataFrame, figs: _Figures) -> str:
+    """How far accounts moved, in bands, for the change and each of its parts side by side."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
+    names = [b[2] for b in CHANGE_BANDS]
     for col, name, color in (("change", "total change", PART_COLORS["total"]),
                              ("data_part", "data-driven part", PART_COLORS["data"]),
                              ("algorithm_part", "algorithm-driven part", PART_COLORS["algorithm"])):
-        counts = movers.group_by(col).agg(accounts=pl.len()).sort(col)
-        if col != "change" and counts.height == 1 and counts[col][0] == 0:
+        if col != "change" and movers[col].abs().max() in (0, None):
             continue  # no split to show
-        fig.add_trace(go.Bar(x=counts[col].to_list(), y=counts["accounts"].to_list(), name=name,
-                             marker_color=color, opacity=0.6))
-    fig.update_layout(barmode="overlay", title="Histogram of score changes (accounts scored on both nights)",
-                      xaxis_title="points", yaxis_title="accounts", yaxis_type="log", height=380)
+        banded = _banded(movers[col])
+        fig.add_trace(go.Bar(x=names, y=(banded["accounts"] / max(movers.height, 1)).to_list(), name=name,
+                             marker_color=color, customdata=banded["accounts"].to_list(),
+                             hovertemplate="%{y:.1%} (%{customdata:,} accounts)"))
+    fig.update_layout(barmode="group", title="How far accounts moved (accounts scored on both nights)",
+                      yaxis_title="share of accounts", yaxis_tickformat=".0%", height=360,
+                      legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(type="category")
     return figs.html(fig)
+
+
+def _banded(change: pl.Series) -> pl.DataFrame:
+    """Accounts per change band (CHANGE_BANDS order), zero for an empty band."""
+    points = change.round(0).cast(pl.Int64).clip(-100, 100)
+    counts = [int(((points >= lo) & (points <= hi)).sum()) for lo, hi, _ in CHANGE_BANDS]
+    return pl.DataFrame({"band": [b[2] for b in CHANGE_BANDS], "accounts": counts})
+
+
+def _algorithm_movers(result: GateResult) -> pl.DataFrame | None:
+    """The accounts the algorithm moved most: this night under the new algorithm vs the published algorithm on the
+    same data (the shadow run), with the parts of the score that moved them (the algorithm's reasons)."""
+    shadow = result.nights.get("shadow")
+    if shadow is None:
+        return None
+    from transforms.model import PARTS
+
+    keys = ["network", "account_id"]
+    old_parts = [f"part_{p}" for p in PARTS if f"part_{p}" in shadow.scores.columns]
+    new = result.nights["candidate"].scores
+    frame = new.select(*keys, "score", *[c for c in old_parts if c in new.columns]).join(
+        shadow.scores.select(*keys, old_score="score", **{f"old_{c}": c for c in old_parts}), on=keys, how="inner")
+    frame = frame.with_columns(algorithm_change=pl.col("score") - pl.col("old_score")).filter(
+        pl.col("algorithm_change") != 0).sort(pl.col("algorithm_change").abs(), "account_id",
+                                              descending=[True, False]).head(TOP_MOVERS)
+    reasons = []
+    for row in frame.iter_rows(named=True):
+        moved = sorted(((p, (row.get(f"part_{p}") or 0.0) - (row.get(f"old_part_{p}") or 0.0)) for p in PARTS
+                        if f"old_part_{p}" in row), key=lambda x: -abs(x[1]))
+        words = [f"{p} {d:+.1f}" for p, d in moved if abs(d) >= 0.5]
+        reasons.append("; ".join(words[:3]) or "no part moved by half a point or more")
+    return frame.select(*keys, old_algorithm_score="old_score", new_algorithm_score="score",
+                        algorithm_change="algorithm_change").with_columns(
+        points_by_part=pl.Series(reasons, dtype=pl.String))
 
 
 def _groups_table(result: GateResult, scope: str) -> str:
@@ -244,6 +322,18 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
         _history_plots(con, result, rules, figs),
         "<h2>Score distribution</h2>", _distribution_plot(result, figs),
     ]
+    from transforms.explain import PART_WORDS
+
+    algorithm_movers = _algorithm_movers(result)
+    if algorithm_movers is not None:
+        parts += [f"<h2 id='algorithm-movers'>Accounts the algorithm moved most (top {TOP_MOVERS})</h2>",
+                  f"<p>This night's data scored by the new algorithm ({_esc(run['algorithm_version'])}) against the "
+                  f"published algorithm ({_esc(base.get('algorithm_version'))}) on the same data (the shadow run): "
+                  "the change no event explains. Points by part: how each part of the score moved "
+                  "(new minus old algorithm), largest first; the parts: "
+                  + "; ".join(f"<b>{p}</b>: {_esc(PART_WORDS[p][0])}" for p in PART_WORDS) + ".</p>",
+                  _table(algorithm_movers) if algorithm_movers.height
+                  else "<p class='ok'>The algorithm moved no account's score.</p>"]
     if movers is not None and movers.height:
         # top-k, not a sort of every account: a night of 10M accounts keeps 20 rows in each
         risers = movers.top_k(TOP_MOVERS, by=["change", "after"]).sort("change", "after", descending=True)
@@ -251,8 +341,8 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
             "change", pl.col("after").neg())
         risers, fallers = _explained(con, result.run_id, risers), _explained(con, result.run_id, fallers)
         parts += ["<h2>Changes</h2>", _change_plot(movers, figs),
-                  f"<h2>Top {TOP_MOVERS} risers</h2>", _table(risers),
-                  f"<h2>Top {TOP_MOVERS} fallers</h2>", _table(fallers)]
+                  f"<h2>Top {TOP_MOVERS} risers since the last published night</h2>", _table(risers),
+                  f"<h2>Top {TOP_MOVERS} fallers since the last published night</h2>", _table(fallers)]
     parts += ["<h2>Per network</h2>", _groups_table(result, "network"),
               "<h2>Per topic</h2>", _groups_table(result, "topic")]
     checks = pl.DataFrame(
@@ -263,9 +353,23 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
     return "\n".join(parts)
 
 
-def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path, rules: GateRules) -> Path:
+def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path, rules: GateRules,
+                 keep: int | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
+    write_plotly_script(path.parent)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(render(con, result, rules), encoding="utf-8")
     tmp.replace(path)
+    prune_reports(con, path.parent, keep if keep is not None else REPORTS_KEPT)
     return path
+
+
+def prune_reports(con: duckdb.DuckDBPyConnection, folder: Path, keep: int) -> list[Path]:
+    """Retention: the newest `keep` reports stay, and so does the report of every run that is held (waiting for a
+    review) or live (published.nights); older ones are deleted (docs/operations.md)."""
+    protected = {r[0] for r in query(con, "gate/reports_kept").fetchall()}
+    reports = sorted(folder.glob("*.html"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    gone = [p for p in reports[keep:] if p.stem not in protected and _NIGHTLY.match(p.stem)]  # not backfills'
+    for old in gone:
+        old.unlink(missing_ok=True)
+    return gone

@@ -6,7 +6,10 @@ statements separated by `;` at the end of a line: they run in order on the same 
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
@@ -17,6 +20,8 @@ from clout.errors import CloutError
 from clout.settings import SQL_DIR, Settings
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
+LOCK_WAIT_ENV = "CLOUT_LOCK_WAIT"  # seconds a writer waits for another's lock (`--wait`); 0: fail at once
+LOCK_POLL_S = 0.5
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
@@ -75,15 +80,25 @@ def connect(settings: Settings, read_only: bool = False, config: dict | None = N
     if read_only and not settings.warehouse.exists():
         raise CloutError(f"{settings.warehouse}: no warehouse yet; run `clout run --date ...` or `clout demo` first")
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(settings.warehouse), read_only=read_only, config=config or {})
-    except duckdb.IOException as e:
-        if "lock" in str(e).lower():
-            raise CloutError(
-                f"{settings.warehouse}: another clout process is writing the warehouse; wait for it, "
-                "or query the published snapshot with `clout sql` (the default)"
-            ) from None
-        raise CloutError(f"{settings.warehouse}: cannot open the warehouse: {e}") from None
+    deadline = time.monotonic() + float(os.environ.get(LOCK_WAIT_ENV) or 0)
+    told = False
+    while True:
+        try:
+            con = duckdb.connect(str(settings.warehouse), read_only=read_only, config=config or {})
+            break
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower():
+                raise CloutError(f"{settings.warehouse}: cannot open the warehouse: {e}") from None
+            if time.monotonic() >= deadline:
+                raise CloutError(
+                    f"{settings.warehouse}: another clout process is writing the warehouse; wait for it "
+                    "(`--wait SECONDS` waits here), or query the published snapshot with `clout sql` (the default)"
+                ) from None
+            if not told:  # one line, on stderr: stdout may be a pipe someone parses
+                print(f"waiting for the warehouse: another clout process is writing it ({LOCK_WAIT_ENV}="
+                      f"{os.environ.get(LOCK_WAIT_ENV)} s at most)", file=sys.stderr, flush=True)
+                told = True
+            time.sleep(LOCK_POLL_S)
     if not read_only:
         migrate(con)
         run_sql(con, "published/views")  # views are code, not history: always the current definitions

@@ -76,12 +76,12 @@ def test_published_snapshot_matches_the_warehouse(settings, higgs_slice):
     assert rows == published(settings)
 
 
-def test_a_night_without_data_fails_at_scoring_and_names_the_fix(settings, higgs_slice):
+def test_a_night_without_data_fails_at_staging_and_names_the_fix(settings, higgs_slice):
     """Unpausing the DAG schedules today's night at once; with no data it must fail plainly, not be gated."""
     pipeline.land_files(settings, [higgs_slice])
     pipeline.run_night(settings, JULY_2)
     before = published(settings)
-    with pytest.raises(CloutError, match=r"no interactions in the 90-day window ending 2026-11-22.*clout land"):
+    with pytest.raises(CloutError, match=r"no deliveries for 2026-11-22.*clout land"):
         pipeline.run_night(settings, date(2026, 11, 22))
     assert published(settings) == before
     with connect(settings) as con:

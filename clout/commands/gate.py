@@ -91,10 +91,14 @@ def reject(run_id: str, reason: str = ReasonOpt, warehouse: Path | None = Wareho
 @app.command(name="rollback")
 def rollback_command(
     reason: str = typer.Option("rollback", "--reason", help="why: recorded in the publish log"),
+    date_: str | None = typer.Option(None, "--date", help="undo the last publish of this date (YYYY-MM-DD)"),
+    run_id: str | None = typer.Option(None, "--run", help="undo the publish of this run"),
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
-    """Make the previous published night live again (undo the newest night's last publish)."""
+    """Undo the last publish action (or that of --date / --run): the run live before it is live again."""
+    from clout.cli import parse_date
+
     settings = load_settings(warehouse)
     with connect(settings) as con:
-        result = rollback(con, settings, reason)
-    console.print(result.line(), highlight=False)
+        result = rollback(con, settings, reason, parse_date(date_) if date_ else None, run_id)
+    console.print(result.line(), highlight=False, soft_wrap=True)

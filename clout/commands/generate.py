@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import typer
@@ -30,4 +30,19 @@ def generate(
     parse_date(start)
     params = GeneratorParams(people=people, days=days, seed=seed, start=datetime.strptime(start, "%Y-%m-%d").date())
     summary = run(out, params)
-    console.print(f"{out}: {summary.line()}; ground truth in {out / 'ground_truth.json'}")
+    console.print(f"{out}: {summary.line()}; ground truth in {out / 'ground_truth.json'}", highlight=False)
+    console.print(next_commands(out, params), highlight=False, markup=False, soft_wrap=True)
+
+
+def next_commands(out: Path, params) -> str:
+    """How to try the generated data: in a warehouse of its own. Landed beside another history (the demo's), its
+    first night would be judged against that history's last night and held as a collapse in volume."""
+    home = out.parent / f"{out.name}-warehouse" / "clout.duckdb"  # beside the exports: `land OUT` takes folders
+    first, last = params.start, params.start + timedelta(days=params.days - 1)
+    return (
+        "Try it in a warehouse of its own (the default one keeps your other history apart):\n"
+        f"  clout land {out} --warehouse {home}\n"
+        f"  clout run --date {first} --warehouse {home}      # then each day in order, up to {last}\n"
+        f"  clout runs --warehouse {home}\n"
+        f"  clout sql \"select * from published.current_scores order by score desc limit 10\" --warehouse {home}"
+    )

@@ -10,11 +10,13 @@ import csv
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import typer
 
+from clout import sql_prompt as prompt
 from clout.cli import WarehouseOpt, _open_snapshot, app, console, print_table
 from clout.consent.access import check_reading, open_warehouse
 from clout.consent.limits import MEMORY_ENV, SPILL_ENV, TIMEOUT_ENV, SqlLimits, run_limited
@@ -31,6 +33,9 @@ def sql(
     file: Path | None = typer.Option(None, "--file", "-f", help="run the statement in this file (e.g. sql/adhoc/)"),
     fmt: str = typer.Option("table", "--format", help="table | csv | json | parquet"),
     out: Path | None = typer.Option(None, "--out", help="write the result to this file (required for parquet)"),
+    columns: str | None = typer.Option(None, "--columns", help="table format: show only these columns (a,b,c)"),
+    view: str = typer.Option("auto", "--view", help="table format: auto (a table when it fits the terminal, "
+                             "else one record per block), table or records"),
     warehouse: Path | None = WarehouseOpt,
     full_warehouse: bool = typer.Option(
         False, "--full-warehouse",
@@ -59,13 +64,14 @@ def sql(
             raise CloutError(f"cannot read {file}: {e}") from None
     limits = SqlLimits.from_env(timeout, memory_limit, temp_dir)
     con, limits = _open(load_settings(warehouse), full_warehouse, limits)
+    shape = Shape(columns, view)
     try:
         if statement is None:
-            _prompt(con, limits)
+            _prompt(con, limits, shape)
         elif fmt == "parquet":
             _write_parquet(con, statement, out, limits)
         else:
-            _emit(_execute(con, statement, limits), fmt, out)
+            _emit(_execute(con, statement, limits), fmt, out, shape)
     finally:
         con.close()
 
@@ -86,6 +92,7 @@ def _open(settings, full_warehouse: bool, limits: SqlLimits) -> tuple[duckdb.Duc
 
 def _execute(con: duckdb.DuckDBPyConnection, statement: str, limits: SqlLimits, arrow: bool = False):
     """Run one plain query within the limits: (columns, rows), or an Arrow table; None if it returns nothing."""
+    statement = prompt.rewrite(statement)  # `show tables`: the published views, not the catalog's empty main
     check_reading(statement)  # one plain query, as DuckDB parses it: no COPY, ATTACH, SET or writes, even nested
 
     def work():
@@ -99,10 +106,7 @@ def _execute(con: duckdb.DuckDBPyConnection, statement: str, limits: SqlLimits, 
     try:
         return run_limited(con, limits, work)
     except duckdb.Error as e:
-        message = str(e).splitlines()[0]
-        if "read-only" in message.lower() or "disabled by configuration" in message:
-            message += " (clout sql only reads, and only the published snapshot: see docs/security.md)"
-        raise CloutError(f"SQL error: {message}") from None
+        raise CloutError(f"SQL error: {prompt.hint(str(e).splitlines()[0])}") from None
 
 
 def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path, limits: SqlLimits) -> None:
@@ -115,19 +119,34 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path, li
     console.print(f"wrote {table.num_rows:,} rows to {out}")
 
 
-def _emit(result: tuple | None, fmt: str, out: Path | None) -> None:
+@dataclass(frozen=True)
+class Shape:
+    """How a table-format result is drawn: which columns, and table, records or whichever fits."""
+
+    columns: str | None = None
+    view: str = "auto"
+
+
+def _emit(result: tuple | None, fmt: str, out: Path | None, shape: Shape = Shape()) -> None:
     if result is None:
         return
     columns, rows = result
+    if fmt == "table" and out is None:
+        from clout.cli_output import pick_columns, show
+
+        shown = pick_columns(columns, shape.columns)
+        index = [columns.index(c) for c in shown]
+        show(console, shown, [tuple(r[i] for i in index) for r in rows], view=shape.view, count=True)
+        return
     with (out.open("w", newline="", encoding="utf-8") if out else _stdout()) as f:
         if fmt == "csv":
-            writer = csv.writer(f)
+            writer = csv.writer(f, lineterminator="\n")  # not csv's CRLF: shell tools read lines
             writer.writerow(columns)
             writer.writerows(rows)
         elif fmt == "json":
             f.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1) + "\n")
         else:
-            print_table(columns, rows)
+            print_table(columns, rows, count=True)
 
 
 class _stdout:
@@ -140,23 +159,32 @@ class _stdout:
         sys.stdout.flush()
 
 
-def _prompt(con: duckdb.DuckDBPyConnection, limits: SqlLimits) -> None:
-    """A small REPL: statements end with `;`, `.quit` or end of input leaves, errors do not."""
-    console.print("clout sql: read-only published views (e.g. `select * from published.current_scores limit 5;`)")
+def _prompt(con: duckdb.DuckDBPyConnection, limits: SqlLimits, shape: Shape = Shape()) -> None:
+    """A small REPL: statements end with `;`; `help`, `.tables`, `\\d [view]` and `exit` / `quit` (with or without
+    `;`, at the start of a statement) are commands; errors do not end it."""
+    console.print(prompt.BANNER, highlight=False, markup=False)
     buffer: list[str] = []
     while True:
         try:
             line = input("clout> " if not buffer else "   ... ")
         except EOFError:
             break
-        if line.strip() in (".quit", ".exit", "\\q"):
+        command = prompt.command(line)
+        if command == "exit":  # also inside an unfinished statement, which is dropped: never part of the SQL
             break
+        command = None if buffer else command
+        if command is not None:
+            try:
+                prompt.run_command(command, con, lambda stmt: _emit(_execute(con, stmt, limits), "table", None, shape))
+            except CloutError as e:
+                console.print(f"[red]error:[/red] {e}", highlight=False)
+            continue
         buffer.append(line)
         if not line.rstrip().endswith(";"):
             continue
         statement, buffer = "\n".join(buffer), []
         try:
-            _emit(_execute(con, statement, limits), "table", None)
+            _emit(_execute(con, statement, limits), "table", None, shape)
         except CloutError as e:
             console.print(f"[red]error:[/red] {e}", highlight=False)
 

@@ -27,6 +27,7 @@ class LandOptions:
     mapping: ColumnMap = field(default_factory=ColumnMap)
     account: str | None = None  # owner of a personal export that does not name one (Facebook, LinkedIn)
     quarantine_limit: float = 0.01  # a file with a larger quarantined share fails and lands nothing
+    kind: str | None = None  # generic tables: the kind of every row that does not name one (--kind)
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,12 @@ NAME = "generic_interactions"
 BLOCK_BYTES = 16 << 20  # text is parsed 16 MB (about 700k Higgs lines) at a time: bounds memory
 PARQUET_ROWS = 2_000_000
 _WS = re.compile(rb"^\s*\S+\s+\S+\s+\d+\s+\S+\s*$")
+_EDGES = re.compile(rb"^\S+ \S+ \d+$")
 _FOUR_FIELDS = r"^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$"
 ALIASES = {
     "actor": ("actor", "actor_id", "source", "src", "from", "user_id"),
     "target": ("target", "target_id", "destination", "dst", "to"),
-    "time": ("time", "timestamp", "ts", "occurred_at", "created_at", "unix_ts"),
+    "time": ("time", "timestamp", "ts", "occurred_at", "created_at", "unix_ts", "unixts", "unix_time"),
     "kind": ("kind", "type", "interaction", "action"),
     "network": ("network", "platform"),
     "post_id": ("post_id", "tweet_id", "status_id"),
@@ -77,6 +78,12 @@ class Layout:
     separator: str = ""
     columns: dict[str, int] | dict[str, str] = field(default_factory=dict)
     n_columns: int = 0
+    header: bool = True  # delimited: the first line names the columns
+
+    @property
+    def needs_kind(self) -> bool:
+        """No kind column: every row is of the kind the caller names (--kind)."""
+        return self.kind != "whitespace" and "kind" not in self.columns
 
 
 def sniff(path: Path, head: bytes, mapping: ColumnMap) -> Layout | None:
@@ -94,7 +101,7 @@ def sniff(path: Path, head: bytes, mapping: ColumnMap) -> Layout | None:
             return None
         cols = mapping.resolve(keys)
         return Layout("ndjson", columns={f: keys[i] for f, i in cols.items()}) if _enough(cols) else None
-    for sep in ("\t", ",", ";", "|"):
+    for sep in ("\t", ",", ";", "|", " "):  # a space last: SNAP-style edge lists with a header (`src dst time`)
         header = first.decode("utf-8", errors="replace").split(sep)
         if len(header) > 2:
             cols = mapping.resolve(header)
@@ -102,6 +109,8 @@ def sniff(path: Path, head: bytes, mapping: ColumnMap) -> Layout | None:
                 return Layout("delimited", sep, cols, len(header))
     if _WS.match(first) and not mapping.columns:
         return Layout("whitespace")
+    if _EDGES.match(first):  # `actor target unix_ts` with no header: lands with --kind (a kind for every row)
+        return Layout("delimited", " ", {"actor": 0, "target": 1, "time": 2}, 3, header=False)
     return None
 
 
@@ -159,7 +168,7 @@ def fast_sql(path: Path, layout: Layout, params: InteractionParams, shape: TextS
     else:
         names = {i: f for f, i in layout.columns.items()}
         columns = {names.get(i, f"_{i}"): "VARCHAR" for i in range(layout.n_columns)}
-        separator, quote, skip = layout.separator, '"', 1
+        separator, quote, skip = layout.separator, '"', int(layout.header)
     sql_params = {
         "path": str(path), "columns": columns, "separator": separator, "quote": quote, "skip": skip,
         "compression": "gzip" if gz else "none", "first_record_no": 1 + skip,
@@ -178,7 +187,7 @@ def read(path: Path, layout: Layout, params: InteractionParams) -> Iterator[pl.D
         yield from _parquet(path, layout, params)
         return
     for first_line_no, block in _byte_blocks(path):
-        header = layout.kind == "delimited" and first_line_no == 1
+        header = layout.kind == "delimited" and first_line_no == 1 and layout.header
         frame = _fast(block, layout, params, first_line_no, header)
         if frame is None:  # the block has a bad line somewhere: the careful path finds and explains it
             lines = _lines(block).with_row_index("line_no", offset=first_line_no)

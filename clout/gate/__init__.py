@@ -179,6 +179,27 @@ def shadow_run(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict) -> tup
     return shadow_id, f"shadow run {shadow_id} scored the night with {old.version} for attribution ({reuse})"
 
 
+def _reference(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict, rules: GateRules,
+               notes: list[Finding]) -> dict:
+    """The baseline, or the recent history's algorithm when the baseline night was scored with another one
+    (a mixed history): then a WARN says so, and the algorithm-driven part is measured against the history's."""
+    ref = next(iter(records(query(con, "gate/reference_algorithm", logical_date=run["logical_date"],
+                                  nights=rules.history_nights))), None)
+    if ref is None or ref["fingerprint"] == baseline["fingerprint"]:
+        return baseline
+    measured = ref if baseline["fingerprint"] == run["fingerprint"] else baseline
+    notes.append(Finding("warn", "history", (
+        f"mixed-algorithm history: the last published night {baseline['logical_date']} was scored with "
+        f"{baseline['algorithm_version']} ({baseline['fingerprint']}), but {ref['nights']} of the last "
+        f"{ref['of_nights']} published nights with {ref['algorithm_version']} ({ref['fingerprint']}); this night's "
+        f"algorithm-driven change is measured against {measured['algorithm_version']} on the same data. To make "
+        f"{baseline['algorithm_version']} the baseline, backfill the history with it (`clout backfill`), or roll "
+        f"the exception back (`clout rollback --date {baseline['logical_date']}`)")))
+    if measured is baseline:  # another algorithm than the last night's: the shadow run uses that night's, as usual
+        return baseline
+    return {**baseline, "algorithm_version": ref["algorithm_version"], "fingerprint": ref["fingerprint"]}
+
+
 def _findings(checks: list[Check], metrics: pl.DataFrame, notes: list[Finding]) -> list[Finding]:
     out = [Finding(c.severity, "check", c.line()) for c in checks if not c.passed]
     flagged = metrics.filter(pl.col("verdict").is_in(["hold", "warn"]))
@@ -238,13 +259,18 @@ def run_gate(
     if baseline is not None:
         nights["baseline"] = published_night(con, baseline["logical_date"], topics)
         parts = [current, compare("total", nights["baseline"], nights["candidate"])]
-        if baseline["fingerprint"] != run["fingerprint"]:
-            shadow_id, note = shadow_run(con, run, baseline)
+        # the algorithm the change is measured against: the last night's, or the history's when that night is an
+        # exception in it (sql/gate/reference_algorithm.sql)
+        against = baseline if same_date_baseline else _reference(con, run, baseline, rules, notes)
+        if against["fingerprint"] != run["fingerprint"]:
+            shadow_id, note = shadow_run(con, run, against)
             split = shadow_id is not None
             notes.append(Finding("note", "attribution", note))
         if shadow_id:
             nights["shadow"] = run_night(con, shadow_id, topics)
-            parts += [compare("data", nights["baseline"], nights["shadow"]),
+            # data-driven: the night's change under one algorithm, the last night's (shadow or candidate)
+            same_as_baseline = "candidate" if baseline["fingerprint"] == run["fingerprint"] else "shadow"
+            parts += [compare("data", nights["baseline"], nights[same_as_baseline]),
                       compare("algorithm", nights["shadow"], nights["candidate"])]
         current = pl.concat(parts, how="vertical_relaxed").collect()
         if split and not shadow_id:  # same algorithm: all of the change is data-driven (the same figures again)

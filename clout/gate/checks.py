@@ -5,11 +5,12 @@ broken run: the night is held."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import polars as pl
 
+from clout.contract_wording import title
 from clout.contracts import contract_schema
 from clout.gate.profile import columns_frame, contract_rules, judge, night_rules, profile, rows_sql
 
@@ -23,8 +24,7 @@ class Check:
     detail: str
 
     def line(self) -> str:
-        on = f" on {self.column}" if self.column else ""
-        return f"check {self.name}{on} failed: {self.detail}"
+        return f"contract check failed ({title(self.name)}): {self.detail}"
 
 
 @dataclass(frozen=True)
@@ -51,15 +51,17 @@ def run_checks(con: duckdb.DuckDBPyConnection, run_id: str, ref: Reference | Non
     """Every check of the run's candidate rows, passed or not: the contract's rules and the rules against the
     last published night, each an exact aggregate DuckDB computes over the rows where they are and Great
     Expectations judges (clout.gate.profile)."""
-    rules = contract_rules(contract) + night_rules(ref, cfg)
+    against_last_night = night_rules(ref, cfg)
+    rules = contract_rules(contract) + against_last_night
     rows = rows_sql(f"audit/{contract}")
     aggregates = profile(con, rows, rules, run_id=run_id)
     columns = columns_frame(con, rows, run_id=run_id)
     contract_columns = [p["name"] for p in contract_schema(contract)["properties"]]
-    checks = []
+    checks, night = [], {id(r) for r in against_last_night}
     for rule, passed, detail in judge(aggregates, columns, contract_columns, rules, contract):
         name, column = (rule.check, rule.column) if rule else ("expect_table_columns_to_match_set", None)
-        checks.append(Check(name, column, passed, "hold", detail))
+        check = Check(name, column, passed, "hold", detail)
+        checks.append(_against_last_night(check, ref, cfg) if rule is not None and id(rule) in night else check)
     if share_missing is not None:
         limit = cfg["missing_max_share"]
         checks.append(Check(
@@ -67,3 +69,19 @@ def run_checks(con: duckdb.DuckDBPyConnection, run_id: str, ref: Reference | Non
             f"{share_missing:.1%} of the last published night's accounts are absent (at most {limit:.0%})",
         ))
     return checks
+
+
+def _against_last_night(check: Check, ref: Reference | None, cfg: dict) -> Check:
+    """Say what a bound was derived from: the last published night."""
+    if ref is None:
+        return check
+    why = {
+        "expect_table_row_count_to_be_between":
+            f"{cfg['volume_min_ratio']:.0%} of the last published night's {ref.rows:,} rows",
+        "expect_column_stdev_to_be_between":
+            f"{cfg['stdev_min_ratio']:.0%} of the last published night's {ref.stdev:.4g}",
+        "expect_column_values_to_not_be_in_set":
+            f"the last published night's {ref.share_at_min:.1%} plus {cfg['min_score_max_rise']:.0%}",
+        "expect_column_distinct_values_to_contain_set": "every network of the last published night",
+    }.get(check.name)
+    return replace(check, detail=f"{check.detail} ({why})") if why else check

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from clout.contract_wording import describe, plain
 from clout.contracts import contract_schema
 from clout.warehouse import sql_text
 
@@ -47,7 +48,9 @@ class Rule:
     low: float | None = None
     high: float | None = None
     strict_low: bool = False
-    bounds: str = ""  # the rule as the contract states it, for the report
+    kwargs: dict | None = None  # the rule as GX states it on the rows (min_value, value_set, mostly...): its wording
+    result_key: str = "unexpected_count"  # what the aggregate is in GX's result on the rows
+    observed_sql: str | None = None  # for the wording only: a value GX reports on the rows the aggregate stands for
 
     def expectation(self):
         from great_expectations import expectations as gxe
@@ -72,29 +75,31 @@ def contract_rules(contract: str) -> list[Rule]:
         col, opts = p["name"], p.get("logicalTypeOptions") or {}
         if p.get("required"):
             rules.append(Rule("expect_column_values_to_not_be_null", col, f"nulls__{col}",
-                              f"count(*) - count({_q(col)})", 0, 0, bounds="not null"))
+                              f"count(*) - count({_q(col)})", 0, 0, kwargs={"column": col}))
         if "minimum" in opts or "maximum" in opts:
             lo, hi = opts.get("minimum"), opts.get("maximum")
             outside = " or ".join(([f"{_q(col)} < {lo!r}"] if lo is not None else [])
                                   + ([f"{_q(col)} > {hi!r}"] if hi is not None else []))
             rules.append(Rule("expect_column_values_to_be_between", col, f"outside__{col}",
-                              f"count(*) filter (where {outside})", 0, 0, bounds=f"min_value={lo}, max_value={hi}"))
+                              f"count(*) filter (where {outside})", 0, 0,
+                              kwargs={"column": col, "min_value": lo, "max_value": hi}))
         if "enum" in opts:
             values = ", ".join(_literal(v) for v in opts["enum"])
             rules.append(Rule("expect_column_values_to_be_in_set", col, f"not_in_set__{col}",
                               f"count(*) filter (where {_q(col)} not in ({values}))", 0, 0,
-                              bounds=f"value_set={opts['enum']}"))
+                              kwargs={"column": col, "value_set": opts["enum"]}))
     keys = [p["name"] for p in sorted((p for p in schema["properties"] if p.get("primaryKey")),
                                       key=lambda p: p.get("primaryKeyPosition", 0))]
     if keys:
         check = "expect_column_values_to_be_unique" if len(keys) == 1 else "expect_compound_columns_to_be_unique"
         distinct = _q(keys[0]) if len(keys) == 1 else "(" + ", ".join(map(_q, keys)) + ")"
         rules.append(Rule(check, ",".join(keys), "duplicates", f"count(*) - count(distinct {distinct})", 0, 0,
-                          bounds="unique"))
+                          kwargs={"column": keys[0], "column_list": keys}))
     for rule in schema.get("quality", []):
         if rule.get("metric") == "rowCount" and "mustBeGreaterThan" in rule:
             rules.append(Rule("expect_table_row_count_to_be_between", None, "rows", "count(*)",
-                              rule["mustBeGreaterThan"] + 1, bounds=f"min_value={rule['mustBeGreaterThan'] + 1}"))
+                              rule["mustBeGreaterThan"] + 1, kwargs={"min_value": rule["mustBeGreaterThan"] + 1},
+                              result_key="observed_value"))
     return rules
 
 
@@ -105,25 +110,29 @@ def night_rules(ref, cfg: dict) -> list[Rule]:
     stdev = "coalesce(stddev_samp(score), 0)"
     if ref is None:
         return [Rule("expect_column_stdev_to_be_between", "score", "stdev__score", stdev, 0, strict_low=True,
-                     bounds="min_value=0 (strict)")]
+                     kwargs={"column": "score", "min_value": 0, "strict_min": True}, result_key="observed_value")]
     min_score = int(cfg["min_score"])
     rows = math.ceil(cfg["volume_min_ratio"] * ref.rows)
     spread = cfg["stdev_min_ratio"] * ref.stdev
     out = [
-        Rule("expect_table_row_count_to_be_between", None, "rows", "count(*)", rows, bounds=f"min_value={rows}"),
+        Rule("expect_table_row_count_to_be_between", None, "rows", "count(*)", rows, kwargs={"min_value": rows},
+             result_key="observed_value"),
         Rule("expect_column_stdev_to_be_between", "score", "stdev__score", stdev, spread, strict_low=ref.stdev == 0,
-             bounds=f"min_value={spread:.4g}"),
+             kwargs={"column": "score", "min_value": spread, "strict_min": ref.stdev == 0},
+             result_key="observed_value"),
     ]
     allowed_at_min = ref.share_at_min + cfg["min_score_max_rise"]
     if allowed_at_min < 1:
         out.append(Rule("expect_column_values_to_not_be_in_set", "score", "share_at_min__score",
                         f"coalesce(avg((score = {min_score})::double), 0)", high=allowed_at_min,
-                        bounds=f"value_set=[{min_score}], mostly={1 - allowed_at_min:.4g}"))
+                        kwargs={"column": "score", "value_set": [min_score], "mostly": 1 - allowed_at_min},
+                        result_key="unexpected_percent"))
     if cfg.get("networks_kept", True) and ref.networks:
         networks = ", ".join(_literal(n) for n in ref.networks)
         out.append(Rule("expect_column_distinct_values_to_contain_set", "network", "networks_kept__network",
                         f"list_has_all(list(distinct network), [{networks}])::int", 1, 1,
-                        bounds=f"value_set={list(ref.networks)}"))
+                        kwargs={"column": "network", "value_set": list(ref.networks)}, result_key="observed_value",
+                        observed_sql="list(distinct network order by network)"))
     return out
 
 
@@ -135,6 +144,7 @@ def rows_sql(relation: str) -> str:
 def profile(con: duckdb.DuckDBPyConnection, rows: str, rules: list[Rule], **params) -> pd.DataFrame:
     """One row: every rule's aggregate over the statement `rows`, computed by DuckDB where the rows are."""
     aggregates = {r.name: r.sql for r in rules}  # a rule may share its aggregate with another (rows)
+    aggregates |= {f"observed__{r.name}": r.observed_sql for r in rules if r.observed_sql}
     select = ",\n    ".join(f"{sql} as {_q(name)}" for name, sql in aggregates.items())
     return con.sql(f"select\n    {select}\nfrom ({rows})", params=params or None).df()
 
@@ -161,12 +171,6 @@ def _validate(frame: pd.DataFrame, name: str, expectations: list):
     return batch.validate(gx.ExpectationSuite(name=name, expectations=expectations)).results
 
 
-def _observed(value) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.4g}"
-    return f"{int(value):,}" if isinstance(value, int | float) else str(value)
-
-
 def judge(aggregates: pd.DataFrame, columns: pd.DataFrame | None, contract_columns: list[str] | None,
           rules: list[Rule], name: str) -> list[tuple[Rule | None, bool, str]]:
     """GX's verdict on each rule: (rule, passed, detail). The column-set rule (rule None) is judged on `columns`."""
@@ -176,11 +180,18 @@ def judge(aggregates: pd.DataFrame, columns: pd.DataFrame | None, contract_colum
     if columns is not None:
         (r,) = _validate(columns, f"{name}_columns",
                          [gxe.ExpectTableColumnsToMatchSet(column_set=contract_columns, exact_match=True)])
-        observed = (r.result or {}).get("observed_value")
-        out.append((None, bool(r.success), f"{{'observed_value': {observed}}} expected {contract_columns}"))
+        out.append((None, bool(r.success), describe("expect_table_columns_to_match_set",
+                                                    {"column_set": contract_columns}, r.result)))
     results = _validate(aggregates, name, [r.expectation() for r in rules])
     for rule, r in zip(rules, results, strict=True):
-        value = aggregates[rule.name].iloc[0]
-        value = value.item() if hasattr(value, "item") else value
-        out.append((rule, bool(r.success), f"observed {rule.name} = {_observed(value)}; expected {rule.bounds}"))
+        out.append((rule, bool(r.success), _wording(rule, aggregates)))
     return out
+
+
+def _wording(rule: Rule, aggregates: pd.DataFrame) -> str:
+    """The check in the words clout uses for GX's result on the rows (clout.contract_wording)."""
+    value = aggregates[f"observed__{rule.name}" if rule.observed_sql else rule.name].iloc[0]
+    value = plain(value.tolist() if hasattr(value, "tolist") else value)  # a list aggregate arrives as an array
+    if rule.result_key == "unexpected_percent":
+        value = 100 * value
+    return describe(rule.check, rule.kwargs or {}, {rule.result_key: value})

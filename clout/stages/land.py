@@ -8,6 +8,7 @@ all. Every landed file reconciles: records read = staged + duplicates + quaranti
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import time
 from collections.abc import Iterator
@@ -177,14 +178,26 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
             raise _NotAnExport(f"{path}: the file is empty; nothing to land", "empty file, skipped")
         raise _NotAnExport(
             f"{path}: not an export format clout knows (generic interactions, twitter_v2, twitter_v1, x_archive, "
-            "mastodon, facebook, linkedin, identity_links); for a table, name its columns with --map",
+            f"mastodon, facebook, linkedin, identity_links); its first line reads {_first_line(path)!r}. For a table "
+            "of interactions, name its columns with --map actor=COLUMN,target=COLUMN,time=COLUMN, and add --kind "
+            "KIND when it has no kind column",
             "not an export format clout knows, skipped")
+    if found.layout is not None and found.layout.needs_kind and not options.kind:
+        raise _NotAnExport(
+            f"{path}: a table of actor, target and time with no kind column: say what every row is with --kind "
+            "(mention, reply, repost, quote, like or follow), or name its kind column with --map kind=COLUMN",
+            "a table with no kind column, skipped (land it with --kind KIND)")
     if shape is not None:
         try:
             return _land(con, path, hashed, found, options, shape)
         except _Declined:
             pass  # rolled back, nothing kept: the careful path reads the file again and explains each bad line
     return _land(con, path, hashed, found, options, None, ahead)
+
+
+def _first_line(path: Path, limit: int = 80) -> str:
+    with (gzip.open(path, "rb") if generic.is_gzip(path) else path.open("rb")) as f:
+        return f.readline(limit).decode("utf-8", errors="replace").rstrip("\r\n")
 
 
 def _met_before(con, path: Path) -> bool:
@@ -253,7 +266,7 @@ def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandO
                   shape: generic.TextShape | None):
     """Generic tables into raw.generic_interactions: by DuckDB's reader given the text's `shape`, else by Polars
     blocks."""
-    params = InteractionParams(default_network=options.network)
+    params = InteractionParams(default_network=options.network, default_kind=options.kind)
     if shape is not None:
         good, quarantined, first_problem = _generic_fast(con, file_id, path, found.layout, params, shape), 0, None
     else:

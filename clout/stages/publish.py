@@ -121,18 +121,31 @@ class Rollback:
     logical_date: date
     removed_run_id: str
     restored_run_id: str | None  # None: the date had no earlier live run, so it is no longer published
+    undone: dict | None = None  # the publish-log row of the action undone
 
     def line(self) -> str:
+        u = self.undone or {}
+        what = (f"undid the {u.get('action', 'publish')} of run {self.removed_run_id} "
+                f"({u.get('algorithm_version') or '?'}) for {self.logical_date}"
+                + (f", done by {u['actor']} at {u['published_at']:%Y-%m-%d %H:%M}" if u.get("published_at") else ""))
         if self.restored_run_id:
-            return f"{self.logical_date}: run {self.restored_run_id} is live again (was {self.removed_run_id})"
-        return (f"{self.logical_date}: run {self.removed_run_id} unpublished; the previous published night is "
-                "the current one again")
+            return (f"{what}: run {self.restored_run_id} ({u.get('previous_algorithm_version') or '?'}) is live for "
+                    f"{self.logical_date} again")
+        return f"{what}: {self.logical_date} is no longer published (no run was live for it before)"
 
 
-def rollback(con: duckdb.DuckDBPyConnection, settings: Settings, reason: str | None = None) -> Rollback:
-    """Make the previous published night live again: undo the newest night's last publish."""
-    target = next(iter(records(query(con, "publish/rollback_target"))), None)
+def rollback(con: duckdb.DuckDBPyConnection, settings: Settings, reason: str | None = None,
+             logical_date: date | None = None, run_id: str | None = None) -> Rollback:
+    """Undo the last publish action still in effect (or the last one of `logical_date`, or `run_id`'s): the run
+    that was live for its date before is live again; a date that had none is unpublished."""
+    target = next(iter(records(query(con, "publish/rollback_target", logical_date=logical_date, run_id=run_id))),
+                  None)
     if target is None:
+        if run_id:
+            raise CloutError(f"run {run_id} is not live: there is no publish of it to roll back "
+                             "(`clout runs` shows which runs are live)")
+        if logical_date:
+            raise CloutError(f"no published night for {logical_date}: nothing to roll back")
         raise CloutError("nothing is published; there is nothing to roll back")
     day, removed, previous = target["logical_date"], target["run_id"], target["previous_run_id"]
     actor, reason = getpass.getuser(), reason or "rollback"
@@ -144,4 +157,4 @@ def rollback(con: duckdb.DuckDBPyConnection, settings: Settings, reason: str | N
             take_down(con, day, actor, reason)
         run_sql(con, "publish/set_status", run_id=removed, status="rolled_back", message=f"rolled back: {reason}")
     refresh_snapshot(con, settings)
-    return Rollback(day, removed, previous)
+    return Rollback(day, removed, previous, target)

@@ -27,7 +27,11 @@ def report(two_networks_scored, tmp_path_factory):
 
 def test_the_report_is_self_contained(report):
     html = report.read_text(encoding="utf-8")
-    assert not re.search(r"<script[^>]+src=", html) and not re.search(r"<link[^>]+href=", html)
+    # no CDN, no link: the one script it loads is the shared plotly.js beside it (issue 16: 4.9 MB inlined before)
+    from clout.report import plotly_script_name
+
+    assert re.findall(r"<script[^>]+src=\"([^\"]+)\"", html) == [plotly_script_name()]
+    assert (report.parent / plotly_script_name()).is_file() and not re.search(r"<link[^>]+href=", html)
     for section in ("Findings", "Data-driven vs algorithm-driven change", "Score distribution",
                     "Top 20 risers", "Top 20 fallers", "Per network", "Per topic", "Contract checks"):
         assert section in html, section

@@ -1,0 +1,109 @@
+"""Progress of long work where people and logs can see it.
+
+- On a terminal, a live status line (rich). Elsewhere (cron, Airflow, a pipe) rich shows nothing, so each step
+  prints a timestamped line, and a heartbeat line follows every `HEARTBEAT_S` seconds of a long step.
+- Runs in progress: `clout run` keeps a small marker file per run beside the warehouse (`running/RUN_ID.json`:
+  date, algorithm, step, process id) while it works, so `clout runs` can list it even though the writer holds
+  the warehouse file and the published snapshot does not know the run yet.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import date, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from clout.settings import Settings
+
+HEARTBEAT_S = float(os.environ.get("CLOUT_HEARTBEAT_SECONDS") or 15)
+
+
+def _now() -> str:
+    return datetime.now().strftime("%H:%M:%S")
+
+
+@contextmanager
+def steps(console: Console, label: str) -> Iterator[Callable[[str], None]]:
+    """A function to call with each step's name: a live status on a terminal, else one line per step
+    (`12:00:03 2012-07-04: score (aggregate took 3.1 s)`) and a heartbeat while a step runs long."""
+    if console.is_terminal:
+        with console.status(f"{label}: starting") as status:
+            yield lambda step: status.update(f"{label}: {step}")
+        return
+    state = {"step": None, "since": time.perf_counter()}
+    stop = threading.Event()
+
+    def on_step(step: str) -> None:
+        took = (f" ({state['step']} took {time.perf_counter() - state['since']:.1f} s)" if state["step"] else "")
+        state["step"], state["since"] = step, time.perf_counter()
+        print(f"{_now()} {label}: {step}{took}", flush=True)
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_S):
+            if state["step"]:
+                print(f"{_now()} {label}: still {state['step']} ({time.perf_counter() - state['since']:.0f} s)",
+                      flush=True)
+
+    heart = threading.Thread(target=beat, name="clout-heartbeat", daemon=True)
+    heart.start()
+    try:
+        yield on_step
+    finally:
+        stop.set()
+        heart.join()
+
+
+def running_dir(settings: Settings) -> Path:
+    return settings.home / "running"
+
+
+class RunMarker:
+    """`running/RUN_ID.json` while a run works; removed when it ends, however it ends."""
+
+    def __init__(self, settings: Settings, run_id: str, logical_date: date, algorithm: str) -> None:
+        self.path = running_dir(settings) / f"{run_id}.json"
+        self.record = {"run_id": run_id, "logical_date": str(logical_date), "algorithm_version": algorithm,
+                       "pid": os.getpid(), "started_at": time.time(), "step": "starting"}
+        self.step("starting")
+
+    def step(self, name: str) -> None:
+        self.record["step"] = name
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.record), encoding="utf-8")
+        tmp.replace(self.path)
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def running_runs(settings: Settings, columns: list[str]) -> list[tuple]:
+    """Rows shaped like sql/meta/recent_runs.sql for the runs in progress (or stopped without ending)."""
+    rows = []
+    for path in sorted(running_dir(settings).glob("*.json"), reverse=True):
+        with suppress(OSError, ValueError):
+            r = json.loads(path.read_text(encoding="utf-8"))
+            alive = _alive(int(r["pid"]))
+            status = f"running: {r['step']}" if alive else f"stopped in {r['step']} (process {r['pid']} gone)"
+            values = {"run_id": r["run_id"], "logical_date": date.fromisoformat(r["logical_date"]),
+                      "algorithm_version": r["algorithm_version"], "status": status, "live": False,
+                      "seconds": round(time.time() - float(r["started_at"]), 1)}
+            rows.append(tuple(values.get(c) for c in columns))
+    return rows

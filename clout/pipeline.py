@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clout import faults
 from clout.consent import land_guard
@@ -21,13 +22,15 @@ from clout.errors import CloutError
 from clout.locks import ONE_STEP, WHOLE_RUN, note_run, run_lock, run_lock_path
 from clout.settings import Settings
 from clout.stages.aggregate import aggregate_date
-from clout.stages.audit import AuditResult, audit_run
 from clout.stages.land import LandOptions, LandProgress, LandResult, land_paths
-from clout.stages.publish import publish_run
-from clout.stages.score import score_date
 from clout.stages.stage import stage_date
 from clout.warehouse import connect, query, records, run_sql
 from transforms.algorithm import load_algorithm
+
+# score, audit and publish import scipy, pandas and the gate: they are imported by their steps, so that `clout land`
+# (a process of its own each night) does not pay for them (about 1 CPU-s; docs/benchmarks.md, "The night").
+if TYPE_CHECKING:
+    from clout.stages.audit import AuditResult
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ def aggregate_step(settings: Settings, run_id: str) -> int:
 
 
 def score_step(settings: Settings, run_id: str) -> int:
+    from clout.stages.score import score_date
+
     counts = {}
     with _step(settings, run_id, "score", counts) as con:
         run = _run(con, run_id)
@@ -148,6 +153,8 @@ def score_step(settings: Settings, run_id: str) -> int:
 def audit_step(settings: Settings, run_id: str) -> AuditResult:
     """The swing gate (clout.gate) records PASS / WARN / HOLD; a HOLD raises with the report and the next command,
     so nothing is published, the last night stays live and the candidate is kept for review."""
+    from clout.stages.audit import audit_run
+
     with _step(settings, run_id, "audit") as con:
         result = audit_run(con, run_id, settings)
     if result.held:
@@ -156,6 +163,8 @@ def audit_step(settings: Settings, run_id: str) -> AuditResult:
 
 
 def publish_step(settings: Settings, run_id: str) -> None:
+    from clout.stages.publish import publish_run
+
     with _step(settings, run_id, "publish") as con:
         publish_run(con, settings, run_id)
         # keep the gate's warnings as the run's message

@@ -186,13 +186,14 @@ def _distribution_plot(result: GateResult, figs: _Figures) -> str:
 
 
 def _movers(result: GateResult) -> pl.DataFrame | None:
-    """Common accounts with before, after, change and its data / algorithm parts, plus what explains it."""
+    """Common accounts with before, after, change and its data / algorithm parts (no explanations: see
+    _explained, which reads them for the top movers only)."""
     base, cand = result.nights.get("baseline"), result.nights["candidate"]
     if base is None:
         return None
     keys = ["network", "account_id"]
     frame = base.scores.select(*keys, before=pl.col("score")).join(
-        cand.scores, on=keys, how="inner").rename({"score": "after"})
+        cand.scores.select(*keys, after=pl.col("score")), on=keys, how="inner")
     shadow = result.nights.get("shadow")
     if shadow is not None:
         frame = frame.join(shadow.scores.select(*keys, old_algorithm=pl.col("score")), on=keys, how="left")
@@ -200,12 +201,20 @@ def _movers(result: GateResult) -> pl.DataFrame | None:
                                    algorithm_part=pl.col("after") - pl.col("old_algorithm"))
     else:
         frame = frame.with_columns(data_part=pl.col("after") - pl.col("before"), algorithm_part=pl.lit(0))
-    if "change_explained" in frame.columns:
-        why = pl.col("change_explained").fill_null("")
-    else:
-        why = pl.format("reactions {}, distinct reactors {}", pl.col("reactions").round(1), pl.col("distinct_reactors"))
-    return frame.with_columns(change=pl.col("after") - pl.col("before"), explanation=why).select(
-        *keys, "before", "after", "change", "data_part", "algorithm_part", "explanation")
+    return frame.with_columns(change=pl.col("after") - pl.col("before")).select(
+        *keys, "before", "after", "change", "data_part", "algorithm_part")
+
+
+def _explained(con: duckdb.DuckDBPyConnection, run_id: str, movers: pl.DataFrame) -> pl.DataFrame:
+    """The movers with the candidate's explanation of each change, read from the warehouse for these rows only."""
+    keys = ["network", "account_id"]
+    con.register("movers", movers.select(keys).to_arrow())
+    try:
+        why = query(con, "gate/mover_explanations", run_id=run_id).pl()
+    finally:
+        con.unregister("movers")
+    return (movers.join(why, on=keys, how="left", maintain_order="left")
+            .with_columns(pl.col("explanation").fill_null("")))
 
 
 def _change_plot(movers: pl.DataFrame, figs: _Figures) -> str:
@@ -369,8 +378,12 @@ def save_movers(con: duckdb.DuckDBPyConnection, run_id: str, movers: pl.DataFram
     run_sql(con, "report/delete_movers", run_id=run_id)
     frames = []
     if movers is not None and movers.height:
-        frames += [movers.sort("change", "after", descending=True).head(TOP_MOVERS).with_columns(side=pl.lit("risers")),
-                   movers.sort("change", pl.col("after").neg()).head(TOP_MOVERS).with_columns(side=pl.lit("fallers"))]
+        # top-k, not a sort of every account: a night of 10M accounts keeps 20 rows in each
+        risers = movers.top_k(TOP_MOVERS, by=["change", "after"]).sort("change", "after", descending=True)
+        fallers = movers.bottom_k(TOP_MOVERS, by=["change", pl.col("after").neg()]).sort(
+            "change", pl.col("after").neg())
+        frames += [_explained(con, run_id, risers).with_columns(side=pl.lit("risers")),
+                   _explained(con, run_id, fallers).with_columns(side=pl.lit("fallers"))]
     if algorithm_movers is not None and algorithm_movers.height:
         frames.append(algorithm_movers.rename({v: k for k, v in _ALGORITHM_COLUMNS.items()}).with_columns(
             side=pl.lit("algorithm"), data_part=pl.lit(None, pl.Float64), algorithm_part=pl.lit(None, pl.Float64)))

@@ -25,7 +25,8 @@ create table state.score_pairs (
     target_id    varchar not null,
     reactions_s  hugeint not null,  -- sum over the window of reactions x E(day)
     days         integer not null,  -- days of the window with a reaction (0 = the pair left the window)
-    last_day     date not null,     -- the latest of those days (recency)
+    last_day     date not null,     -- the latest of those days
+    last_s       hugeint not null,  -- E(last_day): the pair's recency x E(night)
     mutual       boolean not null   -- the reverse pair is in the state too
 );
 
@@ -60,7 +61,8 @@ create table state.score_pair_journal (
     existed      boolean not null,
     reactions_s  hugeint,
     days         integer,
-    last_day     date
+    last_day     date,
+    last_s       hugeint
 );
 
 create table state.score_account_journal (

@@ -8,9 +8,10 @@ when matched and p.days + d.days = 0 then delete
 when matched then update set
     reactions_s = p.reactions_s + d.reactions_s,
     days = p.days + d.days,
-    last_day = coalesce(d.last_day, p.last_day)
+    last_day = coalesce(d.last_day, p.last_day),
+    last_s = coalesce(d.last_s, p.last_s)
 when not matched then insert
-    values ($chain_id, d.network, d.actor_id, d.target_id, d.reactions_s, d.days, d.last_day, false);
+    values ($chain_id, d.network, d.actor_id, d.target_id, d.reactions_s, d.days, d.last_day, d.last_s, false);
 
 merge into state.score_accounts as a
 using score_delta_accounts as d

@@ -8,7 +8,8 @@ select
     target_id,
     sum((reposts + quotes + replies + mentions + likes) * e) as reactions_s,
     cast(sum(sign) as integer) as days,
-    max(activity_date) filter (where sign > 0) as last_day
+    max(activity_date) filter (where sign > 0) as last_day,
+    max(e) filter (where sign > 0) as last_s
 from score_edges(cast($epoch as date), $half_life, cast($in_from as date), cast($in_to as date),
                  cast($out_day as date))
 group by all;

@@ -8,8 +8,7 @@ with scale as (
 ),
 
 pairs as (
-    select network, actor_id, target_id, reactions_s, mutual,
-           score_weight(last_day, cast($epoch as date), $half_life) as recency_s
+    select network, actor_id, target_id, reactions_s, mutual, last_s as recency_s
     from state.score_pairs
     where chain_id = $chain_id
 ),

@@ -4,7 +4,7 @@ delete from state.score_pair_journal where chain_id = $chain_id and night = $nig
 
 insert into state.score_pair_journal
 select $chain_id, cast($night as date), d.network, d.actor_id, d.target_id, p.network is not null,
-       p.reactions_s, p.days, p.last_day
+       p.reactions_s, p.days, p.last_day, p.last_s
 from score_delta_pairs as d
 left join (select * from state.score_pairs where chain_id = $chain_id) as p
     on p.network = d.network and p.actor_id = d.actor_id and p.target_id = d.target_id;

@@ -11,7 +11,7 @@ reversed as (
 ),
 
 final as (
-    select $chain_id as chain_id, p.network, p.actor_id, p.target_id, p.reactions_s, p.days, p.last_day,
+    select $chain_id as chain_id, p.network, p.actor_id, p.target_id, p.reactions_s, p.days, p.last_day, p.last_s,
            r.network is not null as mutual
     from pairs as p
     left join reversed as r on r.network = p.network and r.actor_id = p.actor_id and r.target_id = p.target_id

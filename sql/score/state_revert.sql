@@ -8,9 +8,9 @@ merge into state.score_pairs as p
 using (select * from state.score_pair_journal where chain_id = $chain_id and night = $night) as j
 on p.chain_id = $chain_id and p.network = j.network and p.actor_id = j.actor_id and p.target_id = j.target_id
 when matched and not j.existed then delete
-when matched then update set reactions_s = j.reactions_s, days = j.days, last_day = j.last_day
+when matched then update set reactions_s = j.reactions_s, days = j.days, last_day = j.last_day, last_s = j.last_s
 when not matched and j.existed then insert
-    values ($chain_id, j.network, j.actor_id, j.target_id, j.reactions_s, j.days, j.last_day, false);
+    values ($chain_id, j.network, j.actor_id, j.target_id, j.reactions_s, j.days, j.last_day, j.last_s, false);
 
 merge into state.score_accounts as a
 using (select * from state.score_account_journal where chain_id = $chain_id and night = $night) as j

@@ -131,8 +131,8 @@ def _child(path: Path, night: date, mode: str) -> dict:
 def _line(r: dict) -> str:
     return (f"{r['mode']:<11} {r['night']}  {r['accounts']:>10,} accounts  {r['pairs']:>11,} pairs  "
             f"score step {r['seconds']:7.1f} s  (CPU {r['cpu_s'] / r['seconds']:.2f} cores)  "
-            f"peak RSS {r['peak_rss_mb']:8,.0f} MB  floor {r['floor_s']:5.2f} s  = {r['seconds'] / r['floor_s']:5.1f}x  "
-            f"load {r['load']:.1f}")
+            f"peak RSS {r['peak_rss_mb']:8,.0f} MB  floor {r['floor_s']:5.2f} s  "
+            f"= {r['seconds'] / r['floor_s']:5.1f}x  load {r['load']:.1f}")
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Score: marts.* (trailing window) -> candidate.scores, person_scores, topic_scores for one run.
 
-All the scoring is the pure Polars code in transforms/; this stage only reads the window and writes rows.
+The window's features come from the score state (clout/stages/score_state.py, docs/state.md), brought to the night
+from the new day; the model, explanations and topics are the pure Polars code in transforms/.
 """
 
 from __future__ import annotations
@@ -46,8 +47,12 @@ def window_frame(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algor
     Made from the score state (clout/stages/score_state.py), which is brought to the night from the new day only
     (or rebuilt from the window when it cannot be), never from the whole window in memory.
     """
-    report = prepare_state(con, logical_date, algo, features_key(algo))
-    frame = state_features(con, logical_date, algo, report)
+    run_sql(con, "score/state_begin")
+    try:
+        report = prepare_state(con, logical_date, algo, features_key(algo))
+        frame = state_features(con, logical_date, algo, report)
+    finally:
+        run_sql(con, "score/state_end")
     profiles = _optional(_frame(con, "profiles", logical_date=logical_date))
     if profiles is not None:
         frame = frame.join(profiles.select("network", "account_id", "followers", "following", "lists").collect(),

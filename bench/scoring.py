@@ -71,9 +71,10 @@ def score_once(path: Path) -> dict:
     # The previous night comes from published.scores in production; here it is scored too, untimed.
     previous = score_accounts(edges.lazy().filter(pl.col("activity_date") < day), day - timedelta(days=1), algo,
                               activity=activity.lazy().filter(pl.col("first_seen") < day))
-    previous = previous.collect()
+    previous = previous.collect().with_columns(fingerprint=pl.lit(algo.fingerprint))
     cpu, t = time.process_time(), time.perf_counter()
-    changes = change_parts(scored.lazy(), previous.lazy(), ["network", "account_id"]).collect()
+    changes = change_parts(scored.lazy(), previous.lazy(), ["network", "account_id"], algo.calibration,
+                           algo.fingerprint).collect()
     links = pl.LazyFrame(schema={"person_id": pl.String, "network": pl.String, "account_id": pl.String})
     people = person_scores(scored.lazy(), links, algo.model, algo).collect()
     t_rest, cpu_rest = time.perf_counter() - t, time.process_time() - cpu

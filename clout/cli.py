@@ -141,12 +141,10 @@ def demo(warehouse: Path | None = WarehouseOpt, top: int = 10) -> None:
             print_table(rel.columns, rel.fetchall(), title=f"Top {top} on {day}")
 
 
-def _open_snapshot(settings) -> duckdb.DuckDBPyConnection:
-    if not settings.published_catalog.exists():
-        raise CloutError(f"{settings.published_catalog}: nothing published yet; run `clout demo` or `clout run`")
-    from clout.consent.access import sandbox_snapshot  # readers see only the snapshot's own files
+def _open_snapshot(settings, limits=None) -> duckdb.DuckDBPyConnection:
+    from clout.consent.access import open_snapshot  # read-only, sandboxed to the snapshot's own files
 
-    return sandbox_snapshot(duckdb.connect(str(settings.published_catalog), read_only=True), settings)
+    return open_snapshot(settings, limits)
 
 
 @app.command()
@@ -191,7 +189,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except CloutError as e:
-        err.print(f"[red]error:[/red] {e}", highlight=False)
+        err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)  # one line, however long
         sys.exit(1)
     except typer.Abort:  # Ctrl-C at a prompt
         sys.exit(130)

@@ -5,9 +5,13 @@ person's interests in the real Klout topic ontology; replies, reposts, quotes an
 the few accounts a person already engages with; some bots (post and repost a lot, at random, tiny
 audiences); some engagement rings (groups that repost and reply to each other's every post); and some bought
 engagement (a burst of reposts from fresh, low-activity accounts on one day, in the later half of the
-period). Likes come from an author's audience (the people who have the author in their circle, and a few
-active strangers): posting more brings more likes from the same people, not new ones. The ground truth
-(who is a bot, who is in which ring, who bought what) is written beside the data in `ground_truth.json`.
+period). Every person has a latent influence (ground truth, never written into the exports): how much others
+react to what they post. It drives whose circles a person joins (whom others repost, reply to, quote and
+mention), which strangers' posts they react to, and how many lists others add them to; followers follow it only
+loosely (popularity is not influence: follow-backs, old fame). Likes come from an author's audience (the
+people who have the author in their circle, and a few active strangers): posting more brings more likes from
+the same people, not new ones. The ground truth (who is a bot, who is in which ring, who bought what,
+everyone's latent influence) is written beside the data in `ground_truth.json`.
 
 Written formats: Twitter API v2 pages as twarc2 writes them (`twitter_v2/`), Mastodon account exports
 (`mastodon/<user>/outbox.json` + `following_accounts.csv`), likes as a generic interaction table
@@ -80,7 +84,8 @@ def simulate(params: GeneratorParams) -> dict:
     rate[is_bot] = params.posts_per_day * 15
     tags = topic_hashtags()
     interests = rng.integers(0, len(tags), (n, 3))
-    popularity = (followers + 1) / (followers + 1).sum()
+    influence = latent_influence(rng, followers, is_bot)
+    popularity = influence / influence.sum()  # whom others engage with: influence, not follower counts
     circles = rng.choice(n, (n, CIRCLE), p=popularity)
 
     counts = rng.poisson(np.repeat(rate[:, None], params.days, axis=1))
@@ -89,7 +94,7 @@ def simulate(params: GeneratorParams) -> dict:
     posts = _posts(rng, params, author, day, is_bot, circles, popularity, interests)
     posts, rings = _rings(rng, params, posts, is_bot)
     posts, bought, fresh = _bought(rng, params, posts, followers)
-    accounts = _accounts(rng, params, followers, is_bot, fresh)
+    accounts = _accounts(rng, params, followers, is_bot, fresh, influence)
     likers = np.where(is_bot, 0.0, rate) if (~is_bot).any() else rate  # strangers who like: active people
     likes = _likes(rng, params, posts, circles, likers / likers.sum())
     posts = _counters(posts, likes)
@@ -98,9 +103,20 @@ def simulate(params: GeneratorParams) -> dict:
         "bots": [str(TWITTER_ID_BASE + i) for i in np.flatnonzero(is_bot)],
         "rings": [[str(TWITTER_ID_BASE + i) for i in ring] for ring in rings],
         "bought_engagement": bought,
+        # Latent influence per twitter account (a person's accounts share it; bought accounts have none).
+        "influence": {str(TWITTER_ID_BASE + i): round(float(v), 6) for i, v in
+                      enumerate(accounts["influence"].to_numpy())},
         "interests": {str(TWITTER_ID_BASE + i): [tags[t] for t in interests[i]] for i in range(min(n, 100_000))},
     }
     return {"accounts": accounts, "posts": posts, "likes": likes, "truth": truth, "tags": tags, "is_bot": is_bot}
+
+
+def latent_influence(rng, followers: np.ndarray, is_bot: np.ndarray) -> np.ndarray:
+    """Each person's latent influence (median about 1, heavy-tailed). It rises with the follower count, but
+    loosely (a factor of about 2.2 either way for one standard deviation): many followers with little influence
+    (follow-backs, old fame) and influential people with small audiences both occur. Bots have almost none."""
+    influence = (followers / 20.0 + 1.0) ** 0.7 * rng.lognormal(-0.5, 0.8, len(followers))
+    return np.where(is_bot, 0.01 * influence, influence)
 
 
 def _posts(rng, params, author, day, is_bot, circles, popularity, interests) -> pl.DataFrame:
@@ -198,15 +214,19 @@ def _bought(rng, params, posts: pl.DataFrame, followers) -> tuple[pl.DataFrame, 
     return pl.concat([posts, *extra], how="vertical_relaxed"), bought, fresh
 
 
-def _accounts(rng, params, followers, is_bot, fresh: int) -> pl.DataFrame:
+def _accounts(rng, params, followers, is_bot, fresh: int, influence: np.ndarray) -> pl.DataFrame:
     n = len(followers)
     all_followers = np.concatenate([followers, rng.integers(0, 5, fresh)])
     m = n + fresh
+    all_influence = np.concatenate([influence, np.zeros(fresh)])
+    # Lists are curated by others, one deliberate act at a time: they follow influence, not follower counts.
+    lists = rng.poisson(2.0 * all_influence * rng.lognormal(0.0, 0.5, m))
     idx = np.arange(m)
     mastodon = np.concatenate([rng.random(n) < params.mastodon_share, np.zeros(fresh, bool)])
     return pl.DataFrame({
         "account": idx, "person_id": [f"p{i:07d}" for i in idx], "twitter_id": (TWITTER_ID_BASE + idx).astype(str),
-        "handle": [f"user{i}" for i in idx], "followers": all_followers,
+        "handle": [f"user{i}" for i in idx], "followers": all_followers, "lists": lists,
+        "influence": all_influence,
         "following": (rng.pareto(1.5, m) * 50).astype(np.int64) + 1,
         "mastodon": pl.Series([f"user{i}@{MASTODON_HOSTS[i % len(MASTODON_HOSTS)]}" if m else None
                                for i, m in zip(idx, mastodon, strict=True)], dtype=pl.String),
@@ -264,7 +284,8 @@ def write_twitter_v2(sim: dict, folder: Path, page_size: int = 100) -> list[Path
     """One twarc2 file per day: pages of `data` tweets with `includes.users`/`includes.tweets`."""
     folder.mkdir(parents=True, exist_ok=True)
     posts, accounts, tags = sim["posts"], sim["accounts"], sim["tags"]
-    users = {r["account"]: r for r in accounts.select("account", "twitter_id", "handle", "followers", "following")
+    users = {r["account"]: r for r in accounts.select("account", "twitter_id", "handle", "followers", "following",
+                                                      "lists")
              .iter_rows(named=True)}
     by_no = {r["post_no"]: r for r in posts.iter_rows(named=True)}  # referenced tweets are included in full
     paths = []
@@ -312,7 +333,7 @@ def _ref_author(r: dict, by_no: dict) -> int | None:
 def _user(u: dict) -> dict:
     return {"id": u["twitter_id"], "username": u["handle"], "name": u["handle"].title(),
             "public_metrics": {"followers_count": u["followers"], "following_count": u["following"],
-                               "tweet_count": 0, "listed_count": 0}}
+                               "tweet_count": 0, "listed_count": u["lists"]}}
 
 
 def _page(rows: list[dict], users: dict, by_no: dict, tags: list[str], retrieved: str) -> dict:

@@ -5,6 +5,10 @@ every live night of each published table is written once as an immutable Parquet
 (`published/<table>/logical_date=<d>/<run_id>.parquet`), and a small catalog DuckDB file gets views
 over exactly the live partitions plus copies of the small run tables. The symlink `published.duckdb`
 is then switched to the new catalog with an atomic rename: a reader sees the old night or the new one.
+
+Paths inside the snapshot are relative, so a copied or moved warehouse still works: the views name partitions
+relative to the snapshot folder (a reader sets DuckDB's `file_search_path` to it: `open_catalog`, or clout sql's
+sandbox), and the symlink points at `published/catalog-....duckdb` relative to itself.
 """
 
 from __future__ import annotations
@@ -49,11 +53,11 @@ def refresh_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path
     """Write missing partitions, build a new catalog, and switch readers to it atomically."""
     settings.snapshot_dir.mkdir(parents=True, exist_ok=True)
     catalog = settings.snapshot_dir / f"catalog-{uuid.uuid4().hex[:12]}.duckdb"
-    with duckdb.connect(str(catalog)) as cat:
+    with duckdb.connect(str(catalog), config={"file_search_path": str(settings.snapshot_dir)}) as cat:
         for schema in {t.split(".")[0] for t in PARTITIONED + COPIED}:
             cat.execute(f"create schema if not exists {schema}")
         for table in PARTITIONED:
-            files = [str(p) for p in _write_partitions(con, settings, table)]
+            files = [p.relative_to(settings.snapshot_dir).as_posix() for p in _write_partitions(con, settings, table)]
             if files:
                 cat.execute(f"create view {table} as select * from read_parquet({files!r})")
             else:
@@ -68,6 +72,13 @@ def refresh_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings) -> Path
     _switch_symlink(settings.published_catalog, catalog)
     _prune_catalogs(settings, keep=catalog)
     return catalog
+
+
+def open_catalog(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The live catalog read-only, for clout's own code and tests (analysts get the sandboxed one: consent.access).
+    Another DuckDB client does the same with `SET file_search_path = '<warehouse folder>/published'`."""
+    return duckdb.connect(str(settings.published_catalog), read_only=True,
+                          config={"file_search_path": str(settings.snapshot_dir)})
 
 
 def snapshot_publish_id(settings: Settings) -> int | None:
@@ -93,7 +104,7 @@ def refresh_if_stale(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool
 
 def _switch_symlink(link: Path, target: Path) -> None:
     tmp = link.with_name(f".{link.name}.{uuid.uuid4().hex[:8]}")
-    tmp.symlink_to(target)
+    tmp.symlink_to(os.path.relpath(target, link.parent))  # relative: the warehouse folder can be copied or moved
     os.replace(tmp, link)  # atomic on POSIX: readers resolve either the old or the new catalog
 
 

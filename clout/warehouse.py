@@ -69,13 +69,14 @@ def records(rel: duckdb.DuckDBPyRelation) -> list[dict]:
     return [dict(zip(rel.columns, row, strict=True)) for row in rel.fetchall()]
 
 
-def connect(settings: Settings, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable connection also brings the schema up to date."""
+def connect(settings: Settings, read_only: bool = False, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writable connection also brings the schema up to date. `config`: DuckDB start-up
+    settings (the sandbox of `clout sql --full-warehouse`)."""
     if read_only and not settings.warehouse.exists():
         raise CloutError(f"{settings.warehouse}: no warehouse yet; run `clout run --date ...` or `clout demo` first")
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(settings.warehouse), read_only=read_only)
+        con = duckdb.connect(str(settings.warehouse), read_only=read_only, config=config or {})
     except duckdb.IOException as e:
         if "lock" in str(e).lower():
             raise CloutError(
@@ -129,8 +130,8 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 def registered(con: duckdb.DuckDBPyConnection, name: str, table) -> Iterator[None]:
     """`table` (Arrow or Polars) visible to SQL as `name` inside the block.
 
-    DuckDB keeps what was registered until the transaction ends, even after `unregister`: a file landed in 24
-    blocks kept every block's Arrow table (RSS 3.1 GB for a 1.5 GB API v2 file, 0.9 GB for one day). What is
+    DuckDB keeps what was registered until the transaction ends, even after `unregister`: a file landed in many
+    blocks kept every block's Arrow table, so memory grew with the file. What is
     registered here is a small holder that DuckDB scans through the Arrow stream interface and that is emptied on
     the way out, so only the block in hand stays in memory."""
     holder = _ArrowHolder(table.to_arrow() if hasattr(table, "to_arrow") else table)

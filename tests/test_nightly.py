@@ -2,11 +2,11 @@
 
 from datetime import date
 
-import duckdb
 import pytest
 
 from clout import pipeline
 from clout.errors import CloutError
+from clout.snapshot import open_catalog
 from clout.warehouse import connect
 
 JULY_2 = date(2012, 7, 2)
@@ -71,7 +71,7 @@ def test_a_failing_audit_publishes_nothing_and_says_why(settings, higgs_slice):
 def test_published_snapshot_matches_the_warehouse(settings, higgs_slice):
     pipeline.land_files(settings, [higgs_slice])
     pipeline.run_night(settings, JULY_2)
-    with duckdb.connect(str(settings.published_catalog), read_only=True) as snap:
+    with open_catalog(settings) as snap:
         rows = snap.execute("select * exclude (fingerprint) from published.scores order by all").fetchall()
     assert rows == published(settings)
 

@@ -3,12 +3,12 @@ sql/adhoc/ runs against a real published snapshot."""
 
 from datetime import date
 
-import duckdb
 import pytest
 
 from clout import docs, pipeline
 from clout.contracts import load_contract
 from clout.settings import SQL_DIR
+from clout.snapshot import open_catalog
 
 ADHOC = sorted((SQL_DIR / "adhoc").glob("*.sql"))
 
@@ -21,7 +21,7 @@ def snapshot(tmp_path_factory, higgs_slice):
     pipeline.land_files(settings, [higgs_slice])
     for day in (1, 2):
         pipeline.run_night(settings, date(2012, 7, day))
-    with duckdb.connect(str(settings.published_catalog), read_only=True) as con:
+    with open_catalog(settings) as con:
         yield con
 
 

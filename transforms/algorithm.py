@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
 import yaml
@@ -23,6 +23,8 @@ CALIBRATION_DIR = TRANSFORMS_DIR / "calibration"
 SCORING_CODE = ("algorithm.py", "features.py", "network_impact.py", "model.py", "scores.py", "topics.py",
                 "explain.py", "calibration/__init__.py")
 KINDS = ("reposts", "quotes", "replies", "mentions", "likes")
+# The log terms of a `terms` model (v3), in the order of their parts (see transforms/model.py).
+TERMS = ("reactors", "reposts", "quotes", "replies", "mentions", "likes", "per_post", "impact", "followers", "lists")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,9 @@ class ModelParams:
     audience: float
     discount_strength: float  # 1.0 removes all suspect engagement, 0.0 ignores the signal
     other_networks_weight: float  # person score: share of the other networks' raw score added to the best one
+    # v3 on: the raw score is a sum of fitted weights x ln(1 + feature), one weight per term (TERM_PARTS in
+    # transforms/model.py names the part each term belongs to); the part weights above then scale whole parts.
+    terms: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,8 @@ def fingerprint(config_path: Path, version: str | None = None) -> str:
 
 def _build(cls, section: dict, where: str):
     names = {f.name for f in fields(cls)}
-    missing, extra = names - section.keys(), section.keys() - names
+    required = {f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING}
+    missing, extra = required - section.keys(), section.keys() - names
     if missing or extra:
         raise ValueError(f"{where}: missing {sorted(missing)} / unknown {sorted(extra)} settings")
     return cls(**section)
@@ -161,6 +167,8 @@ def load_algorithm(version: str = "v1", require_calibration: bool = True) -> Alg
     model_params = _build(ModelParams, model | weights, f"{path} model")
     if set(model_params.kind_weights) != set(KINDS):
         raise ValueError(f"{path}: model.kind_weights must name exactly {', '.join(KINDS)}")
+    if model_params.terms is not None and set(model_params.terms) != set(TERMS):
+        raise ValueError(f"{path}: model.terms must name exactly {', '.join(TERMS)}")
     calibration = load_calibration(version)
     if calibration is None and require_calibration:
         raise ValueError(f"algorithm {version} has no frozen calibration; build it once with "

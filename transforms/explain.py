@@ -1,15 +1,19 @@
 """Explanations in plain words: a score's parts, and the parts of a change since the last published night.
 
-The parts of a score add up to the score minus 1 (see transforms/model.py), so the parts of a change (today's
-part points minus the last published night's) add up to the change exactly: "-6: fewer different people
-reacted (-4), fewer reactions per post (-2)".
+A part's share of a change is the change that part alone makes: its Shapley value in the game where each part
+is either at last night's raw value or at tonight's (transforms/model.py with_shapley), so the shares add up
+to the change exactly and a part that did not move gets nothing, whatever the others did: "-34: more engagement
+discounted as a closed group (-35.9), more reactions from influential accounts (+1.9)". When last night was
+scored by another algorithm (its raw values are on another scale) or before raw values were kept, the shares
+are the differences of the parts' points instead (each night's points are Shapley values from nothing).
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from transforms.model import PARTS
+from transforms.algorithm import Calibration
+from transforms.model import PARTS, with_shapley
 
 # What each part measures, and how to say that it went up / down.
 PART_WORDS: dict[str, tuple[str, str, str]] = {
@@ -26,17 +30,29 @@ PART_WORDS: dict[str, tuple[str, str, str]] = {
 MIN_POINTS = 0.5  # parts of a change smaller than half a point are not worth a reader's time
 
 
-def change_parts(today: pl.LazyFrame, previous: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
+def change_parts(today: pl.LazyFrame, previous: pl.LazyFrame, keys: list[str], cal: Calibration | None = None,
+                 fingerprint: str | None = None) -> pl.LazyFrame:
     """Add `previous_score`, `change`, `change_<part>` (points) and `change_explained` to `today`, from
-    `previous` (same keys, `score` and `part_<part>`). Accounts new tonight have no change (null), not a
+    `previous` (same keys, `score` and `part_<part>`; with `raw_<part>` and `fingerprint`, and today's `cal`
+    and `fingerprint` given, the change's Shapley split). Accounts new tonight have no change (null), not a
     change from zero."""
-    prev = previous.select(*keys, previous_score="score", **{f"_prev_{p}": f"part_{p}" for p in PARTS})
+    names = previous.collect_schema().names()
+    game = cal is not None and fingerprint is not None and {"fingerprint", *(f"raw_{p}" for p in PARTS)} <= set(names)
+    prev = previous.select(*keys, previous_score="score", **{f"_prev_{p}": f"part_{p}" for p in PARTS},
+                           **({f"_base_{p}": f"raw_{p}" for p in PARTS} | {"_prev_fp": "fingerprint"} if game else {}))
     known = pl.col("previous_score").is_not_null()
-    joined = today.join(prev, on=keys, how="left").with_columns(
-        change=pl.col("score") - pl.col("previous_score"),
-        **{f"change_{p}": pl.when(known).then(
-            (pl.col(f"part_{p}").fill_null(0.0) - pl.col(f"_prev_{p}").fill_null(0.0)).round(2)) for p in PARTS},
-    ).drop([f"_prev_{p}" for p in PARTS])
+    joined = today.join(prev, on=keys, how="left").with_columns(change=pl.col("score") - pl.col("previous_score"))
+    points = {p: pl.col(f"part_{p}").fill_null(0.0) - pl.col(f"_prev_{p}").fill_null(0.0) for p in PARTS}
+    if game:
+        # Same algorithm, raw values kept: the change each part alone makes. Otherwise: the points' difference.
+        same = (known & (pl.col("_prev_fp") == fingerprint)
+                & pl.any_horizontal([pl.col(f"_base_{p}").is_not_null() for p in PARTS]))
+        joined = joined.pipe(with_shapley, [f"raw_{p}" for p in PARTS], [f"_base_{p}" for p in PARTS], "score",
+                             "previous_score", cal, "_shapley_")
+        points = {p: pl.when(same).then(pl.col(f"_shapley_{p}")).otherwise(points[p]) for p in PARTS}
+    joined = joined.with_columns(
+        **{f"change_{p}": pl.when(known).then(points[p].round(2)) for p in PARTS},
+    ).drop([c for c in joined.collect_schema().names() if c.startswith(("_prev_", "_base_", "_shapley_"))])
     return joined.join(change_sentences(joined, keys), on=keys, how="left")
 
 

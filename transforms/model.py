@@ -29,15 +29,33 @@ Raw score = sum of parts (natural-log scale, weights from the algorithm config):
   discount    the same four parts computed on trusted volume (reactor, reaction and impact counts x
               (1 - discount_strength * suspect_share)), minus the four parts above: <= 0
 
-The frozen calibration of the version maps raw to 1..100 (monotone; raw 0 = 1). Each part's points are its
-share of the raw score times (score - 1), so the points of the parts add up to the score minus 1.
+A `terms` model (v3, `model.terms` in its config) makes each part a sum of fitted weights x ln(1 + feature),
+one weight per term (TERM_PARTS), so the weights can be fitted by a pairwise logistic over the same logs
+(bench/validity.py --fit):
+
+  reach       reactors    ln(1 + reactors)                  effective_reactors, else distinct_reactors
+  engagement  reposts, quotes, replies, mentions, likes: ln(1 + that kind's reactions), repeats capped and
+              scaled by selectivity as above, so each kind of deliberate act has its own weight
+  rate        per_post    ln(1 + capped / max(posts, 1))
+  impact      impact      ln(1 + max(impact - 1, 0))
+  audience    followers   ln(1 + followers);   lists   ln(1 + lists)   (profile counts: not discounted)
+  discount    as above: the same terms on trusted volume, minus the terms on all of it
+
+The frozen calibration of the version maps raw to 1..100 (monotone; raw 0 = 1). A part's points are its
+Shapley value in the calibrated score: the points it adds on average over every order in which the parts could
+be added to nothing (exact, over all 2^6 subsets of the parts, vectorised). So the points of the parts add up to
+the score minus 1, a suspect-engagement discount that cancels the rest shows as the negative points it takes,
+and no part's points depend on an order. See `shapley_points`.
 """
 
 from __future__ import annotations
 
+from itertools import combinations
+from math import factorial
+
 import polars as pl
 
-from transforms.algorithm import KINDS, Calibration, ModelParams
+from transforms.algorithm import KINDS, TERMS, Calibration, ModelParams
 
 INPUT_COLUMNS = (
     "followers", "following", "lists", "posts",
@@ -55,6 +73,11 @@ PART_NEEDS = {
     "audience": ("followers", "lists"),
     "discount": ("suspect_share",),
 }
+# The part each log term of a `terms` model (v3) belongs to.
+TERM_PARTS = {"reactors": "reach", "reposts": "engagement", "quotes": "engagement", "replies": "engagement",
+              "mentions": "engagement", "likes": "engagement", "per_post": "rate", "impact": "impact",
+              "followers": "audience", "lists": "audience"}
+assert tuple(TERM_PARTS) == TERMS
 OUTPUT_COLUMNS = ("account_id", "score", "raw_score", *(f"part_{p}" for p in PARTS), "unknown_parts")
 
 
@@ -73,9 +96,8 @@ def _ln1p(x: pl.Expr) -> pl.Expr:
     return x.clip(lower_bound=0.0).log1p()
 
 
-def raw_parts(p: ModelParams, trust: pl.Expr) -> dict[str, pl.Expr]:
-    """Raw (log-scale) value of each part, with reactor and reaction counts scaled by `trust` (0..1); null
-    where the part's inputs are unknown."""
+def _capped(p: ModelParams, trust: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(reactors, capped kind-weighted reactions, the factor each raw reaction count is scaled by), trusted."""
     weighted = pl.sum_horizontal([pl.col(f"{k}_received") * w for k, w in p.kind_weights.items()])
     any_kind = pl.any_horizontal([pl.col(f"{k}_received").is_not_null() for k in KINDS])
     weighted = pl.when(any_kind).then(weighted) * trust
@@ -86,6 +108,42 @@ def raw_parts(p: ModelParams, trust: pl.Expr) -> dict[str, pl.Expr]:
     selectivity = (pl.col("effective_reactors") / (pl.col("distinct_reactors") * trust)).clip(0.0, 1.0).fill_nan(1.0)
     capped = pl.when(weighted > cap).then(cap + _ln1p(weighted - cap)).otherwise(weighted)
     capped = capped * selectivity.fill_null(1.0)
+    factor = (capped / weighted).fill_nan(0.0).fill_null(selectivity.fill_null(1.0)) * trust
+    return reactors, capped, factor
+
+
+def log_terms(p: ModelParams, trust: pl.Expr) -> dict[str, pl.Expr]:
+    """A `terms` model's ln(1 + feature) per term, before its weight; reaction counts scaled by `trust` and
+    capped as in the `capped` engagement; null where the term's input is unknown."""
+    reactors, capped, factor = _capped(p, trust)
+    return {
+        "reactors": _ln1p(reactors),
+        **{k: _ln1p(pl.col(f"{k}_received") * factor) for k in KINDS},
+        "per_post": _ln1p(capped.fill_null(0.0) / pl.col("posts").clip(lower_bound=1.0)),
+        "impact": _ln1p(pl.col("network_impact") * trust - 1.0),
+        "followers": _ln1p(pl.col("followers")),
+        "lists": _ln1p(pl.col("lists")),
+    }
+
+
+def term_parts(p: ModelParams, trust: pl.Expr) -> dict[str, pl.Expr]:
+    """A `terms` model's parts: weight x term summed per part, null when every term of the part is unknown."""
+    terms = log_terms(p, trust)
+    out = {}
+    for part in dict.fromkeys(TERM_PARTS.values()):
+        names = [t for t, q in TERM_PARTS.items() if q == part]
+        known = pl.any_horizontal([terms[t].is_not_null() for t in names])
+        total = pl.sum_horizontal([terms[t].fill_null(0.0) * p.terms[t] for t in names])
+        out[part] = pl.when(known).then(total * getattr(p, part))
+    return out
+
+
+def raw_parts(p: ModelParams, trust: pl.Expr) -> dict[str, pl.Expr]:
+    """Raw (log-scale) value of each part but audience, with reactor and reaction counts scaled by `trust`
+    (0..1); null where the part's inputs are unknown."""
+    if p.terms is not None:
+        return {k: v for k, v in term_parts(p, trust).items() if k != "audience"}
+    reactors, capped, _ = _capped(p, trust)
     return {
         "reach": p.reach * _ln1p(reactors),
         "engagement": p.engagement * _ln1p(capped),
@@ -108,14 +166,16 @@ def calibrate(raw: pl.Expr, cal: Calibration) -> pl.Expr:
 
 
 def score_features(features: pl.LazyFrame, params: ModelParams, cal: Calibration) -> pl.LazyFrame:
-    """Feature frame -> the input columns plus `score` (1..100), `raw_score`, `part_<name>` points and
-    `unknown_parts` (comma-separated part names the model could not compute, "" when none)."""
+    """Feature frame -> the input columns plus `score` (1..100), `raw_score`, `part_<name>` points, `raw_<name>`
+    (the part's raw value, null when unknown) and `unknown_parts` (comma-separated part names the model could
+    not compute, "" when none)."""
     unknown = [pl.when(pl.all_horizontal([pl.col(c).is_null() for c in PART_NEEDS[part]])).then(pl.lit(part))
                for part in PARTS]
     # Suspect engagement (rings, bought) is removed before the logs: a buyer keeps what its real audience gives.
     trust = 1.0 - params.discount_strength * pl.col("suspect_share").fill_null(0.0).clip(0.0, 1.0)
     full, trusted = raw_parts(params, pl.lit(1.0)), raw_parts(params, trust)
-    audience = params.audience * _ln1p(pl.col("followers").fill_null(0.0) + 10 * pl.col("lists").fill_null(0.0))
+    audience = (term_parts(params, trust)["audience"] if params.terms is not None else
+                params.audience * _ln1p(pl.col("followers").fill_null(0.0) + 10 * pl.col("lists").fill_null(0.0)))
     return (
         with_unknowns(features)
         .with_columns(
@@ -130,13 +190,71 @@ def score_features(features: pl.LazyFrame, params: ModelParams, cal: Calibration
         # Float residue of a fully discounted account (1e-16) is zero, not a score with huge parts.
         .with_columns(raw_score=pl.when(pl.col("raw_score") > 1e-9).then(pl.col("raw_score")).otherwise(0.0))
         .with_columns(score=calibrate(pl.col("raw_score"), cal))
+        .pipe(with_shapley, [f"_{p}" for p in PARTS], None, "score", None, cal, "_points_")
         .with_columns(
-            # Points of a part = its share of the raw score x (score - 1); an unknown part has no points.
-            *[pl.when(pl.col("raw_score") > 0)
-              .then(pl.col(f"_{p}") / pl.col("raw_score") * (pl.col("score") - 1))
-              .otherwise(pl.when(pl.col(f"_{p}").is_not_null()).then(0.0))
-              .alias(f"part_{p}") for p in PARTS],
+            # Points of a part = its Shapley value in the calibrated score; an unknown part has no points.
+            *[pl.when(pl.col(f"_{p}").is_not_null()).then(pl.col(f"_points_{p}")).alias(f"part_{p}")
+              for p in PARTS],
             unknown_parts=pl.concat_str(unknown, separator=",", ignore_nulls=True).fill_null(""),
         )
-        .drop([f"_{p}" for p in PARTS])
+        .rename({f"_{p}": f"raw_{p}" for p in PARTS})
+        .drop([f"_points_{p}" for p in PARTS])
     )
+
+
+def calibrated(raw: pl.Expr, cal: Calibration) -> pl.Expr:
+    """`calibrate` before rounding: 1 + a sum of hinges (no branches), so 2^k of them stay cheap."""
+    knots, points = (0.0, *cal.knots), (1.0, *cal.points)
+    slopes = [(points[i] - points[i - 1]) / (knots[i] - knots[i - 1]) for i in range(1, len(knots))]
+    expr = pl.lit(1.0)
+    for i, slope in enumerate(slopes):
+        width = knots[i + 1] - knots[i] if i + 1 < len(slopes) else None
+        expr = expr + slope * (raw - knots[i]).clip(0.0, width)
+    return expr.clip(1.0, 100.0)
+
+
+def with_shapley(frame: pl.LazyFrame, today: list[str], base: list[str] | None, score: str, base_score: str | None,
+                 cal: Calibration, prefix: str) -> pl.LazyFrame:
+    """Add `<prefix><part>`: each part's share of `score - base_score` as its exact Shapley value.
+
+    `today` / `base`: the raw part columns (PARTS order) now and at the baseline (None: all zero, and
+    `base_score` None: 1, to split a score into points from 1). The game: v(S) = the calibrated score with the
+    parts in S at today's values and the others at the baseline's (nulls count 0). A part's value is the average
+    of what switching it alone adds, over every subset of the other parts, weighted as over every order: order-
+    free, and a part that did not move gets nothing. Scores are rounded, the game is not: the rounding rest
+    (under a point) goes to the parts that moved the way it points, in proportion, so the shares add up to
+    exactly `score - base_score`. 2^k subset values are vectorised columns, k = len(PARTS) = 6: 64.
+    """
+    k = len(today)
+    now = [pl.col(c).fill_null(0.0) for c in today]
+    then = [pl.col(c).fill_null(0.0) for c in base] if base else [pl.lit(0.0)] * k
+    subsets = [s for size in range(k + 1) for s in combinations(range(k), size)]
+    name = {s: "_v" + "".join(map(str, s)) for s in subsets}
+    frame = frame.with_columns(
+        calibrated(pl.sum_horizontal([now[i] if i in s else then[i] for i in range(k)]), cal).alias(name[s])
+        for s in subsets)
+    phi = {}
+    for i in range(k):
+        terms = []
+        for size in range(k):
+            weight = factorial(size) * factorial(k - size - 1) / factorial(k)
+            for s in combinations([j for j in range(k) if j != i], size):
+                terms.append(weight * (pl.col(name[tuple(sorted((*s, i)))]) - pl.col(name[s])))
+        phi[PARTS[i]] = pl.sum_horizontal(terms)
+    frame = frame.with_columns(**{f"_phi_{p}": e for p, e in phi.items()}).drop(name.values())
+    cols = [pl.col(f"_phi_{p}") for p in PARTS]
+    total = pl.col(score) - (pl.col(base_score) if base_score else pl.lit(1.0))
+    frame = frame.with_columns(
+        _rest=total - pl.sum_horizontal(cols),
+        _pos=pl.sum_horizontal([c.clip(lower_bound=0.0) for c in cols]),
+        _neg=pl.sum_horizontal([(-c).clip(lower_bound=0.0) for c in cols]),
+    )
+    up = pl.col("_rest") > 0
+    same, other = pl.when(up).then("_pos").otherwise("_neg"), pl.when(up).then("_neg").otherwise("_pos")
+    use_same = same > 0
+    mass = pl.when(use_same).then(same).otherwise(other)
+    out = {}
+    for p, c in zip(PARTS, cols, strict=True):
+        share = pl.when(use_same == up).then(c.clip(lower_bound=0.0)).otherwise((-c).clip(lower_bound=0.0))
+        out[f"{prefix}{p}"] = c + pl.when(mass > 0).then(pl.col("_rest") * share / mass).otherwise(0.0)
+    return frame.with_columns(**out).drop([f"_phi_{p}" for p in PARTS], "_rest", "_pos", "_neg")

@@ -17,6 +17,7 @@ SCORE_COLUMNS = (
     "network", "account_id", "score", "raw_score", "reactions", "distinct_reactors",
     *(f"part_{p}" for p in PARTS), "unknown_parts",
     "posts", "effective_reactors", "network_impact", "ring_share", "bought_share",
+    *(f"raw_{p}" for p in PARTS),
 )
 
 

@@ -16,9 +16,10 @@ import duckdb
 import typer
 
 from clout.cli import WarehouseOpt, _open_snapshot, app, console, print_table
+from clout.consent.access import check_reading, open_warehouse
+from clout.consent.limits import MEMORY_ENV, SPILL_ENV, TIMEOUT_ENV, SqlLimits, run_limited
 from clout.errors import CloutError
 from clout.settings import load_settings
-from clout.warehouse import connect
 
 FORMATS = ("table", "csv", "json", "parquet")
 ALLOW_RAW_ENV = "CLOUT_SQL_ALLOW_RAW"
@@ -36,6 +37,13 @@ def sql(
         help=f"query the whole warehouse (raw, staging, quarantine) read-only; needs {ALLOW_RAW_ENV}=1 and "
         "fails while a job is writing",
     ),
+    timeout: float | None = typer.Option(
+        None, "--timeout", help=f"stop a statement after this many seconds (default 300; env {TIMEOUT_ENV})"),
+    memory_limit: str | None = typer.Option(
+        None, "--memory-limit", help=f"DuckDB memory cap, e.g. 2GB (default 4GB; env {MEMORY_ENV})"),
+    temp_dir: Path | None = typer.Option(
+        None, "--temp-dir", help=f"where a big query spills, outside the warehouse (default: a fresh system temp "
+        f"folder; env {SPILL_ENV})"),
 ) -> None:
     """Run read-only SQL against the published snapshot: `clout sql "select ..."`, or no argument for a prompt."""
     if fmt not in FORMATS:
@@ -49,54 +57,68 @@ def sql(
             statement = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise CloutError(f"cannot read {file}: {e}") from None
-    con = _open(load_settings(warehouse), full_warehouse)
-    if statement is None:
-        _prompt(con)
-    elif fmt == "parquet":
-        _write_parquet(con, statement, out)
-    else:
-        _emit(_execute(con, statement), fmt, out)
+    limits = SqlLimits.from_env(timeout, memory_limit, temp_dir)
+    con, limits = _open(load_settings(warehouse), full_warehouse, limits)
+    try:
+        if statement is None:
+            _prompt(con, limits)
+        elif fmt == "parquet":
+            _write_parquet(con, statement, out, limits)
+        else:
+            _emit(_execute(con, statement, limits), fmt, out)
+    finally:
+        con.close()
 
 
-def _open(settings, full_warehouse: bool) -> duckdb.DuckDBPyConnection:
+def _open(settings, full_warehouse: bool, limits: SqlLimits) -> tuple[duckdb.DuckDBPyConnection, SqlLimits]:
+    """The sandboxed connection, and the limits with their spill folder settled (outside what it reads)."""
     if not full_warehouse:
-        return _open_snapshot(settings)
+        limits = limits.outside(settings.snapshot_dir.resolve())
+        return _open_snapshot(settings, limits), limits
     if os.environ.get(ALLOW_RAW_ENV) != "1":
         raise CloutError(
             f"--full-warehouse exposes raw payloads and quarantined records; an operator enables it with "
             f"{ALLOW_RAW_ENV}=1. Analysts query the published views without it."
         )
-    return connect(settings, read_only=True)
+    limits = limits.outside(settings.home.resolve())
+    return open_warehouse(settings, limits), limits  # read-only, and reads nothing outside the warehouse folder
 
 
-def _execute(con: duckdb.DuckDBPyConnection, statement: str, relation: bool = False):
-    from clout.consent import check_reading
+def _execute(con: duckdb.DuckDBPyConnection, statement: str, limits: SqlLimits, arrow: bool = False):
+    """Run one plain query within the limits: (columns, rows), or an Arrow table; None if it returns nothing."""
+    check_reading(statement)  # one plain query, as DuckDB parses it: no COPY, ATTACH, SET or writes, even nested
 
-    check_reading(statement)  # one SELECT-like statement: no COPY ... TO, ATTACH, SET or writes
+    def work():
+        result = con.execute(statement)
+        if result.description is None:
+            return None
+        if arrow:
+            return result.to_arrow_table()
+        return [d[0] for d in result.description], result.fetchall()
+
     try:
-        return con.sql(statement) if relation else con.execute(statement)
+        return run_limited(con, limits, work)
     except duckdb.Error as e:
         message = str(e).splitlines()[0]
-        if "read-only" in message.lower():
-            message += " (clout sql is read-only: it queries the published snapshot)"
+        if "read-only" in message.lower() or "disabled by configuration" in message:
+            message += " (clout sql only reads, and only the published snapshot: see docs/security.md)"
         raise CloutError(f"SQL error: {message}") from None
 
 
-def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path) -> None:
+def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path, limits: SqlLimits) -> None:
     import pyarrow.parquet as pq
 
-    rel = _execute(con, statement, relation=True)
-    if rel is None:
+    table = _execute(con, statement, limits, arrow=True)
+    if table is None:
         raise CloutError("--format parquet needs a statement that returns rows")
-    table = rel.to_arrow_table()
     pq.write_table(table, out)
     console.print(f"wrote {table.num_rows:,} rows to {out}")
 
 
-def _emit(rel: duckdb.DuckDBPyConnection, fmt: str, out: Path | None) -> None:
-    if rel.description is None:
+def _emit(result: tuple | None, fmt: str, out: Path | None) -> None:
+    if result is None:
         return
-    columns, rows = [d[0] for d in rel.description], rel.fetchall()
+    columns, rows = result
     with (out.open("w", newline="", encoding="utf-8") if out else _stdout()) as f:
         if fmt == "csv":
             writer = csv.writer(f)
@@ -118,7 +140,7 @@ class _stdout:
         sys.stdout.flush()
 
 
-def _prompt(con: duckdb.DuckDBPyConnection) -> None:
+def _prompt(con: duckdb.DuckDBPyConnection, limits: SqlLimits) -> None:
     """A small REPL: statements end with `;`, `.quit` or end of input leaves, errors do not."""
     console.print("clout sql: read-only published views (e.g. `select * from published.current_scores limit 5;`)")
     buffer: list[str] = []
@@ -134,7 +156,7 @@ def _prompt(con: duckdb.DuckDBPyConnection) -> None:
             continue
         statement, buffer = "\n".join(buffer), []
         try:
-            _emit(_execute(con, statement), "table", None)
+            _emit(_execute(con, statement, limits), "table", None)
         except CloutError as e:
             console.print(f"[red]error:[/red] {e}", highlight=False)
 

@@ -94,7 +94,7 @@ _SEP = "\x1f"  # unit separator: never in ids or hashtags
 
 
 def _frame(rows: list[tuple], schema: dict) -> pl.DataFrame:
-    """Column by column; list columns travel as joined strings and are split in Rust (10x faster than lists)."""
+    """Column by column; list columns travel as joined strings and are split in Rust (far faster than lists)."""
     if not rows:
         return pl.DataFrame(schema=schema)
     columns = {}

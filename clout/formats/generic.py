@@ -135,8 +135,8 @@ class TextShape:
 
 
 def text_shape(path: Path) -> TextShape:
-    """One pass over the bytes (about 0.25 s per 200 MB): what the fast path's count is checked against, and
-    which blanks its fields can hold (stripping them all costs 0.6 s per million rows of six fields)."""
+    """One cheap pass over the bytes: what the fast path's count is checked against, and which blanks its fields
+    can hold (stripping every kind of blank from every field is dear, so it is done only when needed)."""
     lines, spaces, odd, last = 0, False, False, b"\n"
     for chunk in _chunks(path):
         kept = chunk.translate(None, _PLAIN_BYTES)

@@ -29,11 +29,11 @@ from clout.warehouse import query, registered, run_sql
 
 NAME = "twitter_v2"
 NETWORK = "twitter"
-# About 600k records a block. Against 64 MB blocks, seven daily files (one block each instead of two) land in
-# 18.5-20.5 s instead of 20.5-22 s: an insert of five row groups keeps both cores busy where two or three did not.
+# About 600k records a block. Faster than 64 MB blocks (docs/benchmarks.md): an insert of five row groups keeps both
+# cores busy where two or three did not.
 BLOCK_BYTES = 128 << 20
 # Rows reach the writing connection in batches of a row group: its insert writes each full row group to disk there
-# and then (compressed, off the commit); batches of other sizes waited for the checkpoint (the week's took 6 s, not 2).
+# and then (compressed, off the commit); batches of other sizes left their rows for the (then longer) checkpoint.
 ROW_GROUP_ROWS = 122_880
 LINES_PER_BATCH = 16  # lines (pages of ~100 items) per Arrow batch: the unit DuckDB hands to a core
 TWEET_FIELDS = frozenset({
@@ -72,12 +72,10 @@ def land(con, file_id: int, path: Path, options, ahead: NextFile | None = None) 
     Blocks are parsed on a second connection, one block ahead, while this one writes the block before. The second
     connection touches only its own temp tables, outside the file's transaction, so each block's parse is let go
     as soon as the next replaces it; inside the transaction every replaced table stayed until the commit (spilled
-    to disk). Its rows come back as Arrow (about 0.4 CPU-s per 128 MB block). Peak RSS: 2.2 GB for a 776 MB
-    file and for a 1.55 GB one, against 2.2 and 3.1 GB when every block stayed to the commit.
+    to disk). Its rows come back as Arrow. Peak RSS does not grow with the file (figures: docs/benchmarks.md).
 
     Once the last block is parsed, the session's next file (`ahead`), when it is API v2 too, begins its first
-    block while this file's rows are merged into staging: the merges leave a core idle (seven daily files landed
-    in 16 s instead of 17.5)."""
+    block while this file's rows are merged into staging: the merges leave a core idle."""
     landed = Landed()
     run_sql(con, "land/twitter_v2_begin")
     ahead = ahead or NextFile()

@@ -97,7 +97,8 @@ def _run_suite(frame: pd.DataFrame, name: str, expectations: list) -> list[Check
 @contextmanager
 def _no_batch_fingerprint():
     """GX hashes every value of a pandas frame under 1 GB only to label the batch (a marker nothing here reads):
-    a quarter of the validation time for a million rows. Its threshold is a module constant; lower it meanwhile."""
+    a large share of the validation time (docs/benchmarks.md). Its threshold is a module constant; lower it
+    meanwhile."""
     from great_expectations.execution_engine import pandas_execution_engine as engine
 
     saved, engine.HASH_THRESHOLD = engine.HASH_THRESHOLD, 0
@@ -114,7 +115,7 @@ def _enum_columns(contract: str) -> set[str]:
 
 
 def gx_frame(frame: pl.DataFrame, keep: set[str] = frozenset()) -> pl.DataFrame:
-    """The frame as GX should get it: faster, with the same verdicts (0.9M rows: 34 s -> 13 s measured).
+    """The frame as GX should get it: faster, with the same verdicts (measured in docs/benchmarks.md).
     GX's pandas paths for Arrow strings, Python date objects and narrow ints are slow, so: strings become dense
     integer codes (null stays null, equal stays equal: not-null and (compound) uniqueness verdicts are exactly
     the same), except columns checked against a value list; dates become datetimes; narrow ints and floats are

@@ -58,7 +58,7 @@ class LandResult:
 
 def sha256_of(path: Path) -> str:
     with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()  # reads into one reused buffer: 1.6x a read() loop
+        return hashlib.file_digest(f, "sha256").hexdigest()  # reads into one reused buffer: faster than a read() loop
 
 
 def expand(paths: list[Path]) -> list[tuple[Path, bool]]:
@@ -94,7 +94,7 @@ def land_paths(con: duckdb.DuckDBPyConnection, paths: list[Path], options: LandO
     (threads,), = con.execute("select current_setting('threads')").fetchall()
     run_sql(con, "land/begin")
     # Each file's sha256 is worked out one file ahead, on a thread (hashlib lets go of the GIL), while the file
-    # before it lands: seven API v2 files waited 0.6 s on their hashes with one core idle.
+    # before it lands: otherwise a file waits on its own hash with one core idle.
     hasher = ThreadPoolExecutor(1, thread_name_prefix="clout-sha256")
     ahead = NextFile(path for path, _ in files)
     try:
@@ -159,8 +159,7 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
     if not path.is_file():
         raise CloutError(f"{path}: no such file")
     if hashing is None:
-        # The hash runs beside detection and the fast path's byte scan: 10M generic rows spent 0.43 s on the two
-        # one after the other, with one core idle.
+        # The hash runs beside detection and the fast path's byte scan: one after the other, they leave a core idle.
         with ThreadPoolExecutor(1, thread_name_prefix="clout-sha256") as hasher:
             return land_file(con, path, options, _hash(hasher, path), ahead)
     found = detect(path, options)
@@ -274,9 +273,9 @@ def _generic_new_keys(con, file_id: int) -> int:
         return new_keys
 
 
-# DuckDB's hash aggregate splits its table into partitions by thread count: grouping 10M keys took 1.2 CPU-s with
-# 2 threads and 0.66 with 4 (0.33 s wall against 0.65 on 2 cores). Other landing statements are no faster with
-# more threads than cores (API v2 parsing is slower), so only the distinct-key counts get them.
+# DuckDB's hash aggregate splits its table into partitions by thread count: with 4 threads grouping a file's keys
+# takes about half the CPU it takes with 2, even on 2 cores. Other landing statements are no faster with more
+# threads than cores (API v2 parsing is slower), so only the distinct-key counts get them (docs/benchmarks.md).
 AGGREGATE_THREADS = 4
 
 

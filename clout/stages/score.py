@@ -106,7 +106,7 @@ def score_date(
     scored = scores_from_features(features.lazy(), algo).collect()
     window = {"logical_date": logical_date, "window_days": algo.window_days}
     accounts = change_parts(scored.lazy(), _frame(con, "previous_scores", logical_date=logical_date),
-                            ["network", "account_id"]).collect()
+                            ["network", "account_id"], algo.calibration, algo.fingerprint).collect()
     people = (
         person_scores(scored.lazy(), _frame(con, "identity_links"), algo.model, algo)
         .join(_frame(con, "previous_person_scores", logical_date=logical_date)

@@ -5,12 +5,12 @@
 -- line or a byte that is not UTF-8. The caller then rolls back and takes the careful path, which explains every bad
 -- row, as it does when the count of rows inserted differs from the file's records. So this file never has to
 -- decide a reason. Failing on the constraint costs nothing on good files, where a filter on the same conditions
--- cost 0.4 s per 10M rows.
+-- would cost a pass over every row.
 -- {kind}, {network}, {post_id}: the file's column for that field, or null when it has none.
 --
 -- The file's fields land in a temp table first, and its row ids number the records. row_number() in the insert
--- would hold the whole read, typing and write to one core (6.6 s for 10M rows, against 3.8 s in two steps), and
--- numbering by row id after the insert makes the commit write every number again (1 s). With insertion order
+-- would hold the whole read, typing and write to one core, and numbering by row id after the insert makes the
+-- commit write every number again (docs/benchmarks.md). With insertion order
 -- preserved (DuckDB's default, set here so nothing earlier can have turned it off) the temp table holds the lines
 -- in file order. It spills to disk past the landing's memory limit, so memory does not grow with the file.
 set preserve_insertion_order = true;
@@ -33,7 +33,7 @@ with delivered as (
 
 stripped as (
     -- Delimited fields lose surrounding blanks: the Unicode White_Space set Polars' strip_chars removes when the
-    -- file holds any blank but spaces (an anchored regexp, 10x faster than trim() with that set), else spaces
+    -- file holds any blank but spaces (an anchored regexp, far faster than trim() with that set), else spaces
     -- ($strip: blanks, spaces or none, from the file's bytes). Whitespace files have no blanks in their fields.
     select
         record_no,

@@ -17,7 +17,7 @@ this_file as (
 
 known as (
     -- the keys of this file that staging already holds: a semi join hashes the file's few keys and streams staging
-    -- past them once; a `not exists` hashed all of staging for every file (56 ms a small export at 1.25M posts)
+    -- past them once; a `not exists` hashed all of staging for every file (dear for a small export)
     select distinct p.network, p.post_id
     from staging.posts as p
     semi join this_file as r on p.network = r.network and p.post_id = r.post_id

@@ -2,7 +2,7 @@
 -- and, when a record cannot land, the reason: a bad line or item, or the first rule of its staging contract it
 -- breaks (the contracts in data_contracts/ as SQL expressions, filled in by clout.formats.checks).
 -- Grain: one row per record. A query, not a table: its rows go straight to Arrow for the writing connection (a temp
--- table in between cost 2 CPU-s a week of pages).
+-- table in between cost CPU for nothing).
 with page_authors as (
     -- the authors of referenced tweets, from the same page's includes.tweets
     select distinct line_no, f.id as post_id, f.author_id

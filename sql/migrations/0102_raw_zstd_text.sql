@@ -1,8 +1,7 @@
 -- The bulk text columns of the raw layer (account ids, post ids, JSON payloads) are stored with zstd. DuckDB's
--- default for strings (DICT_FSST) is where landing spent its time: measured here, 10M generic rows cost 3.0 s CPU
--- per id column with DICT_FSST and 1.4 s with zstd (82 segments instead of 244), and 80 MB of API v2 payloads
--- 0.43 s and 25 MB instead of 0.23 s and 11 MB. Scans are no slower. A column's compression can only be chosen
--- when it is created, so both tables are rebuilt with the same columns, order and rows.
+-- default for strings (DICT_FSST) was where landing spent its time: zstd writes the ids and the JSON payloads in
+-- less CPU and less space (figures: docs/benchmarks.md). Scans are no slower. A column's compression can only be
+-- chosen when it is created, so both tables are rebuilt with the same columns, order and rows.
 
 create table raw.generic_interactions_zstd (
     file_id      bigint not null,

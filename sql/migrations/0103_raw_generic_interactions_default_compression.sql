@@ -1,10 +1,10 @@
 -- raw.generic_interactions goes back to DuckDB's own choice of compression for its id columns (dictionary + FSST
 -- for short ids), undoing 0102's zstd for them, and `kind` becomes NOT NULL as its contract says (landing never
--- wrote a null kind). Measured on DuckDB 2.0 with 10M generated rows: the insert costs the same either way
--- (2.2-2.3 s), but a scan of the ids is 25% faster (the exact distinct-key count at landing: 0.75 s against 1.0 s)
--- and the warehouse is 76 MB against 200 MB. raw.records keeps zstd for its JSON payloads, where it halves the
--- size. A column's compression can only be chosen when it is created, so the table is rebuilt with the same
--- columns, order and rows. Grain: one row per good record of a generic interaction file (file_id, record_no).
+-- wrote a null kind). Measured on DuckDB 2.0 (figures: docs/benchmarks.md): the insert costs the same either way,
+-- but a scan of the ids (the exact distinct-key count at landing) is faster and the warehouse much smaller.
+-- raw.records keeps zstd for its JSON payloads, where it halves the size. A column's compression can only be chosen
+-- when it is created, so the table is rebuilt with the same columns, order and rows. Grain: one row per good
+-- record of a generic interaction file (file_id, record_no).
 
 create table raw.generic_interactions_rebuilt (
     file_id      bigint not null,

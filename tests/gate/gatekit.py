@@ -29,11 +29,11 @@ def higgs_sample(path: Path, every: int, offset: int = 0, days: set[int] | None 
 
 
 def copy_warehouse(src: Path, dst: Path):
-    """A private copy of a built warehouse; the snapshot symlink is re-pointed at the copy's own catalog."""
+    """A private copy of a built warehouse (the snapshot's symlink and paths are relative: it reads its own)."""
     shutil.copytree(src, dst, symlinks=True)
     settings = load_settings(dst / "clout.duckdb")
     link = settings.published_catalog
-    if link.is_symlink():
+    if link.is_symlink() and Path(os.readlink(link)).is_absolute():  # a snapshot written before relative links
         target = dst / Path(os.readlink(link)).resolve().relative_to(src.resolve())
         link.unlink()
         link.symlink_to(target)

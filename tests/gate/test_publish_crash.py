@@ -10,9 +10,8 @@ import sys
 import textwrap
 import time
 
-import duckdb
-
 from clout import pipeline
+from clout.snapshot import open_catalog
 from clout.stages.publish import FAULT_SLEEP_ENV
 from clout.warehouse import connect
 
@@ -35,7 +34,7 @@ def published(settings):
 
 
 def snapshot(settings):
-    with duckdb.connect(str(settings.published_catalog), read_only=True) as snap:
+    with open_catalog(settings) as snap:
         return snap.execute("select logical_date, count(*) from published.scores group by 1 order by 1").fetchall()
 
 

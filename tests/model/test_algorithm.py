@@ -20,7 +20,7 @@ def test_every_committed_version_loads_with_a_distinct_fingerprint():
     assert load_algorithm("v1").window_days == 90 and load_algorithm("v2").window_days == 7
 
 
-@pytest.mark.parametrize("version", ["v1", "v1_1", "v2"])
+@pytest.mark.parametrize("version", ["v1", "v1_1", "v2", "v3"])
 def test_committed_calibration_is_what_the_reference_population_gives(version):
     """If this fails, the scoring code or config changed without rebuilding the frozen scale on purpose:
     run `python -m transforms.calibration VERSION` and commit, knowing every score moves."""

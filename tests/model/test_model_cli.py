@@ -86,3 +86,24 @@ def test_explain_prints_parts_change_and_causes(settings):
     one_line_error(clout("explain", "nobody", warehouse=settings.warehouse, check=False), "nobody", "no published")
     one_line_error(clout("explain", "star", "--date", "2024-13-01", warehouse=settings.warehouse, check=False),
                    "not a date")
+
+
+def test_score_features_with_v3_on_the_profile_and_count_columns(tmp_path):
+    """The outside check's column set (followers, following, lists, mentions and reposts received and sent,
+    posts) scored with v3: list memberships and reactions from others count, one's own activity does not."""
+    src = tmp_path / "pairs.csv"
+    src.write_text("account_id,followers,following,lists,mentions_received,reposts_received,mentions_sent,"
+                   "reposts_sent,posts\n"
+                   "curated,1200,300,40,25,60,10,5,800\n"
+                   "followback,90000,95000,3,2,4,200,900,20000\n"
+                   "busy,1200,300,40,25,60,5000,5000,800\n")
+    out = tmp_path / "v3.csv"
+    proc = clout("score-features", str(src), "--algorithm", "v3", "--out", str(out))
+    assert "3 accounts scored with v3" in proc.stdout
+    rows = {r["account_id"]: r for r in csv.DictReader(out.open())}
+    assert int(rows["curated"]["score"]) > int(rows["followback"]["score"])
+    assert rows["busy"]["score"] == rows["curated"]["score"]  # sending is read, never rewarded
+    for r in rows.values():
+        total = sum(float(r[f"part_{p}"] or 0) for p in ("reach", "engagement", "rate", "impact", "audience",
+                                                          "discount"))
+        assert total == pytest.approx(int(r["score"]) - 1, abs=1e-6)

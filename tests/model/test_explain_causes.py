@@ -1,0 +1,99 @@
+"""Explanations name the true cause (issue 19): a part's share of a change is the change that part alone makes
+(Shapley values over the parts), and a score's parts show what each adds or takes."""
+
+from __future__ import annotations
+
+from itertools import permutations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from transforms.algorithm import load_algorithm
+from transforms.explain import change_parts, describe_parts
+from transforms.model import PARTS, calibrated, score_features, with_shapley
+
+KEYS = ["network", "account_id"]
+
+
+def night(ring_share: float, impact: float, reactors: float = 1.0) -> pl.LazyFrame:
+    """One account with one reactor who replies and mentions (account 80087 on the Higgs week)."""
+    return pl.LazyFrame({"network": ["twitter"], "account_id": ["80087"], "replies_received": [reactors],
+                         "mentions_received": [reactors], "reposts_received": [0.0], "distinct_reactors": [reactors],
+                         "effective_reactors": [reactors], "network_impact": [impact],
+                         "suspect_share": [ring_share]})
+
+
+def scored(frame: pl.LazyFrame, algo) -> pl.LazyFrame:
+    return score_features(frame, algo.model, algo.calibration).with_columns(fingerprint=pl.lit(algo.fingerprint))
+
+
+@pytest.mark.parametrize("version", ["v1", "v3"])
+def test_a_ring_discount_is_named_as_the_cause_not_the_parts_that_did_not_fall(version):
+    """The same single reactor, a higher network impact, and the ring share going from 0 to 1: the drop is the
+    discount's, impact did not take points, and the reactors did not either."""
+    algo = load_algorithm(version)
+    before, after = scored(night(0.0, 8.0), algo), scored(night(1.0, 14.0), algo)
+    row = change_parts(after, before, KEYS, algo.calibration, algo.fingerprint).collect().row(0, named=True)
+    assert row["previous_score"] > 10 and row["score"] == 1
+    assert row["change_discount"] <= row["change"] + 1, row
+    assert row["change_impact"] >= 0 and abs(row["change_reach"]) < 0.5 and abs(row["change_engagement"]) < 0.5, row
+    assert row["change_explained"].startswith(f"{row['change']}: more engagement discounted as a closed group"), row
+    assert "fewer" not in row["change_explained"], row
+
+
+def test_a_fully_discounted_score_shows_what_the_discount_takes():
+    """Score 1 because a ring's engagement is removed: the parts still say so (the ring line is not +0.0)."""
+    algo = load_algorithm("v1")
+    row = scored(night(1.0, 14.0), algo).collect().row(0, named=True)
+    assert row["score"] == 1 and row["part_discount"] < -5 and row["part_reach"] > 0
+    assert sum(row[f"part_{p}"] or 0.0 for p in PARTS) == pytest.approx(0.0, abs=1e-9)
+    assert describe_parts(row)[0].strip().startswith("-")  # the largest line is what the discount takes
+
+
+def test_a_change_is_split_as_the_exact_average_over_every_order_of_the_parts():
+    """with_shapley against a brute force over all 720 orders in which the six parts can switch."""
+    cal = load_algorithm("v1").calibration
+    rng = np.random.default_rng(7)
+    n = 40
+    today = rng.uniform(0, 6, (n, 6)) * (rng.random((n, 6)) < 0.7)
+    base = rng.uniform(0, 6, (n, 6)) * (rng.random((n, 6)) < 0.7)
+    today[:, 5], base[:, 5] = -rng.uniform(0, 8, n), -rng.uniform(0, 3, n)  # the discount is <= 0
+    base[:5] = today[:5]  # nothing moved: nobody gets anything
+    today[5:10, 2] = base[5:10, 2]  # one part that did not move, among others that did
+
+    def v(x: np.ndarray) -> np.ndarray:
+        return pl.DataFrame({"r": x.sum(axis=1)}).select(calibrated(pl.col("r"), cal).alias("r"))["r"].to_numpy()
+
+    frame = pl.DataFrame({**{f"t_{p}": today[:, i] for i, p in enumerate(PARTS)},
+                          **{f"b_{p}": base[:, i] for i, p in enumerate(PARTS)}})
+    frame = frame.with_columns(score=pl.Series(v(today)), base_score=pl.Series(v(base)))
+    got = frame.lazy().pipe(with_shapley, [f"t_{p}" for p in PARTS], [f"b_{p}" for p in PARTS], "score",
+                            "base_score", cal, "phi_").collect().select([f"phi_{p}" for p in PARTS]).to_numpy()
+    orders = list(permutations(range(6)))
+    want = np.zeros((n, 6))
+    for order in orders:
+        x = base.copy()
+        for i in order:
+            before = v(x)
+            x[:, i] = today[:, i]
+            want[:, i] += (v(x) - before) / len(orders)
+    np.testing.assert_allclose(got, want, atol=1e-9)
+    assert np.abs(got[:5]).max() < 1e-12 and np.abs(got[5:10, 2]).max() < 1e-12
+
+
+def test_the_rounding_rest_goes_to_the_parts_that_moved_its_way_and_the_shares_add_up():
+    algo = load_algorithm("v1")
+    rng = np.random.default_rng(3)
+    n = 500
+    frame = pl.LazyFrame({"network": "twitter", "account_id": [str(i) for i in range(n)],
+                          "reposts_received": rng.pareto(1.2, n) * 3, "mentions_received": rng.pareto(1.2, n),
+                          "distinct_reactors": rng.pareto(1.2, n) + 1, "network_impact": rng.pareto(1.5, n),
+                          "suspect_share": rng.uniform(0, 1, n) * (rng.random(n) < 0.3)})
+    before = scored(frame, algo)
+    after = scored(frame.with_columns(pl.col("reposts_received", "network_impact") * rng.uniform(0.5, 2, n)), algo)
+    out = change_parts(after, before, KEYS, algo.calibration, algo.fingerprint).collect()
+    total = out.select(pl.sum_horizontal([f"change_{p}" for p in PARTS]) - pl.col("change")).to_series()
+    assert total.abs().max() < 0.05  # each share is rounded to 2 decimals
+    # Only reposts and impact moved: reach, rate, audience get nothing; engagement and discount may.
+    assert out.select(pl.col("change_reach", "change_rate", "change_audience").abs().max()).row(0) == (0, 0, 0)

@@ -13,18 +13,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clout.aggregate import aggregate_date
-from clout.audit import AuditResult, audit_run, will_shadow_run
 from clout.consent import land_guard
+from clout.consent.pending import compact_if_due
+from clout.core import faults
 from clout.core.errors import CloutError
+from clout.core.locks import ONE_STEP, WHOLE_RUN, note_run, run_lock, run_lock_path
 from clout.core.settings import Settings
 from clout.core.warehouse import connect, query, records, run_sql
 from clout.land import LandOptions, LandProgress, LandResult, land_paths
-from clout.publish import publish_run
-from clout.score import score_date
 from clout.stage import merge_landed_file, stage_date
 from transforms.algorithm import load_algorithm
+
+# score, audit and publish import scipy, pandas and the gate: they are imported by their steps, so that `clout land`
+# (a process of its own each night) does not pay for them (about 1 CPU-s; docs/benchmarks.md, "The night").
+if TYPE_CHECKING:
+    from clout.audit import AuditResult
 
 
 @dataclass(frozen=True)
@@ -46,14 +52,17 @@ def new_run_id(logical_date: date) -> str:
 @contextmanager
 def _step(settings: Settings, run_id: str, step: str, counts: dict | None = None):
     """Open the warehouse for one step and record how long it took."""
-    con = connect(settings)
-    started = time.perf_counter()
-    try:
-        yield con
-        params = {"rows_staged": None, "rows_scored": None} | (counts or {})
-        run_sql(con, "meta/record_step", run_id=run_id, step=step, seconds=time.perf_counter() - started, **params)
-    finally:
-        con.close()
+    with run_lock(settings, run_id):  # a run no process holds is abandoned (clout.recovery)
+        con = connect(settings)
+        started = time.perf_counter()
+        try:
+            run_sql(con, "meta/resume_run", run_id=run_id)  # an Airflow retry of a run marked abandoned
+            yield con
+            params = {"rows_staged": None, "rows_scored": None} | (counts or {})
+            run_sql(con, "meta/record_step", run_id=run_id, step=step, seconds=time.perf_counter() - started,
+                    **params)
+        finally:
+            con.close()
 
 
 def _run(con, run_id: str) -> dict:
@@ -63,12 +72,14 @@ def _run(con, run_id: str) -> dict:
     return rows[0]
 
 
-def begin_run(settings: Settings, logical_date: date, algorithm: str = "v1") -> str:
+def begin_run(settings: Settings, logical_date: date, algorithm: str = "v1", run_id: str | None = None) -> str:
     try:
         algo = load_algorithm(algorithm)
     except ValueError as e:
         raise CloutError(str(e)) from None
-    run_id = new_run_id(logical_date)
+    run_id = run_id or new_run_id(logical_date)
+    if not run_lock_path(settings, run_id).exists():
+        note_run(settings, run_id, ONE_STEP)  # driven step by step (Airflow) unless `run_night` holds it
     with connect(settings) as con:
         run_sql(con, "meta/begin_run", run_id=run_id, logical_date=logical_date,
                 algorithm_version=algo.version, fingerprint=algo.fingerprint)
@@ -79,12 +90,12 @@ def land_files(
     settings: Settings, paths: Iterable[Path], network: str = "twitter", options: LandOptions | None = None,
     progress: LandProgress | None = None,
 ) -> list[LandResult]:
-    """Land files and folders (format detected per file; files landed before are skipped); each file's canonical
-    rows are staged as it lands, in its transaction."""
+    """Land files and folders (format detected per file; files landed before are skipped)."""
     with connect(settings) as con:
         results = land_paths(con, [Path(p) for p in paths], options or LandOptions(network=network), progress,
-                             stage_file=merge_landed_file)
+                             stage_file=merge_landed_file)  # each file's canonical rows, in its transaction
     land_guard(settings)  # consent: a file that still contains an opted-out person does not bring them back
+    compact_if_due(settings)  # erased bytes of an erasure (now or finished after a crash) leave the file
     return results
 
 
@@ -114,6 +125,8 @@ def aggregate_step(settings: Settings, run_id: str) -> int:
 
 
 def score_step(settings: Settings, run_id: str) -> int:
+    from clout.score import score_date
+
     counts = {}
     with _step(settings, run_id, "score", counts) as con:
         run = _run(con, run_id)
@@ -124,6 +137,8 @@ def score_step(settings: Settings, run_id: str) -> int:
                 f"(fingerprint {run['fingerprint']} -> {algo.fingerprint}); start a new run"
             )
         # The gate will score the night again with the published algorithm: keep the features it can reuse.
+        from clout.audit.gate import will_shadow_run
+
         changed = will_shadow_run(con, run["logical_date"], algo.fingerprint)
         counts["rows_scored"] = score_date(con, run_id, run["logical_date"], algo, keep_features=changed)
     if not counts["rows_scored"]:  # a night with no data is a missing delivery, not a night for the gate to judge
@@ -136,8 +151,10 @@ def score_step(settings: Settings, run_id: str) -> int:
 
 
 def audit_step(settings: Settings, run_id: str) -> AuditResult:
-    """The swing gate (clout.audit) records PASS / WARN / HOLD; a HOLD raises with the report and the next command,
+    """The swing gate (clout.audit.gate) records PASS / WARN / HOLD; a HOLD raises with the report and the next command,
     so nothing is published, the last night stays live and the candidate is kept for review."""
+    from clout.audit import audit_run
+
     with _step(settings, run_id, "audit") as con:
         result = audit_run(con, run_id, settings)
     if result.held:
@@ -146,6 +163,8 @@ def audit_step(settings: Settings, run_id: str) -> AuditResult:
 
 
 def publish_step(settings: Settings, run_id: str) -> None:
+    from clout.publish import publish_run
+
     with _step(settings, run_id, "publish") as con:
         publish_run(con, settings, run_id)
         # keep the gate's warnings as the run's message
@@ -170,22 +189,27 @@ def run_night(
     settings: Settings, logical_date: date, algorithm: str = "v1",
     on_step: Callable[[str], None] = lambda step: None,
 ) -> RunSummary:
-    """The nightly job for one logical date: stage, aggregate, score, audit, publish."""
+    """The nightly job for one logical date: stage, aggregate, score, audit, publish. The process holds the run
+    from its first row to its end: killed, the run is marked abandoned by the next command that writes."""
     from clout.progress import RunMarker
 
-    run_id = begin_run(settings, logical_date, algorithm)
-    marker = RunMarker(settings, run_id, logical_date, algorithm)  # what `clout runs` shows while it works
-    try:
-        for name, step in STEPS:
-            on_step(name)
-            marker.step(name)
-            try:
-                step(settings, run_id)
-            except Exception as e:
-                _mark_failed(settings, run_id, name, e)
-                raise
-    finally:
-        marker.clear()
+    run_id = new_run_id(logical_date)
+    with run_lock(settings, run_id, WHOLE_RUN):
+        begin_run(settings, logical_date, algorithm, run_id)
+        marker = RunMarker(settings, run_id, logical_date, algorithm)  # what `clout runs` shows while it works
+        try:
+            for name, step in STEPS:
+                on_step(name)
+                marker.step(name)
+                try:
+                    step(settings, run_id)
+                except Exception as e:
+                    _mark_failed(settings, run_id, name, e)
+                    raise
+                faults.point(f"run:after_{name}")
+        finally:
+            marker.clear()
+    compact_if_due(settings)  # an erasure finished by one of the steps leaves its bytes in the file until then
     return summary(settings, run_id)
 
 

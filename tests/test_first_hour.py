@@ -204,16 +204,22 @@ def test_every_example_query_returns_rows_and_an_empty_result_says_so(built):
 
 
 def test_contract_findings_are_worded_for_a_person():
+    import duckdb
     import polars as pl
 
-    from clout.audit.checks import Reference, _against_last_night, _dynamic_expectations, _run_suite, gx_frame
+    from clout.audit.checks import Check, Reference, _against_last_night
     from clout.audit.gate import load_gate_config
+    from clout.audit.profile import judge, night_rules, profile
 
     frame = pl.DataFrame({"network": ["twitter"] * 3, "score": [1, 1, 2]})
     ref = Reference(rows=1000, networks=("mastodon", "twitter"), share_at_min=0.1, stdev=13.366828705303503)
     cfg = load_gate_config()["checks"]
-    checks = [c for c in _run_suite(gx_frame(frame, {"network"}).to_pandas(), "t", _dynamic_expectations(ref, cfg))
-              if not c.passed]
+    con = duckdb.connect()
+    con.register("night", frame.to_arrow())
+    rules = night_rules(ref, cfg)
+    checks = [Check(rule.check, rule.column, passed, "hold", detail)
+              for rule, passed, detail in judge(profile(con, "select * from night", rules), None, None, rules, "t")
+              if not passed]
     checks = [_against_last_night(c, ref, cfg) for c in checks]
     lines = [c.line() for c in checks]
     assert len(lines) >= 3

@@ -19,6 +19,8 @@ def aggregate_date(con: duckdb.DuckDBPyConnection, logical_date: date) -> int:
         run_sql(con, "aggregate/account_daily", logical_date=logical_date)
         run_sql(con, "aggregate/post_daily", logical_date=logical_date)
         run_sql(con, "aggregate/post_reactors", logical_date=logical_date)
+        # The score state holds days it applied: this tells it that the day's rows changed (docs/state.md).
+        run_sql(con, "aggregate/day_checksums", date_from=logical_date, date_to=logical_date)
         if matched is None:
             con.execute("delete from marts.post_topics where activity_date = ?", [logical_date])
         else:

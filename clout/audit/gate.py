@@ -90,7 +90,12 @@ def published_night(con: duckdb.DuckDBPyConnection, logical_date: date, topics: 
 
 def compare(part: str, before: Night, after: Night) -> pl.LazyFrame:
     """Long swing metrics of one part, overall, per network and per topic."""
-    frames = [swing_metrics(before.scores.lazy(), after.scores.lazy(), SwingParams(groupings=((), ("network",))))]
+    networks = pl.concat([before.scores["network"], after.scores["network"]]).unique()
+    if networks.len() == 1:  # one network: its metrics are the overall ones (the same rows), computed once
+        overall = swing_metrics(before.scores.lazy(), after.scores.lazy(), SwingParams(groupings=((),))).collect()
+        frames = [overall.lazy(), overall.lazy().with_columns(scope=pl.lit("network"), scope_value=pl.lit(networks[0]))]
+    else:
+        frames = [swing_metrics(before.scores.lazy(), after.scores.lazy(), SwingParams(groupings=((), ("network",))))]
     if before.topics is not None and after.topics is not None:
         params = SwingParams(keys=("network", "account_id", "topic"), groupings=(("topic",),))
         frames.append(swing_metrics(before.topics.lazy(), after.topics.lazy(), params))
@@ -213,9 +218,10 @@ def run_gate(
             same_as_baseline = "candidate" if baseline["fingerprint"] == run["fingerprint"] else "shadow"
             parts += [compare("data", nights["baseline"], nights[same_as_baseline]),
                       compare("algorithm", nights["shadow"], nights["candidate"])]
-        elif split:  # same algorithm: all of the change is data-driven
-            parts.append(compare("data", nights["baseline"], nights["candidate"]))
-        current = pl.concat(parts, how="vertical_relaxed")
+        current = pl.concat(parts, how="vertical_relaxed").collect()
+        if split and not shadow_id:  # same algorithm: all of the change is data-driven (the same figures again)
+            current = pl.concat([current, current.filter(pl.col("part") == "total").with_columns(part=pl.lit("data"))])
+        current = current.lazy()
     history = query(con, "audit/metric_history", logical_date=logical_date, nights=rules.history_nights).pl()
     if history.is_empty():
         history = pl.DataFrame(schema={"scope": pl.String, "scope_value": pl.String, "metric": pl.String,
@@ -225,8 +231,7 @@ def run_gate(
     ref = Reference.of(nights["baseline"].scores, cfg["checks"]["min_score"]) if baseline else None
     missing = metrics.filter((pl.col("part") == "total") & (pl.col("scope") == "all")
                              & (pl.col("metric") == "share_missing"))["value"]
-    contract_frame = query(con, "audit/candidate_scores", run_id=run_id).pl()
-    checks = run_checks(contract_frame, ref, cfg["checks"], share_missing=float(missing[0]) if len(missing) else None)
+    checks = run_checks(con, run_id, ref, cfg["checks"], share_missing=float(missing[0]) if len(missing) else None)
     findings = _findings(checks, metrics, notes)
     result = GateResult(
         run_id=run_id, logical_date=logical_date, outcome=_outcome(findings),

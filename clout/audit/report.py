@@ -22,7 +22,7 @@ import duckdb
 import polars as pl
 
 from clout.audit.result import GateResult
-from clout.core.warehouse import query
+from clout.core.warehouse import query, registered, run_sql
 from transforms.audit.swing import METRICS, score_histogram
 
 if TYPE_CHECKING:
@@ -188,13 +188,14 @@ def _distribution_plot(result: GateResult, figs: _Figures) -> str:
 
 
 def _movers(result: GateResult) -> pl.DataFrame | None:
-    """Common accounts with before, after, change and its data / algorithm parts, plus what explains it."""
+    """Common accounts with before, after, change and its data / algorithm parts (no explanations: see
+    _explained, which reads them for the top movers only)."""
     base, cand = result.nights.get("baseline"), result.nights["candidate"]
     if base is None:
         return None
     keys = ["network", "account_id"]
     frame = base.scores.select(*keys, before=pl.col("score")).join(
-        cand.scores, on=keys, how="inner").rename({"score": "after"})
+        cand.scores.select(*keys, after=pl.col("score")), on=keys, how="inner")
     shadow = result.nights.get("shadow")
     if shadow is not None:
         frame = frame.join(shadow.scores.select(*keys, old_algorithm=pl.col("score")), on=keys, how="left")
@@ -202,12 +203,20 @@ def _movers(result: GateResult) -> pl.DataFrame | None:
                                    algorithm_part=pl.col("after") - pl.col("old_algorithm"))
     else:
         frame = frame.with_columns(data_part=pl.col("after") - pl.col("before"), algorithm_part=pl.lit(0))
-    if "change_explained" in frame.columns:
-        why = pl.col("change_explained").fill_null("")
-    else:
-        why = pl.format("reactions {}, distinct reactors {}", pl.col("reactions").round(1), pl.col("distinct_reactors"))
-    return frame.with_columns(change=pl.col("after") - pl.col("before"), explanation=why).select(
-        *keys, "before", "after", "change", "data_part", "algorithm_part", "explanation")
+    return frame.with_columns(change=pl.col("after") - pl.col("before")).select(
+        *keys, "before", "after", "change", "data_part", "algorithm_part")
+
+
+def _explained(con: duckdb.DuckDBPyConnection, run_id: str, movers: pl.DataFrame) -> pl.DataFrame:
+    """The movers with the candidate's explanation of each change, read from the warehouse for these rows only."""
+    keys = ["network", "account_id"]
+    con.register("movers", movers.select(keys).to_arrow())
+    try:
+        why = query(con, "audit/mover_explanations", run_id=run_id).pl()
+    finally:
+        con.unregister("movers")
+    return (movers.join(why, on=keys, how="left", maintain_order="left")
+            .with_columns(pl.col("explanation").fill_null("")))
 
 
 def _change_plot(movers: pl.DataFrame, figs: _Figures) -> str:
@@ -317,7 +326,7 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
     ]
     from transforms.explain import PART_WORDS
 
-    algorithm_movers = _algorithm_movers(result)
+    algorithm_movers, stored = _algorithm_movers(result), stored_movers(con, result.run_id)
     if algorithm_movers is not None:
         parts += [f"<h2 id='algorithm-movers'>Accounts the algorithm moved most (top {TOP_MOVERS})</h2>",
                   f"<p>This night's data scored by the new algorithm ({_esc(run['algorithm_version'])}) against the "
@@ -325,14 +334,9 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
                   "the change no event explains. Points by part: how each part of the score moved "
                   "(new minus old algorithm), largest first; the parts: "
                   + "; ".join(f"<b>{p}</b>: {_esc(PART_WORDS[p][0])}" for p in PART_WORDS) + ".</p>",
-                  _table(algorithm_movers) if algorithm_movers.height
-                  else "<p class='ok'>The algorithm moved no account's score.</p>"]
+                  movers_section(stored, "algorithm")]
     if movers is not None and movers.height:
-        risers = movers.sort("change", "after", descending=True).head(TOP_MOVERS)
-        fallers = movers.sort("change", pl.col("after").neg()).head(TOP_MOVERS)
-        parts += ["<h2>Changes</h2>", _change_plot(movers, figs),
-                  f"<h2>Top {TOP_MOVERS} risers since the last published night</h2>", _table(risers),
-                  f"<h2>Top {TOP_MOVERS} fallers since the last published night</h2>", _table(fallers)]
+        parts += ["<h2>Changes</h2>", _change_plot(movers, figs), movers_section(stored, "changes")]
     parts += ["<h2>Per network</h2>", _groups_table(result, "network"),
               "<h2>Per topic</h2>", _groups_table(result, "topic")]
     checks = pl.DataFrame(
@@ -345,6 +349,7 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
 
 def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path, rules: GateRules,
                  keep: int | None = None) -> Path:
+    save_movers(con, result.run_id, _movers(result), _algorithm_movers(result))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_plotly_script(path.parent)
     tmp = path.with_suffix(".tmp")
@@ -352,6 +357,92 @@ def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path,
     tmp.replace(path)
     prune_reports(con, path.parent, keep if keep is not None else REPORTS_KEPT)
     return path
+
+
+# ---- the accounts a report names: stored in meta.report_movers, rendered from there ---------------------------
+# The only parts of a report that name accounts are its lists of movers (the accounts the algorithm moved most, the
+# top risers and fallers). They are rendered from warehouse rows, between markers, so an erasure (which deletes an
+# account's rows there like in any table) renders the lists again from what is left: the report never needs a text
+# search for ids (a short id such as 349 is also a count).
+MOVER_COLUMNS = ("network", "account_id", "before", "after", "change", "data_part", "algorithm_part", "explanation")
+_ALGORITHM_COLUMNS = {"before": "old_algorithm_score", "after": "new_algorithm_score", "change": "algorithm_change",
+                      "explanation": "points_by_part"}
+
+
+def _marks(name: str) -> tuple[str, str]:
+    return f"<!-- clout:movers:{name} -->", f"<!-- /clout:movers:{name} -->"
+
+
+def save_movers(con: duckdb.DuckDBPyConnection, run_id: str, movers: pl.DataFrame | None,
+                algorithm_movers: pl.DataFrame | None = None) -> None:
+    """Keep the run's top risers and fallers, and the accounts the algorithm moved most, as meta.report_movers rows
+    (replacing a rerun's)."""
+    run_sql(con, "report/delete_movers", run_id=run_id)
+    frames = []
+    if movers is not None and movers.height:
+        # top-k, not a sort of every account: a night of 10M accounts keeps 20 rows in each
+        risers = movers.top_k(TOP_MOVERS, by=["change", "after"]).sort("change", "after", descending=True)
+        fallers = movers.bottom_k(TOP_MOVERS, by=["change", pl.col("after").neg()]).sort(
+            "change", pl.col("after").neg())
+        frames += [_explained(con, run_id, risers).with_columns(side=pl.lit("risers")),
+                   _explained(con, run_id, fallers).with_columns(side=pl.lit("fallers"))]
+    if algorithm_movers is not None and algorithm_movers.height:
+        frames.append(algorithm_movers.rename({v: k for k, v in _ALGORITHM_COLUMNS.items()}).with_columns(
+            side=pl.lit("algorithm"), data_part=pl.lit(None, pl.Float64), algorithm_part=pl.lit(None, pl.Float64)))
+    if not frames:
+        return
+    rows = pl.concat([f.with_row_index("rank", offset=1).select(
+        "side", pl.col("rank").cast(pl.Int32), *(pl.col(c).cast(pl.String if c in ("network", "account_id",
+                                                                                    "explanation") else pl.Float64)
+                                                 for c in MOVER_COLUMNS)) for f in frames])
+    with registered(con, "report_movers_rows", rows):
+        run_sql(con, "report/save_movers", run_id=run_id)
+
+
+def stored_movers(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    return query(con, "report/movers", run_id=run_id).pl()
+
+
+def movers_section(stored: pl.DataFrame, name: str) -> str:
+    """A report's movers tables (`changes`: top risers and fallers; `algorithm`: the accounts the algorithm moved
+    most) from the stored rows, between the markers that let an erasure render them again. The rank stays visible:
+    a gap is an account erased (opted out) since the report was written."""
+    begin, end = _marks(name)
+    parts = [begin]
+    if name == "algorithm":
+        rows = stored.filter(pl.col("side") == "algorithm").sort("rank")
+        rows = rows.select("rank", "network", "account_id",
+                           *(pl.col(k).alias(v) for k, v in _ALGORITHM_COLUMNS.items()))
+        parts.append(_table(rows) if rows.height else "<p class='ok'>The algorithm moved no account's score.</p>")
+    else:
+        for side in ("risers", "fallers"):
+            rows = stored.filter(pl.col("side") == side).sort("rank").select("rank", *MOVER_COLUMNS)
+            parts += [f"<h2>Top {TOP_MOVERS} {side} since the last published night</h2>", _table(rows)]
+    parts.append(end)
+    return "\n".join(parts)
+
+
+def render_movers_again(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Render a report's movers sections again from meta.report_movers; True when the file changed. A report
+    written before the movers were stored (no markers) is left as it is (the caller scrubs it as text)."""
+    text = new = path.read_text(encoding="utf-8")
+    stored = stored_movers(con, path.stem)
+    for name in ("algorithm", "changes"):
+        begin, end = _marks(name)
+        i, j = new.find(begin), new.find(end)
+        if 0 <= i < j:
+            new = new[:i] + movers_section(stored, name) + new[j + len(end):]
+    if new == text:
+        return False
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(new, encoding="utf-8")
+    tmp.replace(path)
+    return True
+
+
+def has_movers_section(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as f:
+        return any("<!-- clout:movers:" in line for line in f)
 
 
 def prune_reports(con: duckdb.DuckDBPyConnection, folder: Path, keep: int) -> list[Path]:

@@ -20,7 +20,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Night:
-    """The frames one comparison needs: account scores, and topic scores when the model writes them."""
+    """The frames one comparison needs: account scores (network, account_id, score, raw_score: only what the
+    swing metrics read, so 10M accounts stay a few hundred MB), and topic scores when the model writes them."""
 
     scores: pl.DataFrame
     topics: pl.DataFrame | None = None

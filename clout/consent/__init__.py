@@ -20,8 +20,10 @@ import polars as pl
 from clout.consent.access import analyst_connection, check_reading, raw_allowed, sandbox_snapshot
 from clout.consent.erase import ErasureResult, discover, erase
 from clout.consent.filters import enforce_optouts, excluded_on, without_excluded
-from clout.consent.registry import Request, Target, pseudonym, register, resolve, secret
+from clout.consent.registry import PERSON, Request, Target, pseudonym, register, resolve, secret
 from clout.consent.storage import Compaction, compact
+from clout.core import faults
+from clout.core.errors import CloutError
 from clout.core.settings import Settings
 from clout.core.warehouse import connect, query, run_sql, transaction
 
@@ -42,24 +44,40 @@ class OptoutResult:
 
 def optout(settings: Settings, request: Request, compact_after: bool = True) -> OptoutResult:
     """Register the request, erase its accounts from every table and published file, then compact the file."""
-    with connect(settings) as con:
-        subject_key, targets = resolve(con, request)
+    with connect(settings) as con:  # finishes any opt-out a killed process left unfinished first
+        try:
+            subject_key, targets = resolve(con, request)
+        except CloutError:
+            done = _recorded(con, request)
+            if done is None:
+                raise
+            # Already opted out (a rerun after a kill: the opt-out was finished when the warehouse was opened).
+            return OptoutResult(done[0], done[1], ErasureResult(0, 0), None)
         with transaction(con):
             optout_id = register(con, request, subject_key, targets)
+        faults.point("optout:registered")  # durable from here: a crash is finished by the next command
         result = erase(con, settings, optout_id, targets, trigger="optout")
         # Every file landed so far was just covered by the full erasure.
         run_sql(con, "consent/unchecked_files")
         run_sql(con, "consent/mark_checked")
+    faults.point("optout:before_compact")
     return OptoutResult(optout_id, subject_key, result, compact(settings) if compact_after else None)
 
 
+def _recorded(con: duckdb.DuckDBPyConnection, request: Request) -> tuple[int, str] | None:
+    """(optout_id, subject_key) of a person or account already opted out by this request's subject."""
+    key, subject = secret(con), request.subject.strip()
+    keys = [pseudonym(key, PERSON, subject)] if request.network is None else [
+        pseudonym(key, request.network, subject.lstrip("@"))]
+    rows = con.execute("select optout_id, subject_key from meta.optouts where list_contains(?, subject_key)",
+                       [keys]).fetchall()
+    return rows[0] if rows else None
+
+
 def land_guard(settings: Settings) -> list[ErasureResult]:
-    """Call after landing files (own connection): erase what they brought back, then compact if anything was."""
+    """Call after landing files (own connection): erase what they brought back."""
     with connect(settings) as con:
-        results = enforce_optouts(con, settings)
-    if any(r.rows_changed for r in results):
-        compact(settings)
-    return results
+        return enforce_optouts(con, settings)  # the caller compacts if an erasure waits for it
 
 
 def erased_accounts_since(con: duckdb.DuckDBPyConnection, logical_date: date) -> pl.DataFrame:

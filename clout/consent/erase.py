@@ -18,6 +18,7 @@ from __future__ import annotations
 import getpass
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,8 +27,16 @@ import duckdb
 import polars as pl
 
 from clout.consent.registry import Target
+from clout.core import faults
 from clout.core.settings import Settings
 from clout.core.warehouse import query, run_sql, transaction
+
+# What renders a run report's data again from the erased tables (clout.audit.report.render_movers_again): the
+# audit sits above consent, so clout/__init__.py hands it in. Returns whether the file was rewritten.
+REPORT_RENDERERS: list[Callable[[duckdb.DuckDBPyConnection, Path], bool]] = []
+# Whether a report's data is rendered from the tables (clout.audit.report.has_movers_section), so the text search
+# leaves it to REPORT_RENDERERS.
+REPORTS_RENDERED_FROM_TABLES: list[Callable[[Path], bool]] = []
 
 OWNER_COLUMNS = {
     "account_id", "actor_id", "target_id", "author_id", "follower_id", "followed_id", "best_account_id",
@@ -60,6 +69,7 @@ class ErasureResult:
     rows: dict[tuple[str, str], int] = field(default_factory=dict)  # (table, action) -> rows
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    partitions: int = 0  # published Parquet partitions rewritten without them
 
     @property
     def rows_changed(self) -> int:
@@ -185,49 +195,89 @@ def erase_in_tables(con: duckdb.DuckDBPyConnection, erasure_id: int, targets: li
 def erase(
     con: duckdb.DuckDBPyConnection, settings: Settings, optout_id: int, targets: list[Target], trigger: str,
 ) -> ErasureResult:
-    """Erase `targets` from every table (one transaction), then from the published files on disk."""
+    """Erase `targets` everywhere, as durable work in three parts:
+
+    1. files that only a text search can clean (Parquet and text files outside the snapshot and the run reports):
+       done while the tables still name them, so a crash here is redone from the tables by the next command;
+    2. every table, with the erasure's log rows and a pending mark, in one transaction: after it commits no table
+       names them and the log counts every row;
+    3. the published snapshot and the run reports, rewritten from the erased tables (no ids needed): redone by
+       the next clout command that writes until it completes (clout.consent.pending).
+    """
     started = time.perf_counter()
+    result = ErasureResult(0, len({(t.network, t.pseudonym) for t in targets}))
+    _scrub_files(con, settings, targets, result)
+    faults.point("erase:after_text_files")
     with transaction(con):
-        erasure_id = con.execute("select nextval('meta.erasure_id_seq')").fetchall()[0][0]
-        counts = erase_in_tables(con, erasure_id, targets)
-    result = ErasureResult(erasure_id, len({(t.network, t.pseudonym) for t in targets}), counts)
-    _erase_files(con, settings, targets, result)
-    result.seconds = time.perf_counter() - started
-    with transaction(con):
+        result.erasure_id = con.execute("select nextval('meta.erasure_id_seq')").fetchall()[0][0]
+        for key, n in erase_in_tables(con, result.erasure_id, targets).items():
+            result.rows[key] = result.rows.get(key, 0) + n
         con.execute(
             "insert into meta.erasures values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [erasure_id, optout_id, trigger, result.accounts, result.rows_changed,
-             sum(1 for p in result.files if p.suffix == ".parquet"), datetime.now(UTC).replace(tzinfo=None),
-             getpass.getuser(), result.seconds])
+            [result.erasure_id, optout_id, trigger, result.accounts, result.rows_changed, 0,
+             datetime.now(UTC).replace(tzinfo=None), getpass.getuser(), time.perf_counter() - started])
         for (table, action), n in sorted(result.rows.items()):
-            con.execute("insert into meta.erasure_log values (?, ?, ?, ?)", [erasure_id, table, action, n])
+            con.execute("insert into meta.erasure_log values (?, ?, ?, ?)", [result.erasure_id, table, action, n])
+        run_sql(con, "consent/pending_add", erasure_id=result.erasure_id)
+    faults.point("erase:after_tables")
+    finish_files(con, settings, result.erasure_id, result)
+    result.seconds = time.perf_counter() - started
     return result
 
 
-# ---- files on disk: published Parquet partitions, old catalogs, reports ----------------------------------
+def finish_files(con: duckdb.DuckDBPyConnection, settings: Settings, erasure_id: int,
+                 result: ErasureResult | None = None) -> None:
+    """Part 3 of an erasure whose tables committed: published partitions of the tables it changed rewritten from
+    the warehouse, stale partitions and old catalogs removed, a new catalog, run reports rendered again; then the
+    counts go to the log and the erasure waits only for compaction. Safe to run again after a crash anywhere."""
+    from clout.core.snapshot import drop_old_catalogs, refresh_snapshot, remove_stale_partitions, rewrite_partitions
+
+    started = time.perf_counter()
+    tables = [t for (t,) in query(con, "consent/erased_tables", erasure_id=erasure_id).fetchall()]
+    rewritten = rewrite_partitions(con, settings, tables)
+    removed = remove_stale_partitions(con, settings)
+    faults.point("erase:after_parquet")
+    if con.execute("select count(*) from published.nights").fetchall()[0][0]:
+        drop_old_catalogs(settings, refresh_snapshot(con, settings))
+    faults.point("erase:after_catalog")
+    reports = [p for p in sorted(settings.reports_dir.glob("*.html"))
+               if any([render(con, p) for render in REPORT_RENDERERS])]
+    faults.point("erase:after_reports")
+    log = {("published", "partition_rewritten"): rewritten, ("published", "file_deleted"): removed,
+           ("reports", "report_rendered"): len(reports)}
+    with transaction(con):
+        run_sql(con, "consent/pending_files_done", erasure_id=erasure_id, partitions=rewritten,
+                files=sum(log.values()), seconds=time.perf_counter() - started)
+        for (table, action), n in log.items():
+            if n:
+                con.execute("insert into meta.erasure_log values (?, ?, ?, ?)", [erasure_id, table, action, n])
+    if result is not None:
+        result.files += reports
+        result.rows |= {k: v for k, v in log.items() if v}
+        result.partitions = rewritten
 
 
-def _erase_files(con, settings: Settings, targets: list[Target], result: ErasureResult) -> None:
-    """Delete every Parquet file that names them and let the snapshot rewrite the live ones without them;
-    drop old catalogs (they point at deleted files); pseudonymise text files such as run reports."""
+# ---- files only a text search can clean: outside the snapshot, reports written before movers were stored --------
+
+
+def _scrub_files(con, settings: Settings, targets: list[Target], result: ErasureResult) -> None:
+    """Delete Parquet files outside the published snapshot that name them; pseudonymise text files (not the
+    deliveries in the landing folder, not reports whose movers are rendered from the warehouse)."""
+    if not targets:
+        return
     for path in sorted(settings.home.rglob("*.parquet")):
-        if _parquet_names(con, path, targets):
+        if settings.snapshot_dir not in path.parents and _parquet_names(con, path, targets):
             path.unlink()
             result.files.append(path)
-    if result.files or settings.published_catalog.exists():
-        from clout.core.snapshot import refresh_snapshot  # the readers' copy of published.*
-
-        if con.execute("select count(*) from published.nights").fetchall()[0][0]:
-            live = refresh_snapshot(con, settings)
-            for old in settings.snapshot_dir.glob("catalog-*.duckdb*"):
-                if old.name not in (live.name, f"{live.name}.wal"):
-                    old.unlink(missing_ok=True)
+            result.rows[(str(path.relative_to(settings.home)), "file_deleted")] = 1
     for path in sorted(p for p in settings.home.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()):
         if settings.landing_dir in path.parents:
-            continue  # deliveries are the sender's files; see README "Consent"
+            continue  # deliveries are the sender's files; see docs/consent.md
+        html_file = path.suffix.lower() in (".html", ".htm")
+        if html_file and any(rendered(path) for rendered in REPORTS_RENDERED_FROM_TABLES):
+            continue  # rendered again from the erased tables in part 3
         text = path.read_text(encoding="utf-8", errors="replace")
-        scrub = pseudonymise_html if path.suffix.lower() in (".html", ".htm") else pseudonymise_text
-        new = scrub(text, targets)
+        new = (pseudonymise_html if html_file else pseudonymise_text)(text, targets)
         if new != text:
             path.write_text(new, encoding="utf-8")
             result.files.append(path)

@@ -10,12 +10,15 @@ import logging
 import os
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
 
 from clout.core.contract_wording import describe
 from clout.core.resources import CONTRACTS_DIR
+
+if TYPE_CHECKING:  # landing reads the contracts too and never needs pandas (a second of every `clout land`)
+    import pandas as pd
 
 
 @dataclass(frozen=True)

@@ -115,3 +115,47 @@ def _prune_catalogs(settings: Settings, keep: Path) -> None:
         if old != keep:
             old.unlink(missing_ok=True)
             Path(f"{old}.wal").unlink(missing_ok=True)
+
+
+# ---- after an erasure: the same partitions, without the erased rows ----------------------------------------
+
+
+def rewrite_partitions(con: duckdb.DuckDBPyConnection, settings: Settings, tables: list[str]) -> int:
+    """Write every live partition of `tables` again from the (erased) warehouse, each swapped in under its own
+    name by an atomic rename: the live catalog's views stay valid at every moment, and running it again after a
+    crash writes the same files. Returns the number of partitions written."""
+    written = 0
+    for table in (t for t in PARTITIONED if t in tables):
+        for logical_date, run_id in con.execute("select logical_date, run_id from published.nights order by 1"
+                                                ).fetchall():
+            path = _partition(settings, table, logical_date, run_id)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            con.execute(f"copy (select * from {table} where logical_date = ?) to '{tmp}' (format parquet)",
+                        [logical_date])
+            os.replace(tmp, path)
+            written += 1
+    return written
+
+
+def remove_stale_partitions(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
+    """Delete partition files of nights no longer live (a rerun, a rollback) and leftovers of a killed write: an
+    erasure rewrites only live partitions, so the others would keep the erased rows. A later rollback writes the
+    night it needs again from the warehouse."""
+    nights = con.execute("select logical_date, run_id from published.nights").fetchall()
+    live = {_partition(settings, t, d, r) for t in PARTITIONED for d, r in nights}
+    removed = 0
+    for table in PARTITIONED:
+        folder = settings.snapshot_dir / table.split(".", 1)[1]
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file() and path not in live:
+                path.unlink()
+                removed += 1
+    return removed
+
+
+def drop_old_catalogs(settings: Settings, live: Path) -> None:
+    """Remove every catalog but the live one (an old catalog holds copies of run tables from before an erasure)."""
+    for old in settings.snapshot_dir.glob("catalog-*.duckdb*"):
+        if old.name not in (live.name, f"{live.name}.wal"):
+            old.unlink(missing_ok=True)

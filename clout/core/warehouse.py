@@ -10,15 +10,20 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
 
 import duckdb
 
 from clout.core.errors import CloutError
+from clout.core.locks import warehouse_lock
 from clout.core.resources import SQL_DIR
 from clout.core.settings import Settings
+
+# What every writable connection runs first (clout.recovery.after_crash: consent and runs sit above this module,
+# so clout/__init__.py hands it in when any clout module is imported).
+AFTER_CRASH: list[Callable[[duckdb.DuckDBPyConnection, Settings], None]] = []
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 LOCK_WAIT_ENV = "CLOUT_LOCK_WAIT"  # seconds a writer waits for another's lock (`--wait`); 0: fail at once
@@ -85,7 +90,8 @@ def connect(settings: Settings, read_only: bool = False, config: dict | None = N
     told = False
     while True:
         try:
-            con = duckdb.connect(str(settings.warehouse), read_only=read_only, config=config or {})
+            with warehouse_lock(settings, create=not read_only):  # never while `clout compact` swaps the file
+                con = duckdb.connect(str(settings.warehouse), read_only=read_only, config=config or {})
             break
         except duckdb.IOException as e:
             if "lock" not in str(e).lower():
@@ -103,6 +109,12 @@ def connect(settings: Settings, read_only: bool = False, config: dict | None = N
     if not read_only:
         migrate(con)
         run_sql(con, "published/views")  # views are code, not history: always the current definitions
+        try:
+            for after_crash in AFTER_CRASH:  # a killed process's opt-out is finished, its run marked abandoned
+                after_crash(con, settings)
+        except BaseException:
+            con.close()
+            raise
     return con
 
 
@@ -137,9 +149,15 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
     except BaseException:
-        con.execute("rollback")
+        with suppress(duckdb.Error):  # a failed commit (full disk) ends the transaction itself: the first error counts
+            con.execute("rollback")
         raise
-    con.execute("commit")
+    try:
+        con.execute("commit")
+    except BaseException:
+        with suppress(duckdb.Error):
+            con.execute("rollback")
+        raise
 
 
 @contextmanager

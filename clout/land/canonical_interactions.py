@@ -7,10 +7,12 @@ reader decides where the fields come from (CSV/TSV columns, whitespace fields, P
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import polars as pl
 
 from clout.land.generic_interactions import KIND_CODES, KINDS
+from clout.land.plausible import UNIX_MAX, UNIX_MIN, id_problem, time_problem
 
 FIELDS = ("actor", "target", "time", "kind", "network", "post_id")
 _ISO_FORMATS = ("%Y-%m-%dT%H:%M:%S%.fZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f")
@@ -24,22 +26,30 @@ class InteractionParams:
     # Readers try the narrow one first and fall back to "any" when a row does not fit.
     time_format: str = "any"
     strip: bool = True  # strip blanks around fields; the CSV fast path has none to strip
+    # Times after this are not plausible (the landing's time plus a day); None: no upper bound (a test's choice).
+    latest: datetime | None = None
 
 
 def occurred_at(time: pl.Expr, time_format: str = "any") -> pl.Expr:
     """Unix seconds, or ISO-8601 with `Z`, an offset or no zone (read as UTC), as naive UTC microseconds."""
     if time_format == "unix":
-        return pl.from_epoch(time.cast(pl.Int64, strict=False), time_unit="s").cast(pl.Datetime("us"))
+        return _from_unix(time.cast(pl.Int64, strict=False))
     if time_format == "iso_z":
         return time.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%SZ", strict=False)
     t = time.str.strip_chars()
     seconds = t.cast(pl.Int64, strict=False)
     return pl.coalesce(
-        pl.from_epoch(seconds, time_unit="s").cast(pl.Datetime("us")),
+        _from_unix(seconds),
         *(t.str.strptime(pl.Datetime("us"), f, strict=False) for f in _ISO_FORMATS),
         t.str.to_datetime("%Y-%m-%dT%H:%M:%S%#z", strict=False, time_zone="UTC")
         .dt.replace_time_zone(None).cast(pl.Datetime("us")),
     )
+
+
+def _from_unix(seconds: pl.Expr) -> pl.Expr:
+    """Seconds a timestamp can hold (years 1..9999), else null: outside, the conversion wraps around silently."""
+    inside = seconds.is_between(UNIX_MIN, UNIX_MAX)
+    return pl.from_epoch(pl.when(inside).then(seconds), time_unit="s").cast(pl.Datetime("us"))
 
 
 # Every spelling a file may use for a kind: canonical names in any usual case, and the short codes.
@@ -82,10 +92,13 @@ def normalise(fields: pl.LazyFrame, params: InteractionParams) -> pl.LazyFrame:
             .when(pl.col("target_id").is_null() | (pl.col("target_id") == ""))
             .then(pl.lit("target is missing"))
             .when(pl.col("occurred_at").is_null())
-            .then(pl.lit("time is neither unix seconds nor ISO-8601"))
+            .then(pl.lit("time is neither unix seconds nor ISO-8601 (years 1..9999)"))
             .when(pl.col("kind").is_null())
             .then(pl.lit("unknown interaction kind (expected one of " + ", ".join(KINDS) + " or RT/RE/MT/QT/LK/FW)"))
-            .otherwise(None),
+            .otherwise(pl.coalesce(
+                id_problem(pl.col("actor_id"), "actor id"), id_problem(pl.col("target_id"), "target id"),
+                id_problem(pl.col("post_id"), "post id"),
+                time_problem(pl.col("occurred_at"), pl.col("network"), params.latest or datetime.max)))
         )
         .select("line_no", "line", "network", "actor_id", "target_id", "occurred_at", "kind_raw", "kind",
                 "post_id", "event_date", "error")

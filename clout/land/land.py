@@ -27,6 +27,7 @@ import polars as pl
 
 from clout.core.errors import CloutError
 from clout.core.warehouse import registered, run_sql, transaction
+from clout.land import plausible
 from clout.land.canonical_interactions import InteractionParams
 from clout.land.formats import Detected, LandOptions, detect, generic
 from clout.land.formats.base import ENTITY_SCHEMAS, QUARANTINE_SCHEMA, Batch, NextFile, stat_key
@@ -148,6 +149,22 @@ def _land_or_note(con, path: Path, explicit: bool, options: LandOptions, hashing
         if explicit:
             raise CloutError(str(e)) from None
         return LandResult(path.resolve(), "", 0, skipped=True, note=e.note)
+    except _RESOURCES as e:  # the file's transaction rolled back: the warehouse is as it was
+        raise CloutError(f"{path}: {_resource_problem(e)}; nothing was landed from it") from None
+
+
+# Out of memory or out of disk while a file lands (a full disk fails the commit: TransactionException): one line
+# naming the file, never a traceback.
+_RESOURCES = (duckdb.OutOfMemoryException, duckdb.IOException, duckdb.TransactionException, MemoryError, OSError)
+
+
+def _resource_problem(e: BaseException) -> str:
+    text = str(e).splitlines()[0] if str(e) else type(e).__name__
+    if isinstance(e, duckdb.OutOfMemoryException | MemoryError):
+        return f"out of memory ({text}); land it with more memory, or ask for smaller files"
+    if "space" in text.lower() or "too large" in text.lower() or isinstance(e, duckdb.TransactionException):
+        return f"the disk is full or the file size limit was reached ({text}); free space and land it again"
+    return text
 
 
 class _NotAnExport(CloutError):
@@ -276,7 +293,8 @@ def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandO
                   shape: generic.TextShape | None):
     """Generic tables into raw.generic_interactions: by DuckDB's reader given the text's `shape`, else by Polars
     blocks."""
-    params = InteractionParams(default_network=options.network, default_kind=options.kind)
+    params = InteractionParams(default_network=options.network, default_kind=options.kind,
+                               latest=plausible.latest(datetime.now(UTC)))
     if shape is not None:
         good, quarantined, first_problem = _generic_fast(con, file_id, path, found.layout, params, shape), 0, None
     else:
@@ -393,10 +411,10 @@ def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandO
 
 def _checked(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     """Rows that break their staging contract (required fields, allowed values) move to quarantine."""
-    moved = []
+    moved, until = [], plausible.latest(datetime.now(UTC))
     for entity in ENTITY_SCHEMAS:
         frame = frames[entity]
-        reason = violations(frame, f"staging_{entity}s")
+        reason = pl.coalesce(violations(frame, f"staging_{entity}s"), _implausible(frame, until))
         bad = frame.with_columns(reason=reason).filter(pl.col("reason").is_not_null()).select("record_no", "reason")
         if bad.height:
             moved.append(bad)
@@ -410,6 +428,15 @@ def _checked(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
     frames["records"] = recs.join(bad, on="record_no", how="anti")
     frames["quarantine"] = pl.concat([frames["quarantine"], quarantined.cast(QUARANTINE_SCHEMA)])
     return frames
+
+
+def _implausible(frame: pl.DataFrame, until: datetime) -> pl.Expr:
+    """Why a row's ids or creation time cannot be real (clout/land/plausible.py), or null."""
+    checks = [plausible.id_problem(pl.col(c), c.replace("_", " ")) for c, t in frame.schema.items()
+              if t == pl.String and c.endswith("_id")]
+    if "created_at" in frame.columns and "network" in frame.columns:
+        checks.append(plausible.time_problem(pl.col("created_at"), pl.col("network"), until, "created_at"))
+    return pl.coalesce(checks) if checks else pl.lit(None, dtype=pl.String)
 
 
 def _new_fields(con, file_id: int, fmt: str, unknown: set[str]) -> list[str]:

@@ -1,6 +1,7 @@
 """Score: marts.* (trailing window) -> candidate.scores, person_scores, topic_scores for one run.
 
-All the scoring is the pure Polars code in transforms/; this stage only reads the window and writes rows.
+The window's features come from the score state (clout/score/score_state.py, docs/state.md), brought to the night
+from the new day; the model, explanations and topics are the pure Polars code in transforms/.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import polars as pl
 
 from clout.consent.filters import without_excluded
 from clout.core.warehouse import query, records, run_sql, transaction
+from clout.score.score_state import prepare_state, state_features
 from transforms.algorithm import Algorithm
 from transforms.explain import change_parts
 from transforms.features import window_features
@@ -40,7 +42,27 @@ def features_key(algo: Algorithm) -> str:
 
 
 def window_frame(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algorithm) -> pl.DataFrame:
-    """The feature frame of the night's window (one row per network account): the expensive half of scoring."""
+    """The feature frame of the night's window (one row per network account): the expensive half of scoring.
+
+    Made from the score state (clout/score/score_state.py), which is brought to the night from the new day only
+    (or rebuilt from the window when it cannot be), never from the whole window in memory.
+    """
+    run_sql(con, "score/state_begin")
+    try:
+        report = prepare_state(con, logical_date, algo, features_key(algo))
+        frame = state_features(con, logical_date, algo, report)
+    finally:
+        run_sql(con, "score/state_end")
+    profiles = _optional(_frame(con, "profiles", logical_date=logical_date))
+    if profiles is not None:
+        frame = frame.join(profiles.select("network", "account_id", "followers", "following", "lists").collect(),
+                           on=["network", "account_id"], how="left")
+    return frame
+
+
+def reference_window_frame(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algorithm) -> pl.DataFrame:
+    """The same feature frame recomputed from the whole window in memory by the pure Polars reference
+    (transforms/features.py window_features): what tests and benchmarks compare the score state with."""
     window = {"logical_date": logical_date, "window_days": algo.window_days}
     return window_features(
         _frame(con, "window_edges", **window), logical_date, algo,

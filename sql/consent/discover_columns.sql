@@ -9,7 +9,7 @@ with tables as (
       and table_schema not in ('information_schema', 'pg_catalog')
       and not (table_schema = 'meta' and table_name in (
           'consent_key', 'optouts', 'optout_accounts', 'erasures', 'erasure_log', 'erasure_neighbours',
-          'consent_checked_files', 'schema_migrations'))
+          'consent_checked_files', 'pending_erasures', 'schema_migrations'))
 ),
 
 final as (

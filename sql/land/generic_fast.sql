@@ -72,8 +72,24 @@ typed as (
             case when cast(unix_seconds as varchar) = "time" and unix_seconds between 0 and 32503679999
                 then make_timestamp(unix_seconds * 1000000) end,
             case when "time" in (strftime(iso, $iso_formats[1]), strftime(iso, $iso_formats[2])) then iso end
-        ) as occurred_at
+        ) as delivered_at
     from timed
+),
+
+plausible as (
+    -- A time outside its network's plausible range, or an id too long or holding a control character, is left to
+    -- the careful path, which quarantines it with the reason (transforms/plausible.py: the same bounds).
+    select
+        * replace (
+            case when length(actor_id) <= $max_id_chars and length(target_id) <= $max_id_chars
+                    and coalesce(length(post_id), 0) <= $max_id_chars
+                    and not regexp_matches(actor_id || target_id || coalesce(post_id, ''), $control)
+                then actor_id end as actor_id
+        ),
+        case when delivered_at between coalesce(map_extract_value(map($since_networks, $since_dates), network),
+                                                $since_default) and $latest
+            then delivered_at end as occurred_at
+    from typed
 ),
 
 final as (
@@ -90,7 +106,7 @@ final as (
         cast(occurred_at as date) as event_date,
         post_id,
         kind
-    from typed
+    from plausible
 )
 
 select * from final;

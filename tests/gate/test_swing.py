@@ -88,3 +88,21 @@ def test_history_replaces_the_fixed_bound_once_long_enough():
 def test_an_unsplittable_change_is_held_to_the_algorithm_tolerance():
     v = judged([("total", "all", "all", "mean_abs_move", 3.0, 1000)], split=False)
     assert v["total", "mean_abs_move"] == ("hold", "tolerance")
+
+
+def test_the_gate_computes_one_network_once_with_the_same_figures_as_per_network():
+    """gate.compare: with one network, the per-network rows are the overall rows, not a second computation."""
+    from clout.audit.gate import Night, compare
+
+    moved = {k: max(1, min(100, v + (i % 7) - 3)) for i, (k, v) in enumerate(BASE.items())}
+    before = Night(night(BASE, "mastodon").collect())
+    after = Night(night(dict(list(moved.items())[40:]) | {"new": 50}, "mastodon").collect())
+    ours = compare("total", before, after).collect()
+    full = swing_metrics(before.scores.lazy(), after.scores.lazy(),
+                         SwingParams(groupings=((), ("network",)))).collect()
+    key = ["scope", "scope_value", "metric"]
+    joined = ours.join(full, on=key, how="full", coalesce=True)
+    assert joined.height == full.height == ours.height
+    assert joined.filter(pl.col("n_common") != pl.col("n_common_right")).is_empty()
+    assert (joined["value"] - joined["value_right"]).abs().max() < 1e-12  # float sums in another order
+    assert set(ours["scope_value"]) == {"all", "mastodon"}

@@ -46,18 +46,17 @@ def paired(before: pl.LazyFrame, after: pl.LazyFrame, keys: tuple[str, ...]) -> 
     )
 
 
-def _top_keys(pairs: pl.LazyFrame, group: list[str], keys: tuple[str, ...], side: str, top: int,
+def _top_rows(pairs: pl.LazyFrame, group: list[str], keys: tuple[str, ...], side: str, top: int,
               name: str) -> pl.LazyFrame:
-    """The keys of each group's top `top` rows of one night, flagged `name`: by score, then raw score, then key
-    (smallest first), so ties break the same way every time. A top-k per group, not a sort of the whole night."""
+    """The row numbers (`_row`) of each group's top `top` rows of one night, flagged `name`: by score, then raw
+    score, then key (smallest first), so ties break the same way every time. A top-k per group, not a sort of the
+    whole night; row numbers, not keys, so flagging joins on one integer instead of the key strings."""
     score, raw = f"score_{side}", f"raw_{side}"
     return (
         pairs.filter(pl.col(score).is_not_null())
         .group_by(group)
-        .agg(pl.struct(*keys).top_k_by([score, raw, *keys], k=top, reverse=[False, False] + [True] * len(keys))
-             .alias("_top"))
-        .select(pl.col("_top").explode())
-        .unnest("_top")
+        .agg(pl.col("_row").top_k_by([score, raw, *keys], k=top, reverse=[False, False] + [True] * len(keys)))
+        .select(pl.col("_row").explode())
         .with_columns(pl.lit(True).alias(name))
     )
 
@@ -66,10 +65,11 @@ def _flag_tops(pairs: pl.LazyFrame, group: list[str], params: SwingParams) -> pl
     """top_rank (before, `rank_top`), top_before and top_after (`overlap_top`), each from the unflagged pairs."""
     tops = (("before", params.rank_top, "top_rank"), ("before", params.overlap_top, "top_before"),
             ("after", params.overlap_top, "top_after"))
-    out = pairs
+    numbered = pairs.with_row_index("_row")
+    out = numbered
     for side, n, name in tops:
-        out = out.join(_top_keys(pairs, group, params.keys, side, n, name), on=list(params.keys), how="left")
-    return out.with_columns(pl.col(name).fill_null(False) for _, _, name in tops)
+        out = out.join(_top_rows(numbered, group, params.keys, side, n, name), on="_row", how="left")
+    return out.drop("_row").with_columns(pl.col(name).fill_null(False) for _, _, name in tops)
 
 
 def _moves(pairs: pl.LazyFrame, group: list[str], params: SwingParams) -> pl.LazyFrame:

@@ -20,6 +20,7 @@ from typing import Protocol, TypeVar
 import polars as pl
 
 from clout.core.errors import CloutError
+from clout.land.formats import limits
 
 BATCH_RECORDS = 50_000  # records per batch: bounds memory whatever the file size
 
@@ -227,23 +228,30 @@ class NextFile:
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes; gzip is detected by its magic bytes, not the name."""
-    data = Path(path).read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as e:
-            raise CloutError(f"{path}: truncated or corrupt gzip ({e}); ask for the file again") from None
-    return data
+    cap = limits.max_expanded()
+    with Path(path).open("rb") as f:
+        gz = f.read(2) == b"\x1f\x8b"
+        f.seek(0)
+        if not gz:
+            return limits.read_capped(f, path, cap, "is")
+    try:
+        with gzip.open(path, "rb") as g:  # streamed: a gzip bomb stops at the cap, not at its full size
+            return limits.read_capped(g, path, cap)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+        raise CloutError(f"{path}: truncated or corrupt gzip ({e}); ask for the file again") from None
 
 
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """(line number, line bytes) streamed from the file, gzip or not: memory does not grow with file size."""
     with Path(path).open("rb") as f:
         gz = f.read(2) == b"\x1f\x8b"
-    opener = gzip.open if gz else open
+    opener, cap = gzip.open if gz else open, limits.max_line()
     try:
         with opener(path, "rb") as f:
-            yield from enumerate(f, start=1)
+            for line_no, line in enumerate(iter(lambda: f.readline(cap + 1), b""), start=1):
+                if len(line) > cap:
+                    raise limits.line_too_long(path, line_no, cap)
+                yield line_no, line
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
         raise CloutError(f"{path}: truncated or corrupt gzip ({e}); ask for the file again") from None
 

@@ -18,13 +18,16 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 import orjson
 import polars as pl
 
 from clout.core.errors import CloutError
+from clout.land import plausible
 from clout.land.canonical_interactions import FIELDS, KIND_SPELLINGS, InteractionParams, normalise
+from clout.land.formats import limits
 
 NAME = "generic_interactions"
 BLOCK_BYTES = 16 << 20  # text is parsed 16 MB (about 700k Higgs lines) at a time: bounds memory
@@ -176,7 +179,7 @@ def fast_sql(path: Path, layout: Layout, params: InteractionParams, shape: TextS
         "blank_ends": _BLANK_ENDS, "default_kind": params.default_kind, "default_network": params.default_network,
         "iso_formats": ISO_FORMATS, "spellings": list(KIND_SPELLINGS), "kinds": list(KIND_SPELLINGS.values()),
         "check_blanks": layout.kind == "whitespace" and shape.odd_blanks, "blank_class": _BLANK_CLASS,
-    }
+    } | plausible.sql_params(params.latest or datetime.max)
     identifiers = {f: f if f in columns else "null" for f in ("kind", "network", "post_id")}
     return sql_params, identifiers, shape.lines - skip
 
@@ -251,7 +254,7 @@ def _chunks(path: Path, size: int = BLOCK_BYTES) -> Iterator[bytes]:
 
 def _byte_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[tuple[int, bytes]]:
     """(number of the block's first line, its bytes) in blocks of about `size` bytes ending at a line end."""
-    line_no, rest = 1, b""
+    line_no, rest, cap = 1, b"", limits.max_line()
     for chunk in _chunks(path, size):
         data = rest + chunk
         cut = data.rfind(b"\n") + 1
@@ -259,6 +262,10 @@ def _byte_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[tuple[int, byt
         if block:
             yield line_no, block
             line_no += block.count(b"\n")
+        if len(rest) > cap:  # a line with no end in sight: memory would grow with it
+            raise limits.line_too_long(path, line_no, cap)
+    if len(rest) > cap:
+        raise limits.line_too_long(path, line_no, cap)
     if rest:
         yield line_no, rest
 
@@ -277,7 +284,7 @@ def _fields(lines: pl.DataFrame, layout: Layout) -> pl.LazyFrame:
         error = pl.when(pl.col("line").is_not_null() & parts.struct.field("1").is_null()).then(
             pl.lit("expected 4 whitespace-separated fields: actor target unix_ts kind"))
     elif layout.kind == "ndjson":
-        cols = {f: pl.col("line").str.json_path_match(f"$.{key}") for f, key in layout.columns.items()}
+        cols = {f: _json_text(key) for f, key in layout.columns.items()}
         error = pl.when(pl.col("line").is_not_null() & ~pl.col("line").str.strip_chars().str.starts_with("{")).then(
             pl.lit("not a JSON object"))
     else:
@@ -288,6 +295,16 @@ def _fields(lines: pl.DataFrame, layout: Layout) -> pl.LazyFrame:
             pl.lit(f"expected {layout.n_columns} fields separated by {layout.separator!r}"))
     exprs = {f: cols.get(f, pl.lit(None, dtype=pl.String)).alias(f) for f in FIELDS}
     return lines.lazy().with_columns(parse_error=error.otherwise(None), **exprs)
+
+
+def _json_text(key: str) -> pl.Expr:
+    """The value of a top-level key as text exactly as delivered: a number keeps its digits (json_path_match reads
+    it as a float: 10^30 and 10^30+1 both become "1e+30", two accounts merged)."""
+    value = pl.col("line").str.json_path_match(f"$.{key}")
+    if not re.fullmatch(r"[A-Za-z0-9_]+", key):
+        return value
+    digits = pl.col("line").str.extract(rf'"{key}"\s*:\s*(-?[0-9][0-9.eE+\-]*)')
+    return pl.when(value.str.contains(r"^-?[0-9]")).then(pl.coalesce(digits, value)).otherwise(value)
 
 
 def _split(lines: pl.DataFrame, separator: str) -> pl.DataFrame:

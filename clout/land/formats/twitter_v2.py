@@ -23,6 +23,7 @@ import polars as pl
 import pyarrow as pa
 
 from clout.core.warehouse import query, registered, run_sql
+from clout.land.formats import limits
 from clout.land.formats.base import ACCOUNT_SCHEMA, POST_SCHEMA, MadeAhead, NextFile, file_time, head_bytes
 from clout.land.formats.checks import violations_sql
 from clout.land.formats.generic import _byte_blocks, _lines
@@ -141,8 +142,13 @@ def _parsed_blocks(parser, path: Path) -> Iterator[_Block]:
 
 def _line_batches(path: Path) -> Iterator[pa.Table]:
     """Each block of the file as line_no, line in Arrow batches of LINES_PER_BATCH lines."""
+    cap = limits.max_line()
     for first_line_no, block in _byte_blocks(path, BLOCK_BYTES):
-        lines = _lines(block).with_row_index("line_no", offset=first_line_no).to_arrow()
+        frame = _lines(block)
+        sizes = frame["line"].str.len_bytes()
+        if sizes.max() is not None and sizes.max() > cap:  # DuckDB's JSON parser would run out of memory on it
+            raise limits.line_too_long(path, first_line_no + int(sizes.arg_max()), cap)
+        lines = frame.with_row_index("line_no", offset=first_line_no).to_arrow()
         yield pa.Table.from_batches(lines.to_batches(max_chunksize=LINES_PER_BATCH))
 
 

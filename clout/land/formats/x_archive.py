@@ -15,8 +15,8 @@ from pathlib import Path
 import orjson
 
 from clout.core.errors import CloutError
-from clout.land.formats import twitter_v1
-from clout.land.formats.base import Counter, batched, file_time, id_str
+from clout.land.formats import limits, twitter_v1
+from clout.land.formats.base import Counter, batched, file_time, id_str, read_bytes
 
 NAME = "x_archive"
 NETWORK = "twitter"
@@ -44,13 +44,18 @@ def read(path: Path, options) -> Iterator:
 def _members(path: Path) -> list[tuple[str, bytes]]:
     """(name, bytes) of the archive files clout uses, account.js first (it names the owner)."""
     if zipfile.is_zipfile(path):
+        left, found = limits.max_expanded(), []
         with zipfile.ZipFile(path) as z:
-            found = [(n, z.read(n)) for n in sorted(z.namelist()) if _MEMBER.search(n)]
+            for n in sorted(z.namelist()):
+                if _MEMBER.search(n):
+                    with z.open(n) as f:  # streamed: a member's stated size can lie
+                        found.append((n, limits.read_capped(f, path, left, "archive members expand")))
+                    left -= len(found[-1][1])
     else:
-        found = [(path.name, path.read_bytes())]
+        found = [(path.name, read_bytes(path))]
         sibling = path.with_name("account.js")
         if path.name != "account.js" and sibling.is_file():
-            found.insert(0, (sibling.name, sibling.read_bytes()))
+            found.insert(0, (sibling.name, read_bytes(sibling)))
     return sorted(found, key=lambda m: not m[0].endswith("account.js"))
 
 

@@ -1,0 +1,197 @@
+"""Contract checks where the data is: DuckDB computes exact aggregates of a night's rows in one pass, and Great
+Expectations judges those aggregates. No night is copied into pandas, whatever its size.
+
+Why not GX on the rows: its pandas engine needs the whole night in memory (10M accounts: many GB, minutes), and
+its SQL path on DuckDB reports every expectation as failed (DESIGN.md). Why not a sample: a contract is about
+every row (one null account id, one score of 101, one duplicate key must fail the night), and a sample misses
+them. So every rule of the contract becomes an exact aggregate whose value decides it the same way:
+
+| contract rule (the check's name, as GX names it)  | aggregate (DuckDB, one pass)                  | GX judges   |
+|---------------------------------------------------|-----------------------------------------------|-------------|
+| expect_table_columns_to_match_set                 | the relation's columns (no rows read)        | on 0 rows   |
+| expect_column_values_to_not_be_null               | rows where the column is null                 | = 0         |
+| expect_column_values_to_be_between (min, max)     | rows outside [min, max] (nulls are not)       | = 0         |
+| expect_column_values_to_be_in_set                 | rows not in the set (nulls are not)           | = 0         |
+| expect_(compound_)column(s)_to_be_unique          | rows - distinct keys                          | = 0         |
+| expect_table_row_count_to_be_between              | rows                                          | in bounds   |
+| expect_column_stdev_to_be_between                 | sample standard deviation                     | in bounds   |
+| expect_column_values_to_not_be_in_set, mostly m   | share of non-null rows in the set             | <= 1 - m    |
+| expect_column_distinct_values_to_contain_set      | 1 when the distinct values hold the whole set | = 1         |
+
+tests/gate/test_contract_profile.py holds each rule's verdict equal to GX's own on the rows (valid and invalid
+frames side by side), and a passing night passing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from clout.core.contract_wording import describe, plain
+from clout.core.contracts import contract_schema
+from clout.core.warehouse import sql_text
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One contract rule as an exact aggregate: `sql` computes `name`; GX expects it within [low, high]."""
+
+    check: str
+    column: str | None
+    name: str
+    sql: str
+    low: float | None = None
+    high: float | None = None
+    strict_low: bool = False
+    kwargs: dict | None = None  # the rule as GX states it on the rows (min_value, value_set, mostly...): its wording
+    result_key: str = "unexpected_count"  # what the aggregate is in GX's result on the rows
+    observed_sql: str | None = None  # for the wording only: a value GX reports on the rows the aggregate stands for
+
+    def expectation(self):
+        from great_expectations import expectations as gxe
+
+        return gxe.ExpectColumnValuesToBeBetween(column=self.name, min_value=self.low, max_value=self.high,
+                                                 strict_min=self.strict_low)
+
+
+def _q(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _literal(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'" if isinstance(value, str) else repr(value)
+
+
+def contract_rules(contract: str) -> list[Rule]:
+    """The static rules of `data_contracts/<contract>.yaml` (ODCS v3), as aggregates."""
+    schema = contract_schema(contract)
+    rules = []
+    for p in schema["properties"]:
+        col, opts = p["name"], p.get("logicalTypeOptions") or {}
+        if p.get("required"):
+            rules.append(Rule("expect_column_values_to_not_be_null", col, f"nulls__{col}",
+                              f"count(*) - count({_q(col)})", 0, 0, kwargs={"column": col}))
+        if "minimum" in opts or "maximum" in opts:
+            lo, hi = opts.get("minimum"), opts.get("maximum")
+            outside = " or ".join(([f"{_q(col)} < {lo!r}"] if lo is not None else [])
+                                  + ([f"{_q(col)} > {hi!r}"] if hi is not None else []))
+            rules.append(Rule("expect_column_values_to_be_between", col, f"outside__{col}",
+                              f"count(*) filter (where {outside})", 0, 0,
+                              kwargs={"column": col, "min_value": lo, "max_value": hi}))
+        if "enum" in opts:
+            values = ", ".join(_literal(v) for v in opts["enum"])
+            rules.append(Rule("expect_column_values_to_be_in_set", col, f"not_in_set__{col}",
+                              f"count(*) filter (where {_q(col)} not in ({values}))", 0, 0,
+                              kwargs={"column": col, "value_set": opts["enum"]}))
+    keys = [p["name"] for p in sorted((p for p in schema["properties"] if p.get("primaryKey")),
+                                      key=lambda p: p.get("primaryKeyPosition", 0))]
+    if keys:
+        check = "expect_column_values_to_be_unique" if len(keys) == 1 else "expect_compound_columns_to_be_unique"
+        distinct = _q(keys[0]) if len(keys) == 1 else "(" + ", ".join(map(_q, keys)) + ")"
+        rules.append(Rule(check, ",".join(keys), "duplicates", f"count(*) - count(distinct {distinct})", 0, 0,
+                          kwargs={"column": keys[0], "column_list": keys}))
+    for rule in schema.get("quality", []):
+        if rule.get("metric") == "rowCount" and "mustBeGreaterThan" in rule:
+            rules.append(Rule("expect_table_row_count_to_be_between", None, "rows", "count(*)",
+                              rule["mustBeGreaterThan"] + 1, kwargs={"min_value": rule["mustBeGreaterThan"] + 1},
+                              result_key="observed_value"))
+    return rules
+
+
+def night_rules(ref, cfg: dict) -> list[Rule]:
+    """Rules against the last published night (`ref`: a checks.Reference; None when there is none): volume,
+    score spread, share at the minimum score, every network kept. With no published night, only that the
+    scores are not all equal."""
+    stdev = "coalesce(stddev_samp(score), 0)"
+    if ref is None:
+        return [Rule("expect_column_stdev_to_be_between", "score", "stdev__score", stdev, 0, strict_low=True,
+                     kwargs={"column": "score", "min_value": 0, "strict_min": True}, result_key="observed_value")]
+    min_score = int(cfg["min_score"])
+    rows = math.ceil(cfg["volume_min_ratio"] * ref.rows)
+    spread = cfg["stdev_min_ratio"] * ref.stdev
+    out = [
+        Rule("expect_table_row_count_to_be_between", None, "rows", "count(*)", rows, kwargs={"min_value": rows},
+             result_key="observed_value"),
+        Rule("expect_column_stdev_to_be_between", "score", "stdev__score", stdev, spread, strict_low=ref.stdev == 0,
+             kwargs={"column": "score", "min_value": spread, "strict_min": ref.stdev == 0},
+             result_key="observed_value"),
+    ]
+    allowed_at_min = ref.share_at_min + cfg["min_score_max_rise"]
+    if allowed_at_min < 1:
+        out.append(Rule("expect_column_values_to_not_be_in_set", "score", "share_at_min__score",
+                        f"coalesce(avg((score = {min_score})::double), 0)", high=allowed_at_min,
+                        kwargs={"column": "score", "value_set": [min_score], "mostly": 1 - allowed_at_min},
+                        result_key="unexpected_percent"))
+    if cfg.get("networks_kept", True) and ref.networks:
+        networks = ", ".join(_literal(n) for n in ref.networks)
+        out.append(Rule("expect_column_distinct_values_to_contain_set", "network", "networks_kept__network",
+                        f"list_has_all(list(distinct network), [{networks}])::int", 1, 1,
+                        kwargs={"column": "network", "value_set": list(ref.networks)}, result_key="observed_value",
+                        observed_sql="list(distinct network order by network)"))
+    return out
+
+
+def rows_sql(relation: str) -> str:
+    """The one statement of `sql/<relation>.sql` (it selects the rows a contract is about)."""
+    return sql_text(relation).strip().rstrip(";")
+
+
+def profile(con: duckdb.DuckDBPyConnection, rows: str, rules: list[Rule], **params) -> pd.DataFrame:
+    """One row: every rule's aggregate over the statement `rows`, computed by DuckDB where the rows are."""
+    aggregates = {r.name: r.sql for r in rules}  # a rule may share its aggregate with another (rows)
+    aggregates |= {f"observed__{r.name}": r.observed_sql for r in rules if r.observed_sql}
+    select = ",\n    ".join(f"{sql} as {_q(name)}" for name, sql in aggregates.items())
+    return con.sql(f"select\n    {select}\nfrom ({rows})", params=params or None).df()
+
+
+def columns_frame(con: duckdb.DuckDBPyConnection, rows: str, **params) -> pd.DataFrame:
+    """The columns of the statement `rows`, with no rows: what the column-set rule reads."""
+    return con.sql(f"select * from ({rows}) limit 0", params=params or None).df()
+
+
+def _validate(frame: pd.DataFrame, name: str, expectations: list):
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no network calls home
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (
+        context.data_sources.add_pandas(f"clout_{name}")
+        .add_dataframe_asset(name)
+        .add_batch_definition_whole_dataframe("whole")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
+    return batch.validate(gx.ExpectationSuite(name=name, expectations=expectations)).results
+
+
+def judge(aggregates: pd.DataFrame, columns: pd.DataFrame | None, contract_columns: list[str] | None,
+          rules: list[Rule], name: str) -> list[tuple[Rule | None, bool, str]]:
+    """GX's verdict on each rule: (rule, passed, detail). The column-set rule (rule None) is judged on `columns`."""
+    from great_expectations import expectations as gxe
+
+    out = []
+    if columns is not None:
+        (r,) = _validate(columns, f"{name}_columns",
+                         [gxe.ExpectTableColumnsToMatchSet(column_set=contract_columns, exact_match=True)])
+        out.append((None, bool(r.success), describe("expect_table_columns_to_match_set",
+                                                    {"column_set": contract_columns}, r.result)))
+    results = _validate(aggregates, name, [r.expectation() for r in rules])
+    for rule, r in zip(rules, results, strict=True):
+        out.append((rule, bool(r.success), _wording(rule, aggregates)))
+    return out
+
+
+def _wording(rule: Rule, aggregates: pd.DataFrame) -> str:
+    """The check in the words clout uses for GX's result on the rows (clout.core.contract_wording)."""
+    value = aggregates[f"observed__{rule.name}" if rule.observed_sql else rule.name].iloc[0]
+    value = plain(value.tolist() if hasattr(value, "tolist") else value)  # a list aggregate arrives as an array
+    if rule.result_key == "unexpected_percent":
+        value = 100 * value
+    return describe(rule.check, rule.kwargs or {}, {rule.result_key: value})

@@ -1,0 +1,40 @@
+"""What a killed clout process leaves unfinished, finished (or marked) by the next one that writes the warehouse.
+
+Called on every writable connection (clout.core.warehouse.connect): cheap when there is nothing to do.
+  - an opt-out whose erasure did not finish: finished (clout.consent.pending);
+  - a run still `running` that no process holds (clout.core.locks): marked `abandoned`. A run driven by one process
+    (`clout run`) is abandoned as soon as its lock is free; a run driven step by step (Airflow tasks, one process
+    per step) only after ABANDON_AFTER seconds with no step, since its lock is free between two steps too.
+"""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+
+from clout.core import locks
+from clout.core.settings import Settings
+from clout.core.warehouse import query, run_sql
+
+ABANDON_AFTER = float(os.environ.get("CLOUT_ABANDON_AFTER", str(6 * 3600)))
+
+
+def abandoned_runs(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[str]:
+    """Runs with status `running` that no process is working on."""
+    out = []
+    for (run_id,) in query(con, "meta/running_runs").fetchall():
+        if locks.run_is_held(settings, run_id):
+            continue
+        mode, age = locks.run_mode_and_age(settings, run_id)
+        if mode == locks.WHOLE_RUN or age is None or age > ABANDON_AFTER:
+            out.append(run_id)
+    return out
+
+
+def after_crash(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    from clout.consent.pending import finish_pending
+
+    for run_id in abandoned_runs(con, settings):
+        run_sql(con, "meta/abandon_run", run_id=run_id)
+    finish_pending(con, settings)

@@ -1,0 +1,79 @@
+"""Ids are text exactly as delivered and times are real (issue 15.6): what cannot be is quarantined with the reason."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from landkit import land, reconciles, sql
+
+BIG = 10**30
+
+
+def test_ndjson_ids_past_a_float_stay_two_accounts(settings, tmp_path):
+    path = tmp_path / "big_ids.ndjson"
+    rows = [{"actor": BIG, "target": 7, "time": 1341100800 + i, "kind": "RT"} for i in range(3)]
+    rows += [{"actor": BIG + 1, "target": 7, "time": 1341100900 + i, "kind": "RT"} for i in range(3)]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    (r,) = land(settings, path)
+    assert r.quarantined == 0 and reconciles(r)
+    actors = sql(settings, "select distinct actor_id from raw.generic_interactions order by 1")
+    assert actors == [(str(BIG),), (str(BIG + 1),)]
+
+
+@pytest.mark.parametrize(("time", "reason"), [
+    ("0001-01-01T00:00:00Z", "outside twitter's plausible range"),
+    ("1900-01-01T00:00:00Z", "outside twitter's plausible range"),
+    ("9999-12-31T23:59:59Z", "outside twitter's plausible range"),
+    ("99999999999999999", "neither unix seconds nor ISO-8601"),
+    ("-2208988800", "outside twitter's plausible range"),  # 1900 as unix seconds
+])
+@pytest.mark.parametrize("suffix", [".txt", ".csv"])
+def test_implausible_times_are_quarantined_with_the_reason(settings, tmp_path, time, reason, suffix):
+    good = [f"a{i} b{i} {1341100800 + i} RT" for i in range(200)]
+    lines = [*good[:100], f"x y {time} RT", *good[100:]]
+    path = tmp_path / f"times{suffix}"
+    if suffix == ".csv":
+        lines = ["actor,target,time,kind"] + [",".join(line.split()) for line in lines]
+    path.write_text("\n".join(lines) + "\n")
+    (r,) = land(settings, path)
+    assert (r.records, r.quarantined) == (201, 1) and reconciles(r)
+    (got,), = sql(settings, "select reason from raw.quarantine")
+    assert reason in got
+    assert sql(settings, "select count(*) from raw.generic_interactions where actor_id = 'x'") == [(0,)]
+
+
+@pytest.mark.parametrize(("actor", "reason"), [
+    ("a\x00b", "actor id holds a control character"),
+    ("a\x01b", "actor id holds a control character"),
+    ("z" * 5000, "actor id longer than 256 characters"),
+])
+def test_ids_too_long_or_with_control_characters_are_quarantined(settings, tmp_path, actor, reason):
+    rows = [{"actor": f"a{i}", "target": "t", "time": 1341100800 + i, "kind": "RT"} for i in range(200)]
+    rows.insert(50, {"actor": actor, "target": "t", "time": 1341100800, "kind": "RT"})
+    path = tmp_path / "ids.ndjson"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    (r,) = land(settings, path)
+    assert r.quarantined == 1 and reconciles(r)
+    (got,), = sql(settings, "select reason from raw.quarantine")
+    assert reason in got
+
+
+def test_a_whitespace_file_with_a_long_id_takes_the_careful_path_and_quarantines_it(settings, tmp_path):
+    lines = [f"a{i} b{i} {1341100800 + i} RT" for i in range(200)] + [f"{'9' * 300} b 1341100800 RT"]
+    path = tmp_path / "long.txt"
+    path.write_text("\n".join(lines) + "\n")
+    (r,) = land(settings, path)
+    assert r.quarantined == 1 and reconciles(r)
+
+
+def test_a_v1_tweet_from_1900_is_quarantined(settings, tmp_path):
+    tweet = {"id_str": "1", "created_at": "Mon Jan 01 00:00:00 +0000 1900", "text": "old",
+             "user": {"id_str": "5", "screen_name": "old"}}
+    fine = [{**tweet, "id_str": str(i), "created_at": "Sun Jul 01 10:00:00 +0000 2012"} for i in range(2, 200)]
+    path = tmp_path / "tweets.jsonl"
+    path.write_text("\n".join(json.dumps(t) for t in [tweet, *fine]) + "\n")
+    (r,) = land(settings, path)
+    assert r.quarantined >= 1 and reconciles(r)
+    reasons = [x for (x,) in sql(settings, "select reason from raw.quarantine")]
+    assert any("created_at 1900-01-01" in x for x in reasons), reasons

@@ -90,7 +90,7 @@ def measure(path: Path, night: date, mode: str) -> dict:
     """In a fresh process: the score step of `night` (mode: rebuild | incremental | reference), then the floor."""
     from clout.core.settings import load_settings
     from clout.core.warehouse import connect
-    from clout.stages import score
+    from clout.score import score
     from transforms.algorithm import load_algorithm
 
     algo = load_algorithm("v1")

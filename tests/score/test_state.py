@@ -13,8 +13,8 @@ from clout import pipeline
 from clout.core.settings import load_settings
 from clout.core.warehouse import connect, records
 from clout.land.generator import GeneratorParams, generate
+from clout.score import score_state
 from clout.score.score import reference_window_frame, window_frame
-from clout.stages import score_state
 from transforms.algorithm import load_algorithm
 from transforms.scores import scores_from_features
 

@@ -72,20 +72,19 @@ def _topic_frame(con: duckdb.DuckDBPyConnection, name: str, topics: dict, **para
     )
 
 
-def run_night(con: duckdb.DuckDBPyConnection, run_id: str, topics: dict | None) -> Night:
-    scores = query(con, "audit/run_scores", run_id=run_id).pl()
-    topic_rows = None
-    if topics:
-        topic_rows = _topic_frame(con, "audit/run_topics", topics, run_id=run_id)
+def _night(con: duckdb.DuckDBPyConnection, source: str, topics: dict | None, **params) -> Night:
+    """One night's scores (and topic scores, if the gate reads topics) from `audit/<source>_scores|_topics`."""
+    scores = query(con, f"audit/{source}_scores", **params).pl()
+    topic_rows = _topic_frame(con, f"audit/{source}_topics", topics, **params) if topics else None
     return Night(scores, topic_rows)
+
+
+def run_night(con: duckdb.DuckDBPyConnection, run_id: str, topics: dict | None) -> Night:
+    return _night(con, "run", topics, run_id=run_id)
 
 
 def published_night(con: duckdb.DuckDBPyConnection, logical_date: date, topics: dict | None) -> Night:
-    scores = query(con, "audit/published_scores", logical_date=logical_date).pl()
-    topic_rows = None
-    if topics:
-        topic_rows = _topic_frame(con, "audit/published_topics", topics, logical_date=logical_date)
-    return Night(scores, topic_rows)
+    return _night(con, "published", topics, logical_date=logical_date)
 
 
 def compare(part: str, before: Night, after: Night) -> pl.LazyFrame:

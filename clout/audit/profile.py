@@ -24,16 +24,14 @@ frames side by side), and a passing night passing.
 
 from __future__ import annotations
 
-import logging
 import math
-import os
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
 from clout.core.contract_wording import describe, plain
-from clout.core.contracts import contract_schema
+from clout.core.contracts import contract_schema, gx_results
 from clout.core.warehouse import sql_text
 
 
@@ -154,23 +152,6 @@ def columns_frame(con: duckdb.DuckDBPyConnection, rows: str, **params) -> pd.Dat
     return con.sql(f"select * from ({rows}) limit 0", params=params or None).df()
 
 
-def _validate(frame: pd.DataFrame, name: str, expectations: list):
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no network calls home
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas(f"clout_{name}")
-        .add_dataframe_asset(name)
-        .add_batch_definition_whole_dataframe("whole")
-        .get_batch(batch_parameters={"dataframe": frame})
-    )
-    return batch.validate(gx.ExpectationSuite(name=name, expectations=expectations)).results
-
-
 def judge(aggregates: pd.DataFrame, columns: pd.DataFrame | None, contract_columns: list[str] | None,
           rules: list[Rule], name: str) -> list[tuple[Rule | None, bool, str]]:
     """GX's verdict on each rule: (rule, passed, detail). The column-set rule (rule None) is judged on `columns`."""
@@ -178,11 +159,11 @@ def judge(aggregates: pd.DataFrame, columns: pd.DataFrame | None, contract_colum
 
     out = []
     if columns is not None:
-        (r,) = _validate(columns, f"{name}_columns",
+        (r,) = gx_results(columns, f"{name}_columns",
                          [gxe.ExpectTableColumnsToMatchSet(column_set=contract_columns, exact_match=True)])
         out.append((None, bool(r.success), describe("expect_table_columns_to_match_set",
                                                     {"column_set": contract_columns}, r.result)))
-    results = _validate(aggregates, name, [r.expectation() for r in rules])
+    results = gx_results(aggregates, name, [r.expectation() for r in rules])
     for rule, r in zip(rules, results, strict=True):
         out.append((rule, bool(r.success), _wording(rule, aggregates)))
     return out

@@ -77,8 +77,8 @@ def _expectations(schema: dict) -> list:
     return out
 
 
-def validate(frame: pd.DataFrame, contract: str) -> ValidationReport:
-    """Validate `frame` against `data_contracts/<contract>.yaml` with a real GX ephemeral context."""
+def gx_results(frame: pd.DataFrame, name: str, expectations: list) -> list:
+    """Great Expectations' results of `expectations` on `frame`, in a real GX ephemeral context."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no network calls home
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
@@ -87,15 +87,19 @@ def validate(frame: pd.DataFrame, contract: str) -> ValidationReport:
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = (
-        context.data_sources.add_pandas(f"clout_{contract}")
-        .add_dataframe_asset(contract)
+        context.data_sources.add_pandas(f"clout_{name}")
+        .add_dataframe_asset(name)
         .add_batch_definition_whole_dataframe("whole")
         .get_batch(batch_parameters={"dataframe": frame})
     )
-    suite = gx.ExpectationSuite(name=contract, expectations=_expectations(contract_schema(contract)))
-    result = batch.validate(suite)
+    return batch.validate(gx.ExpectationSuite(name=name, expectations=expectations)).results
+
+
+def validate(frame: pd.DataFrame, contract: str) -> ValidationReport:
+    """Validate `frame` against `data_contracts/<contract>.yaml`."""
+    results = gx_results(frame, contract, _expectations(contract_schema(contract)))
     report = ValidationReport(contract)
-    for r in result.results:
+    for r in results:
         cfg = r.expectation_config
         detail = describe(cfg.type, dict(cfg.kwargs), r.result)  # for a person: no dicts of numpy values
         report.findings.append(Finding(cfg.type, cfg.kwargs.get("column"), bool(r.success), detail))

@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 
 from clout.audit.checks import Reference
-from clout.audit.profile import _validate, columns_frame, contract_rules, judge, night_rules, profile
-from clout.core.contracts import contract_schema, validate
+from clout.audit.profile import columns_frame, contract_rules, judge, night_rules, profile
+from clout.core.contracts import contract_schema, gx_results, validate
 
 ROWS = 400
 CFG = {"volume_min_ratio": 0.7, "missing_max_share": 0.25, "min_score_max_rise": 0.10, "min_score": 1,
@@ -146,7 +146,7 @@ def _gx_on_rows(frame: pl.DataFrame, ref: Reference) -> list[bool]:
         gxe.ExpectColumnValuesToNotBeInSet(column="score", value_set=[1], mostly=1 - allowed),
         gxe.ExpectColumnDistinctValuesToContainSet(column="network", value_set=list(ref.networks)),
     ]
-    return [bool(r.success) for r in _validate(frame.to_pandas(), "rows", expectations)]
+    return [bool(r.success) for r in gx_results(frame.to_pandas(), "rows", expectations)]
 
 
 @pytest.mark.parametrize("case", list(NIGHT))

@@ -14,14 +14,15 @@ import json
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
+import polars as pl
 
 from clout import pipeline
 from clout.audit.gate import run_gate
-from clout.audit.report import number, percent, write_backfill_report
+from clout.audit.report import TOP_MOVERS, number, percent, save_movers, write_backfill_report
 from clout.core.errors import CloutError
 from clout.core.settings import Settings
 from clout.core.snapshot import refresh_snapshot
@@ -31,6 +32,7 @@ from transforms.algorithm import load_algorithm
 
 # Fault injection for the resume test: stop after scoring this many nights in one invocation.
 STOP_AFTER_ENV = "CLOUT_BACKFILL_STOP_AFTER"
+MOVERS_SHOWN = 10  # accounts the algorithm moved most, printed by the CLI (the report lists TOP_MOVERS)
 
 
 @dataclass(frozen=True)
@@ -41,13 +43,16 @@ class BackfillResult:
     nights: list[dict]
     summary: dict
     report_path: str
+    movers: list[dict] = field(default_factory=list)  # the accounts the algorithm moved most (range_movers.sql)
+    reasons: list[str] = field(default_factory=list)  # why it was held: the held nights' findings
 
-    def lines(self) -> list[str]:
+    def lines(self, movers: int = MOVERS_SHOWN) -> list[str]:
         s = self.summary
         out = [
             f"backfill {self.backfill_id}: {len(self.nights)} nights, gate {self.outcome} ({self.status})",
-            f"  vs published history: {s.get('accounts_compared') or 0:,} account-nights compared, "
-            f"{percent(s.get('share_moved_10'))} moved 10+ points, mean |move| {number(s.get('mean_abs_move'))}, "
+            f"  vs published history: {s.get('accounts_compared') or 0:,} account-nights compared; of the "
+            f"{s.get('accounts_scored') or 0:,} scored above 1 on either side, {percent(s.get('share_moved_10'))} "
+            f"moved 10+ points, mean |move| {number(s.get('mean_abs_move'))}; "
             f"top-100 churn {percent(s.get('top100_churn'))}",
         ]
         out += [
@@ -55,6 +60,12 @@ class BackfillResult:
             f"algorithm part moved {percent(n['algorithm_share_moved'])} 10+ points)"
             for n in self.nights
         ]
+        out += [f"  held: {r}" for r in self.reasons]
+        if self.movers:
+            out.append(f"  accounts the algorithm moved most (new minus published algorithm on the same data; "
+                       f"{min(movers, len(self.movers))} of {len(self.movers)}, all in the report):")
+            out += [f"    {m['network']}:{m['account_id']} on {m['logical_date']}: {m['old_algorithm_score']:.0f} -> "
+                    f"{m['new_algorithm_score']:.0f}, {m['why']}" for m in self.movers[:movers]]
         out.append(f"  report: {self.report_path}")
         return out
 
@@ -137,12 +148,50 @@ def gate(settings: Settings, backfill_id: str) -> BackfillResult:
                                 date_from=bf["date_from"], date_to=bf["date_to"]))[0]
         outcomes = {n["outcome"] for n in nights}
         outcome = "HOLD" if "HOLD" in outcomes else "WARN" if "WARN" in outcomes else "PASS"
-        report = write_backfill_report(settings.reports_dir / f"{backfill_id}.html", bf, nights, summary, outcome)
+        movers = _range_movers(con, backfill_id)
+        reasons = _held_reasons(con, backfill_id)
+        report = write_backfill_report(con, settings.reports_dir / f"{backfill_id}.html", bf, nights, summary,
+                                       outcome, reasons)
         status = "held" if outcome == "HOLD" else "gated"
         with transaction(con):
             run_sql(con, "backfill/set_status", backfill_id=backfill_id, status=status, outcome=outcome,
                     summary=json.dumps(summary, default=str), report_path=str(report), actor=None, reason=None)
-    return BackfillResult(backfill_id, outcome, status, nights, summary, str(report))
+    return BackfillResult(backfill_id, outcome, status, nights, summary, str(report), movers, reasons)
+
+
+def _range_movers(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[dict]:
+    """The accounts the algorithm moved most over the range (from each night's list), kept as the backfill report's
+    rows in meta.report_movers (under the backfill's id, so an erasure renders its report again like a run's)."""
+    frame = query(con, "backfill/range_movers", backfill_id=backfill_id, top=TOP_MOVERS).pl()
+    with transaction(con):
+        save_movers(con, backfill_id, None, frame.select(
+            "network", "account_id", "old_algorithm_score", "new_algorithm_score", "algorithm_change",
+            why=pl.format("on {}: {}", pl.col("logical_date").cast(pl.String), "why")))
+    return frame.to_dicts()
+
+
+def _held_reasons(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[str]:
+    """The hold findings of the first held night (the others' read alike; each night's report has its own)."""
+    rows = records(query(con, "backfill/held_findings", backfill_id=backfill_id))
+    if not rows:
+        return []
+    first = rows[0]
+    texts = [f["text"] for f in json.loads(first["findings"] or "[]") if f["severity"] == "hold"]
+    more = f" (and {len(rows) - 1} more held nights)" if len(rows) > 1 else ""
+    return [f"{first['logical_date']}{more}: {t}" for t in texts]
+
+
+def review(settings: Settings, backfill_id: str) -> BackfillResult:
+    """A gated backfill as `clout backfill` printed it: range figures, nights, why held, the accounts the algorithm
+    moved most, the report."""
+    with connect(settings, read_only=True) as con:
+        bf = _backfill(con, backfill_id)
+        nights = records(query(con, "backfill/nights", backfill_id=backfill_id))
+        movers = query(con, "backfill/range_movers", backfill_id=backfill_id, top=TOP_MOVERS).pl().to_dicts()
+        reasons = _held_reasons(con, backfill_id)
+    summary = json.loads(bf["summary"]) if bf.get("summary") else {}
+    return BackfillResult(backfill_id, bf["outcome"] or "-", bf["status"], nights, summary,
+                          str(bf.get("report_path") or ""), movers, reasons)
 
 
 def run_backfill(

@@ -3,7 +3,9 @@ Failures raise, with the one-line message the CLI would print, so the task log s
 
 from __future__ import annotations
 
-from clout import pipeline
+import os
+
+from clout import pipeline, progress
 from clout.core.dates import parse_date
 from clout.core.settings import load_settings
 
@@ -30,17 +32,27 @@ class _Logged:
 
 
 def begin(ds: str, algorithm: str = "v1") -> str:
-    return pipeline.begin_run(load_settings(), parse_date(ds), algorithm)
+    settings, logical_date = load_settings(), parse_date(ds)
+    run_id = pipeline.begin_run(settings, logical_date, algorithm)
+    # `clout runs` shows the run in progress from here to its last step (clout.progress)
+    progress.mark_step(settings, run_id, "begun", None, logical_date, algorithm)
+    return run_id
 
 
 def step(name: str, run_id: str) -> str:
     """Run one stage for the run; a failure marks the run failed and fails the task with the reason."""
     settings = load_settings()
+    progress.mark_step(settings, run_id, name, os.getpid())
     try:
         STEPS[name](settings, run_id)
     except Exception as e:
+        progress.clear_marker(settings, run_id)  # failed or held: meta.runs says which; no longer in progress
         pipeline._mark_failed(settings, run_id, name, e)
         raise
+    if name == pipeline.STEPS[-1][0]:
+        progress.clear_marker(settings, run_id)
+    else:
+        progress.mark_step(settings, run_id, f"{name} done", None)
     return run_id
 
 

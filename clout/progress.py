@@ -4,7 +4,9 @@
   prints a timestamped line, and a heartbeat line follows every `HEARTBEAT_S` seconds of a long step.
 - Runs in progress: `clout run` keeps a small marker file per run beside the warehouse (`running/RUN_ID.json`:
   date, algorithm, step, process id) while it works, so `clout runs` can list it even though the writer holds
-  the warehouse file and the published snapshot does not know the run yet.
+  the warehouse file and the published snapshot does not know the run yet. A run driven step by step (Airflow: one
+  task per step, `clout.dag_tasks`) keeps the same file from its `begin` task to its last step: the task running a
+  step writes its process id there, and between two tasks the file says which step is done.
 """
 
 from __future__ import annotations
@@ -84,6 +86,46 @@ class RunMarker:
         self.path.unlink(missing_ok=True)
 
 
+def mark_step(settings: Settings, run_id: str, step: str, pid: int | None, logical_date: date | None = None,
+              algorithm: str | None = None) -> None:
+    """A step-by-step run's marker: `step` running in process `pid`, or (pid None) done and waiting for the next."""
+    path = running_dir(settings) / f"{run_id}.json"
+    record = {"run_id": run_id, "started_at": time.time()}
+    with suppress(OSError, ValueError):
+        record = json.loads(path.read_text(encoding="utf-8"))
+    if logical_date is not None:
+        record["logical_date"] = str(logical_date)
+    if algorithm is not None:
+        record["algorithm_version"] = algorithm
+    record.setdefault("logical_date", f"{run_id[:4]}-{run_id[4:6]}-{run_id[6:8]}")  # run ids start YYYYMMDD
+    record.setdefault("algorithm_version", None)
+    record.update(step=step, pid=pid, mode="steps", updated_at=time.time())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record), encoding="utf-8")
+    tmp.replace(path)
+
+
+def clear_marker(settings: Settings, run_id: str) -> None:
+    (running_dir(settings) / f"{run_id}.json").unlink(missing_ok=True)
+
+
+def _status(r: dict) -> str:
+    """What `clout runs` says about a run with a marker: running a step, between two steps, or stopped."""
+    pid = r.get("pid")
+    if pid is not None and _alive(int(pid)):
+        return f"running: {r['step']}" + (" (Airflow task)" if r.get("mode") == "steps" else "")
+    if r.get("mode") == "steps":
+        from clout.recovery import ABANDON_AFTER
+
+        idle = time.time() - float(r.get("updated_at") or r["started_at"])
+        if pid is None and idle < ABANDON_AFTER:
+            return f"in progress: {r['step']}, next step not started yet ({idle:.0f} s)"
+        if pid is None:
+            return f"stopped: {r['step']}, no step for {idle / 3600:.1f} h"
+    return f"stopped in {r['step']} (process {pid} gone)"
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -100,8 +142,7 @@ def running_runs(settings: Settings, columns: list[str]) -> list[tuple]:
     for path in sorted(running_dir(settings).glob("*.json"), reverse=True):
         with suppress(OSError, ValueError):
             r = json.loads(path.read_text(encoding="utf-8"))
-            alive = _alive(int(r["pid"]))
-            status = f"running: {r['step']}" if alive else f"stopped in {r['step']} (process {r['pid']} gone)"
+            status = _status(r)
             values = {"run_id": r["run_id"], "logical_date": date.fromisoformat(r["logical_date"]),
                       "algorithm_version": r["algorithm_version"], "status": status, "live": False,
                       "seconds": round(time.time() - float(r["started_at"]), 1)}

@@ -27,6 +27,19 @@ PART_WORDS: dict[str, tuple[str, str, str]] = {
     "discount": ("engagement discounted as coming from a closed group of accounts that react to each other",
                  "less engagement discounted as a closed group", "more engagement discounted as a closed group"),
 }
+# How to say that the algorithm, not the data, moved a part: the same data counts for more or less.
+ALGORITHM_WORDS: dict[str, tuple[str, str]] = {
+    "reach": ("the different people who reacted count for more", "the different people who reacted count for less"),
+    "engagement": ("the reactions it received count for more",
+                   "the reactions it received count for less"),
+    "rate": ("its reactions per post count for more", "its reactions per post count for less"),
+    "impact": ("reactions from influential accounts count for more",
+               "reactions from influential accounts count for less"),
+    "audience": ("its followers and list memberships count for more",
+                 "its followers and list memberships count for less"),
+    "discount": ("less of its engagement is discounted as a closed group",
+                 "more of its engagement is discounted as a closed group"),
+}
 MIN_POINTS = 0.5  # parts of a change smaller than half a point are not worth a reader's time
 
 
@@ -98,3 +111,15 @@ def describe_parts(row: dict) -> list[str]:
     lines += [f"    unknown   {PART_WORDS[p][0]} (no data for it, so it neither adds nor removes points)"
               for p in PARTS if p in unknown]
     return lines
+
+
+def algorithm_change_sentence(change: int, parts: dict[str, float]) -> str:
+    """Why the algorithm moved one account, on the same data: '+12: its reactions (...) count for more (+8.1), the
+    different people who reacted count for less (-2.0)'. `parts`: each part's points under the new algorithm minus
+    under the old (both Shapley values from nothing, so they add up to the change), largest first."""
+    moved = sorted(((p, d) for p, d in parts.items() if abs(d) >= MIN_POINTS), key=lambda kv: (-abs(kv[1]), kv[0]))
+    head = f"{change:+d}" if change else "0"
+    if not moved:
+        return f"{head}: no part moved by half a point or more"
+    words = ", ".join(f"{ALGORITHM_WORDS[p][0 if d > 0 else 1]} ({d:+.1f})" for p, d in moved)
+    return f"{head}: {words}"

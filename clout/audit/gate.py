@@ -87,14 +87,17 @@ def published_night(con: duckdb.DuckDBPyConnection, logical_date: date, topics: 
     return _night(con, "published", topics, logical_date=logical_date)
 
 
-def compare(part: str, before: Night, after: Night) -> pl.LazyFrame:
-    """Long swing metrics of one part, overall, per network and per topic."""
+def compare(part: str, before: Night, after: Night, floor: int | None = None) -> pl.LazyFrame:
+    """Long swing metrics of one part, overall, per network and per topic. `floor`: accounts at or below it on
+    both sides are left out of the account metrics (transforms/audit/swing.py)."""
     networks = pl.concat([before.scores["network"], after.scores["network"]]).unique()
     if networks.len() == 1:  # one network: its metrics are the overall ones (the same rows), computed once
-        overall = swing_metrics(before.scores.lazy(), after.scores.lazy(), SwingParams(groupings=((),))).collect()
+        params = SwingParams(groupings=((),), floor=floor)
+        overall = swing_metrics(before.scores.lazy(), after.scores.lazy(), params).collect()
         frames = [overall.lazy(), overall.lazy().with_columns(scope=pl.lit("network"), scope_value=pl.lit(networks[0]))]
     else:
-        frames = [swing_metrics(before.scores.lazy(), after.scores.lazy(), SwingParams(groupings=((), ("network",))))]
+        params = SwingParams(groupings=((), ("network",)), floor=floor)
+        frames = [swing_metrics(before.scores.lazy(), after.scores.lazy(), params)]
     if before.topics is not None and after.topics is not None:
         params = SwingParams(keys=("network", "account_id", "topic"), groupings=(("topic",),))
         frames.append(swing_metrics(before.topics.lazy(), after.topics.lazy(), params))
@@ -156,6 +159,8 @@ def _findings(checks: list[Check], metrics: pl.DataFrame, notes: list[Finding]) 
         text = describe(row)
         if row["verdict"] == "warn":
             text += ": a real-world (data-driven) change: a warning, not a reason to hold"
+        elif row["part"] == "algorithm":
+            text += ": an algorithm-driven change, held until someone reviews it"
         out.append(Finding(row["verdict"], "swing", text))
     return out + notes
 
@@ -215,8 +220,10 @@ def run_gate(
             nights["shadow"] = run_night(con, shadow_id, topics)
             # data-driven: the night's change under one algorithm, the last night's (shadow or candidate)
             same_as_baseline = "candidate" if baseline["fingerprint"] == run["fingerprint"] else "shadow"
+            # The algorithm is judged against a fixed tolerance, over the accounts either algorithm scores above
+            # the bottom of the scale: silent accounts sit there under any algorithm (swing.py, `floor`).
             parts += [compare("data", nights["baseline"], nights[same_as_baseline]),
-                      compare("algorithm", nights["shadow"], nights["candidate"])]
+                      compare("algorithm", nights["shadow"], nights["candidate"], floor=cfg["checks"]["min_score"])]
         current = pl.concat(parts, how="vertical_relaxed").collect()
         if split and not shadow_id:  # same algorithm: all of the change is data-driven (the same figures again)
             current = pl.concat([current, current.filter(pl.col("part") == "total").with_columns(part=pl.lit("data"))])

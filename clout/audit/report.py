@@ -248,31 +248,47 @@ def _banded(change: pl.Series) -> pl.DataFrame:
     return pl.DataFrame({"band": [b[2] for b in CHANGE_BANDS], "accounts": counts})
 
 
-def _algorithm_movers(result: GateResult) -> pl.DataFrame | None:
-    """The accounts the algorithm moved most: this night under the new algorithm vs the published algorithm on the
-    same data (the shadow run), with the parts of the score that moved them (the algorithm's reasons)."""
+def _algorithm_movers(con: duckdb.DuckDBPyConnection, result: GateResult) -> pl.DataFrame | None:
+    """The accounts the algorithm moved most: this night's score under the new algorithm minus under the published
+    algorithm on the same data (the shadow run; not the change since last night), largest first, with the reasons
+    in plain words: each part's points under the new algorithm minus under the old (transforms/explain.py)."""
     shadow = result.nights.get("shadow")
     if shadow is None:
         return None
+    return algorithm_movers(con, (result.shadow_run_id, shadow.scores),
+                            (result.run_id, result.nights["candidate"].scores), TOP_MOVERS)
+
+
+def algorithm_movers(con: duckdb.DuckDBPyConnection, old: tuple[str, pl.DataFrame], new: tuple[str, pl.DataFrame],
+                     top: int) -> pl.DataFrame:
+    """The `top` accounts whose score in run `new` minus in run `old` (two algorithms, the same data; each given
+    as (run id, its scores)) is largest in size, ties by key: network, account_id, old_algorithm_score,
+    new_algorithm_score, algorithm_change, why (plain words from the parts of both runs, read for these rows)."""
+    from transforms.explain import algorithm_change_sentence
     from transforms.model import PARTS
 
     keys = ["network", "account_id"]
-    old_parts = [f"part_{p}" for p in PARTS if f"part_{p}" in shadow.scores.columns]
-    new = result.nights["candidate"].scores
-    frame = new.select(*keys, "score", *[c for c in old_parts if c in new.columns]).join(
-        shadow.scores.select(*keys, old_score="score", **{f"old_{c}": c for c in old_parts}), on=keys, how="inner")
-    frame = frame.with_columns(algorithm_change=pl.col("score") - pl.col("old_score")).filter(
-        pl.col("algorithm_change") != 0).sort(pl.col("algorithm_change").abs(), "account_id",
-                                              descending=[True, False]).head(TOP_MOVERS)
-    reasons = []
-    for row in frame.iter_rows(named=True):
-        moved = sorted(((p, (row.get(f"part_{p}") or 0.0) - (row.get(f"old_part_{p}") or 0.0)) for p in PARTS
-                        if f"old_part_{p}" in row), key=lambda x: -abs(x[1]))
-        words = [f"{p} {d:+.1f}" for p, d in moved if abs(d) >= 0.5]
-        reasons.append("; ".join(words[:3]) or "no part moved by half a point or more")
-    return frame.select(*keys, old_algorithm_score="old_score", new_algorithm_score="score",
-                        algorithm_change="algorithm_change").with_columns(
-        points_by_part=pl.Series(reasons, dtype=pl.String))
+    frame = (
+        new[1].select(*keys, new_algorithm_score="score")
+        .join(old[1].select(*keys, old_algorithm_score="score"), on=keys, how="inner")
+        .with_columns(algorithm_change=pl.col("new_algorithm_score") - pl.col("old_algorithm_score"))
+        .filter(pl.col("algorithm_change") != 0)
+        .with_columns(_size=pl.col("algorithm_change").abs())
+        # top-k, not a sort of every account: a night of 10M accounts keeps `top` rows
+        .top_k(top, by=["_size", "network", "account_id"], reverse=[False, True, True])
+        .sort(["_size", "network", "account_id"], descending=[True, False, False])
+        .select(*keys, "old_algorithm_score", "new_algorithm_score", "algorithm_change")
+    )
+    parts = [f"part_{p}" for p in PARTS]
+    with registered(con, "movers", frame.select(keys)):
+        both = query(con, "audit/mover_parts", run_id=new[0]).pl().join(
+            query(con, "audit/mover_parts", run_id=old[0]).pl(), on=keys, how="left", suffix="_old")
+    frame = frame.join(both, on=keys, how="left", maintain_order="left")
+    reasons = [algorithm_change_sentence(int(row["algorithm_change"]), {
+        c.removeprefix("part_"): (row[c] or 0.0) - (row[f"{c}_old"] or 0.0) for c in parts})
+        for row in frame.iter_rows(named=True)]
+    return frame.select(*keys, "old_algorithm_score", "new_algorithm_score", "algorithm_change").with_columns(
+        why=pl.Series(reasons, dtype=pl.String))
 
 
 def _groups_table(result: GateResult, scope: str) -> str:
@@ -293,6 +309,19 @@ def _groups_table(result: GateResult, scope: str) -> str:
     return _table(table, {"verdict": "verdict"}, limit=60)
 
 
+def _algorithm_movers_section(result: GateResult, run: dict, base: dict, stored: pl.DataFrame) -> str:
+    """On an algorithm change (a shadow run), the accounts the algorithm moved most, right after the findings."""
+    if result.shadow_run_id is None:
+        return ""
+    return "\n".join([
+        f"<h2 id='algorithm-movers'>Accounts the algorithm moved most (top {TOP_MOVERS})</h2>",
+        f"<p>This night's data scored by the new algorithm ({_esc(run['algorithm_version'])}) minus the published "
+        f"algorithm ({_esc(base.get('algorithm_version'))}) on the same data (the shadow run): the change no event "
+        "explains, not the change since the last night. Why: how much each part of the score (its Shapley points) "
+        "counts under the new algorithm minus under the old, largest first.</p>",
+        movers_section(stored, "algorithm")])
+
+
 def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules) -> str:
     figs = _Figures()
     run = query(con, "meta/run", run_id=result.run_id).pl().row(0, named=True)
@@ -302,7 +331,7 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
     next_step = (
         f"<p>Next: <code>clout review {result.run_id}</code>, then <code>clout approve {result.run_id} --reason "
         f"\"...\"</code> or <code>clout reject {result.run_id} --reason \"...\"</code>.</p>" if result.held else "")
-    movers = _movers(result)
+    movers, stored = _movers(result), stored_movers(con, result.run_id)
     parts = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>clout run {result.run_id}</title>",
         f"<style>{CSS}</style></head><body>",
@@ -317,6 +346,7 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
            f"night's data." if result.shadow_run_id else "") + "</p>",
         f"<h2>Findings</h2><ul>{findings or '<li class=ok>No findings: every check and swing is within bounds.</li>'}"
         f"</ul>{next_step}",
+        _algorithm_movers_section(result, run, base, stored),
         "<h2>Data-driven vs algorithm-driven change</h2>",
         "<p><b>data</b>: old algorithm, new data vs the last published night. <b>algorithm</b>: new vs old "
         "algorithm on the same data. <b>total</b>: this candidate vs the last published night.</p>",
@@ -324,17 +354,6 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
         _history_plots(con, result, rules, figs),
         "<h2>Score distribution</h2>", _distribution_plot(result, figs),
     ]
-    from transforms.explain import PART_WORDS
-
-    algorithm_movers, stored = _algorithm_movers(result), stored_movers(con, result.run_id)
-    if algorithm_movers is not None:
-        parts += [f"<h2 id='algorithm-movers'>Accounts the algorithm moved most (top {TOP_MOVERS})</h2>",
-                  f"<p>This night's data scored by the new algorithm ({_esc(run['algorithm_version'])}) against the "
-                  f"published algorithm ({_esc(base.get('algorithm_version'))}) on the same data (the shadow run): "
-                  "the change no event explains. Points by part: how each part of the score moved "
-                  "(new minus old algorithm), largest first; the parts: "
-                  + "; ".join(f"<b>{p}</b>: {_esc(PART_WORDS[p][0])}" for p in PART_WORDS) + ".</p>",
-                  movers_section(stored, "algorithm")]
     if movers is not None and movers.height:
         parts += ["<h2>Changes</h2>", _change_plot(movers, figs), movers_section(stored, "changes")]
     parts += ["<h2>Per network</h2>", _groups_table(result, "network"),
@@ -349,7 +368,7 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
 
 def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path, rules: GateRules,
                  keep: int | None = None) -> Path:
-    save_movers(con, result.run_id, _movers(result), _algorithm_movers(result))
+    save_movers(con, result.run_id, _movers(result), _algorithm_movers(con, result))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_plotly_script(path.parent)
     tmp = path.with_suffix(".tmp")
@@ -366,7 +385,7 @@ def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path,
 # search for ids (a short id such as 349 is also a count).
 MOVER_COLUMNS = ("network", "account_id", "before", "after", "change", "data_part", "algorithm_part", "explanation")
 _ALGORITHM_COLUMNS = {"before": "old_algorithm_score", "after": "new_algorithm_score", "change": "algorithm_change",
-                      "explanation": "points_by_part"}
+                      "explanation": "why"}
 
 
 def _marks(name: str) -> tuple[str, str]:
@@ -467,30 +486,63 @@ def number(v) -> str:
     return "n/a" if v is None else f"{v:.2f}"
 
 
-def write_backfill_report(path: Path, bf: dict, nights: list[dict], summary: dict, outcome: str) -> Path:
-    """A backfill's report: one self-contained HTML page for the whole range, linking each night's gate report."""
+_SUMMARY_WORDS = {
+    "accounts_compared": ("account-nights compared with the published history", "{:,}"),
+    "accounts_scored": ("of them scored above 1 on either side (the moves below are over these)", "{:,}"),
+    "nights_compared": ("nights compared", "{:,}"),
+    "share_moved_10": ("moved 10 points or more", "percent"),
+    "mean_abs_move": ("mean move (points, either way)", "{:.2f}"),
+    "pearson": ("correlation of new with published scores (1 = the same)", "{:.3f}"),
+    "top100_churn": ("share of each night's top 100 replaced", "percent"),
+}
+
+
+def _summary_rows(summary: dict) -> str:
+    rows = []
+    for key, value in summary.items():
+        label, fmt = _SUMMARY_WORDS.get(key, (key, "{}"))
+        text = percent(value) if fmt == "percent" else "n/a" if value is None else fmt.format(value)
+        rows.append(f"<tr><th>{html.escape(label)}</th><td class='num'>{html.escape(text)}</td></tr>")
+    return "".join(rows)
+
+
+def write_backfill_report(con: duckdb.DuckDBPyConnection, path: Path, bf: dict, nights: list[dict], summary: dict,
+                          outcome: str, reasons: list[str] | None = None) -> Path:
+    """A backfill's report: one HTML page for the whole range, linking each night's gate report: why it was held,
+    the accounts the algorithm moved most over the range (stored rows, like a run report's), the range's figures,
+    night by night."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    bid = bf["backfill_id"]
     rows = "".join(
-        f"<tr><td>{n['logical_date']}</td><td class='{n['outcome']}'>{n['outcome']}</td>"
-        f"<td>{html.escape(str(n['attribution']))}</td><td>{percent(n['algorithm_share_moved'])}</td>"
-        f"<td>{number(n['algorithm_mean_abs_move'])}</td><td>{percent(n['data_share_moved'])}</td>"
+        f"<tr><td>{n['logical_date']}</td><td class='{(n['outcome'] or '').lower()}'>{n['outcome']}</td>"
+        f"<td>{html.escape(str(n['attribution']))}</td><td class='num'>{percent(n['algorithm_share_moved'])}</td>"
+        f"<td class='num'>{number(n['algorithm_mean_abs_move'])}</td>"
+        f"<td class='num'>{percent(n['data_share_moved'])}</td>"
         f"<td><a href='{html.escape(os.path.basename(n['report_path'] or ''))}'>night report</a></td></tr>"
         for n in nights
     )
-    figures = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in summary.items())
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>clout backfill {bf['backfill_id']}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;
-padding:4px 8px}}.HOLD{{background:#f8d0d0}}.WARN{{background:#fff0c0}}.PASS{{background:#d8f0d8}}</style></head>
-<body><h1>Backfill {bf['backfill_id']}: <span class="{outcome}">{outcome}</span></h1>
-<p>{bf['date_from']} .. {bf['date_to']} recomputed with algorithm {bf['algorithm_version']}
-(fingerprint {bf['fingerprint']}), compared night by night with the published history. Algorithm-driven
-change is the new algorithm against the last published algorithm on the same data; data-driven change is the
-published night against the old algorithm rerun now.</p>
-<h2>The whole range against the published history</h2><table>{figures}</table>
+    held = "".join(f"<li class='hold'>{_esc(r)}</li>" for r in reasons or [])
+    color = COLORS.get(outcome, "#333")
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>clout backfill {_esc(bid)}</title>
+<style>{CSS}</style></head><body>
+<h1>clout backfill report: {_esc(bid)}</h1>
+<p><span class='badge' id='outcome' style='background:{color}'>{outcome}</span></p>
+<p>{bf['date_from']} .. {bf['date_to']} recomputed with algorithm {_esc(bf['algorithm_version'])}
+(fingerprint <code>{_esc(bf['fingerprint'])}</code>), compared night by night with the published history.
+Algorithm-driven change is the new algorithm against the published algorithm on the same data (each night's shadow
+run); data-driven change is the published night against the published algorithm rerun now.</p>
+{f"<h2>Why it was held</h2><ul>{held}</ul>" if held else ""}
+<h2 id='algorithm-movers'>Accounts the algorithm moved most over the range (top {TOP_MOVERS})</h2>
+<p>Each account's score under {_esc(bf['algorithm_version'])} minus under the published algorithm on the same data,
+at its night of largest move: the change no event explains, not the change since the night before. Why: how much
+each part of the score (its Shapley points) counts under the new algorithm minus under the old, largest first.</p>
+{movers_section(stored_movers(con, bid), "algorithm")}
+<h2>The whole range against the published history</h2><table>{_summary_rows(summary)}</table>
 <h2>Night by night</h2><table><tr><th>night</th><th>gate</th><th>mostly</th><th>algorithm: moved 10+</th>
-<th>algorithm: mean |move|</th><th>data: moved 10+</th><th></th></tr>{rows}</table>
-<p>Next: <code>clout backfill promote {bf['backfill_id']}</code> (a held backfill needs
-<code>--reason</code>), or <code>clout backfill reject {bf['backfill_id']} --reason ...</code>.</p></body></html>"""
+<th>algorithm: mean move</th><th>data: moved 10+</th><th></th></tr>{rows}</table>
+<p>Next: <code>clout backfill review {_esc(bid)}</code>; <code>clout backfill promote {_esc(bid)}</code> (a held
+backfill needs <code>--reason</code>), or <code>clout backfill reject {_esc(bid)} --reason ...</code>.</p>
+</body></html>"""
     tmp = path.with_suffix(".tmp")
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(path)

@@ -1,5 +1,7 @@
 -- How the backfill's scores differ from the published history over the whole range: one row per
--- backfill (all accounts and nights pooled): accounts compared, share moved 10+, mean |move|, top-100 churn.
+-- backfill (all accounts and nights pooled): account-nights compared, and of those either side scores above the
+-- bottom of the scale (1: an account nobody reacted to is there under any algorithm, so it does not count as "not
+-- moved"), the share moved 10+, mean |move| and correlation; top-100 churn.
 with candidate as (
     select c.logical_date, c.network, c.account_id, c.score
     from candidate.scores as c
@@ -39,12 +41,13 @@ churn as (
 final as (
     select
         count(*) as accounts_compared,
+        count(*) filter (where scored) as accounts_scored,
         count(distinct logical_date) as nights_compared,
-        avg(case when abs(new_score - old_score) >= 10 then 1.0 else 0.0 end) as share_moved_10,
-        avg(abs(new_score - old_score)) as mean_abs_move,
-        corr(new_score, old_score) as pearson,
+        avg(case when abs(new_score - old_score) >= 10 then 1.0 else 0.0 end) filter (where scored) as share_moved_10,
+        avg(abs(new_score - old_score)) filter (where scored) as mean_abs_move,
+        corr(new_score, old_score) filter (where scored) as pearson,
         (select top100_churn from churn) as top100_churn
-    from pairs
+    from (select *, new_score > 1 or old_score > 1 as scored from pairs)
 )
 
 select * from final

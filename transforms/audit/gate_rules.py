@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from transforms.audit.swing import METRICS
+
 MAD_TO_SIGMA = 1.4826  # MAD x this estimates the standard deviation of normal data
 
 
@@ -111,13 +113,54 @@ def judge(current: pl.LazyFrame, history: pl.LazyFrame, rules: GateRules, split:
     )
 
 
+# How each metric reads for a person: (what it says, given the value as text), and how to print a value.
+_SAYS = {
+    "share_moved_10": "{v} of the {n} {who} moved 10 points or more",
+    "mean_abs_move": "the {n} {who} moved {v} on average",
+    "spearman": "ranked by score, the {n} {who} keep their order at {v} (rank correlation, 1 = the same order)",
+    "spearman_top1000": "the order of the top 1,000 agrees at {v} (rank correlation, 1 = the same order)",
+    "top100_overlap": "{v} of the top 100 are still in the top 100",
+    "psi": "the share of accounts per 10-point score band shifted by {v} (0 = the same shares; 0.1 is a clear "
+           "shift)",
+    "ks": "the share of accounts at or below some score differs by up to {v}",
+    "share_new": "{v} of the accounts are new",
+    "share_missing": "{v} of the accounts scored before are missing",
+}
+_PERCENT = {"share_moved_10", "top100_overlap", "ks", "share_new", "share_missing"}
+_PART = {
+    "algorithm": "the algorithm alone (the new algorithm against the last published one, on the same data)",
+    "data": "the data (the same algorithm, this night's data against the last published night)",
+    "total": "the whole change, which could not be split into data and algorithm",
+}
+
+
+def value_text(metric: str, value: float | None) -> str:
+    """A metric's value in its unit: a percent, points, or a plain number."""
+    if value is None:
+        return "n/a"
+    if metric in _PERCENT:
+        return f"{100 * value:.1f}%"
+    if metric == "mean_abs_move":
+        return f"{value:.2f} points"
+    return f"{value:.3f}" if metric in ("psi", "ks") else f"{value:.2f}"
+
+
 def describe(row: dict) -> str:
-    """One line a person can read: what moved, by how much, against what."""
-    where = "overall" if row["scope"] == "all" else f"{row['scope']} {row['scope_value']}"
-    against = (
-        f"history median {row['history_median']:.3g} over {row['history_n']} nights, bound {row['bound']:.3g}"
-        if row["basis"] == "history" else f"bound {row['bound']:.3g}"
-    )
-    # Without a shadow run the change cannot be split: the "total" part is the whole change, unattributed.
-    part = "unattributed (total)" if row["part"] == "total" else f"{row['part']}-driven"
-    return f"{part} {row['metric']} {where} = {row['value']:.3g} ({against})"
+    """One line a person can read: what moved, by how much, against what. E.g. "the algorithm alone (...): 21.0%
+    of the top 100 left the top 100 ... below the tolerance for an algorithm change, 70.0%"."""
+    metric = row["metric"]
+    where = "" if row["scope"] == "all" else f" in {row['scope']} {row['scope_value']}"
+    # the algorithm part is measured over the accounts either algorithm scores above the bottom (swing.py `floor`)
+    who = "accounts either algorithm scores above 1" if row["part"] == "algorithm" else "accounts compared"
+    says = _SAYS.get(metric, metric + " = {v}").format(v=value_text(metric, row["value"]),
+                                                      n=f"{int(row.get('n_common') or 0):,}", who=who)
+    direction = "above" if METRICS.get(metric) == "high" else "below"
+    bound = value_text(metric, row["bound"])
+    if row["basis"] == "history":
+        against = (f"usually {value_text(metric, row['history_median'])} over the last {row['history_n']} "
+                   f"published nights; {direction} {bound} is unusual")
+    elif row["basis"] == "tolerance":
+        against = f"{direction} the tolerance for an algorithm change, {bound}"
+    else:
+        against = f"{direction} the fixed bound {bound} (too few published nights to judge by history)"
+    return f"{_PART.get(row['part'], row['part'])}{where}: {says}; {against}"

@@ -4,6 +4,11 @@
 `raw_score`. Every metric is computed per group (e.g. per network or per topic), or over everything when
 `by` is empty (the group is then called `all`). Moves are measured on accounts scored on both nights;
 distribution shift (PSI, KS) and the top-100 overlap use every account of each night.
+
+`floor`: when set, accounts at or below it on both nights are left out of every metric. The gate sets it to the
+bottom of the scale when it judges an algorithm against a fixed tolerance: an account nobody reacted to sits at
+the bottom under any algorithm, so counting it as "did not move" would measure the network's share of silent
+accounts (83% of the Higgs week), not the algorithm: the same change would pass on a network with more of them.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ class SwingParams:
     rank_top: int = 1000
     overlap_top: int = 100
     bin_width: int = 10
+    floor: int | None = None  # leave out accounts at or below this score on both nights (None: keep every one)
 
 
 def paired(before: pl.LazyFrame, after: pl.LazyFrame, keys: tuple[str, ...]) -> pl.LazyFrame:
@@ -129,7 +135,11 @@ def swing_metrics(before: pl.LazyFrame, after: pl.LazyFrame, params: SwingParams
     for every grouping in `params.groupings` and every metric in METRICS. A correlation over constant scores is
     undefined (every score equal is exactly the broken run to catch), so it is reported as 0."""
     # Materialised once: every grouping and metric reads the pairs; the plan would otherwise redo the join per use.
-    pairs = paired(before, after, params.keys).collect().lazy()
+    pairs = paired(before, after, params.keys)
+    if params.floor is not None:
+        silent = (pl.col("score_before") <= params.floor) & (pl.col("score_after") <= params.floor)
+        pairs = pairs.filter(~silent.fill_null(False))
+    pairs = pairs.collect().lazy()
     out = []
     for by in params.groupings:
         group = list(by) or ["scope"]

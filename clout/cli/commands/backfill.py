@@ -53,11 +53,12 @@ def backfill(
     bf.score_nights(settings, backfill_id, on_night=progress)
     result = bf.gate(settings, backfill_id)
     for line in result.lines():
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
     if result.outcome == "HOLD":
         raise CloutError(
-            f"backfill {result.backfill_id} HELD: its algorithm-driven swing is past tolerance; nothing was published. "
-            f"Read {result.report_path}, then `clout backfill promote {result.backfill_id} --reason \"...\"` "
+            f"backfill {result.backfill_id} HELD: the algorithm alone moves scores past the tolerance for an "
+            f"algorithm change (above); nothing was published. Read {result.report_path} or `clout backfill review "
+            f"{result.backfill_id}`, then `clout backfill promote {result.backfill_id} --reason \"...\"` "
             f"or `clout backfill reject {result.backfill_id} --reason \"...\"`"
         )
     if promote_if_passed:
@@ -81,6 +82,22 @@ def promote_cmd(
 ) -> None:
     """Publish every night of a gated backfill at once (all or none)."""
     _promote(load_settings(warehouse), backfill_id, reason)
+
+
+@backfill_app.command("review")
+def review_cmd(backfill_id: str,
+               movers: int = typer.Option(20, "--movers", help="how many of the accounts the algorithm moved most"),
+               warehouse: Path | None = WarehouseOpt) -> None:
+    """A gated backfill: range figures, each night, why it was held, the accounts the algorithm moved most."""
+    from clout import backfill as bf
+
+    result = bf.review(load_settings(warehouse), backfill_id)
+    for line in result.lines(movers=movers):
+        console.print(line, highlight=False, soft_wrap=True)
+    if result.status in ("held", "gated"):
+        console.print(f"next: `clout backfill promote {backfill_id}`" + (" --reason \"...\"" if result.status == "held"
+                      else "") + f" publishes every night; `clout backfill reject {backfill_id} --reason \"...\"` "
+                      "discards it", highlight=False, soft_wrap=True)
 
 
 @backfill_app.command("reject")

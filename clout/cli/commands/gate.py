@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import typer
 
 from clout.cli.common import WarehouseOpt, app, console, print_table
@@ -13,6 +14,7 @@ from clout.core.settings import load_settings
 from clout.core.warehouse import connect, query, records
 from clout.publish.publish import approve_run, reject_run, rollback
 
+MOVERS_SHOWN = 10  # accounts the algorithm moved most, printed by `clout review` (the report lists 20)
 ReasonOpt = typer.Option(..., "--reason", help="why: recorded in the publish log with your user name")
 
 
@@ -38,6 +40,7 @@ def review(
         (run,) = records(query(con, "meta/run", run_id=run_id))
         metrics = query(con, "audit/results", run_id=run_id).pl()
         checks = query(con, "audit/checks", run_id=run_id).pl()
+        moved = query(con, "report/movers", run_id=run_id).pl().filter(pl.col("side") == "algorithm").sort("rank")
     color = {"PASS": "green", "WARN": "yellow", "HOLD": "red"}.get(gate["outcome"], "white")
     console.print(
         f"run {run_id} for {gate['logical_date']}: [bold {color}]{gate['outcome']}[/] "
@@ -47,6 +50,12 @@ def review(
                                                      else ""), highlight=False)
     for f in json.loads(gate["findings"] or "[]"):
         console.print(f"  [{f['severity']}] {f['text']}", highlight=False, soft_wrap=True)
+    if moved.height:  # on an algorithm change: what the algorithm alone did, before the metrics
+        console.print(f"accounts the algorithm moved most (new minus published algorithm on the same data; "
+                      f"{min(moved.height, MOVERS_SHOWN)} of {moved.height}, all in the report):", highlight=False)
+        for m in moved.head(MOVERS_SHOWN).iter_rows(named=True):
+            console.print(f"  {m['network']}:{m['account_id']}: {m['before']:.0f} -> {m['after']:.0f}, "
+                          f"{m['explanation']}", highlight=False, soft_wrap=True)
     overall = metrics.filter(metrics["scope"] == "all")
     if overall.height:
         wide = overall.pivot(on="part", index="metric", values="value")

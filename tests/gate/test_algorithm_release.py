@@ -119,9 +119,9 @@ def test_the_algorithm_movers_are_the_algorithms_move_not_the_days():
 
 
 def test_silent_accounts_do_not_dilute_the_algorithms_move():
-    """100 scored accounts each moved 5 points (up or down) by the algorithm, among 1,000 accounts at 1 under both algorithms
-    (nobody reacted to them): over everyone the move looks like 0.45; over the accounts either algorithm scores it
-    is what it is, 5."""
+    """100 scored accounts each moved 5 points (up or down) by the algorithm, among 1,000 accounts at 1 under both
+    algorithms (nobody reacted to them): over everyone the move looks like 0.45; over the accounts either algorithm
+    scores it is what it is, 5."""
     silent = [(f"s{i}", 1) for i in range(1000)]
     old = _scores(silent + [(f"a{i}", 20 + i % 50) for i in range(100)])
     new = _scores(silent + [(f"a{i}", 20 + i % 50 + (5 if i % 2 else -5)) for i in range(100)])

@@ -171,14 +171,16 @@ def _range_movers(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[dict
 
 
 def _held_reasons(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[str]:
-    """The hold findings of the first held night (the others' read alike; each night's report has its own)."""
+    """The hold findings of the held night with the most of them, the latest if several (the others' read alike;
+    each night's report has its own)."""
     rows = records(query(con, "backfill/held_findings", backfill_id=backfill_id))
-    if not rows:
+    held = [(r["logical_date"], [f["text"] for f in json.loads(r["findings"] or "[]") if f["severity"] == "hold"])
+            for r in rows]
+    if not held:
         return []
-    first = rows[0]
-    texts = [f["text"] for f in json.loads(first["findings"] or "[]") if f["severity"] == "hold"]
-    more = f" (and {len(rows) - 1} more held nights)" if len(rows) > 1 else ""
-    return [f"{first['logical_date']}{more}: {t}" for t in texts]
+    night, texts = max(held, key=lambda h: (len(h[1]), h[0]))
+    more = f" (and {len(held) - 1} more held nights)" if len(held) > 1 else ""
+    return [f"{night}{more}: {t}" for t in texts]
 
 
 def review(settings: Settings, backfill_id: str) -> BackfillResult:

@@ -266,7 +266,7 @@ def test_an_algorithm_change_report_names_the_accounts_the_algorithm_moved(week)
     except Exception as e:  # noqa: BLE001
         assert "HELD" in str(e)
     html = (week.reports_dir / f"{run_id}.html").read_text(encoding="utf-8")
-    assert "id='algorithm-movers'" in html and "old_algorithm_score" in html and "points_by_part" in html
+    assert "id='algorithm-movers'" in html and "old algorithm" in html and "why (points by part" in html
     assert "yaxis_type" not in html and '"type":"log"' not in html.replace(" ", "")  # no log-scale histograms
 
 

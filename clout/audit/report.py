@@ -349,7 +349,9 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
         _algorithm_movers_section(result, run, base, stored),
         "<h2>Data-driven vs algorithm-driven change</h2>",
         "<p><b>data</b>: old algorithm, new data vs the last published night. <b>algorithm</b>: new vs old "
-        "algorithm on the same data. <b>total</b>: this candidate vs the last published night.</p>",
+        "algorithm on the same data, over the accounts either algorithm scores above 1 (an account nobody reacted "
+        "to is at 1 under any algorithm: counted, it would hide the algorithm's move behind the silent ones). "
+        "<b>total</b>: this candidate vs the last published night.</p>",
         _split_table(result),
         _history_plots(con, result, rules, figs),
         "<h2>Score distribution</h2>", _distribution_plot(result, figs),
@@ -386,6 +388,9 @@ def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path,
 MOVER_COLUMNS = ("network", "account_id", "before", "after", "change", "data_part", "algorithm_part", "explanation")
 _ALGORITHM_COLUMNS = {"before": "old_algorithm_score", "after": "new_algorithm_score", "change": "algorithm_change",
                       "explanation": "why"}
+
+
+_SHOWN = {"before": "old algorithm", "after": "new algorithm", "change": "change"}  # short headers: room for why
 
 
 def _marks(name: str) -> tuple[str, str]:
@@ -430,8 +435,9 @@ def movers_section(stored: pl.DataFrame, name: str) -> str:
     parts = [begin]
     if name == "algorithm":
         rows = stored.filter(pl.col("side") == "algorithm").sort("rank")
-        rows = rows.select("rank", "network", "account_id",
-                           *(pl.col(k).alias(v) for k, v in _ALGORITHM_COLUMNS.items()))
+        rows = rows.select("rank", "network", pl.col("account_id").alias("account"),
+                           *(pl.col(k).cast(pl.Int64, strict=False).alias(v) for k, v in _SHOWN.items()),
+                           pl.col("explanation").alias("why (points by part: new minus old algorithm)"))
         parts.append(_table(rows) if rows.height else "<p class='ok'>The algorithm moved no account's score.</p>")
     else:
         for side in ("risers", "fallers"):

@@ -39,6 +39,13 @@ def test_a_hold_fails_loudly_then_review_runs_reject_and_rollback(held):
     review = clout(settings, "review", run_id)
     assert review.returncode == 0 and "HOLD" in review.stdout and "algorithm" in review.stdout
     assert "report:" in review.stdout and f"clout approve {run_id}" in review.stdout
+    # what the algorithm alone did to whom, before the metrics: the same rows as the report's list, in words
+    with connect(settings) as con:
+        top = con.execute("select account_id, change, explanation from meta.report_movers where run_id = ? and "
+                          "side = 'algorithm' order by rank limit 1", [run_id]).fetchall()[0]
+    assert "accounts the algorithm moved most" in review.stdout
+    assert f":{top[0]}: " in review.stdout and top[2] in review.stdout and top[2].startswith(f"{int(top[1]):+d}: ")
+    assert "psi" not in review.stdout.split("Overall swing")[0]  # the findings are in words
 
     runs = {r["run_id"]: r for r in json.loads(clout(settings, "runs", "--json").stdout)}
     assert runs[run_id]["outcome"] == "HOLD" and runs[run_id]["attribution"] == "algorithm"

@@ -1,0 +1,65 @@
+"""Shapley parts are computed only for the accounts whose parts moved (issue 19, for issue 14's night budget): an
+account whose parts did not move keeps the same explanation, exactly as if every account had been split."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from transforms.algorithm import load_algorithm
+from transforms.explain import change_parts
+from transforms.model import PARTS, _shapley, calibrate, score_features, with_shapley
+
+KEYS = ["network", "account_id"]
+
+
+def test_skipping_unmoved_rows_gives_exactly_the_split_of_every_row_in_the_same_order():
+    cal = load_algorithm("v1").calibration
+    rng = np.random.default_rng(11)
+    n = 2000
+    today = rng.uniform(0, 5, (n, 6)) * (rng.random((n, 6)) < 0.6)
+    base = rng.uniform(0, 5, (n, 6)) * (rng.random((n, 6)) < 0.6)
+    today[:, 5], base[:, 5] = -rng.uniform(0, 3, n), -rng.uniform(0, 3, n)
+    still = rng.random(n) < 0.7
+    base[still] = today[still]  # 70% of the accounts: nothing moved
+    today[::9] = 0.0  # some silent accounts (every part 0), moved or not
+    frame = pl.DataFrame({"i": np.arange(n), **{f"t_{p}": today[:, k] for k, p in enumerate(PARTS)},
+                          **{f"b_{p}": base[:, k] for k, p in enumerate(PARTS)}})
+    frame = frame.with_columns(score=calibrate(pl.sum_horizontal([f"t_{p}" for p in PARTS]), cal),
+                               base_score=calibrate(pl.sum_horizontal([f"b_{p}" for p in PARTS]), cal))
+    for base_cols, base_score in (([f"b_{p}" for p in PARTS], "base_score"), (None, None)):
+        args = ([f"t_{p}" for p in PARTS], base_cols, "score", base_score, cal, "phi_")
+        fast = frame.lazy().pipe(with_shapley, *args).collect()
+        every = frame.lazy().pipe(_shapley, *args).collect()
+        assert fast.equals(every)  # same values, same order, same columns
+    assert (fast.filter(pl.col("i") % 9 == 0).select([f"phi_{p}" for p in PARTS]).to_numpy() == 0).all()
+
+
+def test_an_account_whose_parts_did_not_move_keeps_its_explanation():
+    """Two nights of three accounts with the same algorithm: `quiet` has the same features both nights, `silent`
+    none, `busy` gains reactors. Quiet and silent keep their score and parts, and their change reads as nothing
+    moved; busy's change is split as before."""
+    algo = load_algorithm("v1")
+
+    def night(busy_reactors: float) -> pl.LazyFrame:
+        frame = pl.LazyFrame({"network": ["t"] * 3, "account_id": ["quiet", "silent", "busy"],
+                              "distinct_reactors": [12.0, 0.0, busy_reactors],
+                              "effective_reactors": [10.0, 0.0, busy_reactors],
+                              "reposts_received": [20.0, 0.0, 2 * busy_reactors],
+                              "mentions_received": [5.0, 0.0, busy_reactors], "network_impact": [2.0, 0.0, 3.0],
+                              "suspect_share": [0.1, 0.0, 0.0]})
+        return score_features(frame, algo.model, algo.calibration).with_columns(fingerprint=pl.lit(algo.fingerprint))
+
+    before, after = night(4.0), night(40.0)
+    rows = {r["account_id"]: r for r in change_parts(after, before, KEYS, algo.calibration, algo.fingerprint)
+            .collect().iter_rows(named=True)}
+    prev = {r["account_id"]: r for r in before.collect().iter_rows(named=True)}
+    for account in ("quiet", "silent"):
+        row = rows[account]
+        assert row["change"] == 0 and all(row[f"change_{p}"] == 0 for p in PARTS), row
+        assert all(row[f"part_{p}"] == prev[account][f"part_{p}"] for p in PARTS), row  # the same parts as last night
+        assert row["change_explained"] == "0: no part moved by half a point or more"
+    assert rows["silent"]["score"] == 1 and all((rows["silent"][f"part_{p}"] or 0.0) == 0 for p in PARTS)
+    busy = rows["busy"]
+    assert busy["change"] > 0 and busy["change_reach"] > 0
+    assert abs(sum(busy[f"change_{p}"] for p in PARTS) - busy["change"]) < 0.05

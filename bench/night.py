@@ -106,23 +106,42 @@ def _warehouse(home: Path) -> Path:
     return home / "clout.duckdb"
 
 
+def build_window(cache: Path) -> Path:
+    """The window's first 89 days landed (one `clout land` of every file), staged and aggregated day by day: the
+    layer every base shares, cached once (at 10M accounts it is the long part: 198M interactions)."""
+    window = cache / "window"
+    if (window / "done").exists():
+        return window
+    shutil.rmtree(window, ignore_errors=True)
+    window.mkdir(parents=True)
+    days = [FIRST_DAY + timedelta(days=i) for i in range(WINDOW_DAYS - 1)]
+    t = time.perf_counter()
+    _say(f"building the window warehouse in {window}: landing {len(days)} day files")
+    subprocess.run([_clout(), "land", *[str(day_file(cache, d)) for d in days], "--warehouse",
+                    str(_warehouse(window))], check=True, stdout=subprocess.DEVNULL)
+    _say(f"landed in {time.perf_counter() - t:.0f} s; staging and aggregating {len(days)} days")
+    subprocess.run([sys.executable, "-m", "bench.night", "--child-base", str(_warehouse(window)), str(days[0]),
+                    str(days[-2])], check=True)
+    (window / "done").write_text(f"{time.perf_counter() - t:.1f} s\n")
+    _say(f"window warehouse built in {time.perf_counter() - t:.0f} s")
+    return window
+
+
 def build_base(cache: Path, until: str, algorithm: str) -> Path:
-    """Land the first 89 days, stage and aggregate them day by day, run day 89 as a published night."""
+    """The window warehouse (build_window) with day 89 run as a published night, so the measured night has a
+    published night and a score state before it. Cached per --until and algorithm; a new score state layout
+    (a migration) only needs this layer again."""
     base = cache / f"base-{until}-{algorithm}"
     if (base / "done").exists():
         return base
+    window = build_window(cache)
     shutil.rmtree(base, ignore_errors=True)
-    base.mkdir(parents=True)
-    days = [FIRST_DAY + timedelta(days=i) for i in range(WINDOW_DAYS - 1)]
+    copy_base(window, base)
+    (base / "done").unlink(missing_ok=True)
+    last = FIRST_DAY + timedelta(days=WINDOW_DAYS - 2)
     t = time.perf_counter()
-    _say(f"building the base warehouse in {base}: landing {len(days)} day files")
-    subprocess.run([_clout(), "land", *[str(day_file(cache, d)) for d in days], "--warehouse",
-                    str(_warehouse(base))], check=True, stdout=subprocess.DEVNULL)
-    _say(f"landed in {time.perf_counter() - t:.0f} s; staging and aggregating {len(days) - 1} days")
-    subprocess.run([sys.executable, "-m", "bench.night", "--child-base", str(_warehouse(base)), str(days[0]),
-                    str(days[-2])], check=True)
-    _say(f"running {days[-1]} as the published night before the measured ones")
-    subprocess.run([sys.executable, "-m", "bench.night", "--child-run", str(_warehouse(base)), str(days[-1]),
+    _say(f"running {last} as the published night before the measured ones")
+    subprocess.run([sys.executable, "-m", "bench.night", "--child-run", str(_warehouse(base)), str(last),
                     algorithm, until], check=True, stdout=subprocess.DEVNULL)
     (base / "done").write_text(f"{time.perf_counter() - t:.1f} s\n")
     _say(f"base warehouse built in {time.perf_counter() - t:.0f} s")
@@ -192,9 +211,42 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+STATEMENT_MODULES = ("clout.stage.stage", "clout.aggregate.aggregate", "clout.score.score", "clout.score.score_state",
+                     "clout.audit.gate", "clout.audit.profile", "clout.audit.report", "clout.publish.publish",
+                     "clout.core.snapshot", "clout.pipeline")
+
+
+def time_statements() -> dict[str, list[float]]:
+    """--profile: wall and CPU seconds per SQL file run through run_sql / query in the night's modules (query's
+    relation is timed where it is built, not where it is read; its reading shows under `(python)` of its step)."""
+    import importlib
+
+    spent: dict[str, list[float]] = {}
+
+    def timed(fn):
+        def wrapper(con, name, *args, **kwargs):
+            t, c = time.perf_counter(), _cpu()
+            try:
+                return fn(con, name, *args, **kwargs)
+            finally:
+                w = spent.setdefault(name, [0.0, 0.0, 0])
+                w[0] += time.perf_counter() - t
+                w[1] += _cpu() - c
+                w[2] += 1
+        return wrapper
+
+    for module in STATEMENT_MODULES:
+        m = importlib.import_module(module)
+        for fn in ("run_sql", "query"):
+            if hasattr(m, fn):
+                setattr(m, fn, timed(getattr(m, fn)))
+    return spent
+
+
 def child_run(warehouse: str, day: str, algorithm: str, until: str) -> None:
     """The nightly job for `day` through pipeline.run_night (what `clout run --date` calls); one JSON line out."""
     sampler = RssSampler()
+    spent = time_statements() if os.environ.get("CLOUT_BENCH_PROFILE") else None
     from clout import pipeline
     from clout.core.errors import CloutError
     from clout.core.settings import load_settings
@@ -226,6 +278,9 @@ def child_run(warehouse: str, day: str, algorithm: str, until: str) -> None:
         close_step()
         error = str(e)
     sampler.stop()
+    if spent is not None:
+        for name, (wall, cpu, n) in sorted(spent.items(), key=lambda kv: -kv[1][0])[:25]:
+            _say(f"  sql {name:<40} {wall:>8.2f} s {cpu:>8.2f} cpu-s  x{n}")
     print(json.dumps({"steps": steps, "rows_staged": rows_staged, "outcome": outcome, "error": error,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
@@ -365,6 +420,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--algorithm", default="v1")
     ap.add_argument("--until", choices=STEPS, default="publish", help="run the steps up to this one only")
+    ap.add_argument("--profile", action="store_true", help="print seconds per SQL file of the run (stderr)")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/clout-bench-night"))
     ap.add_argument("--child-run", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--child-base", nargs=3, help=argparse.SUPPRESS)
@@ -376,6 +432,8 @@ def main() -> None:
         child_base(*args.child_base)
         return
 
+    if args.profile:
+        os.environ["CLOUT_BENCH_PROFILE"] = "1"
     cache = args.workdir / f"a{args.accounts}-i{args.interactions}-s{args.seed}"
     per_day = args.interactions // WINDOW_DAYS
     nights = [LAST_BASE_DAY + timedelta(days=i) for i in range(1, args.nights + 1)]

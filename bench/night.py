@@ -10,10 +10,12 @@
    and who is reacted to are both skewed (index = n * U^k, actors k=2, targets k=4, in different account
    orders: a few accounts get most reactions, as in a real network; every account can appear). Each day's
    file is seeded by its date, so more nights add files and leave the others as they were.
-2. The base warehouse, built once and cached (`base/`): the window's first 89 days landed with the land stage,
-   staged and aggregated day by day, and day 89 run as a full night and published, so the measured night has
-   a published night before it (the gate compares with it). `--until aggregate` builds and runs only the steps
-   up to it (at sizes today's score step cannot run).
+2. The warehouses, built once and cached in two layers: `window/`, the window's first 89 days landed with one
+   `clout land` of their files, staged and aggregated day by day (the long part: 41 minutes of landing alone at
+   10M accounts under heavy load); and `base-<until>-<algorithm>/`, a copy of it with day 89 run as a full night
+   and published, so the measured night has a published night and a score state before it. A change to the
+   score state's tables (a migration) needs only the second layer again: delete that folder. `--until aggregate`
+   builds and runs only the steps up to it.
 3. The nights, each on a copy of the base (`night/`, kept for inspection): night 90 (and 91.. with --nights),
    run as the CLI runs them: `clout land <the night's file>` as a subprocess, then the nightly job in a
    second process through the entry point `clout run --date` calls (`pipeline.run_night`), with a thread that
@@ -26,6 +28,7 @@
 Printed per night: per step seconds, CPU seconds / wall seconds (2.0 = both cores busy), peak RSS per step and
 per process, rows/s (the night's interactions / seconds), each step's ratio to the night floor, land to the
 bare copy, the night (land + run) to the night and window floors, and the load average before and after.
+`--profile` also prints, per SQL file the night's steps ran, its wall and CPU seconds (stderr).
 """
 
 from __future__ import annotations
@@ -132,7 +135,8 @@ def build_base(cache: Path, until: str, algorithm: str) -> Path:
     published night and a score state before it. Cached per --until and algorithm; a new score state layout
     (a migration) only needs this layer again."""
     base = cache / f"base-{until}-{algorithm}"
-    if (base / "done").exists():
+    schema = _latest_migration()
+    if (base / "done").exists() and (base / "schema").exists() and (base / "schema").read_text() == schema:
         return base
     window = build_window(cache)
     shutil.rmtree(base, ignore_errors=True)
@@ -143,9 +147,18 @@ def build_base(cache: Path, until: str, algorithm: str) -> Path:
     _say(f"running {last} as the published night before the measured ones")
     subprocess.run([sys.executable, "-m", "bench.night", "--child-run", str(_warehouse(base)), str(last),
                     algorithm, until], check=True, stdout=subprocess.DEVNULL)
+    (base / "schema").write_text(schema)
     (base / "done").write_text(f"{time.perf_counter() - t:.1f} s\n")
     _say(f"base warehouse built in {time.perf_counter() - t:.0f} s")
     return base
+
+
+def _latest_migration() -> str:
+    """The newest migration this code has: a base built before it (say, a score state without its new columns)
+    would have its state rebuilt inside the measured night, so the base is built again."""
+    from clout.core.warehouse import MIGRATIONS_DIR
+
+    return max(path.name for path in MIGRATIONS_DIR.glob("*.sql"))
 
 
 def child_base(warehouse: str, first: str, last: str) -> None:

@@ -115,14 +115,16 @@ def build_window(cache: Path) -> Path:
     window = cache / "window"
     if (window / "done").exists():
         return window
-    shutil.rmtree(window, ignore_errors=True)
-    window.mkdir(parents=True)
     days = [FIRST_DAY + timedelta(days=i) for i in range(WINDOW_DAYS - 1)]
     t = time.perf_counter()
-    _say(f"building the window warehouse in {window}: landing {len(days)} day files")
-    subprocess.run([_clout(), "land", *[str(day_file(cache, d)) for d in days], "--warehouse",
-                    str(_warehouse(window))], check=True, stdout=subprocess.DEVNULL)
-    _say(f"landed in {time.perf_counter() - t:.0f} s; staging and aggregating {len(days)} days")
+    if not (window / "landed").exists():  # an interrupted build resumes after its landing (and its days staged)
+        shutil.rmtree(window, ignore_errors=True)
+        window.mkdir(parents=True)
+        _say(f"building the window warehouse in {window}: landing {len(days)} day files")
+        subprocess.run([_clout(), "land", *[str(day_file(cache, d)) for d in days], "--warehouse",
+                        str(_warehouse(window))], check=True, stdout=subprocess.DEVNULL)
+        (window / "landed").write_text(f"{time.perf_counter() - t:.1f} s\n")
+    _say(f"landed ({time.perf_counter() - t:.0f} s); staging and aggregating {len(days) - 1} days")
     subprocess.run([sys.executable, "-m", "bench.night", "--child-base", str(_warehouse(window)), str(days[0]),
                     str(days[-2])], check=True)
     (window / "done").write_text(f"{time.perf_counter() - t:.1f} s\n")
@@ -171,7 +173,12 @@ def child_base(warehouse: str, first: str, last: str) -> None:
     day, end = date.fromisoformat(first), date.fromisoformat(last)
     t = time.perf_counter()
     with connect(load_settings(warehouse)) as con:
+        # days aggregated by an interrupted build (the day's checksum is written in its aggregate transaction)
+        done = {row[0] for row in con.execute("select activity_date from marts.day_checksums").fetchall()}
         while day <= end:
+            if day in done:
+                day += timedelta(days=1)
+                continue
             stage_date(con, day)
             aggregate_date(con, day)
             if day.day == 1 or day == end:

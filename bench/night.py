@@ -10,10 +10,12 @@
    and who is reacted to are both skewed (index = n * U^k, actors k=2, targets k=4, in different account
    orders: a few accounts get most reactions, as in a real network; every account can appear). Each day's
    file is seeded by its date, so more nights add files and leave the others as they were.
-2. The base warehouse, built once and cached (`base/`): the window's first 89 days landed with the land stage,
-   staged and aggregated day by day, and day 89 run as a full night and published, so the measured night has
-   a published night before it (the gate compares with it). `--until aggregate` builds and runs only the steps
-   up to it (at sizes today's score step cannot run).
+2. The warehouses, built once and cached in two layers: `window/`, the window's first 89 days landed with one
+   `clout land` of their files, staged and aggregated day by day (the long part: 41 minutes of landing alone at
+   10M accounts under heavy load); and `base-<until>-<algorithm>/`, a copy of it with day 89 run as a full night
+   and published, so the measured night has a published night and a score state before it. A change to the
+   score state's tables (a migration) needs only the second layer again: delete that folder. `--until aggregate`
+   builds and runs only the steps up to it.
 3. The nights, each on a copy of the base (`night/`, kept for inspection): night 90 (and 91.. with --nights),
    run as the CLI runs them: `clout land <the night's file>` as a subprocess, then the nightly job in a
    second process through the entry point `clout run --date` calls (`pipeline.run_night`), with a thread that
@@ -26,6 +28,7 @@
 Printed per night: per step seconds, CPU seconds / wall seconds (2.0 = both cores busy), peak RSS per step and
 per process, rows/s (the night's interactions / seconds), each step's ratio to the night floor, land to the
 bare copy, the night (land + run) to the night and window floors, and the load average before and after.
+`--profile` also prints, per SQL file the night's steps ran, its wall and CPU seconds (stderr).
 """
 
 from __future__ import annotations
@@ -106,27 +109,58 @@ def _warehouse(home: Path) -> Path:
     return home / "clout.duckdb"
 
 
-def build_base(cache: Path, until: str, algorithm: str) -> Path:
-    """Land the first 89 days, stage and aggregate them day by day, run day 89 as a published night."""
-    base = cache / f"base-{until}-{algorithm}"
-    if (base / "done").exists():
-        return base
-    shutil.rmtree(base, ignore_errors=True)
-    base.mkdir(parents=True)
+def build_window(cache: Path) -> Path:
+    """The window's first 89 days landed (one `clout land` of every file), staged and aggregated day by day: the
+    layer every base shares, cached once (at 10M accounts it is the long part: 198M interactions)."""
+    window = cache / "window"
+    if (window / "done").exists():
+        return window
     days = [FIRST_DAY + timedelta(days=i) for i in range(WINDOW_DAYS - 1)]
     t = time.perf_counter()
-    _say(f"building the base warehouse in {base}: landing {len(days)} day files")
-    subprocess.run([_clout(), "land", *[str(day_file(cache, d)) for d in days], "--warehouse",
-                    str(_warehouse(base))], check=True, stdout=subprocess.DEVNULL)
-    _say(f"landed in {time.perf_counter() - t:.0f} s; staging and aggregating {len(days) - 1} days")
-    subprocess.run([sys.executable, "-m", "bench.night", "--child-base", str(_warehouse(base)), str(days[0]),
+    if not (window / "landed").exists():  # an interrupted build resumes after its landing (and its days staged)
+        shutil.rmtree(window, ignore_errors=True)
+        window.mkdir(parents=True)
+        _say(f"building the window warehouse in {window}: landing {len(days)} day files")
+        subprocess.run([_clout(), "land", *[str(day_file(cache, d)) for d in days], "--warehouse",
+                        str(_warehouse(window))], check=True, stdout=subprocess.DEVNULL)
+        (window / "landed").write_text(f"{time.perf_counter() - t:.1f} s\n")
+    _say(f"landed ({time.perf_counter() - t:.0f} s); staging and aggregating {len(days) - 1} days")
+    subprocess.run([sys.executable, "-m", "bench.night", "--child-base", str(_warehouse(window)), str(days[0]),
                     str(days[-2])], check=True)
-    _say(f"running {days[-1]} as the published night before the measured ones")
-    subprocess.run([sys.executable, "-m", "bench.night", "--child-run", str(_warehouse(base)), str(days[-1]),
+    (window / "done").write_text(f"{time.perf_counter() - t:.1f} s\n")
+    _say(f"window warehouse built in {time.perf_counter() - t:.0f} s")
+    return window
+
+
+def build_base(cache: Path, until: str, algorithm: str) -> Path:
+    """The window warehouse (build_window) with day 89 run as a published night, so the measured night has a
+    published night and a score state before it. Cached per --until and algorithm; a new score state layout
+    (a migration) only needs this layer again."""
+    base = cache / f"base-{until}-{algorithm}"
+    schema = _latest_migration()
+    if (base / "done").exists() and (base / "schema").exists() and (base / "schema").read_text() == schema:
+        return base
+    window = build_window(cache)
+    shutil.rmtree(base, ignore_errors=True)
+    copy_base(window, base)
+    (base / "done").unlink(missing_ok=True)
+    last = FIRST_DAY + timedelta(days=WINDOW_DAYS - 2)
+    t = time.perf_counter()
+    _say(f"running {last} as the published night before the measured ones")
+    subprocess.run([sys.executable, "-m", "bench.night", "--child-run", str(_warehouse(base)), str(last),
                     algorithm, until], check=True, stdout=subprocess.DEVNULL)
+    (base / "schema").write_text(schema)
     (base / "done").write_text(f"{time.perf_counter() - t:.1f} s\n")
     _say(f"base warehouse built in {time.perf_counter() - t:.0f} s")
     return base
+
+
+def _latest_migration() -> str:
+    """The newest migration this code has: a base built before it (say, a score state without its new columns)
+    would have its state rebuilt inside the measured night, so the base is built again."""
+    from clout.core.warehouse import MIGRATIONS_DIR
+
+    return max(path.name for path in MIGRATIONS_DIR.glob("*.sql"))
 
 
 def child_base(warehouse: str, first: str, last: str) -> None:
@@ -139,7 +173,12 @@ def child_base(warehouse: str, first: str, last: str) -> None:
     day, end = date.fromisoformat(first), date.fromisoformat(last)
     t = time.perf_counter()
     with connect(load_settings(warehouse)) as con:
+        # days aggregated by an interrupted build (the day's checksum is written in its aggregate transaction)
+        done = {row[0] for row in con.execute("select activity_date from marts.day_checksums").fetchall()}
         while day <= end:
+            if day in done:
+                day += timedelta(days=1)
+                continue
             stage_date(con, day)
             aggregate_date(con, day)
             if day.day == 1 or day == end:
@@ -192,9 +231,42 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+STATEMENT_MODULES = ("clout.stage.stage", "clout.aggregate.aggregate", "clout.score.score", "clout.score.score_state",
+                     "clout.audit.gate", "clout.audit.profile", "clout.audit.report", "clout.publish.publish",
+                     "clout.core.snapshot", "clout.pipeline")
+
+
+def time_statements() -> dict[str, list[float]]:
+    """--profile: wall and CPU seconds per SQL file run through run_sql / query in the night's modules (query's
+    relation is timed where it is built, not where it is read; its reading shows under `(python)` of its step)."""
+    import importlib
+
+    spent: dict[str, list[float]] = {}
+
+    def timed(fn):
+        def wrapper(con, name, *args, **kwargs):
+            t, c = time.perf_counter(), _cpu()
+            try:
+                return fn(con, name, *args, **kwargs)
+            finally:
+                w = spent.setdefault(name, [0.0, 0.0, 0])
+                w[0] += time.perf_counter() - t
+                w[1] += _cpu() - c
+                w[2] += 1
+        return wrapper
+
+    for module in STATEMENT_MODULES:
+        m = importlib.import_module(module)
+        for fn in ("run_sql", "query"):
+            if hasattr(m, fn):
+                setattr(m, fn, timed(getattr(m, fn)))
+    return spent
+
+
 def child_run(warehouse: str, day: str, algorithm: str, until: str) -> None:
     """The nightly job for `day` through pipeline.run_night (what `clout run --date` calls); one JSON line out."""
     sampler = RssSampler()
+    spent = time_statements() if os.environ.get("CLOUT_BENCH_PROFILE") else None
     from clout import pipeline
     from clout.core.errors import CloutError
     from clout.core.settings import load_settings
@@ -226,6 +298,9 @@ def child_run(warehouse: str, day: str, algorithm: str, until: str) -> None:
         close_step()
         error = str(e)
     sampler.stop()
+    if spent is not None:
+        for name, (wall, cpu, n) in sorted(spent.items(), key=lambda kv: -kv[1][0])[:25]:
+            _say(f"  sql {name:<40} {wall:>8.2f} s {cpu:>8.2f} cpu-s  x{n}")
     print(json.dumps({"steps": steps, "rows_staged": rows_staged, "outcome": outcome, "error": error,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
@@ -365,6 +440,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--algorithm", default="v1")
     ap.add_argument("--until", choices=STEPS, default="publish", help="run the steps up to this one only")
+    ap.add_argument("--profile", action="store_true", help="print seconds per SQL file of the run (stderr)")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/clout-bench-night"))
     ap.add_argument("--child-run", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--child-base", nargs=3, help=argparse.SUPPRESS)
@@ -376,6 +452,8 @@ def main() -> None:
         child_base(*args.child_base)
         return
 
+    if args.profile:
+        os.environ["CLOUT_BENCH_PROFILE"] = "1"
     cache = args.workdir / f"a{args.accounts}-i{args.interactions}-s{args.seed}"
     per_day = args.interactions // WINDOW_DAYS
     nights = [LAST_BASE_DAY + timedelta(days=i) for i in range(1, args.nights + 1)]

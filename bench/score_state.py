@@ -2,7 +2,7 @@
 (the state brought forward by one day), with a DuckDB floor in the same process (issue 14).
 
     .venv/bin/python -m bench.score_state [--accounts 1000000] [--interactions 20000000] [--nights 2]
-                                          [--repeat 2] [--reference]
+                                          [--repeat 2] [--reference] [--profile]
 
 1. Builds (once, cached under /tmp/clout-bench) a warehouse whose marts hold a seeded power-law engagement graph
    (bench/synthetic.py's shape: skewed actors, more skewed targets, five kinds) over 90 + `nights` days, as
@@ -88,6 +88,9 @@ def _day(accounts: int, n: int, day: date, seed: int) -> pl.DataFrame:
 
 def measure(path: Path, night: date, mode: str) -> dict:
     """In a fresh process: the score step of `night` (mode: rebuild | incremental | reference), then the floor."""
+    from bench.night import time_statements
+
+    spent = time_statements() if os.environ.get("CLOUT_BENCH_PROFILE") else None
     from clout.core.settings import load_settings
     from clout.core.warehouse import connect
     from clout.score import score
@@ -113,6 +116,9 @@ def measure(path: Path, night: date, mode: str) -> dict:
                     "where activity_date > ? and activity_date <= ? group by all",
                     [night - timedelta(days=days), night]).fetchall()
         floor = time.perf_counter() - t
+    if spent is not None:  # --profile: CPU seconds per SQL file of the score step (and the floor's)
+        for name, (wall, cpu_spent, n) in sorted(spent.items(), key=lambda kv: -kv[1][1])[:15]:
+            print(f"  sql {name:<36} {wall:>8.2f} s {cpu_spent:>8.2f} cpu-s x{n}", file=sys.stderr, flush=True)
         con.execute("delete from candidate.scores where run_id like 'bench-%'")
         con.execute("delete from candidate.person_scores where run_id like 'bench-%'")
     return {"mode": mode, "night": str(night), "accounts": rows, "pairs": pairs, "seconds": seconds,
@@ -125,6 +131,8 @@ def _child(path: Path, night: date, mode: str) -> dict:
                           "--mode", mode], capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(f"{mode} night {night} failed:\n{out.stderr[-3000:]}")
+    if os.environ.get("CLOUT_BENCH_PROFILE"):
+        print(out.stderr, end="", flush=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -145,7 +153,10 @@ def main() -> None:
     ap.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--night", type=date.fromisoformat, help=argparse.SUPPRESS)
     ap.add_argument("--mode", help=argparse.SUPPRESS)
+    ap.add_argument("--profile", action="store_true", help="print CPU seconds per SQL file of each score step")
     args = ap.parse_args()
+    if args.profile:
+        os.environ["CLOUT_BENCH_PROFILE"] = "1"
     if args.measure:
         print(json.dumps(measure(args.measure, args.night, args.mode)))
         return

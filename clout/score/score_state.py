@@ -134,6 +134,7 @@ def _apply(con, chain_id: int, night: date, algo: Algorithm, epoch: date) -> Non
         raise StateMismatch(f"chain {chain_id}: night {night} takes off rows the state does not hold")
     run_sql(con, "score/state_apply", chain_id=chain_id, night=night)
     run_sql(con, "score/state_mutual", chain_id=chain_id)
+    run_sql(con, "score/state_received", chain_id=chain_id, night=night)
 
 
 def _rebuild(con, chain: dict, d: date, algo: Algorithm, epoch: date, excluded_hash: str, progress
@@ -217,8 +218,10 @@ def _impact(con, logical_date: date, algo: Algorithm, report: StateReport) -> np
     total = sum(n for _, n in nodes)
     edges = query(con, "score/state_impact_edges", chain_id=report.chain_id, logical_date=logical_date,
                   **_weights(algo, report.epoch)).fetchnumpy()
-    dst, src = edges["dst"].astype(np.int64), edges["src"].astype(np.int64)
-    weight = np.log1p(edges["reactions"].astype(np.float64))
+    # int32 codes as DuckDB gives them, and the weight computed in place: at 10M accounts the edge list is ~190M
+    # pairs, and each copy of a column is 0.8-1.5 GB
+    dst, src = edges["dst"], edges["src"]
+    weight = np.log1p(edges.pop("reactions"))
     start = np.full(total, np.nan)
     warm = query(con, "score/state_warm_start", chain_id=report.chain_id,
                  night=logical_date - timedelta(days=1)).fetchnumpy()
@@ -229,8 +232,7 @@ def _impact(con, logical_date: date, algo: Algorithm, report: StateReport) -> np
         a, b = np.searchsorted(dst, [lo, lo + n])
         x0 = start[lo:lo + n]
         x0 = None if np.isnan(x0).all() else np.where(np.isnan(x0), 1.0 / n, x0)
-        r = pagerank((src[a:b] - lo).astype(np.int32), (dst[a:b] - lo).astype(np.int32), weight[a:b], n,
-                     algo.impact, start=x0)
+        r = pagerank(_local(src, a, b, lo), _local(dst, a, b, lo), weight[a:b], n, algo.impact, start=x0)
         rank[lo:lo + n], impact[lo:lo + n] = r, r * n
     keep = pl.DataFrame({"code": np.arange(total, dtype=np.int32), "rank": rank})
     with transaction(con):
@@ -239,3 +241,9 @@ def _impact(con, logical_date: date, algo: Algorithm, report: StateReport) -> np
                 keep_from=logical_date - timedelta(days=KEEP_NIGHTS))
         con.unregister("impact")
     return impact
+
+
+def _local(codes: np.ndarray, a: int, b: int, lo: int) -> np.ndarray:
+    """A network's slice of the edge codes, numbered from 0 (no copy for the first network)."""
+    part = codes[a:b]
+    return part if lo == 0 else (part - lo).astype(np.int32)

@@ -1,6 +1,7 @@
 -- Apply one night's contributions (state_contributions.sql: the night's day in, the day that leaves the window
 -- out) to a chain's state, after state_journal.sql kept the rows as they were. A pair whose days fall to 0 left the
--- window: deleted. Accounts are kept (their first sighting is all history).
+-- window: deleted. Accounts are kept (their first sighting is all history); their sums over pairs (targets_n ..
+-- mutual_in_s) are brought up to date after the mutual flags, by state_received.sql.
 merge into state.score_pairs as p
 using score_delta_pairs as d
 on p.chain_id = $chain_id and p.network = d.network and p.actor_id = d.actor_id and p.target_id = d.target_id
@@ -31,7 +32,7 @@ when matched then update set
 when not matched then insert values (
     $chain_id, d.network, d.account_id, d.first_seen, d.reposts_received_s, d.quotes_received_s,
     d.replies_received_s, d.mentions_received_s, d.likes_received_s, d.reposts_sent_s, d.mentions_sent_s,
-    d.replies_sent_s, d.posts_s, d.posts_n);
+    d.replies_sent_s, d.posts_s, d.posts_n, 0, 0, 0, 0);
 
 delete from state.score_days where chain_id = $chain_id and activity_date = $night;
 

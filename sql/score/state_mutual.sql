@@ -1,5 +1,6 @@
 -- Refresh the mutual flag of the pairs a night touched (temp table score_touched) and of their reverse pairs:
--- the only pairs whose reverse can have appeared or gone.
+-- the only pairs whose reverse can have appeared or gone. score_touched_mutual keeps those pairs as they are now,
+-- with the flag before and after, for state_received.sql.
 create or replace temp table score_touched_mutual as
 with touched as (
     select network, actor_id, target_id from score_touched
@@ -8,14 +9,15 @@ with touched as (
 ),
 
 present as (
-    select p.network, p.actor_id, p.target_id
+    select p.network, p.actor_id, p.target_id, p.reactions_s, p.last_s, p.mutual as old_mutual
     from state.score_pairs as p
     semi join touched as t on t.network = p.network and t.actor_id = p.actor_id and t.target_id = p.target_id
     where p.chain_id = $chain_id
 ),
 
 final as (
-    select a.network, a.actor_id, a.target_id, b.network is not null as mutual
+    select a.network, a.actor_id, a.target_id, a.reactions_s, a.last_s, a.old_mutual,
+           b.network is not null as mutual
     from present as a
     left join present as b on b.network = a.network and b.actor_id = a.target_id and b.target_id = a.actor_id
 )

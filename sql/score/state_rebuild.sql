@@ -1,6 +1,6 @@
 -- Build a chain's score state from the contributions of the whole window (state_contributions.sql over every day
--- of it, into an empty state): state.score_pairs with each pair's mutual flag, state.score_accounts, and the
--- checksums of the days it holds.
+-- of it, into an empty state): state.score_pairs with each pair's mutual flag, state.score_accounts with its sums over
+-- the pairs (what state_received.sql keeps up to date night by night), and the checksums of the days it holds.
 insert into state.score_pairs
 with pairs as (
     select * from score_delta_pairs
@@ -20,7 +20,28 @@ final as (
 select * from final;
 
 insert into state.score_accounts
-select $chain_id, * from score_delta_accounts;
+with pairs as (
+    select network, actor_id, target_id, reactions_s, last_s, mutual
+    from state.score_pairs
+    where chain_id = $chain_id
+),
+
+sent as (
+    select network, actor_id as account_id, count(*) as targets_n from pairs group by all
+),
+
+received as (
+    select network, target_id as account_id, count(*) as reactors_n, sum(last_s) as distinct_in_s,
+           coalesce(sum(reactions_s) filter (where mutual), 0) as mutual_in_s
+    from pairs
+    group by all
+)
+
+select $chain_id, d.*, coalesce(s.targets_n, 0), coalesce(r.reactors_n, 0), coalesce(r.distinct_in_s, 0),
+       coalesce(r.mutual_in_s, 0)
+from score_delta_accounts as d
+left join sent as s on s.network = d.network and s.account_id = d.account_id
+left join received as r on r.network = d.network and r.account_id = d.account_id;
 
 insert into state.score_days
 select $chain_id, activity_date, checksum, false

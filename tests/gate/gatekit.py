@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import os
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+from testkit import copy_warehouse  # noqa: F401 - the gate tests' copies, as every folder's
+
 from clout.core.resources import HIGGS_FILE
-from clout.core.settings import load_settings
 
 JULY = [date(2012, 7, 1) + timedelta(days=i) for i in range(7)]
 WEEK_SAMPLE_EVERY = 4  # every 4th interaction of the real week keeps its shape (the July 4 spike) at 1/4 the cost
@@ -27,15 +26,3 @@ def higgs_sample(path: Path, every: int, offset: int = 0, days: set[int] | None 
                 out.append(line)
     path.write_bytes(gzip.compress(b"".join(out)))
     return path
-
-
-def copy_warehouse(src: Path, dst: Path):
-    """A private copy of a built warehouse (the snapshot's symlink and paths are relative: it reads its own)."""
-    shutil.copytree(src, dst, symlinks=True)
-    settings = load_settings(dst / "clout.duckdb")
-    link = settings.published_catalog
-    if link.is_symlink() and Path(os.readlink(link)).is_absolute():  # a snapshot written before relative links
-        target = dst / Path(os.readlink(link)).resolve().relative_to(src.resolve())
-        link.unlink()
-        link.symlink_to(target)
-    return settings

@@ -31,6 +31,7 @@ from clout.core.settings import Settings, load_settings
 
 CLOUT = str(Path(sys.executable).with_name("clout"))
 JULY_1_UTC = 1341100800  # 2012-07-01T00:00Z: the Higgs file's times are epoch seconds
+WEEK_SAMPLE_EVERY = 4  # every 4th interaction of the real week keeps its shape (the July 4 spike) at 1/4 the cost
 
 
 def _env(warehouse, env: dict | None, drop: tuple[str, ...]) -> dict:
@@ -106,6 +107,12 @@ def higgs_lines(days: set[int] | None = None, every: int = 1, offset: int = 0) -
             if days is None or higgs_day(line) in days:
                 out.append(line)
     return out
+
+
+def higgs_sample(path: Path, every: int, offset: int = 0, days: set[int] | None = None) -> Path:
+    """`higgs_lines` written gzipped to `path`."""
+    path.write_bytes(gzip.compress(b"".join(higgs_lines(days, every, offset))))
+    return path
 
 
 # Warehouses built once -----------------------------------------------------------------------------------------

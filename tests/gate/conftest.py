@@ -1,4 +1,5 @@
-"""Gate fixtures: a sample of the real Higgs week run night by night, and small two-network warehouses.
+"""Gate fixtures: a copy of the real Higgs week sample run to July 4 (`week_until_july4`, tests/conftest.py), and
+small two-network warehouses.
 
 Building a warehouse takes seconds, so each is built once per session (shared by the xdist workers:
 testkit.built_once) and copied for every test that changes it.
@@ -9,25 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from gatekit import JULY, WEEK_SAMPLE_EVERY, copy_warehouse, higgs_sample
+from gatekit import JULY, copy_warehouse, higgs_sample
 from testkit import built_once
 
 from clout import pipeline
 from clout.core.settings import load_settings
-
-
-@pytest.fixture(scope="session")
-def week_until_july4(tmp_path_factory) -> Path:
-    """The Higgs week sample landed, July 1..4 run with v1: the state before the nights the tests vary."""
-    def build(folder: Path) -> None:
-        home = folder / "warehouse"
-        settings = load_settings(home / "clout.duckdb")
-        sample = higgs_sample(folder / "higgs-week.txt.gz", WEEK_SAMPLE_EVERY)
-        pipeline.land_files(settings, [sample])
-        for day in JULY[:4]:
-            pipeline.run_night(settings, day, "v1")
-
-    return built_once(tmp_path_factory, "gate-higgs-week", build) / "warehouse"
 
 
 @pytest.fixture

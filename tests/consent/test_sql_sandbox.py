@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from testkit import clout_here
 
 from clout.core.settings import load_settings
 
-CLOUT = str(Path(sys.executable).with_name("clout"))
 RAW = {"CLOUT_SQL_ALLOW_RAW": "1"}
 
 

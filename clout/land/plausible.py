@@ -46,6 +46,28 @@ def time_problem(time: pl.Expr, network: pl.Expr, until: datetime, name: str = "
         network, since(network), pl.lit(until.date())))
 
 
+def sql_problem(ids: list[str], id_lists: list[str] = (), time: str | None = None) -> str:
+    """The same checks as one SQL expression (null, or why), over the columns named, for formats parsed in DuckDB
+    (sql/land/twitter_v2_rows.sql); binds the parameters of sql_params."""
+    whens = []
+    for column in ids:
+        name = column.replace("_", " ")
+        whens += [f"when length({column}) > $max_id_chars then '{name} longer than {MAX_ID_CHARS} characters'",
+                  f"when regexp_matches({column}, $control) then '{name} holds a control character'"]
+    for column in id_lists:
+        name = column.replace("_", " ")
+        whens += [f"when list_bool_or(list_transform({column}, lambda i: length(i) > $max_id_chars)) "
+                  f"then 'an id in {name} longer than {MAX_ID_CHARS} characters'",
+                  f"when list_bool_or(list_transform({column}, lambda i: regexp_matches(i, $control))) "
+                  f"then 'an id in {name} holds a control character'"]
+    if time:
+        first = "coalesce(map_extract_value(map($since_networks, $since_dates), network), $since_default)"
+        whens.append(f"when {time} < {first} or {time} > $latest then format("
+                     f"'{time} {{}} is outside {{}}''s plausible range ({{}} .. {{}})', "
+                     f"strftime({time}, '%Y-%m-%d %H:%M:%S'), network, {first}, cast($latest as date))")
+    return "case " + " ".join(whens) + " end"
+
+
 def sql_params(until: datetime) -> dict:
     """The bounds as parameters of sql/land/generic_fast.sql."""
     return {"since_networks": list(NETWORK_SINCE), "since_dates": list(NETWORK_SINCE.values()),

@@ -78,7 +78,7 @@ typed as (
 
 plausible as (
     -- A time outside its network's plausible range, or an id too long or holding a control character, is left to
-    -- the careful path, which quarantines it with the reason (transforms/plausible.py: the same bounds).
+    -- the careful path, which quarantines it with the reason (clout/land/plausible.py: the same bounds).
     select
         * replace (
             case when length(actor_id) <= $max_id_chars and length(target_id) <= $max_id_chars

@@ -1,6 +1,7 @@
 -- One block of v2 records (v2_items, numbered by v2_line_records) with their canonical post or account columns
--- and, when a record cannot land, the reason: a bad line or item, or the first rule of its staging contract it
--- breaks (the contracts in data_contracts/ as SQL expressions, filled in by clout.land.formats.checks).
+-- and, when a record cannot land, the reason: a bad line or item, the first rule of its staging contract it
+-- breaks (the contracts in data_contracts/ as SQL expressions, filled in by clout.land.formats.checks), or an id or
+-- time that cannot be real (clout/land/plausible.py).
 -- Grain: one row per record. A query, not a table: its rows go straight to Arrow for the writing connection (a temp
 -- table in between cost CPU for nothing).
 with page_authors as (
@@ -73,8 +74,8 @@ final as (
             when 'invalid' then 'not valid JSON (truncated or corrupt line)'
             when 'bad_utf8' then 'not valid UTF-8'
             when 'bad' then 'an item must be a JSON object'
-            when 'post' then {post_violation}
-            when 'account' then {account_violation}
+            when 'post' then coalesce({post_violation}, {post_implausible})
+            when 'account' then coalesce({account_violation}, {account_implausible})
         end as reason
     from canonical
 )

@@ -335,3 +335,24 @@ def test_a_failing_v2_file_lets_go_of_the_next_file_begun(settings, tmp_path):
     assert not [t for t in threading.enumerate() if t.name.startswith("clout-ahead")]
     assert counts(settings)["raw.records"] == 0
     assert land(settings, folder / "b.jsonl")[0].records == 300
+
+
+def test_implausible_ids_and_times_in_a_v2_page_are_quarantined_with_the_reason(settings, tmp_path):
+    def tweet(i, **over):
+        return {"id": str(i), "author_id": "7", "text": "hi", "created_at": "2021-09-22T10:00:00Z"} | over
+    bad = {495: {"created_at": "9999-12-31T00:00:00Z"}, 496: {"created_at": "1900-01-01T00:00:00Z"},
+           497: {"author_id": "7" * 300}, 498: {"author_id": "7\u00008"},
+           499: {"entities": {"mentions": [{"id": "9" * 300, "username": "x"}]}}}
+    f = tmp_path / "implausible.jsonl"
+    f.write_text(json.dumps({"data": [tweet(i, **bad.get(i, {})) for i in range(500)],
+                             "__twarc": {"retrieved_at": "2021-09-23T00:00:00+00:00"}}))
+    (r,) = land(settings, f)
+    assert (r.records, r.staged, r.quarantined) == (500, 495, 5) and reconciles(r)
+    reasons = [r for (r,) in sql(settings, "select reason from raw.quarantine order by record_no")]
+    assert reasons == [
+        "created_at 9999-12-31 00:00:00 is outside twitter's plausible range (2006-03-21 .. "
+        + reasons[0].rsplit(".. ", 1)[1],
+        "created_at 1900-01-01 00:00:00 is outside twitter's plausible range (2006-03-21 .. "
+        + reasons[1].rsplit(".. ", 1)[1],
+        "author id longer than 256 characters", "author id holds a control character",
+        "an id in mentions longer than 256 characters"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import polars as pl
 import pyarrow as pa
 
 from clout.core.warehouse import query, registered, run_sql
+from clout.land import plausible
 from clout.land.formats import limits
 from clout.land.formats.base import ACCOUNT_SCHEMA, POST_SCHEMA, MadeAhead, NextFile, file_time, head_bytes
 from clout.land.formats.checks import violations_sql
@@ -132,7 +134,8 @@ def _parsed_blocks(parser, path: Path) -> Iterator[_Block]:
         with registered(parser, "landing_lines", lines):
             run_sql(parser, "land/twitter_v2_items", fallback=fallback, offset=records,
                     tweet_fields=sorted(TWEET_FIELDS), user_fields=sorted(USER_FIELDS))
-        rows = query(parser, "land/twitter_v2_rows", _contracts()).to_arrow_table(ROW_GROUP_ROWS)
+        rows = query(parser, "land/twitter_v2_rows", _contracts(),
+                     **plausible.sql_params(plausible.latest(datetime.now(UTC)))).to_arrow_table(ROW_GROUP_ROWS)
         with registered(parser, "v2_rows", rows):
             (n, quarantined, first_problem), = query(parser, "land/twitter_v2_summary").fetchall()
         unknown = {name for _, name in query(parser, "land/twitter_v2_keys").fetchall()}
@@ -154,9 +157,12 @@ def _line_batches(path: Path) -> Iterator[pa.Table]:
 
 @cache
 def _contracts() -> dict[str, str]:
-    """The staging contracts' row checks as SQL, for twitter_v2_rows.sql."""
+    """The staging contracts' row checks and the plausible ids and times as SQL, for twitter_v2_rows.sql."""
     def text_columns(schema: dict) -> dict[str, bool]:
         return {name: dtype == pl.String for name, dtype in schema.items()}
 
+    post_ids = [c for c in POST_SCHEMA if c.endswith("_id")]
     return {"post_violation": violations_sql("staging_posts", text_columns(POST_SCHEMA)),
-            "account_violation": violations_sql("staging_accounts", text_columns(ACCOUNT_SCHEMA))}
+            "account_violation": violations_sql("staging_accounts", text_columns(ACCOUNT_SCHEMA)),
+            "post_implausible": plausible.sql_problem(post_ids, ["mentions"], "created_at"),
+            "account_implausible": plausible.sql_problem(["account_id"])}

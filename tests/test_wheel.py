@@ -25,7 +25,7 @@ from transforms.algorithm import load_algorithm
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]  # one xdist worker builds the wheel and venv
+pytestmark = pytest.mark.slow
 
 
 def run(args: list, cwd: Path, env: dict | None = None) -> str:

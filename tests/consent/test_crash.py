@@ -18,8 +18,6 @@ from clout.core.settings import load_settings
 from clout.core.snapshot import drop_old_catalogs, refresh_snapshot
 from clout.core.warehouse import connect
 
-pytestmark = pytest.mark.xdist_group("consent-crash")  # one xdist worker: the world and the control are built once
-
 SUBJECT = ("optout", "p-zelda", "--source", "email ticket 4711")
 
 

@@ -19,8 +19,6 @@ from clout import consent, pipeline
 from clout.core.errors import CloutError
 from clout.core.warehouse import connect
 
-pytestmark = pytest.mark.xdist_group("consent-erasure")  # one xdist worker: the tests share one warehouse, in order
-
 BOB, CAROL = "800100200", "700100200"
 
 

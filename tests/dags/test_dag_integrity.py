@@ -2,10 +2,6 @@
 
 from pathlib import Path
 
-import pytest
-
-pytestmark = pytest.mark.xdist_group("airflow")  # one xdist worker: Airflow's database is migrated once
-
 
 def test_no_import_errors(dagbag):
     assert dagbag.import_errors == {}

@@ -4,11 +4,8 @@ and never reaches publish; a 3-night backfill scores, gates and promotes; the la
 import shutil
 
 import pendulum
-import pytest
 
 from clout.core.warehouse import connect
-
-pytestmark = pytest.mark.xdist_group("airflow")  # one xdist worker: Airflow's database is migrated once
 
 
 def _published_dates(settings):

@@ -10,8 +10,6 @@ import pytest
 
 from clout import pipeline
 
-pytestmark = pytest.mark.xdist_group("gate-report")  # one xdist worker: the report is rendered once
-
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
          "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]  # any network fetch fails: offline

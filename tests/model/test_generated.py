@@ -8,8 +8,6 @@ import pytest
 from bench.synthetic import planted
 from transforms.scores import score_accounts
 
-pytestmark = pytest.mark.xdist_group("model-generated")  # one xdist worker: its planted world is scored once
-
 
 @pytest.fixture(scope="module")
 def world():

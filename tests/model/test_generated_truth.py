@@ -8,8 +8,6 @@ import pytest
 from bench.generated_truth import measure
 from clout.land.generator import GeneratorParams
 
-pytestmark = pytest.mark.xdist_group("generated-truth")  # one xdist worker: its world is landed and scored once
-
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):

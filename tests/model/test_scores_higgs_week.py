@@ -10,8 +10,6 @@ import pytest
 from transforms.calibration import higgs_edges
 from transforms.scores import score_accounts
 
-pytestmark = pytest.mark.xdist_group("model-higgs-week")  # one xdist worker: the week's edges are read once
-
 JULY_3, JULY_4, JULY_6, JULY_7 = date(2012, 7, 3), date(2012, 7, 4), date(2012, 7, 6), date(2012, 7, 7)
 
 

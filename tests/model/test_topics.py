@@ -9,8 +9,6 @@ import pytest
 
 from transforms.topics import load_topic_edges, load_topics, post_topics, top_topics, topic_influence
 
-pytestmark = pytest.mark.xdist_group("topics")  # one xdist worker: its topic tables are built once per module
-
 D0 = date(2024, 3, 1)
 
 

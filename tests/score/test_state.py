@@ -18,8 +18,6 @@ from clout.score.score import reference_window_frame, window_frame
 from transforms.algorithm import load_algorithm
 from transforms.scores import scores_from_features
 
-pytestmark = pytest.mark.xdist_group("score-state")  # one xdist worker: the thirty nights are scored once
-
 PARAMS = GeneratorParams(people=100, days=30, seed=11, start=date(2024, 4, 1), rings=2, ring_size=5)
 NIGHTS = [PARAMS.start + timedelta(days=i) for i in range(PARAMS.days)]
 KEYS = ["network", "account_id"]

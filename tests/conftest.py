@@ -1,10 +1,13 @@
-"""Shared fixtures: a fresh warehouse per test, and small slices of the real Higgs data."""
+"""Shared fixtures: a fresh warehouse per test, small slices of the real Higgs data, and warehouses of that data
+built once per session (all xdist workers share one build, testkit.built_once) and copied for each test."""
 
 from __future__ import annotations
 
 import gzip
 import os
+import shutil
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,8 @@ os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve()
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
-from clout.core.resources import HIGGS_FILE  # noqa: E402
+from testkit import WEEK_SAMPLE_EVERY, built_once, copy_warehouse, higgs_lines, higgs_sample  # noqa: E402
+
 from clout.core.settings import load_settings  # noqa: E402
 
 
@@ -25,22 +29,54 @@ def settings(tmp_path):
     return load_settings(tmp_path / "warehouse" / "clout.duckdb")
 
 
-def higgs_lines(days: set[int] | None = None, every: int = 1) -> list[bytes]:
-    """Lines of the real Higgs file, optionally only some July 2012 days and every n-th line."""
-    out = []
-    with gzip.open(HIGGS_FILE, "rb") as f:
-        for i, line in enumerate(f):
-            if i % every:
-                continue
-            day = (int(line.split()[2]) - 1341100800) // 86400 + 1  # 1341100800 = 2012-07-01T00:00Z
-            if days is None or day in days:
-                out.append(line)
-    return out
-
-
 @pytest.fixture(scope="session")
 def higgs_slice(tmp_path_factory) -> Path:
     """Every 10th interaction of 2012-07-01..03: real data, small enough for fast end-to-end tests."""
-    path = tmp_path_factory.mktemp("higgs") / "higgs-slice.txt.gz"
-    path.write_bytes(gzip.compress(b"".join(higgs_lines({1, 2, 3}, every=10))))
-    return path
+    def build(folder: Path) -> None:
+        (folder / "higgs-slice.txt.gz").write_bytes(gzip.compress(b"".join(higgs_lines({1, 2, 3}, every=10))))
+
+    return built_once(tmp_path_factory, "higgs-slice", build) / "higgs-slice.txt.gz"
+
+
+@pytest.fixture(scope="session")
+def higgs_nights(tmp_path_factory, higgs_slice):
+    """nights(n): the folder of a warehouse with `higgs_slice` landed and July 1..n 2012 published with v1 (n = 0:
+    landed only). Built once per session, each from the one before; read it only through a copy (`nights_copy`)."""
+    from clout import pipeline
+
+    def nights(n: int) -> Path:
+        def build(folder: Path) -> None:
+            settings = load_settings(folder / "clout.duckdb")
+            if n == 0:
+                pipeline.land_files(settings, [higgs_slice])
+                return
+            shutil.copytree(nights(n - 1), folder, symlinks=True, dirs_exist_ok=True)
+            pipeline.run_night(settings, date(2012, 7, n), "v1")
+
+        return built_once(tmp_path_factory, f"higgs-slice-nights-{n}", build)
+
+    return nights
+
+
+@pytest.fixture
+def nights_copy(higgs_nights, tmp_path):
+    """copy(n, name="warehouse"): Settings of a private copy of `higgs_nights(n)` in this test's tmp_path."""
+    def copy(n: int, name: str = "warehouse"):
+        return copy_warehouse(higgs_nights(n), tmp_path / name)
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def week_until_july4(tmp_path_factory) -> Path:
+    """The folder of a warehouse with every 4th interaction of the real Higgs week landed and July 1..4 run with
+    v1: the state before the nights the gate and rerun tests vary. Built once per session; copy it to change it."""
+    from clout import pipeline
+
+    def build(folder: Path) -> None:
+        settings = load_settings(folder / "warehouse" / "clout.duckdb")
+        pipeline.land_files(settings, [higgs_sample(folder / "higgs-week.txt.gz", WEEK_SAMPLE_EVERY)])
+        for day in range(1, 5):
+            pipeline.run_night(settings, date(2012, 7, day), "v1")
+
+    return built_once(tmp_path_factory, "higgs-week-until-july4", build) / "warehouse"

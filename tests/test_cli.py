@@ -1,29 +1,24 @@
-"""The `clout` command as a user runs it: real processes, real warehouse files."""
+"""The `clout` command as a user runs it, on real warehouse files: through its entry point in this process
+(testkit.clout_here: same parsing, output and exit codes), and in a real process where the exit code and stderr
+are the point."""
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-CLOUT = str(Path(sys.executable).with_name("clout"))
+from testkit import clout as clout_process
+from testkit import clout_here
 
 
 def clout(settings, *args, check=True):
-    env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse)}
-    proc = subprocess.run([CLOUT, *args], capture_output=True, text=True, env=env, timeout=300)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"clout {args} failed: {proc.stderr}")
-    return proc
+    return clout_here(*args, warehouse=settings, check=check)
 
 
 @pytest.fixture
-def night(settings, higgs_slice):
-    clout(settings, "run", "--date", "2012-07-02", "--input", str(higgs_slice))
-    return settings
+def night(nights_copy):
+    """July 1 and 2 of the Higgs slice published (built once for the session, copied for this test)."""
+    return nights_copy(2)
 
 
 def test_sql_counts_published_scores(night):
@@ -38,14 +33,14 @@ def test_sql_csv_and_table_formats(night):
 
 
 def test_runs_json_lists_the_run(night):
-    runs = json.loads(clout(night, "runs", "--json").stdout)
-    assert runs[0]["logical_date"] == "2012-07-02" and runs[0]["status"] == "published"
+    runs = json.loads(clout(night, "runs", "--json").stdout)  # newest first
+    assert [r["logical_date"] for r in runs] == ["2012-07-02", "2012-07-01"] and runs[0]["status"] == "published"
     assert runs[0]["algorithm_version"] == "v1" and runs[0]["rows_scored"] > 0 and runs[0]["seconds"] > 0
 
 
 def test_runs_says_which_of_a_dates_published_runs_is_live(night):
     clout(night, "run", "--date", "2012-07-02")  # the date again: a second published run replaces the first
-    runs = json.loads(clout(night, "runs", "--json").stdout)
+    runs = [r for r in json.loads(clout(night, "runs", "--json").stdout) if r["logical_date"] == "2012-07-02"]
     assert [(r["status"], r["live"]) for r in runs] == [("published", True), ("published", False)]
     table = clout(night, "runs").stdout
     assert runs[0]["run_id"] in table and runs[1]["run_id"] in table  # whole ids, to paste into `clout review`
@@ -74,9 +69,11 @@ def raw_files(settings):
 
 
 def test_truncated_gzip_is_one_clear_line_and_lands_nothing(settings, higgs_slice, tmp_path):
+    """In a real process: the installed `clout` exits 1 with one line on stderr, no traceback."""
     bad = tmp_path / "truncated.txt.gz"
     bad.write_bytes(higgs_slice.read_bytes()[:-200])
-    assert_one_line_error(clout(settings, "land", str(bad), check=False), "truncated.txt.gz", "gzip")
+    proc = clout_process("land", bad, warehouse=settings)
+    assert_one_line_error(proc, "truncated.txt.gz", "gzip")
     assert raw_files(settings) == 0
 
 

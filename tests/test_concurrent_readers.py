@@ -4,10 +4,9 @@ snapshot in a loop during a run; every query succeeds and sees one whole night, 
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
-CLOUT = str(Path(sys.executable).with_name("clout"))
+from testkit import CLOUT
+
 QUERY = (
     "select (select max(logical_date) from published.nights) as live, "
     "(select count(*) from published.current_scores) as n, "
@@ -15,13 +14,13 @@ QUERY = (
 )
 
 
-def test_readers_never_see_half_a_night(settings, higgs_slice):
+def test_readers_never_see_half_a_night(nights_copy):
+    settings = nights_copy(1)  # the Higgs slice landed, July 1 published (tests/conftest.py)
     env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse)}
-    run = [CLOUT, "run", "--date"]
-    subprocess.run([*run, "2012-07-01", "--input", str(higgs_slice)], env=env, check=True, capture_output=True)
     old = _read(env)[0]
 
-    writer = subprocess.Popen([*run, "2012-07-02"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    writer = subprocess.Popen([CLOUT, "run", "--date", "2012-07-02"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
     seen, rounds = [], 0
     while writer.poll() is None or rounds == 0:
         seen += _read(env)

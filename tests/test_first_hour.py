@@ -11,15 +11,15 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from testkit import built_once, clout_here, higgs_lines
+from testkit import copy_warehouse as copy
 
 from clout import pipeline
-from clout.core.resources import HIGGS_FILE
 from clout.core.settings import load_settings
 from clout.core.warehouse import connect
 from clout.publish.publish import approve_run
@@ -41,41 +41,30 @@ def tty(settings, command: str, cols: int) -> str:
 
 
 def clout(settings, *args, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([CLOUT, *args, "--warehouse", str(settings.warehouse)], capture_output=True, text=True,
-                          input=stdin, timeout=300, env=os.environ | (env or {}))
+    """`clout ARGS --warehouse W` through its entry point in this process (testkit.clout_here); the widths above
+    and the waiting writer below need real processes."""
+    return clout_here(*args, "--warehouse", settings.warehouse, input=stdin, env=env)
 
 
-def copy(src: Path, dst: Path):
-    """A private copy of a built warehouse, its snapshot link pointing into the copy."""
-    shutil.copytree(src, dst, symlinks=True)
-    settings = load_settings(dst / "clout.duckdb")
-    link = settings.published_catalog
-    if link.is_symlink() and Path(os.readlink(link)).is_absolute():  # a relative link points into the copy already
-        target = dst / Path(os.readlink(link)).resolve().relative_to(src.resolve())
-        link.unlink()
-        link.symlink_to(target)
-    return settings
+@pytest.fixture(scope="session")
+def built_shared(tmp_path_factory) -> Path:
+    """Every 20th interaction of the real Higgs July 1..5, July 1..4 published with v1 (built once for all
+    workers: testkit.built_once)."""
+    def build(folder: Path) -> None:
+        settings = load_settings(folder / "warehouse" / "clout.duckdb")
+        sample = folder / "higgs.txt.gz"
+        sample.write_bytes(gzip.compress(b"".join(higgs_lines({1, 2, 3, 4, 5}, every=20))))
+        pipeline.land_files(settings, [sample])
+        for day in JULY[:4]:
+            pipeline.run_night(settings, _d(day), "v1")
+
+    return built_once(tmp_path_factory, "first-hour", build) / "warehouse"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """Every 20th interaction of the real Higgs July 1..5, July 1..4 published with v1."""
-    home = tmp_path_factory.mktemp("first-hour") / "warehouse"
-    home.mkdir()
-    settings = load_settings(home / "clout.duckdb")
-    sample = home.parent / "higgs.txt.gz"
-    sample.write_bytes(gzip.compress(b"".join(higgs_lines({1, 2, 3, 4, 5}, every=20))))
-    pipeline.land_files(settings, [sample])
-    for day in JULY[:4]:
-        pipeline.run_night(settings, _d(day), "v1")
-    return home
-
-
-def higgs_lines(days: set[int], every: int) -> list[bytes]:
-    """Every n-th line of the real Higgs file on some July 2012 days (1341100800 = 2012-07-01T00:00Z)."""
-    with gzip.open(HIGGS_FILE, "rb") as f:
-        return [line for i, line in enumerate(f)
-                if not i % every and (int(line.split()[2]) - 1341100800) // 86400 + 1 in days]
+def built(built_shared, tmp_path_factory) -> Path:
+    """This worker's copy of `built_shared`, for the tests that only read it."""
+    return copy(built_shared, tmp_path_factory.mktemp("first-hour") / "warehouse").home
 
 
 def _d(text: str):
@@ -85,8 +74,8 @@ def _d(text: str):
 
 
 @pytest.fixture
-def week(built, tmp_path):
-    return copy(built, tmp_path / "warehouse")
+def week(built_shared, tmp_path):
+    return copy(built_shared, tmp_path / "warehouse")
 
 
 # 1. readable output at any width -------------------------------------------------------------------------------
@@ -296,14 +285,14 @@ def test_a_second_writer_waits_for_the_lock(week):
     try:
         proc = subprocess.Popen([CLOUT, "land", str(PROJECT_ROOT / "README.md"), "--wait", "30", "--warehouse",
                                  str(week.warehouse)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        import time
-
-        time.sleep(3)
-        assert proc.poll() is None  # still waiting
+        said = ""  # what it says before the lock is let go (not a fixed sleep: a busy machine starts it late)
+        while "waiting for the warehouse" not in said and (line := proc.stderr.readline()):
+            said += line
+        assert "waiting for the warehouse" in said and proc.poll() is None  # it waits, it has not given up
     finally:
         holder.close()
     out, err = proc.communicate(timeout=120)
-    assert "waiting for the warehouse" in err and "another clout process" not in err.split("\n", 1)[-1]
+    assert "another clout process" not in err  # once the lock is free it goes on: no "is writing" error
 
 
 # 8. the SQL prompt ---------------------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""One nightly run end to end on a slice of the real Higgs data: land, stage, aggregate, score, audit, publish."""
+"""One nightly run end to end on a slice of the real Higgs data: land, stage, aggregate, score, audit, publish.
+
+The slice landed and July 1..n published are built once per session (conftest.higgs_nights); each test copies the
+state it starts from and runs only the nights it is about."""
 
 from datetime import date
 
@@ -17,8 +20,8 @@ def published(settings, table="published.scores"):
         return con.execute(f"select * exclude (fingerprint) from {table} order by all").fetchall()
 
 
-def test_a_night_publishes_scores_within_range(settings, higgs_slice):
-    pipeline.land_files(settings, [higgs_slice])
+def test_a_night_publishes_scores_within_range(nights_copy):
+    settings = nights_copy(0)  # landed, nothing run yet
     summary = pipeline.run_night(settings, JULY_2)
     assert summary.status == "published" and summary.rows_scored > 0
     with connect(settings) as con:
@@ -30,30 +33,26 @@ def test_a_night_publishes_scores_within_range(settings, higgs_slice):
     assert runs[0][0] == "published" and runs[0][2] > 0 and runs[0][3] > 0
 
 
-def test_rerunning_a_date_leaves_published_rows_identical(settings, higgs_slice):
-    pipeline.land_files(settings, [higgs_slice])
-    pipeline.run_night(settings, JULY_2)
+def test_rerunning_a_date_leaves_published_rows_identical(nights_copy):
+    settings = nights_copy(2)  # July 1 and 2 published
     first = published(settings)
     pipeline.run_night(settings, JULY_2)
     assert published(settings) == first
     with connect(settings) as con:
-        assert con.execute("select count(*) from published.nights").fetchall() == [(1,)]
+        assert con.execute("select count(*) from published.nights").fetchall() == [(2,)]
 
 
-def test_scores_use_only_the_window_up_to_the_logical_date(settings, higgs_slice):
-    pipeline.land_files(settings, [higgs_slice])
-    pipeline.run_night(settings, date(2012, 7, 1))
-    pipeline.run_night(settings, date(2012, 7, 3))
+def test_scores_use_only_the_window_up_to_the_logical_date(nights_copy):
+    settings = nights_copy(3)  # all three days landed before July 1 was run
     with connect(settings) as con:
-        early, late = con.execute(
+        early, _, late = con.execute(
             "select count(*) from published.scores group by logical_date order by logical_date"
         ).fetchall()
     assert early[0] < late[0]  # July 3 sees three days of activity, July 1 only one
 
 
-def test_a_failing_audit_publishes_nothing_and_says_why(settings, higgs_slice):
-    pipeline.land_files(settings, [higgs_slice])
-    pipeline.run_night(settings, date(2012, 7, 1))
+def test_a_failing_audit_publishes_nothing_and_says_why(nights_copy):
+    settings = nights_copy(1)
     before = published(settings)
     run_id = pipeline.begin_run(settings, JULY_2)
     for step in (pipeline.stage_step, pipeline.aggregate_step, pipeline.score_step):
@@ -68,18 +67,16 @@ def test_a_failing_audit_publishes_nothing_and_says_why(settings, higgs_slice):
     assert status != "published" and "score" in message
 
 
-def test_published_snapshot_matches_the_warehouse(settings, higgs_slice):
-    pipeline.land_files(settings, [higgs_slice])
-    pipeline.run_night(settings, JULY_2)
+def test_published_snapshot_matches_the_warehouse(nights_copy):
+    settings = nights_copy(2)
     with open_catalog(settings) as snap:
         rows = snap.execute("select * exclude (fingerprint) from published.scores order by all").fetchall()
     assert rows == published(settings)
 
 
-def test_a_night_without_data_fails_at_staging_and_names_the_fix(settings, higgs_slice):
+def test_a_night_without_data_fails_at_staging_and_names_the_fix(nights_copy):
     """Unpausing the DAG schedules today's night at once; with no data it must fail plainly, not be gated."""
-    pipeline.land_files(settings, [higgs_slice])
-    pipeline.run_night(settings, JULY_2)
+    settings = nights_copy(2)
     before = published(settings)
     with pytest.raises(CloutError, match=r"no deliveries for 2026-11-22.*clout land"):
         pipeline.run_night(settings, date(2026, 11, 22))

@@ -1,12 +1,11 @@
 """The analyst's side: published views match their contract and generated docs, and every example query in
 sql/adhoc/ runs against a real published snapshot."""
 
-from datetime import date
 from pathlib import Path
 
 import pytest
+from testkit import copy_warehouse
 
-from clout import pipeline
 from clout.core.contracts import load_contract
 from clout.core.resources import SQL_DIR
 from clout.core.snapshot import open_catalog
@@ -16,13 +15,9 @@ ADHOC = sorted((SQL_DIR / "adhoc").glob("*.sql"))
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory, higgs_slice):
-    from clout.core.settings import load_settings
-
-    settings = load_settings(tmp_path_factory.mktemp("views") / "clout.duckdb")
-    pipeline.land_files(settings, [higgs_slice])
-    for day in (1, 2):
-        pipeline.run_night(settings, date(2012, 7, day))
+def snapshot(tmp_path_factory, higgs_nights):
+    """The published catalog of a copy of the Higgs slice with July 1 and 2 published (tests/conftest.py)."""
+    settings = copy_warehouse(higgs_nights(2), tmp_path_factory.mktemp("views") / "warehouse")
     with open_catalog(settings) as con:
         yield con
 

@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import gzip
-import os
-import subprocess
-import sys
-from datetime import date
-from pathlib import Path
-
 import duckdb
 import pytest
-from consentkit import higgs_lines, publish_night
+import testkit
 
-from clout import pipeline
 from clout.consent import check_reading
 from clout.consent.access import open_snapshot
 from clout.core.errors import CloutError
-from clout.core.settings import load_settings
 
-CLOUT = str(Path(sys.executable).with_name("clout"))
 # Published outputs expose ids, handles, scores, topics and explanations; never these profile or raw fields.
 FORBIDDEN_COLUMNS = {
     "text", "payload", "raw_text", "display_name", "birth_date", "is_minor", "followers", "following", "listed",
@@ -27,21 +17,10 @@ FORBIDDEN_COLUMNS = {
 }
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    root = tmp_path_factory.mktemp("access")
-    settings = load_settings(root / "warehouse" / "clout.duckdb")
-    higgs = root / "higgs.txt.gz"
-    higgs.write_bytes(gzip.compress(b"".join(higgs_lines({1}, every=20))))
-    pipeline.land_files(settings, [higgs])
-    publish_night(settings, date(2012, 7, 1))
-    return settings
-
-
 def clout(settings, *args, env=None):
-    full_env = {k: v for k, v in os.environ.items() if k != "CLOUT_SQL_ALLOW_RAW"}
-    full_env |= {"CLOUT_WAREHOUSE": str(settings.warehouse), **(env or {})}
-    return subprocess.run([CLOUT, *args], capture_output=True, text=True, env=full_env, timeout=120)
+    """`clout ARGS` through its entry point in this process (testkit.clout_here), no CLOUT_SQL_ALLOW_RAW from
+    outside; a real process's one-line error and exit code: tests/test_cli.py."""
+    return testkit.clout_here(*args, warehouse=settings, env=env, drop_env=("CLOUT_SQL_ALLOW_RAW",))
 
 
 def test_sql_reads_published_scores(published):

@@ -6,14 +6,12 @@ The tests of this module share one warehouse and run in order: before -> opt-out
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
+import testkit
 from consentkit import CAROL as CAROL_USER
 from consentkit import LAND, OUTCOME_RANK, ZELDA, ZELDA_TOKENS, night, tweet, tweets, write_tweets
 
@@ -21,16 +19,12 @@ from clout import consent, pipeline
 from clout.core.errors import CloutError
 from clout.core.warehouse import connect
 
-CLOUT = str(Path(sys.executable).with_name("clout"))
 BOB, CAROL = "800100200", "700100200"
 
 
 def clout(settings, *args, env=None, check=True):
-    full_env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse), **(env or {})}
-    proc = subprocess.run([CLOUT, *args], capture_output=True, text=True, env=full_env, timeout=300)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"clout {args} failed: {proc.stderr}")
-    return proc
+    """`clout ARGS` in a real process (test_crash.py kills it with SIGKILL at named steps)."""
+    return testkit.clout(*args, warehouse=settings, env=env, check=check, timeout=300)
 
 
 def files_naming_zelda(home: Path) -> dict[str, list[int]]:

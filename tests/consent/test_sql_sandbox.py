@@ -3,41 +3,25 @@ real command against a real published warehouse, with the warehouse folder hashe
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
-from consentkit import higgs_lines, publish_night
+from testkit import clout_here
 
-from clout import pipeline
 from clout.core.settings import load_settings
 
-CLOUT = str(Path(sys.executable).with_name("clout"))
 RAW = {"CLOUT_SQL_ALLOW_RAW": "1"}
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    root = tmp_path_factory.mktemp("sandbox")
-    settings = load_settings(root / "warehouse" / "clout.duckdb")
-    higgs = root / "higgs.txt.gz"
-    higgs.write_bytes(gzip.compress(b"".join(higgs_lines({1}, every=20))))
-    pipeline.land_files(settings, [higgs])
-    publish_night(settings, date(2012, 7, 1))
-    return settings
-
-
-def clout_sql(settings, *args, env=None, timeout=60):
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CLOUT_SQL_")}
-    full_env |= {"CLOUT_WAREHOUSE": str(settings.warehouse), **(env or {})}
-    return subprocess.run([CLOUT, "sql", *args], capture_output=True, text=True, env=full_env, timeout=timeout)
+def clout_sql(settings, *args, env=None):
+    """`clout sql ARGS` through its entry point in this process (testkit.clout_here: the same sandbox, limits,
+    one-line errors and exit codes; a process per attempt cost seconds each), no CLOUT_SQL_* from outside."""
+    drop = tuple(k for k in os.environ if k.startswith("CLOUT_SQL_"))
+    return clout_here("sql", *args, warehouse=settings, env=env, drop_env=drop)
 
 
 def folder_hashes(folder: Path) -> dict[str, str]:
@@ -203,12 +187,11 @@ def test_plain_queries_still_run(published, statement):
 def test_a_runaway_statement_stops_at_the_timeout(published):
     # the issue's `range(1e12)` is a binder error on DuckDB 2.0 (no range(DOUBLE)); the same trillion rows as BIGINT
     started = time.monotonic()
-    proc = clout_sql(published, "select count(*) from range(1000000000000)", "--timeout", "2", timeout=60)
+    proc = clout_sql(published, "select count(*) from range(1000000000000)", "--timeout", "2")
     assert proc.returncode == 1
     assert "statement timed out after 2 s; raise it with --timeout" in proc.stderr
     assert time.monotonic() - started < 30
-    proc = clout_sql(published, "select count(*) from range(1000000000000)", env={"CLOUT_SQL_TIMEOUT": "1"},
-                     timeout=60)
+    proc = clout_sql(published, "select count(*) from range(1000000000000)", env={"CLOUT_SQL_TIMEOUT": "1"})
     assert "statement timed out after 1 s" in proc.stderr
 
 

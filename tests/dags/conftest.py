@@ -33,3 +33,15 @@ def warehouse_env(settings, monkeypatch):
     """Point the DAG's tasks (which read CLOUT_WAREHOUSE) at this test's warehouse."""
     monkeypatch.setenv("CLOUT_WAREHOUSE", str(settings.warehouse))
     return settings
+
+
+@pytest.fixture
+def nights_env(nights_copy, monkeypatch):
+    """nights(n): a copy of the Higgs slice with July 1..n published (conftest.higgs_nights), and the DAG's tasks
+    pointed at it."""
+    def nights(n: int):
+        settings = nights_copy(n)
+        monkeypatch.setenv("CLOUT_WAREHOUSE", str(settings.warehouse))
+        return settings
+
+    return nights

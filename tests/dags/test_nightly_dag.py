@@ -2,11 +2,9 @@
 and never reaches publish; a 3-night backfill scores, gates and promotes; the landing DAG lands new files."""
 
 import shutil
-from datetime import date
 
 import pendulum
 
-from clout import pipeline
 from clout.core.warehouse import connect
 
 
@@ -32,11 +30,8 @@ def test_nightly_dag_publishes_a_night(dagbag, warehouse_env, higgs_slice):
         assert con.execute("select count(*) from published.scores").fetchall()[0][0] > 0
 
 
-def test_a_held_night_fails_audit_and_skips_publish(dagbag, warehouse_env, higgs_slice):
-    settings = warehouse_env
-    pipeline.land_files(settings, [higgs_slice])
-    pipeline.run_night(settings, date(2012, 7, 1))
-    pipeline.run_night(settings, date(2012, 7, 2))
+def test_a_held_night_fails_audit_and_skips_publish(dagbag, nights_env):
+    settings = nights_env(2)  # July 1 and 2 published with v1
 
     # v2 moves scores a lot on the same data: an algorithm-driven swing the gate must hold
     dagrun = dagbag.get_dag("clout_nightly").test(
@@ -48,11 +43,8 @@ def test_a_held_night_fails_audit_and_skips_publish(dagbag, warehouse_env, higgs
     assert _published_dates(settings) == ["2012-07-01", "2012-07-02"]
 
 
-def test_backfill_dag_scores_gates_and_promotes_three_nights(dagbag, warehouse_env, higgs_slice):
-    settings = warehouse_env
-    pipeline.land_files(settings, [higgs_slice])
-    for day in (1, 2, 3):
-        pipeline.run_night(settings, date(2012, 7, day))
+def test_backfill_dag_scores_gates_and_promotes_three_nights(dagbag, nights_env):
+    settings = nights_env(3)  # July 1..3 published with v1
     with connect(settings) as con:
         before = con.execute("select count(*) from published.scores where algorithm_version = 'v1'").fetchall()
 

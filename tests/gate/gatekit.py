@@ -1,41 +1,12 @@
-"""Helpers for the gate tests: dates of the Higgs week, samples of the real data, warehouse copies."""
+"""Helpers for the gate tests: dates of the Higgs week, samples of the real data, warehouse copies (the last two
+shared with every test folder: tests/testkit.py)."""
 
 from __future__ import annotations
 
-import gzip
-import os
-import shutil
 from datetime import date, timedelta
-from pathlib import Path
 
-from clout.core.resources import HIGGS_FILE
-from clout.core.settings import load_settings
+from testkit import WEEK_SAMPLE_EVERY, copy_warehouse, higgs_sample
+
+__all__ = ["JULY", "WEEK_SAMPLE_EVERY", "copy_warehouse", "higgs_sample"]
 
 JULY = [date(2012, 7, 1) + timedelta(days=i) for i in range(7)]
-WEEK_SAMPLE_EVERY = 4  # every 4th interaction of the real week keeps its shape (the July 4 spike) at 1/4 the cost
-
-
-def higgs_sample(path: Path, every: int, offset: int = 0, days: set[int] | None = None) -> Path:
-    """Every n-th line of the real Higgs file (optionally only some July 2012 days)."""
-    out = []
-    with gzip.open(HIGGS_FILE, "rb") as f:
-        for i, line in enumerate(f):
-            if (i - offset) % every:
-                continue
-            day = (int(line.split()[2]) - 1341100800) // 86400 + 1  # 1341100800 = 2012-07-01T00:00Z
-            if days is None or day in days:
-                out.append(line)
-    path.write_bytes(gzip.compress(b"".join(out)))
-    return path
-
-
-def copy_warehouse(src: Path, dst: Path):
-    """A private copy of a built warehouse (the snapshot's symlink and paths are relative: it reads its own)."""
-    shutil.copytree(src, dst, symlinks=True)
-    settings = load_settings(dst / "clout.duckdb")
-    link = settings.published_catalog
-    if link.is_symlink() and Path(os.readlink(link)).is_absolute():  # a snapshot written before relative links
-        target = dst / Path(os.readlink(link)).resolve().relative_to(src.resolve())
-        link.unlink()
-        link.symlink_to(target)
-    return settings

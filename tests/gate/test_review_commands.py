@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from gatekit import JULY
+from testkit import clout_here
 
 from clout.core.warehouse import connect
 
-CLOUT = str(Path(sys.executable).with_name("clout"))
-
 
 def clout(settings, *args):
-    env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse)}
-    return subprocess.run([CLOUT, *args], capture_output=True, text=True, env=env, timeout=600)
+    """`clout ARGS` through its entry point in this process (testkit.clout_here: same output and exit codes)."""
+    return clout_here(*args, warehouse=settings)
 
 
 @pytest.fixture

@@ -173,18 +173,13 @@ def test_duplicates_inside_one_file_count_as_duplicates(settings, tmp_path):
 
 
 def test_cli_prints_the_reconcile_line_and_one_line_errors(settings, tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
+    from testkit import clout_here  # the command's entry point, in this process
 
-    clout = str(Path(sys.executable).with_name("clout"))
-    env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse)}
-    ok = subprocess.run([clout, "land", str(V2 / "mentions_tweet.jsonl")], capture_output=True, text=True, env=env)
+    ok = clout_here("land", V2 / "mentions_tweet.jsonl", warehouse=settings)
     assert ok.returncode == 0 and "twitter_v2: 5 records read = 4 staged + 1 duplicates + 0 quarantined" in ok.stdout
     bad = tmp_path / "bad.txt"
     bad.write_bytes(higgs_like(100, bad_every=10))
-    proc = subprocess.run([clout, "land", str(bad)], capture_output=True, text=True, env=env)
+    proc = clout_here("land", bad, warehouse=settings)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "bad.txt: 10 of 100 records (10.0%)" in " ".join(proc.stderr.split())
 

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import polars as pl
 import pytest
 from test_score_stage import D1, D2, interactions, load, night
-
-CLOUT = str(Path(sys.executable).with_name("clout"))
+from testkit import clout_here
 
 
 def clout(*args, warehouse=None, check=True):
-    env = {**os.environ} | ({"CLOUT_WAREHOUSE": str(warehouse)} if warehouse else {})
-    proc = subprocess.run([CLOUT, *args], capture_output=True, text=True, env=env, timeout=300)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"clout {args} failed: {proc.stderr}")
-    return proc
+    """`clout ARGS` through its entry point in this process (testkit.clout_here: same output and exit codes)."""
+    return clout_here(*args, warehouse=warehouse, check=check)
 
 
 def one_line_error(proc, *needles):

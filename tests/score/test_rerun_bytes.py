@@ -4,18 +4,13 @@ the same bytes, whether its score state is undone to the night before or rebuilt
 from __future__ import annotations
 
 import hashlib
-import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+from testkit import copy_warehouse
 
 from clout import pipeline
-from clout.core.settings import load_settings
 from clout.core.warehouse import connect
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gate"))
-from gatekit import WEEK_SAMPLE_EVERY, higgs_sample  # noqa: E402
 
 JULY = [date(2012, 7, 1) + timedelta(days=i) for i in range(7)]
 JULY_5 = JULY[4]
@@ -41,12 +36,10 @@ def published_bytes(settings, day: date) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def week(tmp_path_factory):
-    home = tmp_path_factory.mktemp("higgs-rerun") / "warehouse"
-    home.mkdir()
-    settings = load_settings(home / "clout.duckdb")
-    pipeline.land_files(settings, [higgs_sample(home.parent / "week.txt.gz", WEEK_SAMPLE_EVERY)])
-    for day in JULY:
+def week(week_until_july4, tmp_path_factory):
+    """Every 4th interaction of the week, July 1..7 run (1..4 built once per session: tests/conftest.py)."""
+    settings = copy_warehouse(week_until_july4, tmp_path_factory.mktemp("higgs-rerun") / "warehouse")
+    for day in JULY[4:]:
         pipeline.run_night(settings, day, "v1")
     return settings
 

@@ -18,7 +18,7 @@ from clout.score.score import reference_window_frame, window_frame
 from transforms.algorithm import load_algorithm
 from transforms.scores import scores_from_features
 
-PARAMS = GeneratorParams(people=300, days=30, seed=11, start=date(2024, 4, 1), rings=2, ring_size=5)
+PARAMS = GeneratorParams(people=100, days=30, seed=11, start=date(2024, 4, 1), rings=2, ring_size=5)
 NIGHTS = [PARAMS.start + timedelta(days=i) for i in range(PARAMS.days)]
 KEYS = ["network", "account_id"]
 SUMS = ["reposts_received", "quotes_received", "replies_received", "mentions_received", "likes_received",

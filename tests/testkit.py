@@ -58,8 +58,9 @@ def clout_here(*args, warehouse=None, env: dict | None = None, input: str | None
 
     argv, environ = sys.argv, dict(os.environ)
     out, err = io.StringIO(), io.StringIO()
+    run_env = _env(warehouse, env, drop_env)  # built before the swap: it starts from this process's environment
     os.environ.clear()
-    os.environ.update(_env(warehouse, env, drop_env))
+    os.environ.update(run_env)
     sys.argv = ["clout", *map(str, args)]
     code = 0
     try:

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
-from consentkit import build_world, publish_night
+from consentkit import WORLD_FILES, build_world, publish_night
 from testkit import built_once, copy_warehouse, higgs_sample
 
 from clout import pipeline
 from clout.core.settings import load_settings
 
 
+@pytest.fixture(scope="session")
+def world_built(tmp_path_factory) -> Path:
+    """The folder of the consent world (consentkit.build_world), built once per session; copy it (`world`)."""
+    return built_once(tmp_path_factory, "consent-world", build_world)
+
+
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    """A warehouse with two published nights (2012-07-01, 02) of Higgs + tweets + identity links."""
-    return build_world(tmp_path_factory.mktemp("consent"))
+def world(world_built, tmp_path_factory) -> dict:
+    """This module's copy of the consent world: a warehouse with two published nights (2012-07-01, 02) of Higgs +
+    tweets + identity links, and the files it landed (`files`, in `root` beside the warehouse)."""
+    root = tmp_path_factory.mktemp("consent")
+    settings = copy_warehouse(world_built / "warehouse", root / "warehouse")
+    files = [Path(shutil.copy2(world_built / name, root / name)) for name in WORLD_FILES]
+    return {"settings": settings, "root": root, "files": files}
 
 
 @pytest.fixture(scope="session")

@@ -119,10 +119,14 @@ def publish_night(settings, logical_date: date) -> dict:
     return run
 
 
-def build_world(root: Path) -> dict:
+WORLD_FILES = ("higgs.txt.gz", "tweets.jsonl", "identity.csv")  # landed in this order
+
+
+def build_world(root: Path) -> None:
+    """The consent world in `root`: its WORLD_FILES, and `warehouse/` with them landed and July 1 and 2 published."""
     settings = load_settings(root / "warehouse" / "clout.duckdb")
-    files = [higgs_steady(root / "higgs.txt.gz"), write_tweets(root / "tweets.jsonl", tweets()),
-             write_identity(root / "identity.csv")]
+    files = [higgs_steady(root / WORLD_FILES[0]), write_tweets(root / WORLD_FILES[1], tweets()),
+             write_identity(root / WORLD_FILES[2])]
     pipeline.land_files(settings, files, options=LAND)
-    nights = [publish_night(settings, date(2012, 7, day)) for day in (1, 2)]
-    return {"settings": settings, "root": root, "files": files, "nights": nights}
+    for day in (1, 2):
+        publish_night(settings, date(2012, 7, day))

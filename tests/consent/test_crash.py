@@ -1,7 +1,10 @@
 """An opt-out is durable work (issue 15.4): `clout optout` killed with SIGKILL at any step (CLOUT_FAULT makes the
 process kill itself at a named step, so the moment is exact, not timed) leaves nothing that publishes the person
 again, the reader catalog working, and an erasure log that counts every row; the next clout command that writes
-finishes the work. Also (issue 15.5): run reports name no opted-out account afterwards, short ids included."""
+finishes the work. Also (issue 15.5): run reports name no opted-out account afterwards, short ids included.
+
+The killed commands run in real processes (`clout`); the commands after them run through the same entry point in
+this process (`here`, testkit.clout_here): what they see is only what the killed process left on disk."""
 
 from __future__ import annotations
 
@@ -13,12 +16,18 @@ from datetime import date
 import pytest
 from consentkit import ZELDA
 from test_erasure import clout, files_naming_zelda, parquet_naming_zelda, rows_naming_zelda
+from testkit import clout_here
 
 from clout.core.settings import load_settings
 from clout.core.snapshot import drop_old_catalogs, refresh_snapshot
 from clout.core.warehouse import connect
 
 SUBJECT = ("optout", "p-zelda", "--source", "email ticket 4711")
+
+
+def here(settings, *args, check=True):
+    """`clout ARGS` through its entry point in this process, on `settings`' warehouse."""
+    return clout_here(*args, warehouse=settings, check=check)
 
 
 def copy_world(world, dest):
@@ -45,7 +54,7 @@ def table_log(settings) -> tuple[dict, list]:
 
 def published_zelda(settings) -> tuple[int, int]:
     """(rows in published.scores, rows of Zelda) as an analyst reads them with `clout sql`."""
-    out = clout(settings, "sql", "select count(*) as n, count(*) filter (where account_id = '900100200') as z "
+    out = here(settings, "sql", "select count(*) as n, count(*) filter (where account_id = '900100200') as z "
                 "from published.scores", "--format", "csv").stdout
     n, z = out.strip().splitlines()[-1].split(",")
     return int(n), int(z)
@@ -55,7 +64,7 @@ def published_zelda(settings) -> tuple[int, int]:
 def control(world, tmp_path_factory):
     """The same opt-out, not interrupted: what the log must count after any crash and recovery."""
     settings = copy_world(world, tmp_path_factory.mktemp("control"))
-    clout(settings, *SUBJECT)
+    here(settings, *SUBJECT)
     log, sums = table_log(settings)
     assert log and all(a == b for a, b in sums)
     return log
@@ -73,7 +82,7 @@ def test_an_optout_killed_at_any_step_is_finished_by_the_next_command(world, con
     # Right after the kill: the reader's catalog works (no partition it names is missing).
     assert published_zelda(settings)[0] > 0
     # The next command that writes: a landing that brings nothing new (the same file again).
-    clout(settings, "land", str(world["files"][1]))
+    here(settings, "land", str(world["files"][1]))
     with connect(settings) as con:
         assert rows_naming_zelda(con) == {}
         assert con.execute("select count(*) from meta.pending_erasures").fetchall()[0][0] == 0
@@ -90,7 +99,7 @@ def test_a_killed_optout_does_not_publish_her_again_on_the_next_night(world, tmp
     settings = copy_world(world, tmp_path)
     killed = clout(settings, *SUBJECT, env={"CLOUT_FAULT": "optout:registered"}, check=False)
     assert killed.returncode == -signal.SIGKILL
-    proc = clout(settings, "run", "--date", "2012-07-03", check=False)
+    proc = here(settings, "run", "--date", "2012-07-03", check=False)
     assert proc.returncode in (0, 1), proc.stderr  # 1: held by the gate, nothing published: also fine
     with connect(settings) as con:
         assert rows_naming_zelda(con) == {}
@@ -98,7 +107,7 @@ def test_a_killed_optout_does_not_publish_her_again_on_the_next_night(world, tmp
                            [ZELDA["id_str"]]).fetchall()[0][0] == 0
     assert published_zelda(settings)[1] == 0
     # Rerunning the killed command says it is done instead of failing on a person no longer in the data.
-    assert "opt-out 1" in clout(settings, *SUBJECT).stdout
+    assert "opt-out 1" in here(settings, *SUBJECT).stdout
 
 
 MOVER = re.compile(r"<td>twitter</td><td>(\d{1,3})</td>")
@@ -109,7 +118,7 @@ def test_reports_name_no_opted_out_account_short_ids_included(world, tmp_path):
     found = {m for p in settings.reports_dir.glob("*.html") for m in MOVER.findall(p.read_text())}
     assert found, "no short id among the reports' movers: the test would prove nothing"
     account = sorted(found)[0]
-    clout(settings, "optout", account, "--network", "twitter", "--source", "form 12")
+    here(settings, "optout", account, "--network", "twitter", "--source", "form 12")
     for path in settings.reports_dir.glob("*.html"):
         assert f"<td>twitter</td><td>{account}</td>" not in path.read_text(), path.name
     # The lists are rendered from the erased rows: other accounts are still shown.
@@ -123,7 +132,7 @@ def test_killed_runs_are_marked_abandoned_by_the_next_writer(world, tmp_path):
     with connect(settings, read_only=True) as con:
         assert con.execute("select status from meta.runs where logical_date = ?",
                            [date(2012, 7, 3)]).fetchall() == [("running",)]
-    clout(settings, "land", str(world["files"][1]))
+    here(settings, "land", str(world["files"][1]))
     with connect(settings, read_only=True) as con:
         (status, message), = con.execute("select status, message from meta.runs where logical_date = ?",
                                          [date(2012, 7, 3)]).fetchall()

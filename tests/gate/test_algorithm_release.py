@@ -5,21 +5,17 @@ algorithm scores (not diluted by silent ones), and every finding reads for a per
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import polars as pl
 from gatekit import JULY
+from testkit import clout_here
 
 from clout import backfill
 from clout.core.warehouse import connect
 from transforms.audit.gate_rules import describe
 from transforms.audit.swing import METRICS, SwingParams, swing_metrics
-
-CLOUT = str(Path(sys.executable).with_name("clout"))
 
 
 def _published(settings) -> list:
@@ -60,18 +56,15 @@ def test_the_v1_to_v3_backfill_of_the_higgs_week_is_held_reviewed_and_promoted(w
     assert "Why it was held" in html
 
     # the review: the same list on the command line, then promotion with a reason publishes every night
-    env = {**os.environ, "CLOUT_WAREHOUSE": str(week.warehouse), "COLUMNS": "100"}
-    review = subprocess.run([CLOUT, "backfill", "review", result.backfill_id], capture_output=True, text=True,
-                            env=env, timeout=300)
+    review = clout_here("backfill", "review", result.backfill_id, warehouse=week, env={"COLUMNS": "100"})
     assert review.returncode == 0, review.stderr
     assert "accounts the algorithm moved most" in review.stdout
     assert f"twitter:{top['account_id']} on {top['logical_date']}" in review.stdout and top["why"] in review.stdout
     assert "--reason" in review.stdout
-    refused = subprocess.run([CLOUT, "backfill", "promote", result.backfill_id], capture_output=True, text=True,
-                             env=env, timeout=300)
+    refused = clout_here("backfill", "promote", result.backfill_id, warehouse=week)
     assert refused.returncode == 1 and "--reason" in refused.stderr
-    done = subprocess.run([CLOUT, "backfill", "promote", result.backfill_id, "--reason", "v3 reviewed: fitted weights"],
-                          capture_output=True, text=True, env=env, timeout=600)
+    done = clout_here("backfill", "promote", result.backfill_id, "--reason", "v3 reviewed: fitted weights",
+                      warehouse=week)
     assert done.returncode == 0, done.stderr
     assert {r[3] for r in _published(week)} == {"v3"}
     with connect(week) as con:

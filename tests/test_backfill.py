@@ -1,13 +1,15 @@
 """Backfills after an algorithm change, on a slice of the real Higgs data: gated against the published history,
 held when the algorithm moves scores a lot, promoted all at once after approval, rolled back, resumable."""
 
+import shutil
 from datetime import date
 
 import pytest
-from testkit import clout_here
+from testkit import built_once, clout_here, copy_warehouse
 
 from clout import backfill
 from clout.core.errors import CloutError
+from clout.core.settings import load_settings
 from clout.core.warehouse import connect
 
 D1, D3 = date(2012, 7, 1), date(2012, 7, 3)
@@ -34,11 +36,22 @@ def history(nights_copy):
     return nights_copy(3)
 
 
-def test_a_large_algorithm_change_is_held_then_promoted_then_rolled_back(history):
-    settings = history
-    before = published(settings)
+@pytest.fixture(scope="session")
+def v2_backfill(higgs_nights, tmp_path_factory):
+    """The folder of `higgs_nights(3)` after a v2 backfill of July 1..3 run straight through: built once per
+    session (two tests need it), copied by each."""
+    def build(folder):
+        shutil.copytree(higgs_nights(3), folder, symlinks=True, dirs_exist_ok=True)
+        backfill.run_backfill(load_settings(folder / "clout.duckdb"), D1, D3, "v2")
 
-    result = backfill.run_backfill(settings, D1, D3, "v2")
+    return built_once(tmp_path_factory, "higgs-slice-v2-backfill", build)
+
+
+def test_a_large_algorithm_change_is_held_then_promoted_then_rolled_back(history, v2_backfill, tmp_path):
+    before = published(history)  # the three v1 nights, before any backfill
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")  # `history` after run_backfill(D1, D3, v2)
+
+    result = backfill.run_backfill(settings, D1, D3, "v2")  # asked again: the same backfill, gated again
 
     assert result.outcome == "HOLD" and result.status == "held"
     assert published(settings) == before  # a backfill publishes nothing by itself
@@ -57,7 +70,7 @@ def test_a_large_algorithm_change_is_held_then_promoted_then_rolled_back(history
     assert published(settings) == before
 
 
-def test_an_interrupted_backfill_resumes_and_matches_an_uninterrupted_one(history, nights_copy, monkeypatch):
+def test_an_interrupted_backfill_resumes_and_matches_an_uninterrupted_one(history, v2_backfill, tmp_path, monkeypatch):
     settings = history
     monkeypatch.setenv(backfill.STOP_AFTER_ENV, "2")
     with pytest.raises(CloutError, match="stopped after 2 nights"):
@@ -79,9 +92,9 @@ def test_an_interrupted_backfill_resumes_and_matches_an_uninterrupted_one(histor
     rows = candidate_rows(settings, resumed.backfill_id)
     assert rows and len({r[0] for r in rows}) == 3
 
-    other = nights_copy(3, "other")  # the same history, backfilled without a stop: the same rows
+    other = copy_warehouse(v2_backfill, tmp_path / "other")  # the same history, backfilled without a stop
     straight = backfill.run_backfill(other, D1, D3, "v2")
-    assert rows == candidate_rows(other, straight.backfill_id)
+    assert straight.backfill_id != resumed.backfill_id and rows == candidate_rows(other, straight.backfill_id)
 
 
 def test_bad_ranges_and_versions_are_clear_errors(history):

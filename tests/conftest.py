@@ -23,26 +23,26 @@ from testkit import WEEK_SAMPLE_EVERY, built_once, copy_warehouse, higgs_lines, 
 
 from clout.core.settings import load_settings  # noqa: E402
 
-# The modules that take longest (seconds of CPU on this machine, from `--durations` and per-module timing; see
-# docs/testing.md), longest first. Under `--dist loadfile` xdist hands these out first, so the last modules
-# to start are short ones and the workers finish together. (xdist's own order is most tests first, which left
-# the one-test modules of a minute or more for the end.) The list only orders the work: every module runs,
-# listed or not, and a wrong or stale entry costs wall time, never coverage.
+# The modules that take longest, longest first (measured: docs/testing.md, "Timings"). Under `--dist loadfile`
+# xdist hands these out first, so the last modules to start are short ones and the workers finish together;
+# xdist's own order is most tests first, which left one-test modules of a minute for the end. The list only orders
+# the work: every module runs, listed or not, and a stale entry costs wall time, never coverage.
 LONGEST_FIRST = (
-    "tests/score/test_state.py",  # 45 s: thirty generated nights, its own build
-    "tests/test_first_hour.py",  # 30 s: the shared first-hour warehouse, commands under a pseudo-terminal
-    "tests/gate/test_algorithm_release.py",  # 27 s: a v1 -> v3 backfill of the week
-    "tests/score/test_rerun_bytes.py",  # 26 s: three more nights of the week, two reruns
-    "tests/gate/test_higgs_week.py",  # 24 s
-    "tests/test_backfill.py",  # 24 s
-    "tests/consent/test_crash.py",  # 24 s: a killed process per step
-    "tests/dags/test_nightly_dag.py",  # 22 s
-    "tests/test_concurrent_readers.py",  # 20 s: readers beside a real writer
-    "tests/gate/test_shadow_features.py",  # 15 s
-    "tests/model/test_generated_truth.py",  # 14 s
-    "tests/consent/test_sql_sandbox.py",  # 13 s
-    "tests/consent/test_erasure.py",  # 11 s
-    "tests/model/test_scores_higgs_week.py",  # 10 s
+    "tests/score/test_state.py",  # thirty generated nights, its own build
+    "tests/test_first_hour.py",  # builds the first-hour warehouse; commands under a pseudo-terminal
+    "tests/score/test_rerun_bytes.py",  # three more nights of the week sample, two reruns
+    "tests/test_backfill.py",  # builds the slice's nights and a v2 backfill
+    "tests/gate/test_higgs_week.py",
+    "tests/gate/test_algorithm_release.py",  # a v1 -> v3 backfill of the week
+    "tests/dags/test_nightly_dag.py",
+    "tests/consent/test_crash.py",  # a killed process per step
+    "tests/test_concurrent_readers.py",  # readers beside a real writer
+    "tests/gate/test_shadow_features.py",
+    "tests/model/test_generated_truth.py",
+    "tests/consent/test_sql_sandbox.py",
+    "tests/model/test_scores_higgs_week.py",
+    "tests/consent/test_erasure.py",
+    "tests/model/test_explain_causes.py",
 )
 
 

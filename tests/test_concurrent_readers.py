@@ -4,7 +4,7 @@ succeeds and sees one whole night, the old or the new.
 
 Two reader processes read without a pause, so a query is in flight at almost every moment of the run, the publish
 (the catalog written, the symlink switched) included. (They call the `clout` entry point in a loop rather than
-start a process per query: a process start is ~0.3 s of imports, during which nothing reads.)"""
+start a process per query: a process start is mostly imports, during which nothing reads.)"""
 
 import json
 import os

@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from testkit import built_once
 
 DAGS = Path(__file__).resolve().parents[2] / "dags"
 
 
 @pytest.fixture(scope="session")
-def airflow_db():
+def airflow_db(tmp_path_factory):
+    """This worker's Airflow metadata DB (SQLite in its AIRFLOW_HOME), migrated and with the clout_warehouse pool:
+    `airflow db migrate` runs once per session (testkit.built_once) and each worker copies the result."""
     airflow = Path(sys.executable).with_name("airflow")
-    env = {**os.environ, "PATH": f"{airflow.parent}:{os.environ['PATH']}"}
-    subprocess.run([str(airflow), "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
-    subprocess.run([str(airflow), "pools", "set", "clout_warehouse", "1", "one DuckDB writer at a time"],
-                   env=env, check=True, capture_output=True, timeout=120)
+
+    def build(folder: Path) -> None:
+        env = {**os.environ, "AIRFLOW_HOME": str(folder), "PATH": f"{airflow.parent}:{os.environ['PATH']}"}
+        subprocess.run([str(airflow), "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
+        subprocess.run([str(airflow), "pools", "set", "clout_warehouse", "1", "one DuckDB writer at a time"],
+                       env=env, check=True, capture_output=True, timeout=120)
+
+    home = Path(os.environ["AIRFLOW_HOME"])
+    if "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN" in os.environ:  # a metadata DB of the caller's choosing: migrate it
+        build(home)
+        return
+    migrated = built_once(tmp_path_factory, "airflow-home", build)
+    for db in migrated.glob("airflow.db*"):
+        shutil.copy2(db, home / db.name)
 
 
 @pytest.fixture(scope="session")

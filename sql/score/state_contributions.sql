@@ -1,20 +1,8 @@
--- What some days add to the score state (days in_from .. in_to enter the window, day out_day leaves it; first
--- sightings read from seen_from): temp tables score_delta_pairs (one row per network, actor and target) and
--- score_delta_accounts (one row per network account). Signed: a leaving day's rows subtract exactly what they added.
-create or replace temp table score_delta_pairs as
-select
-    network,
-    actor_id,
-    target_id,
-    sum((reposts + quotes + replies + mentions + likes) * e) as reactions_s,
-    cast(sum(sign) as integer) as days,
-    max(activity_date) filter (where sign > 0) as last_day,
-    max(e) filter (where sign > 0) as last_s
-from score_edges(cast($epoch as date), $half_life, cast($in_from as date), cast($in_to as date),
-                 cast($out_day as date))
-group by all;
-
-create or replace temp table score_delta_accounts as
+-- What some days add to the accounts of the score state (days in_from .. in_to enter the window, day out_day
+-- leaves it; first sightings read from seen_from), by account id: temp table score_named_accounts (one row per
+-- network account); state_delta_codes.sql gives them the chain's codes, state_delta_pairs.sql adds the pairs.
+-- Signed: a leaving day's rows subtract exactly what they added.
+create or replace temp table score_named_accounts as
 with edges as (
     select * from score_edges(cast($epoch as date), $half_life, cast($in_from as date), cast($in_to as date),
                               cast($out_day as date))

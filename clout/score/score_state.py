@@ -145,6 +145,7 @@ def _rebuild(con, chain: dict, d: date, algo: Algorithm, epoch: date, excluded_h
              ) -> tuple[str, int, int]:
     _say(progress, f"score state: rebuilding from the {algo.window_days}-day window ending {d}")
     first = d - timedelta(days=algo.window_days - 1)
+    run_sql(con, "score/state_rebuild_begin")
     run_sql(con, "score/state_clear", chain_id=chain["chain_id"])
     days = {"in_from": first, "in_to": d, "out_day": None}
     run_sql(con, "score/state_contributions", **_weights(algo, epoch), **days, seen_from=FIRST_DAY)
@@ -156,6 +157,7 @@ def _rebuild(con, chain: dict, d: date, algo: Algorithm, epoch: date, excluded_h
         run_sql(con, "score/state_delta_pairs", **_weights(algo, epoch), **days, parts=parts, part=part)
         run_sql(con, "score/state_rebuild_pairs", chain_id=chain["chain_id"])
     run_sql(con, "score/state_rebuild", chain_id=chain["chain_id"], in_from=first, in_to=d)
+    run_sql(con, "score/state_begin")
     _finish(con, chain, d, epoch, excluded_hash, d)
     return "rebuilt", 0, 0
 

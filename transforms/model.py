@@ -213,6 +213,9 @@ def calibrated(raw: pl.Expr, cal: Calibration) -> pl.Expr:
     return expr.clip(1.0, 100.0)
 
 
+RESIDUE = 1e-9  # points: below this a part's share is float residue
+
+
 def with_shapley(frame: pl.LazyFrame, today: list[str], base: list[str] | None, score: str, base_score: str | None,
                  cal: Calibration, prefix: str) -> pl.LazyFrame:
     """Add `<prefix><part>`: each part's share of `score - base_score` as its exact Shapley value (`_shapley`).
@@ -274,5 +277,8 @@ def _shapley(frame: pl.LazyFrame, today: list[str], base: list[str] | None, scor
     out = {}
     for p, c in zip(PARTS, cols, strict=True):
         share = pl.when(use_same == up).then(c.clip(lower_bound=0.0)).otherwise((-c).clip(lower_bound=0.0))
-        out[f"{prefix}{p}"] = c + pl.when(mass > 0).then(pl.col("_rest") * share / mass).otherwise(0.0)
+        points = c + pl.when(mass > 0).then(pl.col("_rest") * share / mass).otherwise(0.0)
+        # A part whose share the rest takes back whole (a score of 1: every point of it rounded away) comes out as
+        # c - c, float residue of either sign (-6e-17 at 10M accounts, which the contract part >= 0 caught): 0.
+        out[f"{prefix}{p}"] = pl.when(points.abs() < RESIDUE).then(0.0).otherwise(points)
     return frame.with_columns(**out).drop([f"_phi_{p}" for p in PARTS], "_rest", "_pos", "_neg")

@@ -24,14 +24,15 @@ def pagerank(src: np.ndarray, dst: np.ndarray, weight: np.ndarray, n: int, param
     """PageRank of `n` nodes over weighted edges src -> dst (int32 indices); returns a vector summing to 1.
 
     Dangling nodes (no out-edges) hand their rank to everyone evenly, the usual convention. `start`: where the
-    power iteration starts (yesterday's vector: fewer iterations to the same tolerance), else evenly. The sums run
-    in the edges' order, so the same edges in the same order give the same bits.
+    power iteration starts (yesterday's vector: fewer iterations to the same tolerance), else evenly. The edges
+    (no two alike) may come in any order: the matrix keeps them sorted by (dst, src) and every sum runs in that
+    order, so the same edges give the same bits.
     """
-    out_weight = np.bincount(src, weights=weight, minlength=n)
-    share = weight / out_weight[src]
-    # Column-stochastic transition matrix: M[dst, src] = share of src's weight that goes to dst.
-    m = sp.csr_matrix((share, (dst, src)), shape=(n, n))
-    del share
+    # Column-stochastic transition matrix: M[dst, src] = share of src's weight that goes to dst. Built from the
+    # weights first: scipy sorts each row's entries, and the out-weights are summed in that order.
+    m = sp.csr_matrix((weight, (dst, src)), shape=(n, n))
+    out_weight = np.bincount(m.indices, weights=m.data, minlength=n)
+    m.data /= out_weight[m.indices]
     dangling = out_weight == 0
     x = np.full(n, 1.0 / n) if start is None else start / start.sum()
     d = params.damping

@@ -1,7 +1,8 @@
 """The score state: window features from state kept in the warehouse, updated from the new day only.
 
 Design in docs/state.md. Per feature settings (a chain, clout.score.score.features_key) the warehouse keeps one
-row per pair of the window (state.score_pairs) and per account (state.score_accounts) with exact integer sums;
+row per account (state.score_accounts, each with an integer code) and per pair of the window (state.score_pairs,
+keyed by the two codes) with exact integer sums;
 each night adds the new day and takes off the day that leaves the window (sql/score/state_*.sql), journalling
 what it changed so that a rerun starts from the night before, exactly. A chain that is missing, for another
 epoch, built with other exclusions, too far behind, or whose days changed beyond what its journals can undo is
@@ -27,6 +28,7 @@ from transforms.network_impact import pagerank
 
 KEEP_NIGHTS = 7  # journals and PageRank vectors kept: a rerun of one of the last 7 nights starts from its night before
 MAX_ROLL_DAYS = 14  # a state further behind than this is rebuilt from the window rather than rolled forward
+REBUILD_PART_ROWS = 25_000_000  # a rebuild's pairs are aggregated in parts of about this many window rows
 MAX_SPAN_HALF_LIVES = 36  # E(x) spans at most 2^36: sums of up to 2^38 reactions fit the 128-bit integers
 EPOCH_ORIGIN = date(1970, 1, 1)
 FIRST_DAY = date(1, 1, 1)
@@ -127,8 +129,10 @@ def _bring(con, chain: dict, d: date, algo: Algorithm, epoch: date, excluded_has
 
 
 def _apply(con, chain_id: int, night: date, algo: Algorithm, epoch: date) -> None:
-    run_sql(con, "score/state_contributions", **_weights(algo, epoch), in_from=night, in_to=night,
-            out_day=night - timedelta(days=algo.window_days), seen_from=night)
+    days = {"in_from": night, "in_to": night, "out_day": night - timedelta(days=algo.window_days)}
+    run_sql(con, "score/state_contributions", **_weights(algo, epoch), **days, seen_from=night)
+    run_sql(con, "score/state_delta_codes", chain_id=chain_id)
+    run_sql(con, "score/state_delta_pairs", **_weights(algo, epoch), **days, parts=1, part=0)
     run_sql(con, "score/state_journal", chain_id=chain_id, night=night)
     if query(con, "score/state_apply_check", chain_id=chain_id, night=night).fetchall()[0][0]:
         raise StateMismatch(f"chain {chain_id}: night {night} takes off rows the state does not hold")
@@ -141,12 +145,28 @@ def _rebuild(con, chain: dict, d: date, algo: Algorithm, epoch: date, excluded_h
              ) -> tuple[str, int, int]:
     _say(progress, f"score state: rebuilding from the {algo.window_days}-day window ending {d}")
     first = d - timedelta(days=algo.window_days - 1)
+    run_sql(con, "score/state_rebuild_begin")
     run_sql(con, "score/state_clear", chain_id=chain["chain_id"])
-    run_sql(con, "score/state_contributions", **_weights(algo, epoch), in_from=first, in_to=d, out_day=None,
-            seen_from=FIRST_DAY)
+    days = {"in_from": first, "in_to": d, "out_day": None}
+    run_sql(con, "score/state_contributions", **_weights(algo, epoch), **days, seen_from=FIRST_DAY)
+    run_sql(con, "score/state_delta_codes", chain_id=chain["chain_id"])
+    parts = _rebuild_parts(con, first, d)
+    for part in range(parts):
+        if parts > 1:
+            _say(progress, f"score state: pairs, part {part + 1} of {parts}")
+        run_sql(con, "score/state_delta_pairs", **_weights(algo, epoch), **days, parts=parts, part=part)
+        run_sql(con, "score/state_rebuild_pairs", chain_id=chain["chain_id"])
     run_sql(con, "score/state_rebuild", chain_id=chain["chain_id"], in_from=first, in_to=d)
+    run_sql(con, "score/state_begin")
     _finish(con, chain, d, epoch, excluded_hash, d)
     return "rebuilt", 0, 0
+
+
+def _rebuild_parts(con, first: date, last: date) -> int:
+    """How many parts a rebuild takes the window's pairs in: about REBUILD_PART_ROWS engagement rows each, so the
+    aggregation of one part stays within the memory limit (state_begin.sql) instead of spilling the whole window."""
+    rows = query(con, "score/state_window_rows", date_from=first, date_to=last).fetchall()[0][0]
+    return max(1, -(-rows // REBUILD_PART_ROWS))
 
 
 def _finish(con, chain: dict, d: date, epoch: date, excluded_hash: str, rebuilt_on: date) -> None:
@@ -212,29 +232,34 @@ def _bursts(con, algo: Algorithm, epoch: date) -> None:
 
 
 def _impact(con, logical_date: date, algo: Algorithm, report: StateReport) -> np.ndarray:
-    """network_impact (PageRank x accounts) by code, warm-started from the previous night's vector; the night's
-    vector is kept for the next night."""
+    """network_impact (PageRank x accounts) by the night's index (score_codes), warm-started from the previous
+    night's vector; the night's vector is kept for the next night, by the accounts' codes in the state."""
     nodes = con.sql("select min(code), count(*) from score_codes group by network order by 1").fetchall()
-    total = sum(n for _, n in nodes)
+    state_code = con.sql("select state_code from score_codes order by code").fetchnumpy()["state_code"]
+    total = len(state_code)
+    index = np.full(int(state_code.max()) + 1 if total else 0, -1, dtype=np.int32)
+    index[state_code] = np.arange(total, dtype=np.int32)
     edges = query(con, "score/state_impact_edges", chain_id=report.chain_id, logical_date=logical_date,
                   **_weights(algo, report.epoch)).fetchnumpy()
-    # int32 codes as DuckDB gives them, and the weight computed in place: at 10M accounts the edge list is ~190M
+    # The edges by the night's index, and the weight computed in place: at 10M accounts the edge list is ~190M
     # pairs, and each copy of a column is 0.8-1.5 GB
-    dst, src = edges["dst"], edges["src"]
+    dst, src = index[edges.pop("dst")], index[edges.pop("src")]
     weight = np.log1p(edges.pop("reactions"))
     start = np.full(total, np.nan)
     warm = query(con, "score/state_warm_start", chain_id=report.chain_id,
                  night=logical_date - timedelta(days=1)).fetchnumpy()
-    start[warm["code"].astype(np.int64)] = warm["rank"]
+    held = warm["code"] < len(index)
+    at = index[warm["code"][held]]
+    start[at[at >= 0]] = warm["rank"][held][at >= 0]
     rank = np.empty(total)
     impact = np.empty(total)
     for lo, n in nodes:
-        a, b = np.searchsorted(dst, [lo, lo + n])
+        part = slice(None) if n == total else (dst >= lo) & (dst < lo + n)
         x0 = start[lo:lo + n]
         x0 = None if np.isnan(x0).all() else np.where(np.isnan(x0), 1.0 / n, x0)
-        r = pagerank(_local(src, a, b, lo), _local(dst, a, b, lo), weight[a:b], n, algo.impact, start=x0)
+        r = pagerank(_local(src[part], lo), _local(dst[part], lo), weight[part], n, algo.impact, start=x0)
         rank[lo:lo + n], impact[lo:lo + n] = r, r * n
-    keep = pl.DataFrame({"code": np.arange(total, dtype=np.int32), "rank": rank})
+    keep = pl.DataFrame({"code": state_code, "rank": rank})
     with transaction(con):
         con.register("impact", keep.to_arrow())
         run_sql(con, "score/state_keep_impact", chain_id=report.chain_id, night=logical_date,
@@ -243,7 +268,6 @@ def _impact(con, logical_date: date, algo: Algorithm, report: StateReport) -> np
     return impact
 
 
-def _local(codes: np.ndarray, a: int, b: int, lo: int) -> np.ndarray:
-    """A network's slice of the edge codes, numbered from 0 (no copy for the first network)."""
-    part = codes[a:b]
-    return part if lo == 0 else (part - lo).astype(np.int32)
+def _local(codes: np.ndarray, lo: int) -> np.ndarray:
+    """A network's edge codes numbered from 0 (no copy for the first network)."""
+    return codes if lo == 0 else (codes - lo).astype(np.int32)

@@ -1,26 +1,30 @@
--- What some days add to the score state (days in_from .. in_to enter the window, day out_day leaves it; first
--- sightings read from seen_from): temp tables score_delta_pairs (one row per network, actor and target) and
--- score_delta_accounts (one row per network account). Signed: a leaving day's rows subtract exactly what they added.
-create or replace temp table score_delta_pairs as
-select
-    network,
-    actor_id,
-    target_id,
-    sum((reposts + quotes + replies + mentions + likes) * e) as reactions_s,
-    cast(sum(sign) as integer) as days,
-    max(activity_date) filter (where sign > 0) as last_day,
-    max(e) filter (where sign > 0) as last_s
-from score_edges(cast($epoch as date), $half_life, cast($in_from as date), cast($in_to as date),
-                 cast($out_day as date))
-group by all;
-
-create or replace temp table score_delta_accounts as
-with edges as (
-    select * from score_edges(cast($epoch as date), $half_life, cast($in_from as date), cast($in_to as date),
-                              cast($out_day as date))
+-- What some days add to the accounts of the score state (days in_from .. in_to enter the window, day out_day
+-- leaves it; first sightings read from seen_from), by account id: temp table score_named_accounts (one row per
+-- network account); state_delta_codes.sql gives them the chain's codes, state_delta_pairs.sql adds the pairs.
+-- Signed: a leaving day's rows subtract exactly what they added. Received, sent, posts and first sightings are
+-- summed apart and joined: one aggregation of every column over every row held all the window's accounts'
+-- sums at once (a rebuild at 10M accounts ran out of its memory limit).
+create or replace temp table score_named_accounts as
+with received as (
+    select network, target_id as account_id,
+           sum(reposts * e) as reposts_received_s, sum(quotes * e) as quotes_received_s,
+           sum(replies * e) as replies_received_s, sum(mentions * e) as mentions_received_s,
+           sum(likes * e) as likes_received_s
+    from score_edges(cast($epoch as date), $half_life, cast($in_from as date), cast($in_to as date),
+                     cast($out_day as date))
+    group by all
 ),
 
-posts as (
+sent as (
+    select network, actor_id as account_id,
+           sum(reposts * e) as reposts_sent_s, sum(mentions * e) as mentions_sent_s,
+           sum(replies * e) as replies_sent_s
+    from score_edges(cast($epoch as date), $half_life, cast($in_from as date), cast($in_to as date),
+                     cast($out_day as date))
+    group by all
+),
+
+post_days as (
     select p.network, p.author_id as account_id, p.activity_date, 1 as sign
     from marts.post_daily as p
     where p.activity_date between $in_from and $in_to
@@ -28,6 +32,15 @@ posts as (
     select p.network, p.author_id as account_id, p.activity_date, -1 as sign
     from marts.post_daily as p
     where p.activity_date = $out_day
+),
+
+posts as (
+    select p.network, p.account_id,
+           sum(p.sign * score_weight(p.activity_date, cast($epoch as date), $half_life)) as posts_s,
+           sum(p.sign) as posts_n
+    from post_days as p
+    anti join score_excluded as x on x.network = p.network and x.account_id = p.account_id
+    group by all
 ),
 
 seen as (
@@ -38,42 +51,36 @@ seen as (
     group by all
 ),
 
-contributions as (
-    select network, target_id as account_id, cast(null as date) as first_seen,
-           reposts * e as reposts_received_s, quotes * e as quotes_received_s, replies * e as replies_received_s,
-           mentions * e as mentions_received_s, likes * e as likes_received_s,
-           0 as reposts_sent_s, 0 as mentions_sent_s, 0 as replies_sent_s, 0 as posts_s, 0 as posts_n
-    from edges
-    union all
-    select network, actor_id, null, 0, 0, 0, 0, 0, reposts * e, mentions * e, replies * e, 0, 0
-    from edges
-    union all
-    select p.network, p.account_id, null, 0, 0, 0, 0, 0, 0, 0, 0,
-           p.sign * score_weight(p.activity_date, cast($epoch as date), $half_life), p.sign
-    from posts as p
-    anti join score_excluded as x on x.network = p.network and x.account_id = p.account_id
-    union all
-    select network, account_id, first_seen, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-    from seen
+accounts as (
+    select network, account_id from received
+    union
+    select network, account_id from sent
+    union
+    select network, account_id from posts
+    union
+    select network, account_id from seen
 ),
 
 final as (
     select
-        network,
-        account_id,
-        min(first_seen) as first_seen,
-        cast(sum(reposts_received_s) as hugeint) as reposts_received_s,
-        cast(sum(quotes_received_s) as hugeint) as quotes_received_s,
-        cast(sum(replies_received_s) as hugeint) as replies_received_s,
-        cast(sum(mentions_received_s) as hugeint) as mentions_received_s,
-        cast(sum(likes_received_s) as hugeint) as likes_received_s,
-        cast(sum(reposts_sent_s) as hugeint) as reposts_sent_s,
-        cast(sum(mentions_sent_s) as hugeint) as mentions_sent_s,
-        cast(sum(replies_sent_s) as hugeint) as replies_sent_s,
-        cast(sum(posts_s) as hugeint) as posts_s,
-        cast(sum(posts_n) as bigint) as posts_n
-    from contributions
-    group by all
+        a.network,
+        a.account_id,
+        s.first_seen,
+        cast(coalesce(r.reposts_received_s, 0) as hugeint) as reposts_received_s,
+        cast(coalesce(r.quotes_received_s, 0) as hugeint) as quotes_received_s,
+        cast(coalesce(r.replies_received_s, 0) as hugeint) as replies_received_s,
+        cast(coalesce(r.mentions_received_s, 0) as hugeint) as mentions_received_s,
+        cast(coalesce(r.likes_received_s, 0) as hugeint) as likes_received_s,
+        cast(coalesce(t.reposts_sent_s, 0) as hugeint) as reposts_sent_s,
+        cast(coalesce(t.mentions_sent_s, 0) as hugeint) as mentions_sent_s,
+        cast(coalesce(t.replies_sent_s, 0) as hugeint) as replies_sent_s,
+        cast(coalesce(p.posts_s, 0) as hugeint) as posts_s,
+        cast(coalesce(p.posts_n, 0) as bigint) as posts_n
+    from accounts as a
+    left join seen as s on s.network = a.network and s.account_id = a.account_id
+    left join received as r on r.network = a.network and r.account_id = a.account_id
+    left join sent as t on t.network = a.network and t.account_id = a.account_id
+    left join posts as p on p.network = a.network and p.account_id = a.account_id
 )
 
 select * from final;

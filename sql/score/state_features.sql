@@ -14,7 +14,7 @@ with scale as (
 ),
 
 reactors as (
-    select p.network, p.account_id,
+    select p.code,
            p.is_new and (p.mature or b.account_id is not null) as fresh_low,
            least(1.0, pow($reactor_full_weight_targets / cast(p.targets as double), $reactor_weight_exponent))
                as base_weight
@@ -24,19 +24,18 @@ reactors as (
 
 weights as (
     -- A fresh, low-activity reactor is the least selective kind: it counts for nothing.
-    select network, account_id, fresh_low, case when fresh_low then 0.0 else base_weight end as weight
+    select code, fresh_low, case when fresh_low then 0.0 else base_weight end as weight
     from reactors
     where fresh_low or base_weight < 1.0
 ),
 
 discounted as (
     select
-        p.network,
-        p.target_id as account_id,
+        p.target as code,
         sum(p.last_s - cast(round(cast(p.last_s as double) * w.weight) as hugeint)) as discount_s,
         coalesce(sum(p.last_s) filter (where w.fresh_low), 0) as fresh_s
     from state.score_pairs as p
-    inner join weights as w on w.network = p.network and w.account_id = p.actor_id
+    inner join weights as w on w.code = p.actor
     where p.chain_id = $chain_id
     group by all
 ),
@@ -50,12 +49,12 @@ accounts as (
 
 shares as (
     -- an account nobody reacts to has no shares (0)
-    select a.network, a.account_id,
+    select a.code,
            coalesce(cast(a.mutual_in_s as double) / nullif(cast(a.reactions_s as double), 0), 0.0) as mutual,
            coalesce(cast(coalesce(d.fresh_s, 0) as double) / nullif(cast(a.distinct_in_s as double), 0), 0.0)
                as fresh
     from accounts as a
-    left join discounted as d on d.network = a.network and d.account_id = a.account_id
+    left join discounted as d on d.code = a.code
     where a.reactors_n > 0
 ),
 
@@ -63,6 +62,7 @@ final as (
     select
         a.network,
         a.account_id,
+        a.code,
         cast(a.reposts_received_s as double) / scale.e as reposts_received,
         cast(a.quotes_received_s as double) / scale.e as quotes_received,
         cast(a.replies_received_s as double) / scale.e as replies_received,
@@ -73,18 +73,18 @@ final as (
         cast(a.distinct_in_s - coalesce(d.discount_s, 0) as double) / scale.e as effective_reactors,
         -- The reciprocated share is removed: all of it from the threshold up, fading in from the floor. (A CASE,
         -- not coalesce: greatest and least skip nulls.)
-        case when sh.account_id is null then 0.0 else greatest(0.0, least(1.0, sh.mutual * greatest(0.0, least(1.0,
+        case when sh.code is null then 0.0 else greatest(0.0, least(1.0, sh.mutual * greatest(0.0, least(1.0,
             (sh.mutual - $ring_reciprocal_floor) / ($ring_reciprocal_threshold - $ring_reciprocal_floor)))))
         end as ring_share,
-        case when sh.account_id is null then 0.0 else greatest(0.0, least(1.0, sh.fresh)) end as bought_share,
+        case when sh.code is null then 0.0 else greatest(0.0, least(1.0, sh.fresh)) end as bought_share,
         cast(a.reposts_sent_s as double) / scale.e as reposts_sent,
         cast(a.mentions_sent_s as double) / scale.e as mentions_sent,
         cast(a.replies_sent_s as double) / scale.e as replies_sent,
         cast(a.posts_s as double) / scale.e as posts
     from accounts as a
     cross join scale
-    left join discounted as d on d.network = a.network and d.account_id = a.account_id
-    left join shares as sh on sh.network = a.network and sh.account_id = a.account_id
+    left join discounted as d on d.code = a.code
+    left join shares as sh on sh.code = a.code
 )
 
 select * from final;

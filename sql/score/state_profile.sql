@@ -4,7 +4,7 @@
 -- Read from the accounts' pair counts (targets_n, reactors_n: kept by state_received.sql), not from the pairs.
 create or replace temp table score_profile as
 with accounts as (
-    select network, account_id, first_seen, targets_n, reactors_n,
+    select network, account_id, code, first_seen, targets_n, reactors_n,
            -- network_first_seen over every account seen, excluded or not (as sql/score/account_activity.sql)
            min(first_seen) over (partition by network) as network_first_seen
     from state.score_accounts
@@ -15,6 +15,7 @@ final as (
     select
         network,
         account_id,
+        code,
         targets_n as targets,
         first_seen,
         coalesce(

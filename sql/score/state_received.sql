@@ -8,35 +8,32 @@ create or replace temp table score_received_delta as
 with before_after as (
     -- one row per pair touched or flipped: as it was (o_*) and as it is (n_*); absent = 0
     select
-        coalesce(j.network, m.network) as network,
-        coalesce(j.actor_id, m.actor_id) as actor_id,
-        coalesce(j.target_id, m.target_id) as target_id,
-        case when j.network is null then 1 when j.existed then 1 else 0 end as o_n,
-        case when j.network is null then m.last_s when j.existed then j.last_s else 0 end as o_last_s,
-        case when j.network is null then (case when m.old_mutual then m.reactions_s else 0 end)
+        coalesce(j.actor, m.actor) as actor,
+        coalesce(j.target, m.target) as target,
+        case when j.actor is null then 1 when j.existed then 1 else 0 end as o_n,
+        case when j.actor is null then m.last_s when j.existed then j.last_s else 0 end as o_last_s,
+        case when j.actor is null then (case when m.old_mutual then m.reactions_s else 0 end)
              when j.existed and j.mutual then j.reactions_s else 0 end as o_mutual_s,
-        case when m.network is null then 0 else 1 end as n_n,
+        case when m.actor is null then 0 else 1 end as n_n,
         coalesce(m.last_s, 0) as n_last_s,
         case when m.mutual then m.reactions_s else 0 end as n_mutual_s
     from (select * from state.score_pair_journal where chain_id = $chain_id and night = $night) as j
-    full outer join score_touched_mutual as m
-        on m.network = j.network and m.actor_id = j.actor_id and m.target_id = j.target_id
+    full outer join score_touched_mutual as m on m.actor = j.actor and m.target = j.target
 ),
 
 changes as (
-    select network, target_id as account_id, 0 as targets_n, n_n - o_n as reactors_n,
-           n_last_s - o_last_s as distinct_in_s, n_mutual_s - o_mutual_s as mutual_in_s
+    select target as code, 0 as targets_n, n_n - o_n as reactors_n, n_last_s - o_last_s as distinct_in_s,
+           n_mutual_s - o_mutual_s as mutual_in_s
     from before_after
     union all
-    select network, actor_id, n_n - o_n, 0, 0, 0
+    select actor, n_n - o_n, 0, 0, 0
     from before_after
     where n_n <> o_n
 ),
 
 final as (
-    select network, account_id, cast(sum(targets_n) as bigint) as targets_n,
-           cast(sum(reactors_n) as bigint) as reactors_n, cast(sum(distinct_in_s) as hugeint) as distinct_in_s,
-           cast(sum(mutual_in_s) as hugeint) as mutual_in_s
+    select code, cast(sum(targets_n) as bigint) as targets_n, cast(sum(reactors_n) as bigint) as reactors_n,
+           cast(sum(distinct_in_s) as hugeint) as distinct_in_s, cast(sum(mutual_in_s) as hugeint) as mutual_in_s
     from changes
     group by all
 )
@@ -48,4 +45,4 @@ update state.score_accounts as a
 set targets_n = a.targets_n + d.targets_n, reactors_n = a.reactors_n + d.reactors_n,
     distinct_in_s = a.distinct_in_s + d.distinct_in_s, mutual_in_s = a.mutual_in_s + d.mutual_in_s
 from score_received_delta as d
-where a.chain_id = $chain_id and a.network = d.network and a.account_id = d.account_id;
+where a.chain_id = $chain_id and a.code = d.code;

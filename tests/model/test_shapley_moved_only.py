@@ -63,3 +63,17 @@ def test_an_account_whose_parts_did_not_move_keeps_its_explanation():
     busy = rows["busy"]
     assert busy["change"] > 0 and busy["change_reach"] > 0
     assert abs(sum(busy[f"change_{p}"] for p in PARTS) - busy["change"]) < 0.05
+
+
+def test_a_score_of_1_splits_into_parts_of_exactly_0_not_float_residue():
+    """Raw parts of three accounts of a 10M-account night scored 1: the rounding rest takes every point back, and
+    the parts came out as -6e-17 (a contract failure that held the night); they are 0."""
+    cal = load_algorithm("v1").calibration
+    raw = [[0.02928420951758113, 0.008692775866747401, 0.0, 0.0, 0.0, 0.0],
+           [0.018385579384532762, 0.008736190522207895, 0.0, 0.0, 0.0, 0.0],
+           [0.010367749143403531, 0.004120943377241076, 0.0, 0.0, 0.0, 0.0]]
+    frame = pl.DataFrame({f"t_{p}": [r[k] for r in raw] for k, p in enumerate(PARTS)})
+    frame = frame.with_columns(score=calibrate(pl.sum_horizontal([f"t_{p}" for p in PARTS]), cal))
+    assert frame["score"].to_list() == [1, 1, 1]
+    parts = frame.lazy().pipe(with_shapley, [f"t_{p}" for p in PARTS], None, "score", None, cal, "phi_").collect()
+    assert (parts.select([f"phi_{p}" for p in PARTS]).to_numpy() == 0.0).all()

@@ -121,6 +121,29 @@ def test_a_rebuild_from_the_window_gives_the_same_bits_as_the_nights_kept(copied
     assert kept.equals(rebuilt)  # every float to the bit: exact integer sums, PageRank from the same vector
 
 
+def test_a_rebuild_that_takes_the_pairs_in_parts_builds_the_same_state(copied, monkeypatch):
+    settings, _ = copied
+    last = NIGHTS[-1]
+    kept, pairs = features_now(settings, last), _named_pairs(settings)
+    monkeypatch.setattr(score_state, "REBUILD_PART_ROWS", 500)  # the window's rows in several parts
+    with connect(settings) as con:
+        assert score_state._rebuild_parts(con, NIGHTS[0], last) > 3
+        con.execute("update meta.score_chains set state_date = null")
+    assert features_now(settings, last).equals(kept)
+    assert _named_pairs(settings).equals(pairs)  # every pair once, with its mutual flag
+    assert _sums_from_pairs_differ(settings) == 0
+
+
+def _named_pairs(settings) -> pl.DataFrame:
+    with connect(settings) as con:
+        return con.sql("""
+            select a.network, a.account_id as actor_id, t.account_id as target_id, p.* exclude (actor, target)
+            from state.score_pairs as p
+            inner join state.score_accounts as a on a.chain_id = p.chain_id and a.code = p.actor
+            inner join state.score_accounts as t on t.chain_id = p.chain_id and t.code = p.target
+            order by all""").pl()
+
+
 def test_a_rerun_of_an_earlier_night_undoes_the_later_nights_and_gives_identical_rows(copied):
     settings, nights = copied
     night = NIGHTS[-4]
@@ -185,8 +208,8 @@ def test_a_day_whose_marts_changed_is_taken_again_and_a_new_exclusion_rebuilds(c
     _same_scores(features, reference, algo)
     with connect(settings) as con:
         # A person flagged as a minor from now on: left out of the state, which is rebuilt without them.
-        (network, account_id), = con.sql("select network, target_id from state.score_pairs group by all "
-                                         "order by count(*) desc, 2 limit 1").fetchall()
+        (network, account_id), = con.sql("select network, account_id from state.score_accounts "
+                                         "order by reactors_n desc, 2 limit 1").fetchall()
         con.execute("update staging.identity_links set is_minor = true where network = ? and account_id = ?",
                     [network, account_id])
         assert con.execute("select count(*) from staging.identity_links where is_minor and account_id = ?",
@@ -206,31 +229,33 @@ def _same_scores(features: pl.DataFrame, reference: pl.DataFrame, algo) -> None:
 
 def _sums_from_pairs_differ(settings) -> int:
     """Accounts whose kept sums over pairs (state_received.sql) differ from the same sums recomputed from every pair
-    (or whose account is missing)."""
+    (or whose account is missing), and codes or accounts held twice."""
     with connect(settings) as con:
         return con.sql("""
             with pairs as (select * from state.score_pairs),
-            sent as (select chain_id, network, actor_id as account_id, count(*) as targets_n from pairs group by all),
+            sent as (select chain_id, actor as code, count(*) as targets_n from pairs group by all),
             received as (
-                select chain_id, network, target_id as account_id, count(*) as reactors_n,
+                select chain_id, target as code, count(*) as reactors_n,
                        sum(last_s) as distinct_in_s, coalesce(sum(reactions_s) filter (where mutual), 0) as mutual_in_s
                 from pairs group by all),
             expected as (
-                select a.chain_id, a.network, a.account_id, coalesce(s.targets_n, 0) as targets_n,
+                select a.chain_id, a.code, coalesce(s.targets_n, 0) as targets_n,
                        coalesce(r.reactors_n, 0) as reactors_n, coalesce(r.distinct_in_s, 0) as distinct_in_s,
                        coalesce(r.mutual_in_s, 0) as mutual_in_s
                 from state.score_accounts as a
-                left join sent as s using (chain_id, network, account_id)
-                left join received as r using (chain_id, network, account_id))
+                left join sent as s using (chain_id, code)
+                left join received as r using (chain_id, code))
             select count(*) from (
-                select chain_id, network, account_id, targets_n, reactors_n, distinct_in_s, mutual_in_s
+                select chain_id, code, targets_n, reactors_n, distinct_in_s, mutual_in_s
                 from state.score_accounts
                 except
                 select * from expected)
             """).fetchall()[0][0] + con.sql("""
-            select count(*) from (select chain_id, network, actor_id as account_id from state.score_pairs
-                                  union select chain_id, network, target_id from state.score_pairs)
-            anti join state.score_accounts using (chain_id, network, account_id)""").fetchall()[0][0]
+            select count(*) from (select chain_id, actor as code from state.score_pairs
+                                  union select chain_id, target from state.score_pairs)
+            anti join state.score_accounts using (chain_id, code)""").fetchall()[0][0] + con.sql("""
+            select 2 * count(*) - count(distinct (chain_id, code)) - count(distinct (chain_id, network, account_id))
+            from state.score_accounts""").fetchall()[0][0]
 
 
 def test_the_sums_kept_per_account_are_the_sums_over_the_pairs_after_nights_undos_and_redos(copied):

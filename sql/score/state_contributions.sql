@@ -3,7 +3,8 @@
 -- network account); state_delta_codes.sql gives them the chain's codes, state_delta_pairs.sql adds the pairs.
 -- Signed: a leaving day's rows subtract exactly what they added. Received, sent, posts and first sightings are
 -- summed apart and joined: one aggregation of every column over every row held all the window's accounts'
--- sums at once (a rebuild at 10M accounts ran out of its memory limit).
+-- sums at once (a rebuild at 10M accounts ran out of its memory limit). `received` and `sent` each call score_edges
+-- rather than share a CTE: a CTE read twice is materialized, and over a rebuild's window that is every row.
 create or replace temp table score_named_accounts as
 with received as (
     select network, target_id as account_id,

@@ -135,9 +135,12 @@ def build_window(cache: Path) -> Path:
 def build_base(cache: Path, until: str, algorithm: str) -> Path:
     """The window warehouse (build_window) with day 89 run as a published night, so the measured night has a
     published night and a score state before it. Cached per --until and algorithm; a new score state layout
-    (a migration) only needs this layer again."""
+    (a migration) or a new algorithm fingerprint (scoring code changed: the measured night would be scored
+    twice, as an algorithm change) only needs this layer again."""
     base = cache / f"base-{until}-{algorithm}"
-    schema = _latest_migration()
+    from transforms.algorithm import load_algorithm
+
+    schema = f"{_latest_migration()} {load_algorithm(algorithm).fingerprint}"
     if (base / "done").exists() and (base / "schema").exists() and (base / "schema").read_text() == schema:
         return base
     window = build_window(cache)
@@ -147,8 +150,12 @@ def build_base(cache: Path, until: str, algorithm: str) -> Path:
     last = FIRST_DAY + timedelta(days=WINDOW_DAYS - 2)
     t = time.perf_counter()
     _say(f"running {last} as the published night before the measured ones")
-    subprocess.run([sys.executable, "-m", "bench.night", "--child-run", str(_warehouse(base)), str(last),
-                    algorithm, until], check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run([sys.executable, "-m", "bench.night", "--child-run", str(_warehouse(base)), str(last),
+                           algorithm, until], check=True, stdout=subprocess.PIPE, text=True)
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    if until == "publish" and outcome["outcome"] not in ("PASS", "WARN"):
+        # a measured night after a held one has no published night before it: not the night a user runs
+        raise SystemExit(f"the base night {last} was not published: {outcome['error']}")
     (base / "schema").write_text(schema)
     (base / "done").write_text(f"{time.perf_counter() - t:.1f} s\n")
     _say(f"base warehouse built in {time.perf_counter() - t:.0f} s")
@@ -236,23 +243,47 @@ STATEMENT_MODULES = ("clout.stage.stage", "clout.aggregate.aggregate", "clout.sc
                      "clout.core.snapshot", "clout.pipeline")
 
 
+# --profile also times these Python phases of the night (module, function), and every commit of a transaction
+PHASES = (("clout.score.score", "window_frame"), ("clout.score.score", "prepare_state"),
+          ("clout.score.score", "state_features"), ("clout.score.score_state", "_impact"),
+          ("clout.score.score_state", "night_edges"), ("clout.score.score_state", "_trusted_weights"),
+          ("clout.score.score_state", "pagerank_matrix"), ("clout.score.score", "scores_from_features"),
+          ("clout.score.score", "change_parts"), ("clout.score.score", "person_scores"),
+          ("clout.score.score", "topic_influence"), ("clout.audit.gate", "run_checks"),
+          ("clout.publish.publish", "make_live"), ("clout.publish.publish", "refresh_snapshot"))
+
+
 def time_statements() -> dict[str, list[float]]:
     """--profile: wall and CPU seconds per SQL file run through run_sql / query in the night's modules (query's
-    relation is timed where it is built, not where it is read; its reading shows under `(python)` of its step)."""
+    relation is timed where it is built, not where it is read; its reading shows under `(python)` of its step),
+    per Python phase of PHASES, and per module's commits."""
     import importlib
+    from contextlib import contextmanager
 
     spent: dict[str, list[float]] = {}
 
-    def timed(fn):
-        def wrapper(con, name, *args, **kwargs):
+    def add(name: str, t: float, c: float) -> None:
+        w = spent.setdefault(name, [0.0, 0.0, 0])
+        w[0] += time.perf_counter() - t
+        w[1] += _cpu() - c
+        w[2] += 1
+
+    def timed(fn, label=None):
+        def wrapper(*args, **kwargs):
             t, c = time.perf_counter(), _cpu()
             try:
-                return fn(con, name, *args, **kwargs)
+                return fn(*args, **kwargs)
             finally:
-                w = spent.setdefault(name, [0.0, 0.0, 0])
-                w[0] += time.perf_counter() - t
-                w[1] += _cpu() - c
-                w[2] += 1
+                add(label or f"sql {args[1]}", t, c)
+        return wrapper
+
+    def timed_commits(transaction, module):
+        @contextmanager
+        def wrapper(con):
+            with transaction(con):
+                yield con
+                t, c = time.perf_counter(), _cpu()  # the body is done: what follows is the commit
+            add(f"commit {module}", t, c)
         return wrapper
 
     for module in STATEMENT_MODULES:
@@ -260,6 +291,11 @@ def time_statements() -> dict[str, list[float]]:
         for fn in ("run_sql", "query"):
             if hasattr(m, fn):
                 setattr(m, fn, timed(getattr(m, fn)))
+        if hasattr(m, "transaction"):
+            m.transaction = timed_commits(m.transaction, module.rsplit(".", 1)[1])
+    for module, fn in PHASES:
+        m = importlib.import_module(module)
+        setattr(m, fn, timed(getattr(m, fn), f"py  {fn}"))
     return spent
 
 
@@ -299,8 +335,8 @@ def child_run(warehouse: str, day: str, algorithm: str, until: str) -> None:
         error = str(e)
     sampler.stop()
     if spent is not None:
-        for name, (wall, cpu, n) in sorted(spent.items(), key=lambda kv: -kv[1][0])[:25]:
-            _say(f"  sql {name:<40} {wall:>8.2f} s {cpu:>8.2f} cpu-s  x{n}")
+        for name, (wall, cpu, n) in sorted(spent.items(), key=lambda kv: -kv[1][0])[:40]:
+            _say(f"  {name:<44} {wall:>8.2f} s {cpu:>8.2f} cpu-s  x{n}")
     print(json.dumps({"steps": steps, "rows_staged": rows_staged, "outcome": outcome, "error": error,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 

@@ -23,14 +23,23 @@ def pagerank(src: np.ndarray, dst: np.ndarray, weight: np.ndarray, n: int, param
              start: np.ndarray | None = None) -> np.ndarray:
     """PageRank of `n` nodes over weighted edges src -> dst (int32 indices); returns a vector summing to 1.
 
-    Dangling nodes (no out-edges) hand their rank to everyone evenly, the usual convention. `start`: where the
-    power iteration starts (yesterday's vector: fewer iterations to the same tolerance), else evenly. The edges
-    (no two alike) may come in any order: the matrix keeps them sorted by (dst, src) and every sum runs in that
-    order, so the same edges give the same bits.
+    The edges (no two alike) may come in any order: the matrix keeps them sorted by (dst, src) and every sum runs
+    in that order, so the same edges give the same bits. See pagerank_matrix.
     """
-    # Column-stochastic transition matrix: M[dst, src] = share of src's weight that goes to dst. Built from the
-    # weights first: scipy sorts each row's entries, and the out-weights are summed in that order.
-    m = sp.csr_matrix((weight, (dst, src)), shape=(n, n))
+    # M[dst, src] = the weight of src's edge to dst; scipy sorts each row's entries
+    return pagerank_matrix(sp.csr_matrix((weight, (dst, src)), shape=(n, n)), params, start)
+
+
+def pagerank_matrix(m: sp.csr_matrix, params: ImpactParams, start: np.ndarray | None = None) -> np.ndarray:
+    """PageRank over the weights m[dst, src] (each row's entries sorted by src: every sum runs in that order);
+    returns a vector summing to 1. `m`'s data is made the transition shares in place.
+
+    Dangling nodes (no out-edges) hand their rank to everyone evenly, the usual convention. `start`: where the
+    power iteration starts (yesterday's vector: fewer iterations to the same tolerance), else evenly.
+    """
+    n = m.shape[0]
+    # Column-stochastic transition matrix: M[dst, src] = share of src's weight that goes to dst. The out-weights
+    # are summed in the matrix's order.
     out_weight = np.bincount(m.indices, weights=m.data, minlength=n)
     m.data /= out_weight[m.indices]
     dangling = out_weight == 0

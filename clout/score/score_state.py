@@ -20,11 +20,13 @@ from datetime import date, timedelta
 import duckdb
 import numpy as np
 import polars as pl
+import scipy.sparse as sp
 
 from clout.core.warehouse import query, records, run_sql, transaction
+from clout.score.impact_edges import night_edges
 from transforms.algorithm import KINDS, Algorithm
 from transforms.features import SENT, burst_reactors
-from transforms.network_impact import pagerank
+from transforms.network_impact import pagerank_matrix
 
 KEEP_NIGHTS = 7  # journals and PageRank vectors kept: a rerun of one of the last 7 nights starts from its night before
 MAX_ROLL_DAYS = 14  # a state further behind than this is rebuilt from the window rather than rolled forward
@@ -46,6 +48,7 @@ class StateReport:
     undone: int  # nights undone (a rerun, or days whose marts changed)
     applied: int  # nights applied
     seconds: float
+    rebuilt_on: date  # the night the chain's state was last rebuilt
 
 
 def epoch_for(logical_date: date, algo: Algorithm) -> date:
@@ -85,7 +88,8 @@ def prepare_state(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algo
     except StateMismatch:
         with transaction(con):
             path, undone, applied = _rebuild(con, chain, logical_date, algo, epoch, excluded_hash, progress)
-    return StateReport(chain["chain_id"], epoch, path, undone, applied, time.perf_counter() - started)
+    rebuilt_on = _chain(con, key)["rebuilt_on"]
+    return StateReport(chain["chain_id"], epoch, path, undone, applied, time.perf_counter() - started, rebuilt_on)
 
 
 def _chain(con: duckdb.DuckDBPyConnection, key: str) -> dict:
@@ -239,25 +243,26 @@ def _impact(con, logical_date: date, algo: Algorithm, report: StateReport) -> np
     total = len(state_code)
     index = np.full(int(state_code.max()) + 1 if total else 0, -1, dtype=np.int32)
     index[state_code] = np.arange(total, dtype=np.int32)
-    edges = query(con, "score/state_impact_edges", chain_id=report.chain_id, logical_date=logical_date,
-                  **_weights(algo, report.epoch)).fetchnumpy()
-    # The edges by the night's index, and the weight computed in place: at 10M accounts the edge list is ~190M
-    # pairs, and each copy of a column is 0.8-1.5 GB
-    dst, src = index[edges.pop("dst")], index[edges.pop("src")]
-    weight = np.log1p(edges.pop("reactions"))
+    chain = {"chain_id": report.chain_id, "epoch": report.epoch, "rebuilt_on": report.rebuilt_on}
+    edges = night_edges(con, chain, logical_date, report, index)
+    rows, columns, weight = _trusted_weights(con, logical_date, algo, report, edges, index)
     start = np.full(total, np.nan)
     warm = query(con, "score/state_warm_start", chain_id=report.chain_id,
                  night=logical_date - timedelta(days=1)).fetchnumpy()
     held = warm["code"] < len(index)
     at = index[warm["code"][held]]
     start[at[at >= 0]] = warm["rank"][held][at >= 0]
+    # the edges sorted by (target, actor) in account order are the rows of the matrix, each row's entries sorted
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=total))])
     rank = np.empty(total)
     impact = np.empty(total)
     for lo, n in nodes:
-        part = slice(None) if n == total else (dst >= lo) & (dst < lo + n)
+        a, b = indptr[lo], indptr[lo + n]
+        m = sp.csr_matrix((weight[a:b], _local(columns[a:b], lo), indptr[lo:lo + n + 1] - a), shape=(n, n))
+        m.has_sorted_indices = True
         x0 = start[lo:lo + n]
         x0 = None if np.isnan(x0).all() else np.where(np.isnan(x0), 1.0 / n, x0)
-        r = pagerank(_local(src[part], lo), _local(dst[part], lo), weight[part], n, algo.impact, start=x0)
+        r = pagerank_matrix(m, algo.impact, start=x0)
         rank[lo:lo + n], impact[lo:lo + n] = r, r * n
     keep = pl.DataFrame({"code": state_code, "rank": rank})
     with transaction(con):
@@ -266,6 +271,23 @@ def _impact(con, logical_date: date, algo: Algorithm, report: StateReport) -> np
                 keep_from=logical_date - timedelta(days=KEEP_NIGHTS))
         con.unregister("impact")
     return impact
+
+
+def _trusted_weights(con, logical_date: date, algo: Algorithm, report: StateReport, edges, index: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The night's matrix entries: row (target) and column (actor) by the night's index, weight ln(1 + decayed
+    reactions), for the pairs whose reactor is trusted (a fresh, low-activity reactor passes no impact). At 10M
+    accounts these are ~190M entries: each array is 0.8-1.5 GB, so they are made in place where they can be."""
+    weights = _weights(algo, report.epoch)
+    e = query(con, "score/state_impact_scale", logical_date=logical_date, **weights).fetchall()[0][0]
+    untrusted = query(con, "score/state_untrusted").fetchnumpy()["code"]
+    trusted = np.ones(len(index), dtype=bool)
+    trusted[untrusted] = False
+    keep = trusted[edges.src]
+    weight = edges.reactions[keep] if not keep.all() else edges.reactions.copy()
+    np.divide(weight, e, out=weight)
+    np.log1p(weight, out=weight)
+    return index[edges.dst[keep]], index[edges.src[keep]], weight
 
 
 def _local(codes: np.ndarray, lo: int) -> np.ndarray:

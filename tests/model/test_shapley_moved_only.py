@@ -1,5 +1,6 @@
-"""Shapley parts are computed only for the accounts whose parts moved (issue 19, for issue 14's night budget): an
-account whose parts did not move keeps the same explanation, exactly as if every account had been split."""
+"""Shapley parts are computed only for the accounts whose parts moved, and each account plays only the game of
+its moved parts (issues 19 and 14, the night's budget): the split is that of the whole game of six parts, an
+unmoved part gets exactly 0, and an account whose parts did not move keeps the same explanation."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from transforms.model import PARTS, _shapley, calibrate, score_features, with_sh
 KEYS = ["network", "account_id"]
 
 
-def test_skipping_unmoved_rows_gives_exactly_the_split_of_every_row_in_the_same_order():
+def test_the_game_of_the_moved_parts_gives_the_split_of_the_whole_game_in_the_same_order():
     cal = load_algorithm("v1").calibration
     rng = np.random.default_rng(11)
     n = 2000
@@ -30,8 +31,15 @@ def test_skipping_unmoved_rows_gives_exactly_the_split_of_every_row_in_the_same_
     for base_cols, base_score in (([f"b_{p}" for p in PARTS], "base_score"), (None, None)):
         args = ([f"t_{p}" for p in PARTS], base_cols, "score", base_score, cal, "phi_")
         fast = frame.lazy().pipe(with_shapley, *args).collect()
-        every = frame.lazy().pipe(_shapley, *args).collect()
-        assert fast.equals(every)  # same values, same order, same columns
+        whole = frame.lazy().pipe(_shapley, *args, players=list(range(len(PARTS)))).collect()
+        assert fast.columns == whole.columns and fast.drop(cols := [f"phi_{p}" for p in PARTS]).equals(whole.drop(cols))
+        # the same split to float rounding (the whole game sums terms that are exactly 0 for unmoved parts)
+        assert np.abs(fast.select(cols).to_numpy() - whole.select(cols).to_numpy()).max() < 1e-12
+        moved = (today != (base if base_cols else 0.0))
+        assert (fast.select(cols).to_numpy()[~moved] == 0.0).all()  # a part that did not move: exactly 0
+        shares = fast.select(pl.sum_horizontal(cols)).to_series().to_numpy()
+        total = (frame["score"] - (frame["base_score"] if base_score else 1)).to_numpy()
+        assert np.abs(shares - total).max() < 1e-9  # the shares add up to the change
     assert (fast.filter(pl.col("i") % 9 == 0).select([f"phi_{p}" for p in PARTS]).to_numpy() == 0).all()
 
 

@@ -13,7 +13,7 @@ from clout import pipeline
 from clout.core.settings import load_settings
 from clout.core.warehouse import connect, records
 from clout.land.generator import GeneratorParams, generate
-from clout.score import score_state
+from clout.score import impact_edges, score_state
 from clout.score.score import reference_window_frame, window_frame
 from transforms.algorithm import load_algorithm
 from transforms.scores import scores_from_features
@@ -119,6 +119,44 @@ def test_a_rebuild_from_the_window_gives_the_same_bits_as_the_nights_kept(copied
         (chain,) = records(con.sql("select * from meta.score_chains"))
     assert chain["rebuilt_on"] == last
     assert kept.equals(rebuilt)  # every float to the bit: exact integer sums, PageRank from the same vector
+
+
+def _no_sort(*args):
+    raise AssertionError("PageRank's edges were read from the state and sorted again, not kept")
+
+
+def test_pagerank_edges_kept_and_patched_night_to_night_are_the_edges_read_from_the_state(copied, monkeypatch):
+    settings, _ = copied
+    last, before = NIGHTS[-1], NIGHTS[-2]
+    features_now(settings, before)  # a rerun of the night before: the last night undone, its edges read and kept
+    monkeypatch.setattr(impact_edges, "_sorted", _no_sort)
+    patched = features_now(settings, last)  # one night applied: the kept edges patched with the pairs it touched
+    again = features_now(settings, last)  # a rerun of that night: the kept edges as they are
+    monkeypatch.undo()
+    kept = settings.warehouse.with_name(settings.warehouse.name + ".impact")
+    shutil.rmtree(kept)
+    read = features_now(settings, last)  # nothing kept: every pair read from the state and sorted
+    assert patched.equals(read) and again.equals(read)
+    assert (kept / "chain-1" / "meta.json").exists()  # and kept again
+
+
+def test_kept_pagerank_edges_that_do_not_match_the_state_are_not_used(copied, monkeypatch):
+    """Edges kept for another night, with another count of pairs, or damaged files: the state is read again."""
+    settings, _ = copied
+    last = NIGHTS[-1]
+    expected = features_now(settings, last)
+    meta_path = settings.warehouse.with_name(settings.warehouse.name + ".impact") / "chain-1" / "meta.json"
+    meta = meta_path.read_text()
+    for damage in ('"pairs": 1}', '"night": "2000-01-01"', "{not json"):
+        meta_path.write_text(meta.replace('"pairs": ', '"pairs": 1, "x": ') if damage == '"pairs": 1}' else
+                             meta.replace(f'"night": "{last}"', damage) if "night" in damage else damage)
+        monkeypatch.setattr(impact_edges, "_sorted", _no_sort)
+        with pytest.raises(AssertionError, match="sorted again"):
+            features_now(settings, last)
+        monkeypatch.undo()
+        assert features_now(settings, last).equals(expected)
+    (meta_path.parent / "src.npy").write_bytes(b"\x93NUMPY truncated")
+    assert features_now(settings, last).equals(expected)
 
 
 def test_a_rebuild_that_takes_the_pairs_in_parts_builds_the_same_state(copied, monkeypatch):

@@ -1,0 +1,133 @@
+"""PageRank's edges of a night, sorted, kept beside the warehouse and patched by the next night's pairs.
+
+The score state's pairs (state.score_pairs) are PageRank's edges. Sorting ~200M of them by (target, actor) every
+night (what a sparse matrix needs, and the order every sum runs in) was a third of a 10M-account night. Their
+order in account order does not change from one night to the next but by the pairs a night touches: so the
+night's edges are kept sorted, by the accounts' codes in the state, in a folder beside the warehouse
+(`<warehouse>.impact/chain-<id>/`), and the next night patches them with the pairs it touched (a binary search,
+an update, a delete and an insert: O(edges) copying, no sort). docs/state.md, PageRank's edges.
+
+The kept edges are a cache of the state, never the truth: they are used only for the night they were made for
+(a rerun) or the night after it reached by one applied night (the patch), with the same epoch, the same rebuild
+and the same number of pairs as the state; anything else (a rebuild, an undo, a missing or damaged folder)
+reads every pair from the state and sorts them again, which gives the same edges.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import scipy.sparse as sp
+
+from clout.core.warehouse import query
+
+FILES = ("dst", "src", "reactions")
+
+
+@dataclass
+class Edges:
+    """A chain's pairs as edges: target code, actor code, reactions_s as a double, sorted in account order of
+    (target, actor) (`index` of the night maps a code to its place in account order)."""
+
+    dst: np.ndarray
+    src: np.ndarray
+    reactions: np.ndarray
+
+
+def night_edges(con: duckdb.DuckDBPyConnection, chain: dict, night: date, report, index: np.ndarray) -> Edges:
+    """The chain's edges on `night`, sorted by the night's `index` (code -> account order); kept for the next night.
+
+    `chain`: chain_id, epoch, rebuilt_on of the state; `report`: how prepare_state brought it to the night."""
+    folder = _folder(con, chain["chain_id"])
+    pairs = query(con, "score/state_pair_count", chain_id=chain["chain_id"]).fetchall()[0][0]
+    kept = _load(folder, chain) if folder else None
+    edges = None
+    if kept is not None:
+        meta, edges = kept
+        if report.path == "current" and report.undone == 0 and meta["night"] == str(night):
+            pass  # a rerun of the night the edges were kept for
+        elif report.path == "incremental" and report.undone == 0 and report.applied == 1 \
+                and meta["night"] == str(night - timedelta(days=1)):
+            edges = _patched(edges, query(con, "score/state_impact_patch").fetchnumpy(), index)
+        else:
+            edges = None
+    if edges is None or len(edges.dst) != pairs:
+        edges = _sorted(query(con, "score/state_impact_edges", chain_id=chain["chain_id"]).fetchnumpy(), index)
+    if folder:
+        _keep(folder, chain, night, edges)
+    return edges
+
+
+def _sorted(fetched: dict, index: np.ndarray) -> Edges:
+    """Every pair, sorted in account order of (target, actor): scipy's sparse matrix sorts by row (a counting
+    sort) and each row's entries."""
+    n = len(index)
+    m = sp.csr_matrix((fetched.pop("reactions"), (index[fetched["dst"]], index[fetched["src"]])), shape=(n, n))
+    order = np.empty(n, dtype=np.int32)  # account order -> code
+    order[index[index >= 0]] = np.flatnonzero(index >= 0)
+    rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(m.indptr))
+    return Edges(order[rows], order[m.indices], m.data)
+
+
+def _patched(edges: Edges, patch: dict, index: np.ndarray) -> Edges:
+    """The kept edges of the night before with the pairs the night touched: updated, deleted (reactions null) or
+    inserted in their place, so the edges stay sorted."""
+    n = np.int64(len(index))
+    keys = index[edges.dst].astype(np.int64) * n + index[edges.src]
+    if len(keys) > 1 and not (np.diff(keys) > 0).all():
+        return None  # not in the night's account order: read the state again
+    new_keys = index[patch["dst"]].astype(np.int64) * n + index[patch["src"]]
+    order = np.argsort(new_keys)
+    new_keys, reactions = new_keys[order], np.ma.getdata(patch["reactions"])[order]
+    alive = ~np.ma.getmaskarray(patch["reactions"])[order]
+    at = np.searchsorted(keys, new_keys)
+    found = at < len(keys)
+    found[found] = keys[at[found]] == new_keys[found]
+    del keys
+    edges.reactions[at[found & alive]] = reactions[found & alive]
+    gone = at[found & ~alive]
+    add = ~found & alive
+    # where each new pair goes once the deleted ones are gone
+    place = at[add] - np.searchsorted(gone, at[add])
+    return Edges(*(np.insert(np.delete(column, gone), place, values) for column, values in (
+        (edges.dst, patch["dst"][order][add]), (edges.src, patch["src"][order][add]),
+        (edges.reactions, reactions[add]))))
+
+
+def _folder(con: duckdb.DuckDBPyConnection, chain_id: int) -> Path | None:
+    (path,) = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0]
+    return Path(f"{path}.impact") / f"chain-{chain_id}" if path else None
+
+
+def _load(folder: Path, chain: dict) -> tuple[dict, Edges] | None:
+    try:
+        meta = json.loads((folder / "meta.json").read_text())
+        if meta["epoch"] != str(chain["epoch"]) or meta["rebuilt_on"] != str(chain["rebuilt_on"]):
+            return None
+        edges = Edges(*(np.load(folder / f"{name}.npy") for name in FILES))
+    except (OSError, ValueError, KeyError):
+        return None  # missing or damaged: the state is read again
+    return (meta, edges) if len(edges.dst) == len(edges.src) == len(edges.reactions) == meta["pairs"] else None
+
+
+def _keep(folder: Path, chain: dict, night: date, edges: Edges) -> None:
+    """Written beside, then swapped in: a crash leaves the old folder or the new one, and either is checked."""
+    fresh = folder.with_name(folder.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    for name in FILES:
+        np.save(fresh / f"{name}.npy", getattr(edges, name))
+    (fresh / "meta.json").write_text(json.dumps({"night": str(night), "epoch": str(chain["epoch"]),
+                                                 "rebuilt_on": str(chain["rebuilt_on"]), "pairs": len(edges.dst)}))
+    old = folder.with_name(folder.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if folder.exists():
+        folder.rename(old)
+    fresh.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)

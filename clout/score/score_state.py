@@ -137,11 +137,11 @@ def _apply(con, chain_id: int, night: date, algo: Algorithm, epoch: date) -> Non
     run_sql(con, "score/state_contributions", **_weights(algo, epoch), **days, seen_from=night)
     run_sql(con, "score/state_delta_codes", chain_id=chain_id)
     run_sql(con, "score/state_delta_pairs", **_weights(algo, epoch), **days, parts=1, part=0)
+    run_sql(con, "score/state_pairs_before", chain_id=chain_id)
     run_sql(con, "score/state_journal", chain_id=chain_id, night=night)
     if query(con, "score/state_apply_check", chain_id=chain_id, night=night).fetchall()[0][0]:
         raise StateMismatch(f"chain {chain_id}: night {night} takes off rows the state does not hold")
     run_sql(con, "score/state_apply", chain_id=chain_id, night=night)
-    run_sql(con, "score/state_mutual", chain_id=chain_id)
     run_sql(con, "score/state_received", chain_id=chain_id, night=night)
 
 

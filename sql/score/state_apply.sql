@@ -1,18 +1,57 @@
 -- Apply one night's contributions (state_contributions.sql, coded by state_delta_codes.sql: the night's day in,
--- the day that leaves the window out) to a chain's state, after state_journal.sql kept the rows as they were. A pair whose days fall to 0 left the
--- window: deleted. Accounts are kept (their first sighting is all history); their sums over pairs (targets_n ..
--- mutual_in_s) are brought up to date after the mutual flags, by state_received.sql.
-merge into state.score_pairs as p
-using score_delta_pairs as d
-on p.chain_id = $chain_id and p.actor = d.actor and p.target = d.target
-when matched and p.days + d.days = 0 then delete
-when matched then update set
-    reactions_s = p.reactions_s + d.reactions_s,
-    days = p.days + d.days,
-    last_day = coalesce(d.last_day, p.last_day),
-    last_s = coalesce(d.last_s, p.last_s)
-when not matched then insert
-    values ($chain_id, d.actor, d.target, d.reactions_s, d.days, d.last_day, d.last_s, false);
+-- the day that leaves the window out) to a chain's state, after state_journal.sql kept the rows as they were. A
+-- pair whose days fall to 0 left the window: deleted. The mutual flags of the touched pairs and their reverse
+-- pairs are set here too. Accounts are kept (their first sighting is all history); their sums over pairs
+-- (targets_n .. mutual_in_s) are brought up to date by state_received.sql.
+-- The touched pairs' new rows and their reverse pairs' (from score_pairs_before: no scan of the pairs), with the
+-- mutual flag after the night (the pair's reverse is in the window) beside the flag before (old_mutual; false for
+-- a new pair): score_touched_mutual, which state_received.sql reads. One row per touched or reverse pair in the
+-- window after the night.
+create or replace temp table score_touched_mutual as
+with touched as (
+    select d.actor, d.target, coalesce(b.reactions_s, 0) + d.reactions_s as reactions_s,
+           coalesce(b.days, 0) + d.days as days, coalesce(d.last_day, b.last_day) as last_day,
+           coalesce(d.last_s, b.last_s) as last_s, coalesce(b.mutual, false) as old_mutual, true as touched,
+           null::bigint as row_id
+    from score_delta_pairs as d
+    left join score_pairs_before as b on b.actor = d.actor and b.target = d.target
+),
+
+reverse as (
+    select b.actor, b.target, b.reactions_s, b.days, b.last_day, b.last_s, b.mutual as old_mutual,
+           false as touched, b.row_id
+    from score_pairs_before as b
+    anti join score_delta_pairs as d on d.actor = b.actor and d.target = b.target
+),
+
+present as (
+    select * from touched where days <> 0  -- a pair whose days fall to 0 left the window
+    union all
+    select * from reverse
+),
+
+final as (
+    select a.*, b.actor is not null as mutual
+    from present as a
+    left join present as b on b.actor = a.target and b.target = a.actor
+)
+
+select * from final;
+
+-- A touched pair is replaced (deleted, and its new row appended), not updated in place: an update rewrites every
+-- row group it touches when the transaction commits, and a day's pairs touch nearly all of them (docs/state.md).
+delete from state.score_pairs
+where rowid in (select b.row_id from score_pairs_before as b semi join score_delta_pairs as d using (actor, target));
+
+insert into state.score_pairs
+select $chain_id, actor, target, reactions_s, days, last_day, last_s, mutual
+from score_touched_mutual
+where touched;
+
+-- a reverse pair whose mutual flag flipped (its reverse came or went tonight): few rows
+update state.score_pairs
+set mutual = not mutual
+where rowid in (select row_id from score_touched_mutual where not touched and mutual <> old_mutual);
 
 merge into state.score_accounts as a
 using score_delta_accounts as d

@@ -1,14 +1,13 @@
 -- Journal one night of a chain's state before state_apply.sql changes it: the rows its contributions
--- (state_contributions.sql, coded by state_delta_codes.sql) touch, as they are now (existed = false: none).
--- state_revert.sql restores them.
+-- (state_contributions.sql, coded by state_delta_codes.sql) touch, as they are now (existed = false: none; the
+-- pairs from score_pairs_before, state_pairs_before.sql). state_revert.sql restores them.
 delete from state.score_pair_journal where chain_id = $chain_id and night = $night;
 
 insert into state.score_pair_journal
 select $chain_id, cast($night as date), d.actor, d.target, p.actor is not null,
        p.reactions_s, p.days, p.last_day, p.last_s, p.mutual
 from score_delta_pairs as d
-left join (select * from state.score_pairs where chain_id = $chain_id) as p
-    on p.actor = d.actor and p.target = d.target;
+left join score_pairs_before as p on p.actor = d.actor and p.target = d.target;
 
 delete from state.score_account_journal where chain_id = $chain_id and night = $night;
 

@@ -1,6 +1,7 @@
--- Refresh the mutual flag of the pairs a night touched (temp table score_touched) and of their reverse pairs:
--- the only pairs whose reverse can have appeared or gone. score_touched_mutual keeps those pairs as they are now,
--- with the flag before and after, for state_received.sql.
+-- After an undo (state_revert.sql): refresh the mutual flag of the pairs the night touched (temp table
+-- score_touched) and of their reverse pairs, the only pairs whose reverse can have appeared or gone.
+-- score_touched_mutual keeps those pairs as they are now, with the flag before and after. (Applying a night sets
+-- the flags in state_apply.sql, from the one scan of state_pairs_before.sql.)
 create or replace temp table score_touched_mutual as
 with touched as (
     select actor, target from score_touched

@@ -209,7 +209,7 @@ def test_a_score_step_killed_midway_leaves_the_state_of_the_night_before(copied,
     real = score_state.run_sql
 
     def crash(con, name, *args, **kwargs):
-        if name == "score/state_mutual":
+        if name == "score/state_received":
             raise KeyboardInterrupt("killed")
         return real(con, name, *args, **kwargs)
 

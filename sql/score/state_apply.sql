@@ -11,15 +11,14 @@ create or replace temp table score_touched_mutual as
 with touched as (
     select d.actor, d.target, coalesce(b.reactions_s, 0) + d.reactions_s as reactions_s,
            coalesce(b.days, 0) + d.days as days, coalesce(d.last_day, b.last_day) as last_day,
-           coalesce(d.last_s, b.last_s) as last_s, coalesce(b.mutual, false) as old_mutual, true as touched,
-           null::bigint as row_id
+           coalesce(d.last_s, b.last_s) as last_s, coalesce(b.mutual, false) as old_mutual, true as touched
     from score_delta_pairs as d
     left join score_pairs_before as b on b.actor = d.actor and b.target = d.target
 ),
 
 reverse as (
     select b.actor, b.target, b.reactions_s, b.days, b.last_day, b.last_s, b.mutual as old_mutual,
-           false as touched, b.row_id
+           false as touched
     from score_pairs_before as b
     anti join score_delta_pairs as d on d.actor = b.actor and d.target = b.target
 ),
@@ -38,20 +37,22 @@ final as (
 
 select * from final;
 
--- A touched pair is replaced (deleted, and its new row appended), not updated in place: an update rewrites every
--- row group it touches when the transaction commits, and a day's pairs touch nearly all of them (docs/state.md).
-delete from state.score_pairs
-where rowid in (select b.row_id from score_pairs_before as b semi join score_delta_pairs as d using (actor, target));
+-- A touched pair, and a reverse pair whose mutual flag flipped (its reverse came or went tonight), is replaced
+-- (deleted, and its new row appended), not updated in place: an update rewrites every row group it touches when
+-- the transaction commits, and a day's pairs touch nearly all of them (docs/state.md). By key, not by rowid: the
+-- nights a rerun applies in one transaction delete rows that transaction appended.
+delete from state.score_pairs as p
+using (
+    select actor, target from score_pairs_before semi join score_delta_pairs using (actor, target)
+    union all
+    select actor, target from score_touched_mutual where not touched and mutual <> old_mutual
+) as r
+where p.chain_id = $chain_id and p.actor = r.actor and p.target = r.target;
 
 insert into state.score_pairs
 select $chain_id, actor, target, reactions_s, days, last_day, last_s, mutual
 from score_touched_mutual
-where touched;
-
--- a reverse pair whose mutual flag flipped (its reverse came or went tonight): few rows
-update state.score_pairs
-set mutual = not mutual
-where rowid in (select row_id from score_touched_mutual where not touched and mutual <> old_mutual);
+where touched or mutual <> old_mutual;
 
 merge into state.score_accounts as a
 using score_delta_accounts as d

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import getpass
 import re
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -243,8 +244,11 @@ def finish_files(con: duckdb.DuckDBPyConnection, settings: Settings, erasure_id:
     reports = [p for p in sorted(settings.reports_dir.glob("*.html"))
                if any([render(con, p) for render in REPORT_RENDERERS])]
     faults.point("erase:after_reports")
+    # PageRank's kept edges hold the erased accounts' codes: dropped, the next night reads the state again
+    edges = settings.kept_edges_dir.exists()
+    shutil.rmtree(settings.kept_edges_dir, ignore_errors=True)
     log = {("published", "partition_rewritten"): rewritten, ("published", "file_deleted"): removed,
-           ("reports", "report_rendered"): len(reports)}
+           ("reports", "report_rendered"): len(reports), ("state", "kept_edges_deleted"): int(edges)}
     with transaction(con):
         run_sql(con, "consent/pending_files_done", erasure_id=erasure_id, partitions=rewritten,
                 files=sum(log.values()), seconds=time.perf_counter() - started)

@@ -39,6 +39,11 @@ class Settings:
     def landing_dir(self) -> Path:
         return self.home / "landing"
 
+    @property
+    def kept_edges_dir(self) -> Path:
+        """PageRank's sorted edges of each score chain, kept between nights (clout/score/impact_edges.py)."""
+        return Path(f"{self.warehouse}.impact")
+
 
 def load_settings(warehouse: str | os.PathLike | None = None) -> Settings:
     path = warehouse or os.environ.get("CLOUT_WAREHOUSE") or default_warehouse()

@@ -104,6 +104,7 @@ def _patched(edges: Edges, patch: dict, index: np.ndarray) -> Edges:
 
 
 def _folder(con: duckdb.DuckDBPyConnection, chain_id: int) -> Path | None:
+    """Settings.kept_edges_dir of the warehouse the connection has open (an erasure drops it); None in memory."""
     (path,) = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0]
     return Path(f"{path}.impact") / f"chain-{chain_id}" if path else None
 

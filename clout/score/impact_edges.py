@@ -80,8 +80,10 @@ def _patched(edges: Edges, patch: dict, index: np.ndarray) -> Edges:
     """The kept edges of the night before with the pairs the night touched: updated, deleted (reactions null) or
     inserted in their place, so the edges stay sorted."""
     n = np.int64(len(index))
-    keys = index[edges.dst].astype(np.int64) * n + index[edges.src]
-    if len(keys) > 1 and not (np.diff(keys) > 0).all():
+    keys = index[edges.dst].astype(np.int64)  # in place from here: each temporary is 0.8-1.5 GB at 10M accounts
+    keys *= n
+    keys += index[edges.src]
+    if not (keys[1:] > keys[:-1]).all():
         return None  # not in the night's account order: read the state again
     new_keys = index[patch["dst"]].astype(np.int64) * n + index[patch["src"]]
     order = np.argsort(new_keys)

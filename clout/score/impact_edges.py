@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,28 +41,50 @@ class Edges:
     reactions: np.ndarray
 
 
-def night_edges(con: duckdb.DuckDBPyConnection, chain: dict, night: date, report, index: np.ndarray) -> Edges:
-    """The chain's edges on `night`, sorted by the night's `index` (code -> account order); kept for the next night.
+@dataclass
+class EdgeSource:
+    """What night_edges reads of the warehouse, read up front so that the connection is free for another
+    statement while the edges are loaded, patched and turned into PageRank's matrix (score_state.state_features)."""
 
-    `chain`: chain_id, epoch, rebuilt_on of the state; `report`: how prepare_state brought it to the night."""
-    folder = _folder(con, chain["chain_id"])
-    pairs = query(con, "score/state_pair_count", chain_id=chain["chain_id"]).fetchall()[0][0]
-    kept = _load(folder, chain) if folder else None
+    chain: dict
+    folder: Path | None
+    pairs: int
+    patch: dict | None  # the pairs the night touched, when one applied night can patch the kept edges
+    read_all: Callable[[], dict]  # every pair of the state (waits for the connection first)
+
+
+def edge_source(con: duckdb.DuckDBPyConnection, chain: dict, report, wait: Callable[[], object]) -> EdgeSource:
+    """`chain`: chain_id, epoch, rebuilt_on of the state; `report`: how prepare_state brought it to the night;
+    `wait`: returns once the connection is free again (read_all runs after it)."""
+    chain_id = chain["chain_id"]
+    pairs = query(con, "score/state_pair_count", chain_id=chain_id).fetchall()[0][0]
+    patching = report.path == "incremental" and report.undone == 0 and report.applied == 1
+    patch = query(con, "score/state_impact_patch").fetchnumpy() if patching else None
+
+    def read_all() -> dict:
+        wait()
+        return query(con, "score/state_impact_edges", chain_id=chain_id).fetchnumpy()
+
+    return EdgeSource(chain, _folder(con, chain_id), pairs, patch, read_all)
+
+
+def night_edges(source: EdgeSource, night: date, report, index: np.ndarray) -> Edges:
+    """The chain's edges on `night`, sorted by the night's `index` (code -> account order); kept for the next night."""
+    kept = _load(source.folder, source.chain) if source.folder else None
     edges = None
     if kept is not None:
         meta, edges = kept
         del kept
         if report.path == "current" and report.undone == 0 and meta["night"] == str(night):
             pass  # a rerun of the night the edges were kept for
-        elif report.path == "incremental" and report.undone == 0 and report.applied == 1 \
-                and meta["night"] == str(night - timedelta(days=1)):
-            edges = _patched(edges, query(con, "score/state_impact_patch").fetchnumpy(), index)
+        elif source.patch is not None and meta["night"] == str(night - timedelta(days=1)):
+            edges = _patched(edges, source.patch, index)
         else:
             edges = None
-    if edges is None or len(edges.dst) != pairs:
-        edges = _sorted(query(con, "score/state_impact_edges", chain_id=chain["chain_id"]).fetchnumpy(), index)
-    if folder:
-        _keep(folder, chain, night, edges)
+    if edges is None or len(edges.dst) != source.pairs:
+        edges = _sorted(source.read_all(), index)
+    if source.folder:
+        _keep(source.folder, source.chain, night, edges)
     return edges
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,7 +24,7 @@ import polars as pl
 import scipy.sparse as sp
 
 from clout.core.warehouse import query, records, run_sql, transaction
-from clout.score.impact_edges import night_edges
+from clout.score.impact_edges import EdgeSource, edge_source, night_edges
 from transforms.algorithm import KINDS, Algorithm
 from transforms.features import SENT, burst_reactors
 from transforms.network_impact import pagerank_matrix
@@ -197,13 +198,22 @@ def state_features(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Alg
     run_sql(con, "score/state_profile", chain_id=chain_id, logical_date=logical_date, fresh_days=params.fresh_days,
             low_activity_targets=params.low_activity_targets, burst_min_history_days=params.burst_min_history_days)
     _bursts(con, algo, report.epoch)
-    run_sql(con, "score/state_features", chain_id=chain_id, logical_date=logical_date, **weights,
+    run_sql(con, "score/state_codes", chain_id=chain_id)
+    # The features' SQL (mostly reading the pairs) and PageRank (numpy and scipy on the kept edges) need nothing
+    # of each other: PageRank's inputs are read first, then the SQL runs on the connection in a second thread
+    # while PageRank runs here, so both cores work (the same statements, the same bits).
+    pending: list[Future] = []
+    inputs = _impact_inputs(con, logical_date, algo, report, wait=lambda: [f.result() for f in pending])
+    with ThreadPoolExecutor(1) as pool:
+        pending.append(pool.submit(
+            run_sql, con, "score/state_features", chain_id=chain_id, logical_date=logical_date, **weights,
             reactor_full_weight_targets=float(params.reactor_full_weight_targets),
             reactor_weight_exponent=float(params.reactor_weight_exponent),
             ring_reciprocal_floor=float(params.ring_reciprocal_floor),
-            ring_reciprocal_threshold=float(params.ring_reciprocal_threshold))
-    run_sql(con, "score/state_codes")
-    impact = _impact(con, logical_date, algo, report)
+            ring_reciprocal_threshold=float(params.ring_reciprocal_threshold)))
+        rank = _impact(inputs, logical_date, algo, report)
+        pending[0].result()
+    impact = _keep_impact(con, logical_date, report, inputs, rank)
     columns = ["network", "account_id", *[f"{k}_received" for k in KINDS], "reactions", "distinct_reactors",
                "effective_reactors", "ring_share", "bought_share", *[f"{k}_sent" for k in SENT], "posts"]
     frame = (con.sql(f"select {', '.join(columns)} from score_features order by network, account_id").pl()
@@ -235,60 +245,88 @@ def _bursts(con, algo: Algorithm, epoch: date) -> None:
         con.unregister("bursts_frame")
 
 
-def _impact(con, logical_date: date, algo: Algorithm, report: StateReport) -> np.ndarray:
-    """network_impact (PageRank x accounts) by the night's index (score_codes), warm-started from the previous
-    night's vector; the night's vector is kept for the next night, by the accounts' codes in the state."""
+@dataclass
+class _ImpactInputs:
+    """What PageRank reads of the warehouse for a night, read before it starts (see state_features)."""
+
+    nodes: list[tuple[int, int]]  # each network's first index and number of accounts
+    state_code: np.ndarray  # the night's index -> the account's code in the state
+    index: np.ndarray  # code -> the night's index (-1: not in the night)
+    edges: EdgeSource
+    scale: float  # E(night): the pairs' integer sums over it are decayed reactions
+    untrusted: np.ndarray  # codes of the reactors who pass no impact
+    start: np.ndarray  # the previous night's vector by the night's index (nan: not known)
+
+
+def _impact_inputs(con, logical_date: date, algo: Algorithm, report: StateReport, wait: Callable[[], object]
+                   ) -> _ImpactInputs:
+    """PageRank's inputs by the night's index (score_codes); `wait`: until the connection is free again, for a
+    full read of the pairs when the kept edges cannot be used."""
     nodes = con.sql("select min(code), count(*) from score_codes group by network order by 1").fetchall()
     state_code = con.sql("select state_code from score_codes order by code").fetchnumpy()["state_code"]
     total = len(state_code)
     index = np.full(int(state_code.max()) + 1 if total else 0, -1, dtype=np.int32)
     index[state_code] = np.arange(total, dtype=np.int32)
     chain = {"chain_id": report.chain_id, "epoch": report.epoch, "rebuilt_on": report.rebuilt_on}
-    edges = night_edges(con, chain, logical_date, report, index)
-    rows, columns, weight = _trusted_weights(con, logical_date, algo, report, edges, index)
-    del edges  # ~3 GB at 10M accounts: kept on disk for the next night, not needed here any more
+    scale = query(con, "score/state_impact_scale", logical_date=logical_date,
+                  **_weights(algo, report.epoch)).fetchall()[0][0]
     start = np.full(total, np.nan)
     warm = query(con, "score/state_warm_start", chain_id=report.chain_id,
                  night=logical_date - timedelta(days=1)).fetchnumpy()
     held = warm["code"] < len(index)
     at = index[warm["code"][held]]
     start[at[at >= 0]] = warm["rank"][held][at >= 0]
+    return _ImpactInputs(nodes, state_code, index, edge_source(con, chain, report, wait), scale,
+                         query(con, "score/state_untrusted").fetchnumpy()["code"], start)
+
+
+def _impact(inputs: _ImpactInputs, logical_date: date, algo: Algorithm, report: StateReport) -> np.ndarray:
+    """PageRank per network by the night's index, warm-started from the previous night's vector; no warehouse
+    access (but a full read of the pairs when the kept edges cannot be used)."""
+    edges = night_edges(inputs.edges, logical_date, report, inputs.index)
+    rows, columns, weight = _trusted_weights(inputs, edges)
+    del edges  # ~3 GB at 10M accounts: kept on disk for the next night, not needed here any more
+    total = len(inputs.state_code)
     # the edges sorted by (target, actor) in account order are the rows of the matrix, each row's entries sorted
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=total))])
     rank = np.empty(total)
-    impact = np.empty(total)
-    for lo, n in nodes:
+    for lo, n in inputs.nodes:
         a, b = indptr[lo], indptr[lo + n]
         m = sp.csr_matrix((weight[a:b], _local(columns[a:b], lo), indptr[lo:lo + n + 1] - a), shape=(n, n))
         m.has_sorted_indices = True
-        x0 = start[lo:lo + n]
+        x0 = inputs.start[lo:lo + n]
         x0 = None if np.isnan(x0).all() else np.where(np.isnan(x0), 1.0 / n, x0)
-        r = pagerank_matrix(m, algo.impact, start=x0)
-        rank[lo:lo + n], impact[lo:lo + n] = r, r * n
-    keep = pl.DataFrame({"code": state_code, "rank": rank})
+        rank[lo:lo + n] = pagerank_matrix(m, algo.impact, start=x0)
+    return rank
+
+
+def _keep_impact(con, logical_date: date, report: StateReport, inputs: _ImpactInputs, rank: np.ndarray
+                 ) -> np.ndarray:
+    """Keep the night's vector for the next night, by the accounts' codes in the state; returns network_impact
+    (PageRank x the network's accounts) by the night's index."""
+    keep = pl.DataFrame({"code": inputs.state_code, "rank": rank})
     with transaction(con):
         con.register("impact", keep.to_arrow())
         run_sql(con, "score/state_keep_impact", chain_id=report.chain_id, night=logical_date,
                 keep_from=logical_date - timedelta(days=KEEP_NIGHTS))
         con.unregister("impact")
+    impact = np.empty(len(rank))
+    for lo, n in inputs.nodes:
+        impact[lo:lo + n] = rank[lo:lo + n] * n
     return impact
 
 
-def _trusted_weights(con, logical_date: date, algo: Algorithm, report: StateReport, edges, index: np.ndarray
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _trusted_weights(inputs: _ImpactInputs, edges) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The night's matrix entries: row (target) and column (actor) by the night's index, weight ln(1 + decayed
     reactions), for the pairs whose reactor is trusted (a fresh, low-activity reactor passes no impact). At 10M
     accounts these are ~190M entries: each array is 0.8-1.5 GB, so they are made in place where they can be."""
-    weights = _weights(algo, report.epoch)
-    e = query(con, "score/state_impact_scale", logical_date=logical_date, **weights).fetchall()[0][0]
-    untrusted = query(con, "score/state_untrusted").fetchnumpy()["code"]
-    trusted = np.ones(len(index), dtype=bool)
-    trusted[untrusted] = False
+    trusted = np.ones(len(inputs.index), dtype=bool)
+    trusted[inputs.untrusted] = False
     keep = trusted[edges.src]
     weight = edges.reactions[keep]
-    np.divide(weight, e, out=weight)
+    np.divide(weight, inputs.scale, out=weight)
     np.log1p(weight, out=weight)
-    return index[edges.dst[keep]], index[edges.src[keep]], weight
+    return inputs.index[edges.dst[keep]], inputs.index[edges.src[keep]], weight
 
 
 def _local(codes: np.ndarray, lo: int) -> np.ndarray:

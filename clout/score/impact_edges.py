@@ -69,8 +69,7 @@ def edge_source(con: duckdb.DuckDBPyConnection, chain: dict, report, wait: Calla
 
 
 def night_edges(source: EdgeSource, night: date, report, index: np.ndarray) -> Edges:
-    """The chain's edges on `night`, sorted by the night's `index` (code -> account order); keep_edges keeps them
-    for the next night."""
+    """The chain's edges on `night`, sorted by the night's `index` (code -> account order); kept for the next night."""
     kept = _load(source.folder, source.chain) if source.folder else None
     edges = None
     if kept is not None:
@@ -84,13 +83,9 @@ def night_edges(source: EdgeSource, night: date, report, index: np.ndarray) -> E
             edges = None
     if edges is None or len(edges.dst) != source.pairs:
         edges = _sorted(source.read_all(), index)
-    return edges
-
-
-def keep_edges(source: EdgeSource, night: date, edges: Edges) -> None:
-    """Keep the night's edges for the next night (a warehouse in memory keeps none)."""
     if source.folder:
         _keep(source.folder, source.chain, night, edges)
+    return edges
 
 
 def _sorted(fetched: dict, index: np.ndarray) -> Edges:

@@ -24,7 +24,7 @@ import polars as pl
 import scipy.sparse as sp
 
 from clout.core.warehouse import query, records, run_sql, transaction
-from clout.score.impact_edges import EdgeSource, edge_source, keep_edges, night_edges
+from clout.score.impact_edges import EdgeSource, edge_source, night_edges
 from transforms.algorithm import KINDS, Algorithm
 from transforms.features import SENT, burst_reactors
 from transforms.network_impact import pagerank_matrix
@@ -284,11 +284,7 @@ def _impact(inputs: _ImpactInputs, logical_date: date, algo: Algorithm, report: 
     """PageRank per network by the night's index, warm-started from the previous night's vector; no warehouse
     access (but a full read of the pairs when the kept edges cannot be used)."""
     edges = night_edges(inputs.edges, logical_date, report, inputs.index)
-    with ThreadPoolExecutor(1) as pool:
-        # kept for the next night (~3 GB written at 10M accounts) while the night's weights are made from them
-        kept = pool.submit(keep_edges, inputs.edges, logical_date, edges)
-        rows, columns, weight = _trusted_weights(inputs, edges)
-        kept.result()
+    rows, columns, weight = _trusted_weights(inputs, edges)
     del edges  # ~3 GB at 10M accounts: kept on disk for the next night, not needed here any more
     total = len(inputs.state_code)
     # the edges sorted by (target, actor) in account order are the rows of the matrix, each row's entries sorted

@@ -28,21 +28,23 @@ from clout.core.settings import load_settings  # noqa: E402
 # xdist's own order is most tests first, which left one-test modules of a minute for the end. The list only orders
 # the work: every module runs, listed or not, and a stale entry costs wall time, never coverage.
 LONGEST_FIRST = (
+    "tests/score/test_rerun_bytes.py",  # builds the week to July 4 and to July 7 (the gate modules copy them)
     "tests/score/test_state.py",  # thirty generated nights, its own build
     "tests/test_first_hour.py",  # builds the first-hour warehouse; commands under a pseudo-terminal
-    "tests/score/test_rerun_bytes.py",  # three more nights of the week sample, two reruns
     "tests/test_backfill.py",  # builds the slice's nights and a v2 backfill
     "tests/gate/test_higgs_week.py",
-    "tests/gate/test_algorithm_release.py",  # a v1 -> v3 backfill of the week
+    "tests/consent/test_crash.py",  # builds the consent world; a killed process per step
     "tests/dags/test_nightly_dag.py",
-    "tests/consent/test_crash.py",  # a killed process per step
-    "tests/test_concurrent_readers.py",  # readers beside a real writer
-    "tests/gate/test_shadow_features.py",
     "tests/model/test_generated_truth.py",
+    "tests/gate/test_algorithm_release.py",  # a v1 -> v3 backfill of the week
+    "tests/gate/test_shadow_features.py",
     "tests/consent/test_sql_sandbox.py",
-    "tests/model/test_scores_higgs_week.py",
     "tests/consent/test_erasure.py",
+    "tests/model/test_scores_higgs_week.py",
+    "tests/gate/test_broken_runs.py",
+    "tests/test_wheel.py",
     "tests/model/test_explain_causes.py",
+    "tests/test_concurrent_readers.py",  # readers beside a real writer
 )
 
 
@@ -120,3 +122,17 @@ def week_until_july4(tmp_path_factory) -> Path:
             pipeline.run_night(settings, date(2012, 7, day), "v1")
 
     return built_once(tmp_path_factory, "higgs-week-until-july4", build) / "warehouse"
+
+
+@pytest.fixture(scope="session")
+def week_until_july7(tmp_path_factory, week_until_july4) -> Path:
+    """`week_until_july4` with July 5..7 run with v1 too: the whole week published (the gate's v1 week reads it, the
+    rerun test reruns its nights). Built once per session from a copy of the July 4 build; copy it to change it."""
+    from clout import pipeline
+
+    def build(folder: Path) -> None:
+        settings = copy_warehouse(week_until_july4, folder / "warehouse")
+        for day in range(5, 8):
+            pipeline.run_night(settings, date(2012, 7, day), "v1")
+
+    return built_once(tmp_path_factory, "higgs-week-until-july7", build) / "warehouse"

@@ -4,15 +4,18 @@ succeeds and sees one whole night, the old or the new.
 
 Two reader processes read without a pause, so a query is in flight at almost every moment of the run, the publish
 (the catalog written, the symlink switched) included. (They call the `clout` entry point in a loop rather than
-start a process per query: a process start is mostly imports, during which nothing reads.)"""
+start a process per query: a process start is mostly imports, during which nothing reads.) The writer is `clout
+run` through the same entry point in the test's own process (testkit.clout_here): the readers are other processes
+than the writer, which is what the behaviour is about, and they do not spin through a writer's start-up."""
 
 import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
-from testkit import CLOUT
+from testkit import clout_here
 
 QUERY = (
     "select (select max(logical_date) from published.nights) as live, "
@@ -42,18 +45,22 @@ while True:
 def test_readers_never_see_half_a_night(nights_copy, tmp_path):
     settings = nights_copy(1)  # the Higgs slice landed, July 1 published (tests/conftest.py)
     env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse)}
-    old = _read(env)
+    old = _read(settings)
     stop = tmp_path / "stop"
     readers = [subprocess.Popen([sys.executable, "-c", READER, str(Path(__file__).parent), str(stop), QUERY],
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for _ in range(READERS)]
+    outputs = [None] * READERS
     try:
         assert all(json.loads(r.stdout.readline()) == old for r in readers)  # reading before the writer starts
-        writer = subprocess.run([CLOUT, "run", "--date", "2012-07-02"], env=env, capture_output=True, text=True,
-                                timeout=600)
+        drains = [threading.Thread(target=_drain, args=(r, outputs, i), daemon=True) for i, r in enumerate(readers)]
+        for d in drains:  # their output is read while the writer runs here, so no reader blocks on a full pipe
+            d.start()
+        writer = clout_here("run", "--date", "2012-07-02", warehouse=settings)
         assert writer.returncode == 0, writer.stderr
         stop.touch()
-        outputs = [r.communicate(timeout=120) for r in readers]
+        for d in drains:
+            d.join(timeout=150)
     finally:
         for r in readers:
             if r.poll() is None:
@@ -61,7 +68,7 @@ def test_readers_never_see_half_a_night(nights_copy, tmp_path):
     for r, (_, err) in zip(readers, outputs, strict=True):
         assert r.returncode == 0, err
     seen = [[json.loads(line) for line in out.splitlines()] for out, _ in outputs]
-    new = _read(env)
+    new = _read(settings)
 
     assert new["live"] == "2012-07-02" and new != old
     assert all(s[-1] == new for s in seen)  # each reader's query after the run sees the new night
@@ -71,9 +78,12 @@ def test_readers_never_see_half_a_night(nights_copy, tmp_path):
     assert all(len(reads) > 10 for reads in seen), [len(reads) for reads in seen]  # they read all along the run
 
 
-def _read(env) -> dict:
-    """One `clout sql` process (the installed command): its one row."""
-    proc = subprocess.run([CLOUT, "sql", QUERY, "--format", "json"], env=env, capture_output=True, text=True,
-                          timeout=120)
+def _drain(reader: subprocess.Popen, outputs: list, i: int) -> None:
+    outputs[i] = reader.communicate(timeout=120 + 600)  # the writer's run, then the last query
+
+
+def _read(settings) -> dict:
+    """One `clout sql` (its entry point, testkit.clout_here): its one row."""
+    proc = clout_here("sql", QUERY, "--format", "json", warehouse=settings)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)[0]

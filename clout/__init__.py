@@ -5,10 +5,17 @@ sits above the code that calls them: every writable warehouse connection finishe
 left (clout.recovery), and an erasure renders the run reports' data again (clout.audit.report).
 """
 
+import warnings as _warnings
+
 from clout.consent.erase import REPORT_RENDERERS as _REPORT_RENDERERS
 from clout.consent.erase import REPORTS_RENDERED_FROM_TABLES as _RENDERED
 from clout.core.warehouse import AFTER_CRASH as _AFTER_CRASH
 from clout.recovery import after_crash as _after_crash
+
+# Great Expectations imports PySpark when it is installed (the `spark` extra, docs/engines.md), and PySpark warns on
+# import that it does not fully support pandas >= 3. clout keeps pandas out of the Spark path, so the warning tells
+# a user nothing: not shown (it would land in every night's stderr).
+_warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 
 def _render_movers_again(con, path) -> bool:

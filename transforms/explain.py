@@ -6,13 +6,21 @@ to the change exactly and a part that did not move gets nothing, whatever the ot
 discounted as a closed group (-35.9), more reactions from influential accounts (+1.9)". When last night was
 scored by another algorithm (its raw values are on another scale) or before raw values were kept, the shares
 are the differences of the parts' points instead (each night's points are Shapley values from nothing).
+
+`change_parts` is written in the part of Polars' API that Narwhals implements (transforms/frames.py): it runs on a
+Polars LazyFrame or a PySpark DataFrame and returns the same kind. One difference between the engines is left:
+rounding a change's points to 0.01 (and to 0.1 in the sentence) is half to even on Polars and half up on Spark, so
+a value exactly halfway (a binary fraction such as 0.125) reads 0.01 apart. Such values do not come out of the
+Shapley split in practice.
 """
 
 from __future__ import annotations
 
-import polars as pl
+from types import ModuleType
+from typing import Any
 
 from transforms.algorithm import Calibration
+from transforms.frames import any_horizontal, api, api_of, native
 from transforms.model import PARTS, with_shapley
 
 # What each part measures, and how to say that it went up / down.
@@ -43,64 +51,67 @@ ALGORITHM_WORDS: dict[str, tuple[str, str]] = {
 MIN_POINTS = 0.5  # parts of a change smaller than half a point are not worth a reader's time
 
 
-def change_parts(today: pl.LazyFrame, previous: pl.LazyFrame, keys: list[str], cal: Calibration | None = None,
-                 fingerprint: str | None = None) -> pl.LazyFrame:
+def change_parts(today: Any, previous: Any, keys: list[str], cal: Calibration | None = None,
+                 fingerprint: str | None = None) -> Any:
     """Add `previous_score`, `change`, `change_<part>` (points) and `change_explained` to `today`, from
     `previous` (same keys, `score` and `part_<part>`; with `raw_<part>` and `fingerprint`, and today's `cal`
     and `fingerprint` given, the change's Shapley split). Accounts new tonight have no change (null), not a
-    change from zero."""
-    names = previous.collect_schema().names()
+    change from zero. A Polars frame keeps `today`'s row order."""
+    F, lf = api(today)
+    _, prev_frame = api(previous)  # on the same engine as `today`
+    names = prev_frame.collect_schema().names()
     game = cal is not None and fingerprint is not None and {"fingerprint", *(f"raw_{p}" for p in PARTS)} <= set(names)
-    prev = previous.select(*keys, previous_score="score", **{f"_prev_{p}": f"part_{p}" for p in PARTS},
-                           **({f"_base_{p}": f"raw_{p}" for p in PARTS} | {"_prev_fp": "fingerprint"} if game else {}))
-    known = pl.col("previous_score").is_not_null()
-    joined = today.join(prev, on=keys, how="left").with_columns(change=pl.col("score") - pl.col("previous_score"))
-    points = {p: pl.col(f"part_{p}").fill_null(0.0) - pl.col(f"_prev_{p}").fill_null(0.0) for p in PARTS}
+    renames = {"score": "previous_score", **{f"part_{p}": f"_prev_{p}" for p in PARTS},
+               **({f"raw_{p}": f"_base_{p}" for p in PARTS} | {"fingerprint": "_prev_fp"} if game else {})}
+    prev = prev_frame.select(*keys, *renames).rename(renames)
+    known = ~F.col("previous_score").is_null()
+    joined = (lf.join(prev, on=keys, how="left")
+              .with_columns(change=F.col("score") - F.col("previous_score")))
+    points = {p: F.col(f"part_{p}").fill_null(0.0) - F.col(f"_prev_{p}").fill_null(0.0) for p in PARTS}
     if game:
         # Same algorithm, raw values kept: the change each part alone makes. Otherwise: the points' difference.
-        same = (known & (pl.col("_prev_fp") == fingerprint)
-                & pl.any_horizontal([pl.col(f"_base_{p}").is_not_null() for p in PARTS]))
+        same = (known & (F.col("_prev_fp") == fingerprint)
+                & any_horizontal(F, [~F.col(f"_base_{p}").is_null() for p in PARTS]))
         joined = joined.pipe(with_shapley, [f"raw_{p}" for p in PARTS], [f"_base_{p}" for p in PARTS], "score",
                              "previous_score", cal, "_shapley_")
-        points = {p: pl.when(same).then(pl.col(f"_shapley_{p}")).otherwise(points[p]) for p in PARTS}
+        points = {p: F.when(same).then(F.col(f"_shapley_{p}")).otherwise(points[p]) for p in PARTS}
     joined = joined.with_columns(
-        **{f"change_{p}": pl.when(known).then(points[p].round(2)) for p in PARTS},
-    ).drop([c for c in joined.collect_schema().names() if c.startswith(("_prev_", "_base_", "_shapley_"))])
-    return joined.join(change_sentences(joined, keys), on=keys, how="left")
+        **{f"change_{p}": F.when(known).then(points[p].round(2)) for p in PARTS},
+    )
+    joined = joined.drop(*[c for c in joined.collect_schema().names() if c.startswith(("_prev_", "_base_",
+                                                                                          "_shapley_"))])
+    return native(joined.with_columns(change_explained=change_sentence(F)), today)
 
 
-def change_sentences(changes: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
+def change_sentence(F: ModuleType) -> Any:
     """'+3: more different people reacted (+2.4), more reactions received (+0.8)', largest cause first.
 
-    Long format (one row per account and part), sorted and joined per account: vectorised, no Python per row.
-    """
-    words = pl.DataFrame({"part": list(PARTS), "up": [PART_WORDS[p][1] for p in PARTS],
-                          "down": [PART_WORDS[p][2] for p in PARTS]}).lazy()
-    causes = (
-        changes.select(*keys, *[f"change_{p}" for p in PARTS])
-        .unpivot(index=keys, variable_name="part", value_name="points")
-        .filter(pl.col("points").abs() >= MIN_POINTS)
-        .with_columns(part=pl.col("part").str.strip_prefix("change_"))
-        .join(words, on="part")
-        .with_columns(text=pl.when(pl.col("points") > 0).then("up").otherwise("down")
-                      + pl.lit(" (") + _signed(pl.col("points").round(1)) + pl.lit(")"))
-        .sort([*keys, pl.col("points").abs(), "part"], descending=[*[False] * len(keys), True, False])
-        .group_by(keys, maintain_order=True)
-        .agg(causes=pl.col("text").str.join(", "))
-    )
-    head = _signed(pl.col("change"))
-    return (
-        changes.select(*keys, "change", "previous_score")
-        .join(causes, on=keys, how="left")
-        .select(*keys, change_explained=pl.when(pl.col("previous_score").is_null()).then(pl.lit("new tonight"))
-                .when(pl.col("causes").is_null()).then(head + pl.lit(": no part moved by half a point or more"))
-                .otherwise(head + pl.lit(": ") + pl.col("causes")))
-    )
+    Made across each row's six `change_<part>` columns (`change`, `previous_score` beside them), with no
+    reshaping: each part that moved by MIN_POINTS or more gets its place among them (larger first, then by
+    part name), and the places are joined in order. Vectorised, no Python per row, and the same expression on
+    every engine. `F`: the frame's API (transforms/frames.py)."""
+    size = {p: F.col(f"change_{p}").abs() for p in PARTS}
+    shown = {p: ~F.col(f"change_{p}").is_null() & (size[p] >= MIN_POINTS) for p in PARTS}
+    # a part's place: how many shown parts come before it (larger, or as large with a name sorting first)
+    place = {p: F.sum_horizontal([(shown[q] & ((size[q] >= size[p]) if q < p else (size[q] > size[p])))
+                                   .cast(F.Int32) for q in PARTS if q != p]) for p in PARTS}
+    text = {p: F.concat_str([
+        F.when(F.col(f"change_{p}") > 0).then(F.lit(PART_WORDS[p][1])).otherwise(F.lit(PART_WORDS[p][2])),
+        F.lit(" ("), _signed(F.col(f"change_{p}").round(1)), F.lit(")")]) for p in PARTS}
+    slots = [F.coalesce(*[F.when(shown[p] & (place[p] == k)).then(text[p]) for p in PARTS])
+             for k in range(len(PARTS))]
+    causes = F.concat_str(slots, separator=", ", ignore_nulls=True)
+    any_shown = any_horizontal(F, list(shown.values()))
+    head = _signed(F.col("change"))
+    return (F.when(F.col("previous_score").is_null()).then(F.lit("new tonight"))
+            .when(~any_shown).then(F.concat_str([head, F.lit(": no part moved by half a point or more")]))
+            .otherwise(F.concat_str([head, F.lit(": "), causes])))
 
 
-def _signed(x: pl.Expr) -> pl.Expr:
+def _signed(x: Any) -> Any:
     """+2.5 / -1 / 0 as text, vectorised (no Python per row)."""
-    return pl.when(x > 0).then(pl.lit("+")).otherwise(pl.lit("")) + x.cast(pl.String)
+    F = api_of(x)
+    return F.concat_str([F.when(x > 0).then(F.lit("+")).otherwise(F.lit("")), x.cast(F.String)])
 
 
 def describe_parts(row: dict) -> list[str]:

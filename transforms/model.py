@@ -45,17 +45,27 @@ The frozen calibration of the version maps raw to 1..100 (monotone; raw 0 = 1). 
 Shapley value in the calibrated score: the points it adds on average over every order in which the parts could
 be added to nothing (exact, over the subsets of the parts that moved, vectorised). So the points of the parts add up to
 the score minus 1, a suspect-engagement discount that cancels the rest shows as the negative points it takes,
-and no part's points depend on an order. See `shapley_points`.
+and no part's points depend on an order. See `with_shapley`.
+
+One code path, two engines: the functions are written in the part of Polars' API that Narwhals implements
+(transforms/frames.py), so they take a Polars LazyFrame (the default engine) or a PySpark DataFrame (the Spark
+engine) and return the same kind; an expression helper (`calibrate`, `log_terms`, ...) makes expressions of the
+kind it is given. ln(1 + x) is Polars' log1p on Polars and log(1 + x) elsewhere (Narwhals has no log1p): raw values
+agree to about 1e-14 between the engines.
 """
 
 from __future__ import annotations
 
 from itertools import combinations
 from math import factorial
+from typing import Any
 
 import polars as pl
 
 from transforms.algorithm import KINDS, TERMS, Calibration, ModelParams
+from transforms.frames import all_horizontal, any_horizontal, api, api_of, materialize, native, ordered
+
+Expr = Any  # a Polars or a Narwhals expression (transforms/frames.py)
 
 INPUT_COLUMNS = (
     "followers", "following", "lists", "posts",
@@ -81,132 +91,145 @@ assert tuple(TERM_PARTS) == TERMS
 OUTPUT_COLUMNS = ("account_id", "score", "raw_score", *(f"part_{p}" for p in PARTS), "unknown_parts")
 
 
-def with_unknowns(frame: pl.LazyFrame) -> pl.LazyFrame:
+def with_unknowns(frame: Any) -> Any:
     """Add every missing input column as null Float64 (unknown), and cast present ones to Float64."""
-    names = frame.collect_schema().names()
+    F, lf = api(frame)
+    names = lf.collect_schema().names()
     if "account_id" not in names:
         raise ValueError("the feature frame needs an `account_id` column")
-    return frame.with_columns(
-        *[pl.col(c).cast(pl.Float64) if c in names else pl.lit(None, pl.Float64).alias(c) for c in INPUT_COLUMNS],
-        pl.col("account_id").cast(pl.String),
-    )
+    return native(lf.with_columns(
+        *[F.col(c).cast(F.Float64) if c in names else F.lit(None, F.Float64).alias(c) for c in INPUT_COLUMNS],
+        F.col("account_id").cast(F.String),
+    ), frame)
 
 
-def _ln1p(x: pl.Expr) -> pl.Expr:
-    return x.clip(lower_bound=0.0).log1p()
+def _ln1p(x: Expr) -> Expr:
+    """ln(1 + x) of x >= 0 (negatives count 0). Polars keeps its log1p (the default engine's bits do not move);
+    Narwhals has no log1p, so other engines take log(1 + x), within a few ulps of it."""
+    if api_of(x) is pl:
+        return x.clip(lower_bound=0.0).log1p()
+    return (x.clip(lower_bound=0.0) + 1.0).log()
 
 
-def _capped(p: ModelParams, trust: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+def _capped(p: ModelParams, trust: Expr) -> tuple[Expr, Expr, Expr]:
     """(reactors, capped kind-weighted reactions, the factor each raw reaction count is scaled by), trusted."""
-    weighted = pl.sum_horizontal([pl.col(f"{k}_received") * w for k, w in p.kind_weights.items()])
-    any_kind = pl.any_horizontal([pl.col(f"{k}_received").is_not_null() for k in KINDS])
-    weighted = pl.when(any_kind).then(weighted) * trust
-    reactors = pl.coalesce("effective_reactors", "distinct_reactors") * trust
+    F = api_of(trust)
+    weighted = F.sum_horizontal([F.col(f"{k}_received") * w for k, w in p.kind_weights.items()])
+    any_kind = any_horizontal(F, [~F.col(f"{k}_received").is_null() for k in KINDS])
+    weighted = F.when(any_kind).then(weighted) * trust
+    reactors = F.coalesce(F.col("effective_reactors"), F.col("distinct_reactors")) * trust
     cap = reactors * p.repeat_cap
     # Reactions from accounts that react to everything count less: scale by the audience's selectivity.
     # (of the trusted audience: suspect reactors are already out of `effective_reactors`).
-    selectivity = (pl.col("effective_reactors") / (pl.col("distinct_reactors") * trust)).clip(0.0, 1.0).fill_nan(1.0)
-    capped = pl.when(weighted > cap).then(cap + _ln1p(weighted - cap)).otherwise(weighted)
+    selectivity = (F.col("effective_reactors") / (F.col("distinct_reactors") * trust)).clip(0.0, 1.0).fill_nan(1.0)
+    capped = F.when(weighted > cap).then(cap + _ln1p(weighted - cap)).otherwise(weighted)
     capped = capped * selectivity.fill_null(1.0)
     factor = (capped / weighted).fill_nan(0.0).fill_null(selectivity.fill_null(1.0)) * trust
     return reactors, capped, factor
 
 
-def log_terms(p: ModelParams, trust: pl.Expr) -> dict[str, pl.Expr]:
+def log_terms(p: ModelParams, trust: Expr) -> dict[str, Expr]:
     """A `terms` model's ln(1 + feature) per term, before its weight; reaction counts scaled by `trust` and
     capped as in the `capped` engagement; null where the term's input is unknown."""
+    F = api_of(trust)
     reactors, capped, factor = _capped(p, trust)
     return {
         "reactors": _ln1p(reactors),
-        **{k: _ln1p(pl.col(f"{k}_received") * factor) for k in KINDS},
-        "per_post": _ln1p(capped.fill_null(0.0) / pl.col("posts").clip(lower_bound=1.0)),
-        "impact": _ln1p(pl.col("network_impact") * trust - 1.0),
-        "followers": _ln1p(pl.col("followers")),
-        "lists": _ln1p(pl.col("lists")),
+        **{k: _ln1p(F.col(f"{k}_received") * factor) for k in KINDS},
+        "per_post": _ln1p(capped.fill_null(0.0) / F.col("posts").clip(lower_bound=1.0)),
+        "impact": _ln1p(F.col("network_impact") * trust - 1.0),
+        "followers": _ln1p(F.col("followers")),
+        "lists": _ln1p(F.col("lists")),
     }
 
 
-def term_parts(p: ModelParams, trust: pl.Expr) -> dict[str, pl.Expr]:
+def term_parts(p: ModelParams, trust: Expr) -> dict[str, Expr]:
     """A `terms` model's parts: weight x term summed per part, null when every term of the part is unknown."""
+    F = api_of(trust)
     terms = log_terms(p, trust)
     out = {}
     for part in dict.fromkeys(TERM_PARTS.values()):
         names = [t for t, q in TERM_PARTS.items() if q == part]
-        known = pl.any_horizontal([terms[t].is_not_null() for t in names])
-        total = pl.sum_horizontal([terms[t].fill_null(0.0) * p.terms[t] for t in names])
-        out[part] = pl.when(known).then(total * getattr(p, part))
+        known = any_horizontal(F, [~terms[t].is_null() for t in names])
+        total = F.sum_horizontal([terms[t].fill_null(0.0) * p.terms[t] for t in names])
+        out[part] = F.when(known).then(total * getattr(p, part))
     return out
 
 
-def raw_parts(p: ModelParams, trust: pl.Expr) -> dict[str, pl.Expr]:
+def raw_parts(p: ModelParams, trust: Expr) -> dict[str, Expr]:
     """Raw (log-scale) value of each part but audience, with reactor and reaction counts scaled by `trust`
     (0..1); null where the part's inputs are unknown."""
+    F = api_of(trust)
     if p.terms is not None:
         return {k: v for k, v in term_parts(p, trust).items() if k != "audience"}
     reactors, capped, _ = _capped(p, trust)
     return {
         "reach": p.reach * _ln1p(reactors),
         "engagement": p.engagement * _ln1p(capped),
-        "rate": p.rate * _ln1p(capped.fill_null(0.0) / pl.col("posts").clip(lower_bound=1.0)),
-        "impact": p.impact * _ln1p(pl.col("network_impact") * trust - 1.0),
+        "rate": p.rate * _ln1p(capped.fill_null(0.0) / F.col("posts").clip(lower_bound=1.0)),
+        "impact": p.impact * _ln1p(F.col("network_impact") * trust - 1.0),
     }
 
 
-def calibrate(raw: pl.Expr, cal: Calibration) -> pl.Expr:
+def calibrate(raw: Expr, cal: Calibration) -> Expr:
     """Piecewise-linear, monotone raw -> 1..100 with the frozen knots; beyond the last knot the last slope
     continues up to 100. Rounded half up, so equal raw scores always get equal points."""
+    F = api_of(raw)
     knots, points = (0.0, *cal.knots), (1.0, *cal.points)
-    expr = pl.when(raw <= 0).then(pl.lit(1.0))
+    expr = F.when(raw <= 0).then(F.lit(1.0))
     for i in range(1, len(knots)):
         slope = (points[i] - points[i - 1]) / (knots[i] - knots[i - 1])
         expr = expr.when(raw <= knots[i]).then(points[i - 1] + (raw - knots[i - 1]) * slope)
     last = (points[-1] - points[-2]) / (knots[-1] - knots[-2])
     expr = expr.otherwise(points[-1] + (raw - knots[-1]) * last)
-    return (expr + 0.5).floor().clip(1, 100).cast(pl.Int32)
+    return (expr + 0.5).floor().clip(1, 100).cast(F.Int32)
 
 
-def score_features(features: pl.LazyFrame, params: ModelParams, cal: Calibration) -> pl.LazyFrame:
+def score_features(features: Any, params: ModelParams, cal: Calibration) -> Any:
     """Feature frame -> the input columns plus `score` (1..100), `raw_score`, `part_<name>` points, `raw_<name>`
     (the part's raw value, null when unknown) and `unknown_parts` (comma-separated part names the model could
-    not compute, "" when none)."""
-    unknown = [pl.when(pl.all_horizontal([pl.col(c).is_null() for c in PART_NEEDS[part]])).then(pl.lit(part))
-               for part in PARTS]
+    not compute, "" when none). A Polars frame keeps its row order."""
+    F, lf = api(features)
+    unknown = [F.when(all_horizontal(F, [F.col(c).is_null() for c in PART_NEEDS[part]]))
+               .then(F.lit(part)) for part in PARTS]
     # Suspect engagement (rings, bought) is removed before the logs: a buyer keeps what its real audience gives.
-    trust = 1.0 - params.discount_strength * pl.col("suspect_share").fill_null(0.0).clip(0.0, 1.0)
-    full, trusted = raw_parts(params, pl.lit(1.0)), raw_parts(params, trust)
+    trust = 1.0 - params.discount_strength * F.col("suspect_share").fill_null(0.0).clip(0.0, 1.0)
+    full, trusted = raw_parts(params, F.lit(1.0)), raw_parts(params, trust)
     audience = (term_parts(params, trust)["audience"] if params.terms is not None else
-                params.audience * _ln1p(pl.col("followers").fill_null(0.0) + 10 * pl.col("lists").fill_null(0.0)))
-    return (
-        with_unknowns(features)
+                params.audience * _ln1p(F.col("followers").fill_null(0.0) + 10 * F.col("lists").fill_null(0.0)))
+    scored = (
+        with_unknowns(lf)
         .with_columns(
             *[expr.alias(f"_{name}") for name, expr in full.items()],
-            _audience=pl.when(pl.col("followers").is_not_null() | pl.col("lists").is_not_null()).then(audience),
+            _audience=F.when(~F.col("followers").is_null() | ~F.col("lists").is_null()).then(audience),
             # Removing suspect engagement never adds points. The trusted parts can come out a hair above the full
             # ones (float residue, and the capped repeats per reactor when a share of reactions is removed): clipped.
-            _discount=pl.when(pl.col("suspect_share").is_not_null())
-            .then((pl.sum_horizontal(trusted.values()) - pl.sum_horizontal(full.values())).clip(upper_bound=0.0)),
+            _discount=F.when(~F.col("suspect_share").is_null())
+            .then((F.sum_horizontal(trusted.values()) - F.sum_horizontal(full.values())).clip(upper_bound=0.0)),
         )
-        .with_columns(raw_score=pl.sum_horizontal([f"_{p}" for p in PARTS]))
+        .with_columns(raw_score=F.sum_horizontal([F.col(f"_{p}") for p in PARTS]))
         # Float residue of a fully discounted account (1e-16) is zero, not a score with huge parts.
-        .with_columns(raw_score=pl.when(pl.col("raw_score") > 1e-9).then(pl.col("raw_score")).otherwise(0.0))
-        .with_columns(score=calibrate(pl.col("raw_score"), cal))
+        .with_columns(raw_score=F.when(F.col("raw_score") > 1e-9).then(F.col("raw_score")).otherwise(0.0))
+        .with_columns(score=calibrate(F.col("raw_score"), cal))
         .pipe(with_shapley, [f"_{p}" for p in PARTS], None, "score", None, cal, "_points_")
         .with_columns(
             # Points of a part = its Shapley value in the calibrated score; an unknown part has no points.
-            *[pl.when(pl.col(f"_{p}").is_not_null()).then(pl.col(f"_points_{p}")).alias(f"part_{p}")
+            *[F.when(~F.col(f"_{p}").is_null()).then(F.col(f"_points_{p}")).alias(f"part_{p}")
               for p in PARTS],
-            unknown_parts=pl.concat_str(unknown, separator=",", ignore_nulls=True).fill_null(""),
+            unknown_parts=F.concat_str(unknown, separator=",", ignore_nulls=True).fill_null(""),
         )
         .rename({f"_{p}": f"raw_{p}" for p in PARTS})
         .drop([f"_points_{p}" for p in PARTS])
     )
+    return native(scored, features)
 
 
-def calibrated(raw: pl.Expr, cal: Calibration) -> pl.Expr:
+def calibrated(raw: Expr, cal: Calibration) -> Expr:
     """`calibrate` before rounding: 1 + a sum of hinges (no branches), so 2^k of them stay cheap."""
+    F = api_of(raw)
     knots, points = (0.0, *cal.knots), (1.0, *cal.points)
     slopes = [(points[i] - points[i - 1]) / (knots[i] - knots[i - 1]) for i in range(1, len(knots))]
-    expr = pl.lit(1.0)
+    expr = F.lit(1.0)
     for i, slope in enumerate(slopes):
         width = knots[i + 1] - knots[i] if i + 1 < len(slopes) else None
         expr = expr + slope * (raw - knots[i]).clip(0.0, width)
@@ -216,8 +239,8 @@ def calibrated(raw: pl.Expr, cal: Calibration) -> pl.Expr:
 RESIDUE = 1e-9  # points: below this a part's share is float residue
 
 
-def with_shapley(frame: pl.LazyFrame, today: list[str], base: list[str] | None, score: str, base_score: str | None,
-                 cal: Calibration, prefix: str) -> pl.LazyFrame:
+def with_shapley(frame: Any, today: list[str], base: list[str] | None, score: str, base_score: str | None,
+                 cal: Calibration, prefix: str) -> Any:
     """Add `<prefix><part>`: each part's share of `score - base_score` as its exact Shapley value (`_shapley`).
 
     A part at the baseline's value (nulls as 0; from nothing: 0) is a null player: switching it changes no subset's
@@ -225,29 +248,40 @@ def with_shapley(frame: pl.LazyFrame, today: list[str], base: list[str] | None, 
     plays the game of the parts that moved only: the rows are split by which parts moved (a bit mask) and each
     group evaluates the 2^m subsets of its m moved parts instead of all 2^6. Where no part moved the game is
     constant: every share is 0 (on the Higgs week 83% of the accounts; a 10M-account night's rows move 2-3 parts,
-    so 4-8 subsets instead of 64). Row order is kept."""
-    now = [pl.col(c).fill_null(0.0) for c in today]
-    then = [pl.col(c).fill_null(0.0) for c in base] if base else [pl.lit(0.0)] * len(today)
+    so 4-8 subsets instead of 64). A Polars frame keeps its row order.
+
+    Engine-neutral: the frame is evaluated once (transforms/frames.py), the masks present are read (at most 64
+    values), and each mask's rows are filtered and scored as their own group; the groups are put back together by
+    a vertical concat (on Polars sorted back into the rows' order by a row number and set beside the rows)."""
+    F, lf = api(frame)
+    now = [F.col(c).fill_null(0.0) for c in today]
+    then = [F.col(c).fill_null(0.0) for c in base] if base else [F.lit(0.0)] * len(today)
     row, moved = "_shapley_row", "_shapley_moved"
-    # Collected once: the shares are computed on the columns the game reads, split by the parts that moved, and
-    # put back beside the rows in their order (a plan evaluated twice may not give its rows in the same order).
-    data = frame.collect()
-    game = data.select(*dict.fromkeys([*today, *(base or []), score, *([base_score] if base_score else [])]))
-    numbered = game.with_row_index(row).with_columns(
-        pl.sum_horizontal([(a != b).cast(pl.Int16) * (1 << i) for i, (a, b) in enumerate(zip(now, then, strict=True))])
-        .alias(moved))
+    data, has_order = ordered(lf, row)
+    # Polars: the game is played on the columns it reads and the shares are put back beside the rows (a copy of
+    # a few columns, not of every column of the frame); Spark has no row order to put them back by, so there the
+    # rows carry all their columns through the split.
+    game = data.select(row, *dict.fromkeys([*today, *(base or []), score, *([base_score] if base_score else [])]))
+    game = materialize((game if has_order else data).with_columns(
+        F.sum_horizontal([(a != b).cast(F.Int16) * (1 << i) for i, (a, b) in enumerate(zip(now, then, strict=True))])
+        .alias(moved)))
     shares = [f"{prefix}{p}" for p in PARTS]
-    groups = [numbered.lazy().head(0).with_columns(**{c: pl.lit(0.0) for c in shares})]
-    for (mask,), rows in numbered.partition_by(moved, as_dict=True).items():
+    masks = sorted(game.select(moved).unique().collect()[moved].to_list())
+    groups = [game.with_columns(**{c: F.lit(0.0) for c in shares}).head(0)]  # the columns, when there are no rows
+    for mask in masks:
+        rows = game.filter(F.col(moved) == mask)
         players = [i for i in range(len(today)) if mask >> i & 1]
-        groups.append(_shapley(rows.lazy(), today, base, score, base_score, cal, prefix, players) if players else
-                      rows.lazy().with_columns(**{c: pl.lit(0.0) for c in shares}))
-    split = pl.concat(pl.collect_all(groups), how="vertical_relaxed").sort(row)
-    return data.hstack(split.select(shares)).lazy()
+        groups.append(_shapley(rows, today, base, score, base_score, cal, prefix, players) if players else
+                      rows.with_columns(**{c: F.lit(0.0) for c in shares}))
+    split = F.concat(groups, how="vertical")
+    if has_order:
+        split = split.sort(row).select(shares).collect()
+        return native(F.concat([data.collect().drop(row), split], how="horizontal").lazy(), frame)
+    return native(split.drop(moved), frame)
 
 
-def _shapley(frame: pl.LazyFrame, today: list[str], base: list[str] | None, score: str, base_score: str | None,
-             cal: Calibration, prefix: str, players: list[int]) -> pl.LazyFrame:
+def _shapley(frame: Any, today: list[str], base: list[str] | None, score: str, base_score: str | None,
+             cal: Calibration, prefix: str, players: list[int]) -> Any:
     """Add `<prefix><part>`: each part's share of `score - base_score` as its exact Shapley value.
 
     `today` / `base`: the raw part columns (PARTS order) now and at the baseline (None: all zero, and
@@ -259,39 +293,57 @@ def _shapley(frame: pl.LazyFrame, today: list[str], base: list[str] | None, scor
     rounding rest (under a point) goes to the parts that moved the way it points, in proportion, so the shares
     add up to exactly `score - base_score`. The 2^m subset values are vectorised columns.
     """
+    F, lf = api(frame)
     k, m = len(today), len(players)
-    now = [pl.col(c).fill_null(0.0) for c in today]
-    then = [pl.col(c).fill_null(0.0) for c in base] if base else [pl.lit(0.0)] * k
+    # Each value the game reads more than once is a column of its own, so every expression below stays small: the
+    # same plan on Polars, and Narwhals translates it in a fraction of the time of one nested tree.
+    now = [f"_now{i}" for i in range(k)]
+    then = [f"_then{i}" for i in range(k)]
+    lf = lf.with_columns(
+        *[F.col(c).fill_null(0.0).alias(now[i]) for i, c in enumerate(today)],
+        *[(F.col(base[i]).fill_null(0.0) if base else F.lit(0.0)).alias(then[i]) for i in range(k)])
     subsets = [s for size in range(m + 1) for s in combinations(players, size)]
     name = {s: "_v" + "".join(map(str, s)) for s in subsets}
-    frame = frame.with_columns(
-        calibrated(pl.sum_horizontal([now[i] if i in s else then[i] for i in range(k)]), cal).alias(name[s])
-        for s in subsets)
-    phi = {p: pl.lit(0.0) for p in PARTS}
+    lf = lf.with_columns(
+        [F.sum_horizontal([F.col(now[i] if i in s else then[i]) for i in range(k)]).alias(name[s]) for s in subsets])
+    # One expression over every subset's column (Narwhals and Polars expand it per column): the hinges are
+    # translated once, not once per subset.
+    lf = lf.with_columns(calibrated(F.col(*name.values()), cal).name.keep())
+    phi = {p: F.lit(0.0) for p in PARTS}
     for i in players:
         terms = []
         for size in range(m):
             weight = factorial(size) * factorial(m - size - 1) / factorial(m)
             for s in combinations([j for j in players if j != i], size):
-                terms.append(weight * (pl.col(name[tuple(sorted((*s, i)))]) - pl.col(name[s])))
-        phi[PARTS[i]] = pl.sum_horizontal(terms)
-    frame = frame.with_columns(**{f"_phi_{p}": e for p, e in phi.items()}).drop(name.values())
-    cols = [pl.col(f"_phi_{p}") for p in PARTS]
-    total = pl.col(score) - (pl.col(base_score) if base_score else pl.lit(1.0))
-    frame = frame.with_columns(
-        _rest=total - pl.sum_horizontal(cols),
-        _pos=pl.sum_horizontal([c.clip(lower_bound=0.0) for c in cols]),
-        _neg=pl.sum_horizontal([(-c).clip(lower_bound=0.0) for c in cols]),
+                terms.append(weight * (F.col(name[tuple(sorted((*s, i)))]) - F.col(name[s])))
+        phi[PARTS[i]] = F.sum_horizontal(terms)
+    lf = lf.with_columns(**{f"_phi_{p}": e for p, e in phi.items()}).drop(*name.values(), *now, *then)
+    cols = [F.col(f"_phi_{p}") for p in PARTS]
+    total = F.col(score) - (F.col(base_score) if base_score else F.lit(1.0))
+    lf = lf.with_columns(
+        _rest=total - F.sum_horizontal(cols),
+        _pos=F.sum_horizontal([c.clip(lower_bound=0.0) for c in cols]),
+        _neg=F.sum_horizontal([(-c).clip(lower_bound=0.0) for c in cols]),
     )
-    up = pl.col("_rest") > 0
-    same, other = pl.when(up).then("_pos").otherwise("_neg"), pl.when(up).then("_neg").otherwise("_pos")
-    use_same = same > 0
-    mass = pl.when(use_same).then(same).otherwise(other)
+    lf = lf.with_columns(_up=F.col("_rest") > 0)
+    up = F.col("_up")
+    lf = lf.with_columns(_same=F.when(up).then(F.col("_pos")).otherwise(F.col("_neg")),
+                         _other=F.when(up).then(F.col("_neg")).otherwise(F.col("_pos")))
+    lf = lf.with_columns(_use_same=F.col("_same") > 0)
+    use_same = F.col("_use_same")
+    lf = lf.with_columns(_mass=F.when(use_same).then(F.col("_same")).otherwise(F.col("_other")),
+                         _same_way=use_same == up)
+    mass = F.col("_mass")
     out = {}
     for p, c in zip(PARTS, cols, strict=True):
-        share = pl.when(use_same == up).then(c.clip(lower_bound=0.0)).otherwise((-c).clip(lower_bound=0.0))
-        points = c + pl.when(mass > 0).then(pl.col("_rest") * share / mass).otherwise(0.0)
-        # A part whose share the rest takes back whole (a score of 1: every point of it rounded away) comes out as
-        # c - c, float residue of either sign (-6e-17 at 10M accounts, which the contract part >= 0 caught): 0.
-        out[f"{prefix}{p}"] = pl.when(points.abs() < RESIDUE).then(0.0).otherwise(points)
-    return frame.with_columns(**out).drop([f"_phi_{p}" for p in PARTS], "_rest", "_pos", "_neg")
+        share = F.when(F.col("_same_way")).then(c.clip(lower_bound=0.0)).otherwise((-c).clip(lower_bound=0.0))
+        points = c + F.when(mass > 0).then(F.col("_rest") * share / mass).otherwise(0.0)
+        out[f"_pts_{p}"] = points
+    lf = lf.with_columns(**out)
+    # A part whose share the rest takes back whole (a score of 1: every point of it rounded away) comes out as
+    # c - c, float residue of either sign (-6e-17 at 10M accounts, which the contract part >= 0 caught): 0.
+    lf = lf.with_columns(**{f"{prefix}{p}": F.when(F.col(f"_pts_{p}").abs() < RESIDUE).then(0.0)
+                            .otherwise(F.col(f"_pts_{p}")) for p in PARTS})
+    lf = lf.drop(*[f"_phi_{p}" for p in PARTS], *[f"_pts_{p}" for p in PARTS], "_rest", "_pos", "_neg", "_up",
+                 "_same", "_other", "_use_same", "_mass", "_same_way")
+    return native(lf, frame)

@@ -1,16 +1,21 @@
 """Score accounts and people for one logical date: window features -> network impact -> model -> 1..100.
 
-Pure Polars (LazyFrame in, LazyFrame out); the score stage (clout/score/score.py) does the IO.
+Pure dataframe code; the score stage (clout/score/score.py) does the IO. `score_accounts` (window features,
+PageRank) is Polars; the model half (`scores_from_features`, `person_scores`) is written in the part of Polars' API
+that Narwhals implements (transforms/frames.py), so it runs on a Polars LazyFrame or a PySpark DataFrame and
+returns the same kind.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import polars as pl
 
 from transforms.algorithm import Algorithm, ModelParams
 from transforms.features import window_features
+from transforms.frames import api, native
 from transforms.model import PARTS, calibrate, score_features
 
 SCORE_COLUMNS = (
@@ -36,32 +41,44 @@ def score_accounts(
     return scores_from_features(window_features(edges, logical_date, algo, activity, posts, profiles), algo)
 
 
-def scores_from_features(features: pl.LazyFrame, algo: Algorithm) -> pl.LazyFrame:
-    """The model half of score_accounts: a window feature frame -> scores and parts. A shadow run reuses the
-    candidate's features through it when both algorithms read the window the same way."""
-    scored = score_features(features, algo.model, algo.calibration)
+def scores_from_features(features: Any, algo: Algorithm) -> Any:
+    """The model half of score_accounts: a window feature frame -> scores and parts, sorted by network and
+    account. A shadow run reuses the candidate's features through it when both algorithms read the window the
+    same way."""
+    _, lf = api(features)
+    scored = score_features(lf, algo.model, algo.calibration)
     names = scored.collect_schema().names()
-    return scored.select([c for c in SCORE_COLUMNS if c in names]).sort("network", "account_id")
+    return native(scored.select([c for c in SCORE_COLUMNS if c in names]).sort("network", "account_id"), features)
 
 
-def person_scores(scores: pl.LazyFrame, links: pl.LazyFrame, params: ModelParams, algo: Algorithm) -> pl.LazyFrame:
+def person_scores(scores: Any, links: Any, params: ModelParams, algo: Algorithm) -> Any:
     """One row per person: the best network's raw score plus `other_networks_weight` x the others', on the
     same frozen scale. `links`: person_id, network, account_id; an account without a link is its own person
-    (person_id = "network:account_id")."""
+    (person_id = "network:account_id"). The best network is the one with the highest raw score, then the first
+    network by name, then the first account id (a person's accounts in an order no engine can change)."""
+    keys = ["network", "account_id"]
+    F, lf = api(scores)
+    _, links_lf = api(links)  # on the same engine as `scores`
     linked = (
-        scores.join(links.select("person_id", "network", "account_id"), on=["network", "account_id"], how="left")
-        .with_columns(person_id=pl.coalesce("person_id", pl.concat_str("network", pl.lit(":"), "account_id")))
+        lf.select(*keys, "raw_score")
+        .join(links_lf.select("person_id", *keys), on=keys, how="left")
+        .with_columns(person_id=F.coalesce(F.col("person_id"),
+                                            F.concat_str([F.col("network"), F.lit(":"), F.col("account_id")])))
     )
-    best = pl.col("raw_score").max()
-    return (
+    # The best account by window functions and filters rather than sort_by(...).first() in the aggregation, which
+    # Narwhals has no engine-neutral form of: the rows at the person's highest raw score, of them the first network,
+    # of those the first account.
+    top = linked.filter(F.col("raw_score") == F.col("raw_score").max().over("person_id"))
+    top = top.filter(F.col("network") == F.col("network").min().over("person_id"))
+    best = top.group_by("person_id").agg(best_network=F.col("network").min(),
+                                         best_account_id=F.col("account_id").min())
+    people = (
         linked.group_by("person_id")
-        .agg(
-            raw_score=best + params.other_networks_weight * (pl.col("raw_score").sum() - best),
-            networks=pl.len().cast(pl.Int32),
-            best_network=pl.col("network").sort_by("raw_score", "network", descending=[True, False]).first(),
-            best_account_id=pl.col("account_id").sort_by("raw_score", "network", descending=[True, False]).first(),
-        )
-        .with_columns(score=calibrate(pl.col("raw_score"), algo.calibration))
+        .agg(_best=F.col("raw_score").max(), _sum=F.col("raw_score").sum(), networks=F.len().cast(F.Int32))
+        .with_columns(raw_score=F.col("_best") + params.other_networks_weight * (F.col("_sum") - F.col("_best")))
+        .with_columns(score=calibrate(F.col("raw_score"), algo.calibration))
+        .join(best, on="person_id", how="left")
         .select("person_id", "score", "raw_score", "networks", "best_network", "best_account_id")
         .sort("person_id")
     )
+    return native(people, scores)

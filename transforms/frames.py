@@ -1,0 +1,82 @@
+"""One transform code path, two engines: what the model, explanations and person scores are written against.
+
+transforms/model.py, explain.py and scores.py are written in the part of Polars' API that Narwhals implements
+(https://narwhals-dev.github.io/narwhals/): `F.col`, `F.when`, `F.sum_horizontal`, `.with_columns`, `.join`,
+`.group_by().agg`, `.over` ... where `F` is the module the frame calls for:
+
+- a Polars frame (the default engine) gets `polars` itself: the expressions are Polars' own, so the default engine
+  pays nothing for the second engine (Narwhals in between cost 2x on the Higgs night's model and change parts:
+  it translates every expression node in Python, and the Shapley split builds thousands of them a night);
+- any other frame, a PySpark DataFrame on the Spark engine (clout/core/engine.py) or a Polars frame that a test
+  wrapped in Narwhals on purpose, gets `narwhals`, which plans the same expressions on that engine.
+
+Callers pass and receive their engine's own frames (`api`, `native`). The few things the expressions cannot say
+are here, each the narrowest engine-specific step there is:
+
+- `materialize`: evaluate a plan once before it is read several times (Polars: collect; Spark: a local checkpoint,
+  which also cuts the lineage so that the Shapley split's branches do not each re-plan the model);
+- `ordered`: Polars frames have a row order and callers rely on it (a frame comes back in the order it went in);
+  Spark frames have none, so there callers sort by keys where order matters;
+- `any_horizontal` / `all_horizontal`: Narwhals needs to be told how nulls count, Polars' takes no such argument
+  (every use here combines non-null booleans, so both mean the same).
+
+No engine is imported here but Polars: a frame says what it is.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any
+
+import narwhals as nw
+import polars as pl
+
+
+def api(frame: Any) -> tuple[ModuleType, Any]:
+    """(the module whose API the frame takes, the frame as a lazy frame of that module)."""
+    if isinstance(frame, pl.LazyFrame):
+        return pl, frame
+    if isinstance(frame, pl.DataFrame):
+        return pl, frame.lazy()
+    wrapped = frame if isinstance(frame, nw.LazyFrame | nw.DataFrame) else nw.from_native(frame)
+    return nw, wrapped.lazy() if isinstance(wrapped, nw.DataFrame) else wrapped
+
+
+def api_of(expr: Any) -> ModuleType:
+    """The module an expression belongs to (a helper that makes expressions from expressions makes its own)."""
+    return pl if isinstance(expr, pl.Expr) else nw
+
+
+def native(result: Any, given: Any) -> Any:
+    """`result` as the kind of frame the caller gave: Polars in, Polars (lazy) out; Narwhals in, Narwhals out;
+    another engine's frame in, that engine's frame out."""
+    if isinstance(result, pl.LazyFrame | pl.DataFrame) or isinstance(given, nw.LazyFrame | nw.DataFrame):
+        return result
+    return result.to_native()
+
+
+def materialize(frame: Any) -> Any:
+    """Evaluate `frame` once, so that reading it several times neither recomputes it nor sees rows in another
+    order (a Polars plan evaluated twice may not give its rows in the same order)."""
+    if isinstance(frame, pl.LazyFrame) or frame.implementation is nw.Implementation.POLARS:
+        return frame.collect().lazy()
+    spark = frame.to_native()
+    if hasattr(spark, "localCheckpoint"):  # PySpark: computed once, kept by the executors, lineage cut
+        return nw.from_native(spark.localCheckpoint(eager=True))
+    return frame
+
+
+def ordered(frame: Any, name: str) -> tuple[Any, bool]:
+    """(`frame` evaluated once with a row number `name`, True) where rows have an order (Polars); (`frame`
+    evaluated once, False) where they have none (Spark)."""
+    if isinstance(frame, pl.LazyFrame) or frame.implementation is nw.Implementation.POLARS:
+        return frame.collect().with_row_index(name).lazy(), True
+    return materialize(frame), False
+
+
+def any_horizontal(F: ModuleType, exprs: list) -> Any:
+    return F.any_horizontal(exprs, ignore_nulls=True) if F is nw else F.any_horizontal(exprs)
+
+
+def all_horizontal(F: ModuleType, exprs: list) -> Any:
+    return F.all_horizontal(exprs, ignore_nulls=True) if F is nw else F.all_horizontal(exprs)

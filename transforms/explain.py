@@ -80,32 +80,44 @@ def change_parts(today: Any, previous: Any, keys: list[str], cal: Calibration | 
     )
     joined = joined.drop(*[c for c in joined.collect_schema().names() if c.startswith(("_prev_", "_base_",
                                                                                           "_shapley_"))])
-    return native(joined.with_columns(change_explained=change_sentence(F)), today)
+    return native(with_change_sentence(F, joined), today)
 
 
-def change_sentence(F: ModuleType) -> Any:
-    """'+3: more different people reacted (+2.4), more reactions received (+0.8)', largest cause first.
+def with_change_sentence(F: ModuleType, changes: Any) -> Any:
+    """Add `change_explained`: '+3: more different people reacted (+2.4), more reactions received (+0.8)', largest
+    cause first.
 
     Made across each row's six `change_<part>` columns (`change`, `previous_score` beside them), with no
     reshaping: each part that moved by MIN_POINTS or more gets its place among them (larger first, then by
-    part name), and the places are joined in order. Vectorised, no Python per row, and the same expression on
-    every engine. `F`: the frame's API (transforms/frames.py)."""
-    size = {p: F.col(f"change_{p}").abs() for p in PARTS}
-    shown = {p: ~F.col(f"change_{p}").is_null() & (size[p] >= MIN_POINTS) for p in PARTS}
+    part name), and the places are joined in order. Vectorised, no Python per row, and the same expressions on
+    every engine, each step's values a column of its own that the next step reads (one nested expression was a
+    plan Spark could not compile). `F`: the frame's API (transforms/frames.py)."""
+    size = {p: F.col(f"_size_{p}") for p in PARTS}
+    shown = {p: F.col(f"_shown_{p}") for p in PARTS}
+    changes = changes.with_columns(*[F.col(f"change_{p}").abs().alias(f"_size_{p}") for p in PARTS])
+    changes = changes.with_columns(*[(~F.col(f"change_{p}").is_null() & (size[p] >= MIN_POINTS)).alias(f"_shown_{p}")
+                                     for p in PARTS])
     # a part's place: how many shown parts come before it (larger, or as large with a name sorting first)
-    place = {p: F.sum_horizontal([(shown[q] & ((size[q] >= size[p]) if q < p else (size[q] > size[p])))
-                                   .cast(F.Int32) for q in PARTS if q != p]) for p in PARTS}
-    text = {p: F.concat_str([
-        F.when(F.col(f"change_{p}") > 0).then(F.lit(PART_WORDS[p][1])).otherwise(F.lit(PART_WORDS[p][2])),
-        F.lit(" ("), _signed(F.col(f"change_{p}").round(1)), F.lit(")")]) for p in PARTS}
-    slots = [F.coalesce(*[F.when(shown[p] & (place[p] == k)).then(text[p]) for p in PARTS])
-             for k in range(len(PARTS))]
-    causes = F.concat_str(slots, separator=", ", ignore_nulls=True)
-    any_shown = any_horizontal(F, list(shown.values()))
-    head = _signed(F.col("change"))
-    return (F.when(F.col("previous_score").is_null()).then(F.lit("new tonight"))
-            .when(~any_shown).then(F.concat_str([head, F.lit(": no part moved by half a point or more")]))
-            .otherwise(F.concat_str([head, F.lit(": "), causes])))
+    changes = changes.with_columns(
+        *[F.sum_horizontal([(shown[q] & ((size[q] >= size[p]) if q < p else (size[q] > size[p]))).cast(F.Int32)
+                            for q in PARTS if q != p]).alias(f"_place_{p}") for p in PARTS],
+        *[F.concat_str([
+            F.when(F.col(f"change_{p}") > 0).then(F.lit(PART_WORDS[p][1])).otherwise(F.lit(PART_WORDS[p][2])),
+            F.lit(" ("), _signed(F.col(f"change_{p}").round(1)), F.lit(")")]).alias(f"_text_{p}") for p in PARTS],
+        _any_shown=any_horizontal(F, list(shown.values())),
+        _head=_signed(F.col("change")),
+    )
+    changes = changes.with_columns(
+        _causes=F.concat_str([F.coalesce(*[F.when(shown[p] & (F.col(f"_place_{p}") == k)).then(F.col(f"_text_{p}"))
+                                           for p in PARTS]) for k in range(len(PARTS))],
+                             separator=", ", ignore_nulls=True))
+    head = F.col("_head")
+    changes = changes.with_columns(
+        change_explained=F.when(F.col("previous_score").is_null()).then(F.lit("new tonight"))
+        .when(~F.col("_any_shown")).then(F.concat_str([head, F.lit(": no part moved by half a point or more")]))
+        .otherwise(F.concat_str([head, F.lit(": "), F.col("_causes")])))
+    return changes.drop(*[f"_{c}_{p}" for c in ("size", "shown", "place", "text") for p in PARTS],
+                        "_any_shown", "_head", "_causes")
 
 
 def _signed(x: Any) -> Any:

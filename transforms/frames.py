@@ -17,10 +17,12 @@ are here, each the narrowest engine-specific step there is:
   which also cuts the lineage so that the Shapley split's branches do not each re-plan the model);
 - `ordered`: Polars frames have a row order and callers rely on it (a frame comes back in the order it went in);
   Spark frames have none, so there callers sort by keys where order matters;
+- `with_row_ids` / `small_table`: an id per row to group by and join back on, and a lookup table made in Python,
+  on the frame's engine (the Shapley split's long form, transforms/model.py `_shapley_long`);
 - `any_horizontal` / `all_horizontal`: Narwhals needs to be told how nulls count, Polars' takes no such argument
   (every use here combines non-null booleans, so both mean the same).
 
-No engine is imported here but Polars: a frame says what it is.
+No engine is imported here but Polars (PySpark only when a Spark frame is in hand): a frame says what it is.
 """
 
 from __future__ import annotations
@@ -72,6 +74,25 @@ def ordered(frame: Any, name: str) -> tuple[Any, bool]:
     if isinstance(frame, pl.LazyFrame) or frame.implementation is nw.Implementation.POLARS:
         return frame.collect().with_row_index(name).lazy(), True
     return materialize(frame), False
+
+
+def with_row_ids(frame: Any, name: str) -> Any:
+    """`frame` evaluated once with a unique integer `name` per row (an id to group by and join back on, not an
+    order): Polars numbers its rows; Spark gives monotonically increasing ids, checkpointed so they never change."""
+    if isinstance(frame, pl.LazyFrame) or frame.implementation is nw.Implementation.POLARS:
+        return ordered(frame, name)[0]
+    spark = frame.to_native()
+    from pyspark.sql import functions
+
+    return nw.from_native(spark.withColumn(name, functions.monotonically_increasing_id()).localCheckpoint(eager=True))
+
+
+def small_table(like: Any, table: pl.DataFrame) -> Any:
+    """A small Polars table (a lookup the transforms build in Python) on the engine of the frame `like`."""
+    if isinstance(like, pl.LazyFrame) or like.implementation is nw.Implementation.POLARS:
+        return table.lazy() if isinstance(like, pl.LazyFrame) else nw.from_native(table).lazy()
+    spark = like.to_native().sparkSession
+    return nw.from_native(spark.createDataFrame(table.to_arrow(compat_level=pl.CompatLevel.oldest())))
 
 
 def any_horizontal(F: ModuleType, exprs: list) -> Any:

@@ -56,14 +56,26 @@ agree to about 1e-14 between the engines.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import combinations
 from math import factorial
+from types import ModuleType
 from typing import Any
 
 import polars as pl
 
 from transforms.algorithm import KINDS, TERMS, Calibration, ModelParams
-from transforms.frames import all_horizontal, any_horizontal, api, api_of, materialize, native, ordered
+from transforms.frames import (
+    all_horizontal,
+    any_horizontal,
+    api,
+    api_of,
+    materialize,
+    native,
+    ordered,
+    small_table,
+    with_row_ids,
+)
 
 Expr = Any  # a Polars or a Narwhals expression (transforms/frames.py)
 
@@ -111,28 +123,56 @@ def _ln1p(x: Expr) -> Expr:
     return (x.clip(lower_bound=0.0) + 1.0).log()
 
 
-def _capped(p: ModelParams, trust: Expr) -> tuple[Expr, Expr, Expr]:
-    """(reactors, capped kind-weighted reactions, the factor each raw reaction count is scaled by), trusted."""
+class _Columns:
+    """Intermediate values as columns of their own (`bind`), each made by one step before the expressions that read
+    them: Polars finds common subexpressions itself, Spark does not, and Narwhals' Spark division and log repeat their
+    operands (to give Polars' inf and NaN), so one nested expression of the model grew to a plan Spark took
+    minutes to optimise and could not compile. The same formulas either way: the same values."""
+
+    def __init__(self, F: ModuleType, tag: str) -> None:
+        self.F, self.tag, self.steps, self.names = F, tag, [], []
+
+    def __call__(self, name: str, expr: Expr) -> Expr:
+        column = f"_{self.tag}_{name}"
+        if column not in self.names:
+            self.names.append(column)
+            self.steps.append(expr.alias(column))
+        return self.F.col(column)
+
+    def apply(self, lf: Any) -> Any:
+        for step in self.steps:
+            lf = lf.with_columns(step)
+        return lf
+
+
+def _inline(name: str, expr: Expr) -> Expr:
+    return expr
+
+
+def _capped(p: ModelParams, trust: Expr, bind: Callable[[str, Expr], Expr] = _inline) -> tuple[Expr, Expr, Expr]:
+    """(reactors, capped kind-weighted reactions, the factor each raw reaction count is scaled by), trusted.
+    `bind`: how intermediate values are kept (_Columns), else inline in the expressions."""
     F = api_of(trust)
     weighted = F.sum_horizontal([F.col(f"{k}_received") * w for k, w in p.kind_weights.items()])
     any_kind = any_horizontal(F, [~F.col(f"{k}_received").is_null() for k in KINDS])
-    weighted = F.when(any_kind).then(weighted) * trust
-    reactors = F.coalesce(F.col("effective_reactors"), F.col("distinct_reactors")) * trust
+    weighted = bind("weighted", F.when(any_kind).then(weighted) * trust)
+    reactors = bind("reactors", F.coalesce(F.col("effective_reactors"), F.col("distinct_reactors")) * trust)
     cap = reactors * p.repeat_cap
     # Reactions from accounts that react to everything count less: scale by the audience's selectivity.
     # (of the trusted audience: suspect reactors are already out of `effective_reactors`).
-    selectivity = (F.col("effective_reactors") / (F.col("distinct_reactors") * trust)).clip(0.0, 1.0).fill_nan(1.0)
+    selectivity = bind("selectivity", (F.col("effective_reactors") / (F.col("distinct_reactors") * trust))
+                       .clip(0.0, 1.0).fill_nan(1.0))
     capped = F.when(weighted > cap).then(cap + _ln1p(weighted - cap)).otherwise(weighted)
-    capped = capped * selectivity.fill_null(1.0)
-    factor = (capped / weighted).fill_nan(0.0).fill_null(selectivity.fill_null(1.0)) * trust
+    capped = bind("capped", capped * selectivity.fill_null(1.0))
+    factor = bind("factor", (capped / weighted).fill_nan(0.0).fill_null(selectivity.fill_null(1.0)) * trust)
     return reactors, capped, factor
 
 
-def log_terms(p: ModelParams, trust: Expr) -> dict[str, Expr]:
+def log_terms(p: ModelParams, trust: Expr, bind: Callable[[str, Expr], Expr] = _inline) -> dict[str, Expr]:
     """A `terms` model's ln(1 + feature) per term, before its weight; reaction counts scaled by `trust` and
     capped as in the `capped` engagement; null where the term's input is unknown."""
     F = api_of(trust)
-    reactors, capped, factor = _capped(p, trust)
+    reactors, capped, factor = _capped(p, trust, bind)
     return {
         "reactors": _ln1p(reactors),
         **{k: _ln1p(F.col(f"{k}_received") * factor) for k in KINDS},
@@ -143,10 +183,10 @@ def log_terms(p: ModelParams, trust: Expr) -> dict[str, Expr]:
     }
 
 
-def term_parts(p: ModelParams, trust: Expr) -> dict[str, Expr]:
+def term_parts(p: ModelParams, trust: Expr, bind: Callable[[str, Expr], Expr] = _inline) -> dict[str, Expr]:
     """A `terms` model's parts: weight x term summed per part, null when every term of the part is unknown."""
     F = api_of(trust)
-    terms = log_terms(p, trust)
+    terms = log_terms(p, trust, bind)
     out = {}
     for part in dict.fromkeys(TERM_PARTS.values()):
         names = [t for t, q in TERM_PARTS.items() if q == part]
@@ -156,13 +196,13 @@ def term_parts(p: ModelParams, trust: Expr) -> dict[str, Expr]:
     return out
 
 
-def raw_parts(p: ModelParams, trust: Expr) -> dict[str, Expr]:
+def raw_parts(p: ModelParams, trust: Expr, bind: Callable[[str, Expr], Expr] = _inline) -> dict[str, Expr]:
     """Raw (log-scale) value of each part but audience, with reactor and reaction counts scaled by `trust`
     (0..1); null where the part's inputs are unknown."""
     F = api_of(trust)
     if p.terms is not None:
-        return {k: v for k, v in term_parts(p, trust).items() if k != "audience"}
-    reactors, capped, _ = _capped(p, trust)
+        return {k: v for k, v in term_parts(p, trust, bind).items() if k != "audience"}
+    reactors, capped, _ = _capped(p, trust, bind)
     return {
         "reach": p.reach * _ln1p(reactors),
         "engagement": p.engagement * _ln1p(capped),
@@ -193,20 +233,27 @@ def score_features(features: Any, params: ModelParams, cal: Calibration) -> Any:
     unknown = [F.when(all_horizontal(F, [F.col(c).is_null() for c in PART_NEEDS[part]]))
                .then(F.lit(part)) for part in PARTS]
     # Suspect engagement (rings, bought) is removed before the logs: a buyer keeps what its real audience gives.
-    trust = 1.0 - params.discount_strength * F.col("suspect_share").fill_null(0.0).clip(0.0, 1.0)
-    full, trusted = raw_parts(params, F.lit(1.0)), raw_parts(params, trust)
-    audience = (term_parts(params, trust)["audience"] if params.terms is not None else
+    lf = with_unknowns(lf).with_columns(
+        _trust=1.0 - params.discount_strength * F.col("suspect_share").fill_null(0.0).clip(0.0, 1.0))
+    trust = F.col("_trust")
+    as_full, as_trusted = _Columns(F, "full"), _Columns(F, "trusted")
+    full, trusted = raw_parts(params, F.lit(1.0), as_full), raw_parts(params, trust, as_trusted)
+    audience = (term_parts(params, trust, as_trusted)["audience"] if params.terms is not None else
                 params.audience * _ln1p(F.col("followers").fill_null(0.0) + 10 * F.col("lists").fill_null(0.0)))
+    lf = as_trusted.apply(as_full.apply(lf)).with_columns(
+        *[expr.alias(f"_{name}") for name, expr in full.items()],
+        *[expr.alias(f"_trusted_part_{name}") for name, expr in trusted.items()],
+    )
     scored = (
-        with_unknowns(lf)
-        .with_columns(
-            *[expr.alias(f"_{name}") for name, expr in full.items()],
+        lf.with_columns(
             _audience=F.when(~F.col("followers").is_null() | ~F.col("lists").is_null()).then(audience),
             # Removing suspect engagement never adds points. The trusted parts can come out a hair above the full
             # ones (float residue, and the capped repeats per reactor when a share of reactions is removed): clipped.
             _discount=F.when(~F.col("suspect_share").is_null())
-            .then((F.sum_horizontal(trusted.values()) - F.sum_horizontal(full.values())).clip(upper_bound=0.0)),
+            .then((F.sum_horizontal([F.col(f"_trusted_part_{name}") for name in trusted])
+                   - F.sum_horizontal([F.col(f"_{name}") for name in full])).clip(upper_bound=0.0)),
         )
+        .drop("_trust", *as_full.names, *as_trusted.names, *[f"_trusted_part_{name}" for name in trusted])
         .with_columns(raw_score=F.sum_horizontal([F.col(f"_{p}") for p in PARTS]))
         # Float residue of a fully discounted account (1e-16) is zero, not a score with huge parts.
         .with_columns(raw_score=F.when(F.col("raw_score") > 1e-9).then(F.col("raw_score")).otherwise(0.0))
@@ -250,19 +297,20 @@ def with_shapley(frame: Any, today: list[str], base: list[str] | None, score: st
     constant: every share is 0 (on the Higgs week 83% of the accounts; a 10M-account night's rows move 2-3 parts,
     so 4-8 subsets instead of 64). A Polars frame keeps its row order.
 
-    Engine-neutral: the frame is evaluated once (transforms/frames.py), the masks present are read (at most 64
-    values), and each mask's rows are filtered and scored as their own group; the groups are put back together by
-    a vertical concat (on Polars sorted back into the rows' order by a row number and set beside the rows)."""
+    On Polars the frame is evaluated once, the masks present are read (at most 64 values), each mask's rows are
+    filtered and scored as their own group, and the groups' shares are sorted back into the rows' order and set
+    beside them. Other engines (Spark) play the same game in long form (`_shapley_long`)."""
     F, lf = api(frame)
+    if F is not pl:  # another engine (Spark): the same game in long form, one plan for every mask
+        return native(_shapley_long(lf, today, base, score, base_score, cal, prefix), frame)
     now = [F.col(c).fill_null(0.0) for c in today]
     then = [F.col(c).fill_null(0.0) for c in base] if base else [F.lit(0.0)] * len(today)
     row, moved = "_shapley_row", "_shapley_moved"
-    data, has_order = ordered(lf, row)
-    # Polars: the game is played on the columns it reads and the shares are put back beside the rows (a copy of
-    # a few columns, not of every column of the frame); Spark has no row order to put them back by, so there the
-    # rows carry all their columns through the split.
+    # The game is played on the columns it reads, and the shares are put back beside the rows in their order (a
+    # copy of a few columns, not of every column of the frame).
+    data, _ = ordered(lf, row)
     game = data.select(row, *dict.fromkeys([*today, *(base or []), score, *([base_score] if base_score else [])]))
-    game = materialize((game if has_order else data).with_columns(
+    game = materialize(game.with_columns(
         F.sum_horizontal([(a != b).cast(F.Int16) * (1 << i) for i, (a, b) in enumerate(zip(now, then, strict=True))])
         .alias(moved)))
     shares = [f"{prefix}{p}" for p in PARTS]
@@ -273,11 +321,8 @@ def with_shapley(frame: Any, today: list[str], base: list[str] | None, score: st
         players = [i for i in range(len(today)) if mask >> i & 1]
         groups.append(_shapley(rows, today, base, score, base_score, cal, prefix, players) if players else
                       rows.with_columns(**{c: F.lit(0.0) for c in shares}))
-    split = F.concat(groups, how="vertical")
-    if has_order:
-        split = split.sort(row).select(shares).collect()
-        return native(F.concat([data.collect().drop(row), split], how="horizontal").lazy(), frame)
-    return native(split.drop(moved), frame)
+    split = F.concat(groups, how="vertical").sort(row).select(shares).collect()
+    return native(F.concat([data.collect().drop(row), split], how="horizontal").lazy(), frame)
 
 
 def _shapley(frame: Any, today: list[str], base: list[str] | None, score: str, base_score: str | None,
@@ -306,9 +351,10 @@ def _shapley(frame: Any, today: list[str], base: list[str] | None, score: str, b
     name = {s: "_v" + "".join(map(str, s)) for s in subsets}
     lf = lf.with_columns(
         [F.sum_horizontal([F.col(now[i] if i in s else then[i]) for i in range(k)]).alias(name[s]) for s in subsets])
-    # One expression over every subset's column (Narwhals and Polars expand it per column): the hinges are
-    # translated once, not once per subset.
-    lf = lf.with_columns(calibrated(F.col(*name.values()), cal).name.keep())
+    # Polars: one expression over every subset's column, expanded per column (the hinges are built once); Narwhals
+    # takes no expression of several columns where it appears more than once, so there one per column.
+    lf = lf.with_columns(calibrated(F.col(*name.values()), cal).name.keep() if F is pl else
+                         [calibrated(F.col(name[s]), cal).alias(name[s]) for s in subsets])
     phi = {p: F.lit(0.0) for p in PARTS}
     for i in players:
         terms = []
@@ -318,6 +364,12 @@ def _shapley(frame: Any, today: list[str], base: list[str] | None, score: str, b
                 terms.append(weight * (F.col(name[tuple(sorted((*s, i)))]) - F.col(name[s])))
         phi[PARTS[i]] = F.sum_horizontal(terms)
     lf = lf.with_columns(**{f"_phi_{p}": e for p, e in phi.items()}).drop(*name.values(), *now, *then)
+    return native(_split_rest(F, lf, score, base_score, prefix), frame)
+
+
+def _split_rest(F: ModuleType, lf: Any, score: str, base_score: str | None, prefix: str) -> Any:
+    """`<prefix><part>` from each part's Shapley value `_phi_<part>`: the rounding rest (the score is rounded, the
+    game is not) goes to the parts that moved the way it points, in proportion (see _shapley)."""
     cols = [F.col(f"_phi_{p}") for p in PARTS]
     total = F.col(score) - (F.col(base_score) if base_score else F.lit(1.0))
     lf = lf.with_columns(
@@ -346,4 +398,57 @@ def _shapley(frame: Any, today: list[str], base: list[str] | None, score: str, b
                             .otherwise(F.col(f"_pts_{p}")) for p in PARTS})
     lf = lf.drop(*[f"_phi_{p}" for p in PARTS], *[f"_pts_{p}" for p in PARTS], "_rest", "_pos", "_neg", "_up",
                  "_same", "_other", "_use_same", "_mass", "_same_way")
-    return native(lf, frame)
+    return lf
+
+
+def _shapley_long(frame: Any, today: list[str], base: list[str] | None, score: str, base_score: str | None,
+                  cal: Calibration, prefix: str) -> Any:
+    """with_shapley on an engine whose plans cost more than its rows (Spark): the game of the parts that moved, in
+    long form. Each row is joined to the subsets of its moved parts (a table of the 3^6 = 729 (mask, subset) pairs
+    with each player's Shapley weight in that subset: `_subset_table`), each subset's value is one expression, and
+    a part's value is the weighted sum over its row's subsets (a group by). The same game and the same subset
+    values as _shapley; the sums run in the engine's order (the shares agree to about 1e-12, not to the bit).
+    Splitting by mask as on Polars cost Spark a plan per mask (seconds each); the whole game in one row, 64 subset
+    columns, a plan it took seconds to build and could not compile."""
+    F, lf = api(frame)
+    k = len(today)
+    row, moved = "_shapley_row", "_shapley_moved"
+    now, then = [f"_now{i}" for i in range(k)], [f"_then{i}" for i in range(k)]
+    lf = with_row_ids(lf.with_columns(
+        *[F.col(c).fill_null(0.0).alias(now[i]) for i, c in enumerate(today)],
+        *[(F.col(base[i]).fill_null(0.0) if base else F.lit(0.0)).alias(then[i]) for i in range(k)]), row)
+    lf = materialize(lf.with_columns(
+        F.sum_horizontal([(F.col(a) != F.col(b)).cast(F.Int16) * (1 << i)
+                          for i, (a, b) in enumerate(zip(now, then, strict=True))]).cast(F.Int64).alias(moved)))
+    subsets = small_table(lf, _subset_table(k))
+    values = (
+        lf.select(row, moved, *now, *then)
+        .join(subsets, left_on=moved, right_on="_mask", how="inner")  # no part moved: no subset, every share 0
+        .with_columns(_v=calibrated(F.sum_horizontal(
+            [F.when(F.col(f"_in{i}")).then(F.col(now[i])).otherwise(F.col(then[i])) for i in range(k)]), cal))
+    )
+    phi = values.group_by(row).agg(*[(F.col(f"_w{i}") * F.col("_v")).sum().alias(f"_phi_{p}")
+                                     for i, p in enumerate(PARTS)])
+    lf = (lf.join(phi, on=row, how="left")
+          .with_columns(*[F.col(f"_phi_{p}").fill_null(0.0) for p in PARTS])
+          .drop(row, moved, *now, *then))
+    return native(_split_rest(F, lf, score, base_score, prefix), frame)
+
+
+def _subset_table(k: int) -> pl.DataFrame:
+    """Every (mask of moved parts, subset of them): `_in<i>` whether part i is in the subset, `_w<i>` its weight in
+    part i's Shapley value (+s!(m-s-1)!/m! with i in it, -(s')!(m-s'-1)!/m! without, 0 when i did not move)."""
+    rows = []
+    for mask in range(1, 1 << k):
+        players = [i for i in range(k) if mask >> i & 1]
+        m = len(players)
+        for size in range(m + 1):
+            for subset in combinations(players, size):
+                w = [0.0] * k
+                for i in players:
+                    w[i] = (factorial(size - 1) * factorial(m - size) / factorial(m) if i in subset else
+                            -factorial(size) * factorial(m - size - 1) / factorial(m))
+                rows.append({"_mask": mask, **{f"_in{i}": i in subset for i in range(k)},
+                             **{f"_w{i}": w[i] for i in range(k)}})
+    return pl.DataFrame(rows, schema={"_mask": pl.Int64, **{f"_in{i}": pl.Boolean for i in range(k)},
+                                      **{f"_w{i}": pl.Float64 for i in range(k)}})

@@ -23,6 +23,17 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 WarehouseOpt = typer.Option(None, "--warehouse", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
 
 
+EngineOpt = typer.Option(None, "--engine", help="where the score step's transforms run: duckdb (default: Polars) or "
+                         "spark (CLOUT_SPARK_MASTER, default local[2]); default: CLOUT_ENGINE, else duckdb")
+
+
+def use_engine(engine: str | None) -> str:
+    """`--engine` for every step this command runs (clout/core/engine.py)."""
+    from clout.core.engine import use_engine as use
+
+    return use(engine)
+
+
 WaitOpt = typer.Option(0, "--wait", help="seconds to wait while another clout process writes the warehouse "
                        "(default: fail at once)")
 

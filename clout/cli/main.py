@@ -16,7 +16,17 @@ import typer
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from typer.exceptions import TyperException
 
-from clout.cli.common import WaitOpt, WarehouseOpt, app, console, err, print_table, wait_for_lock
+from clout.cli.common import (
+    EngineOpt,
+    WaitOpt,
+    WarehouseOpt,
+    app,
+    console,
+    err,
+    print_table,
+    use_engine,
+    wait_for_lock,
+)
 from clout.consent.access import open_snapshot
 from clout.core.dates import parse_date
 from clout.core.errors import CloutError
@@ -89,10 +99,12 @@ def run(
     date_: str = typer.Option(..., "--date", help="logical date YYYY-MM-DD"),
     algorithm: str = typer.Option("v1", help="algorithm version (transforms/algorithms/<version>.yaml)"),
     input_: list[Path] = typer.Option([], "--input", help="land these files first"),
+    engine: str | None = EngineOpt,
     wait: float = WaitOpt,
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
     """Run the nightly job for one logical date: land, stage, aggregate, score, audit, publish."""
+    use_engine(engine)
     wait_for_lock(wait)
     settings = load_settings(warehouse)
     from clout import pipeline
@@ -117,8 +129,9 @@ def _run_night(settings, logical_date: date, algorithm: str):
 
 
 @app.command()
-def demo(warehouse: Path | None = WarehouseOpt, top: int = 10) -> None:
+def demo(warehouse: Path | None = WarehouseOpt, top: int = 10, engine: str | None = EngineOpt) -> None:
     """Land the bundled Higgs week and run 2012-07-01..07 in order; print each night's top accounts."""
+    use_engine(engine)
     settings = load_settings(warehouse)
     from clout import pipeline
 

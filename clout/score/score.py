@@ -1,7 +1,9 @@
 """Score: marts.* (trailing window) -> candidate.scores, person_scores, topic_scores for one run.
 
 The window's features come from the score state (clout/score/score_state.py, docs/state.md), brought to the night
-from the new day; the model, explanations and topics are the pure Polars code in transforms/.
+from the new day; the model, explanations and topics are the dataframe code in transforms/. The model, change parts
+and person scores run on the configured engine (clout/core/engine.py, docs/engines.md): Polars by default, Spark
+DataFrames with `--engine spark`; either way the rows are written back into this warehouse.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import duckdb
 import polars as pl
 
 from clout.consent.filters import without_excluded
+from clout.core.engine import resolve_engine
 from clout.core.warehouse import query, records, run_sql, transaction
 from clout.score.score_state import prepare_state, state_features
 from transforms.algorithm import Algorithm
@@ -92,23 +95,46 @@ def _kept_table(run_id: str) -> str:
     return "scratch.features_" + "".join(c if c.isalnum() else "_" for c in run_id)
 
 
+def score_frames(features: pl.DataFrame, previous: pl.LazyFrame, links: pl.LazyFrame, algo: Algorithm,
+                 engine: str = "duckdb") -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(scored accounts, accounts with their change parts, person scores) of a night's feature frame, made by the
+    same transforms on `engine`. `previous`: the last published night's scores; `links`: identity links."""
+    keys = ["network", "account_id"]
+    if engine != "spark":
+        scored = scores_from_features(features.lazy(), algo).collect()
+        accounts = change_parts(scored.lazy(), previous, keys, algo.calibration, algo.fingerprint).collect()
+        people = person_scores(scored.lazy(), links, algo.model, algo).collect()
+        return scored, accounts, people
+    from clout.core.engine import from_spark, to_spark
+
+    # Onto Spark through Arrow, the same functions on Spark DataFrames, back through Arrow. The scores are checkpointed
+    # once: the change parts, the person scores and the topics all read them.
+    on_spark = scores_from_features(to_spark(features), algo).localCheckpoint(eager=True)
+    accounts = change_parts(on_spark, to_spark(previous.collect()), keys, algo.calibration, algo.fingerprint)
+    people = person_scores(on_spark, to_spark(links.collect()), algo.model, algo)
+    # Spark frames have no row order: sorted as the default engine hands them on
+    return (from_spark(on_spark).sort(keys), from_spark(accounts).sort(keys),
+            from_spark(people).sort("person_id"))
+
+
 def score_date(
     con: duckdb.DuckDBPyConnection, run_id: str, logical_date: date, algo: Algorithm,
-    keep_features: bool = False, features: pl.DataFrame | None = None,
+    keep_features: bool = False, features: pl.DataFrame | None = None, engine: str | None = None,
 ) -> int:
     """Write the run's candidate scores, person scores and topic scores; returns the number of accounts.
 
     `keep_features`: also keep the night's feature frame for the gate's shadow run (see kept_features).
     `features`: a frame made by window_frame with the same features_key (the shadow run's reuse).
+    `engine`: where the model, change parts and person scores run (None: CLOUT_ENGINE, else duckdb).
     """
     if features is None:
         features = window_frame(con, logical_date, algo)
-    scored = scores_from_features(features.lazy(), algo).collect()
     window = {"logical_date": logical_date, "window_days": algo.window_days}
-    accounts = change_parts(scored.lazy(), _frame(con, "previous_scores", logical_date=logical_date),
-                            ["network", "account_id"], algo.calibration, algo.fingerprint).collect()
+    scored, accounts, people = score_frames(
+        features, _frame(con, "previous_scores", logical_date=logical_date), _frame(con, "identity_links"), algo,
+        resolve_engine(engine))
     people = (
-        person_scores(scored.lazy(), _frame(con, "identity_links"), algo.model, algo)
+        people.lazy()
         .join(_frame(con, "previous_person_scores", logical_date=logical_date)
               .rename({"score": "previous_score"}), on="person_id", how="left")
         .with_columns(change=pl.col("score") - pl.col("previous_score"))

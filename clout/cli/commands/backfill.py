@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from clout.cli.common import WarehouseOpt, app, console
+from clout.cli.common import EngineOpt, WarehouseOpt, app, console, use_engine
 from clout.core.dates import parse_date
 from clout.core.errors import CloutError
 from clout.core.settings import load_settings
@@ -26,6 +26,7 @@ def backfill(
     date_to: str = typer.Option(None, "--to", help="last logical date YYYY-MM-DD (inclusive)"),
     algorithm: str = typer.Option(None, help="algorithm version to recompute with, e.g. v2"),
     promote_if_passed: bool = typer.Option(False, "--promote", help="promote right away unless the gate holds"),
+    engine: str | None = EngineOpt,
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
     """`clout backfill --from D1 --to D2 --algorithm vN`: score and gate the range; publishes nothing.
@@ -36,6 +37,7 @@ def backfill(
         return
     if not (date_from and date_to and algorithm):
         raise CloutError("clout backfill needs --from YYYY-MM-DD --to YYYY-MM-DD --algorithm VERSION")
+    use_engine(engine)
     from clout import backfill as bf
 
     settings = load_settings(warehouse)

@@ -1,0 +1,153 @@
+"""Which engine runs the score step's transforms, by configuration (docs/engines.md).
+
+  --engine duckdb|spark   on `clout run`, `clout backfill` and `clout demo`; else
+  CLOUT_ENGINE            duckdb (the default: DuckDB warehouse, Polars transforms) or spark
+  CLOUT_SPARK_MASTER      the Spark master: local[2] (the default: Spark inside this process's JVM, both cores) or a
+                          cluster's URL (spark://host:7077, yarn, k8s://...)
+  CLOUT_SPARK_DRIVER_MEMORY  the driver's heap (default 2g); read when the session starts
+
+On either engine the warehouse stays DuckDB: the feature frame comes from the score state, the candidate rows are
+written back, and the gate, publish and `clout sql` do not change. On Spark the model, change parts and person
+scores (transforms/, written once for both engines: transforms/frames.py) run on Spark DataFrames.
+
+One SparkSession per process, started on first use (a JVM start: 10-35 s here), with logs at ERROR and settings
+for one machine that a cluster's own configuration (spark-defaults.conf, spark-submit --conf) overrides.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from clout.core.errors import CloutError
+
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
+ENGINE_ENV = "CLOUT_ENGINE"
+MASTER_ENV = "CLOUT_SPARK_MASTER"
+DRIVER_MEMORY_ENV = "CLOUT_SPARK_DRIVER_MEMORY"
+DEFAULT_MASTER = "local[2]"
+
+_session: Any = None
+
+# Spark's own log4j2 defaults print INFO and WARN lines on every start; clout's commands print one line per step.
+_LOG4J2 = """\
+rootLogger.level = warn
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = spark %p %c{1}: %m%n%ex
+# Spark's and Hadoop's loggers at ERROR. The shell's logger (PySpark's JVM runs as one) is set apart at the root's
+# level: Spark prints "Setting default log level to ..." on every start when the two differ.
+logger.org.name = org
+logger.org.level = error
+logger.repl.name = org.apache.spark.repl.Main
+logger.repl.level = warn
+# A stage whose generated code is too large to compile runs interpreted instead: Spark logs the compiler's whole
+# error at ERROR, though nothing failed (the model's stages are wide: docs/engines.md).
+logger.codegen.name = org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator
+logger.codegen.level = off
+"""
+
+
+def resolve_engine(engine: str | None = None) -> str:
+    """The engine named on the command line, else in CLOUT_ENGINE, else duckdb."""
+    name = (engine or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE).strip().lower()
+    if name not in ENGINES:
+        where = "--engine" if engine else ENGINE_ENV
+        raise CloutError(f"{where} {name!r}: not an engine; use one of {', '.join(ENGINES)}")
+    return name
+
+
+def use_engine(engine: str | None) -> str:
+    """Resolve `--engine` and make it this process's engine (CLOUT_ENGINE), so that every step a command runs (the
+    score step, the gate's shadow run of the published algorithm, a backfill's nights) uses it, as `--wait` does
+    for the lock. A Spark engine that cannot start here fails now, before any step has written anything."""
+    name = resolve_engine(engine)
+    os.environ[ENGINE_ENV] = name
+    if name == "spark":
+        check_spark()
+    return name
+
+
+def spark_master() -> str:
+    return os.environ.get(MASTER_ENV) or DEFAULT_MASTER
+
+
+def check_spark() -> None:
+    """A clear one-line error when the Spark engine cannot start here: no pyspark, or no Java."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise CloutError("the spark engine needs pyspark: install clout with its spark extra "
+                         "(pip install 'clout[spark]'), or run with --engine duckdb") from None
+    java_home = os.environ.get("JAVA_HOME")
+    if not (shutil.which("java") or (java_home and (Path(java_home) / "bin" / "java").exists())):
+        raise CloutError("the spark engine needs Java 17 or later: none found on PATH or in JAVA_HOME "
+                         "(install a JDK, e.g. apt-get install openjdk-17-jre-headless), or run with --engine duckdb")
+
+
+def spark_session() -> Any:
+    """This process's SparkSession, started on first use."""
+    global _session
+    if _session is not None:
+        return _session
+    check_spark()
+    from pyspark.sql import SparkSession
+
+    master = spark_master()
+    local = master.startswith("local")
+    if local:
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no "hostname resolves to a loopback" warning
+    log4j = Path(tempfile.gettempdir()) / "clout-spark-log4j2.properties"
+    if not log4j.exists() or log4j.read_text() != _LOG4J2:
+        log4j.write_text(_LOG4J2)
+    builder = (
+        SparkSession.builder.master(master).appName("clout")
+        .config("spark.driver.memory", os.environ.get(DRIVER_MEMORY_ENV) or "2g")
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")  # DuckDB <-> Spark through Arrow
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.showConsoleProgress", "false")
+    )
+    if local:
+        # One machine: a few partitions (Spark's default of 200 shuffle partitions is for clusters: here each one
+        # is a task to schedule for a few thousand rows), no web UI, no adaptive re-planning of tiny shuffles.
+        builder = (builder.config("spark.sql.shuffle.partitions", "4")
+                   .config("spark.default.parallelism", "4")
+                   .config("spark.ui.enabled", "false"))
+    try:
+        _session = builder.getOrCreate()
+    except Exception as e:  # the JVM did not start: say so in one line
+        raise CloutError(f"the spark engine could not start a Spark session on {master}: "
+                         f"{str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}") from None
+    _session.sparkContext.setLogLevel("ERROR")
+    return _session
+
+
+def stop_spark() -> None:
+    """Stop this process's SparkSession (tests and benchmarks; a command's process just exits)."""
+    global _session
+    if _session is not None:
+        _session.stop()
+        _session = None
+
+
+def to_spark(frame: Any) -> Any:
+    """A Polars DataFrame as a Spark DataFrame, through Arrow (no pandas on the way)."""
+    import polars as pl
+
+    table = frame.to_arrow(compat_level=pl.CompatLevel.oldest())  # large_string, not string_view: Spark reads it
+    return spark_session().createDataFrame(table)
+
+
+def from_spark(frame: Any) -> Any:
+    """A Spark DataFrame as a Polars DataFrame, through Arrow."""
+    import polars as pl
+
+    return pl.from_arrow(frame.toArrow())

@@ -150,7 +150,8 @@ def _child(engine: str, features: Path, previous: Path, repeats: int) -> dict:
 def _line(size: str, r: dict) -> str:
     jvm = f", JVM peak {r['jvm_peak_mb']:,.0f} MB" if r.get("jvm_peak_mb") else ""
     start = f", session start {r['start_s']:.1f} s (not counted)" if r["engine"] == "spark" else ""
-    return (f"{size:>10} {r['engine']:>6}: {r['seconds']:7.2f} s (runs {', '.join(f'{s:.2f}' for s in r['all_seconds'])}"
+    runs = ", ".join(f"{s:.2f}" for s in r["all_seconds"])
+    return (f"{size:>10} {r['engine']:>6}: {r['seconds']:7.2f} s (runs {runs}"
             f"; CPU of the Python process {r['cpu_s']:.1f} s), peak RSS {r['peak_rss_mb']:,.0f} MB{jvm}{start}; "
             f"{r['accounts']:,} accounts, sum of scores {r['checksum']:,}; load {r['load_before']:.2f} -> "
             f"{r['load_after']:.2f}")

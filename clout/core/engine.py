@@ -118,8 +118,8 @@ def spark_session() -> Any:
     if local:
         # One machine: a few partitions (Spark's default of 200 shuffle partitions is for clusters: here each one
         # is a task to schedule for a few thousand rows), no web UI, no adaptive re-planning of tiny shuffles.
-        builder = (builder.config("spark.sql.shuffle.partitions", "4")
-                   .config("spark.default.parallelism", "4")
+        builder = (builder.config("spark.sql.shuffle.partitions", "2")
+                   .config("spark.default.parallelism", "2")
                    .config("spark.ui.enabled", "false"))
     try:
         _session = builder.getOrCreate()
@@ -142,6 +142,9 @@ def to_spark(frame: Any) -> Any:
     """A Polars DataFrame as a Spark DataFrame, through Arrow (no pandas on the way)."""
     import polars as pl
 
+    # Spark has no unsigned integers: the next signed width holds every value
+    wider = {pl.UInt8: pl.Int16, pl.UInt16: pl.Int32, pl.UInt32: pl.Int64, pl.UInt64: pl.Int64}
+    frame = frame.with_columns(pl.col(c).cast(wider[t]) for c, t in frame.schema.items() if t in wider)
     table = frame.to_arrow(compat_level=pl.CompatLevel.oldest())  # large_string, not string_view: Spark reads it
     return spark_session().createDataFrame(table)
 

@@ -37,11 +37,13 @@ CACHE = Path("/tmp/clout-bench-engines")
 END = date(2024, 6, 30)
 
 
-def higgs_edges() -> pl.DataFrame:
-    """The real Higgs week (data/higgs) as marts.engagement_daily holds it: one row per actor, target and day."""
+def higgs_edges(path: Path | None = None) -> pl.DataFrame:
+    """The real Higgs week (data/higgs, or a sample of its lines at `path`) as marts.engagement_daily holds it: one
+    row per actor, target and day."""
     from clout.core.resources import HIGGS_FILE
 
-    raw = pl.read_csv(HIGGS_FILE, separator=" ", has_header=False, new_columns=["actor", "target", "ts", "kind"],
+    raw = pl.read_csv(path or HIGGS_FILE, separator=" ", has_header=False,
+                      new_columns=["actor", "target", "ts", "kind"],
                       schema_overrides={"actor": pl.String, "target": pl.String})
     day = pl.from_epoch("ts", time_unit="s").dt.date()
     return (
@@ -62,28 +64,36 @@ def _activity(edges: pl.DataFrame) -> pl.DataFrame:
             .with_columns(network_first_seen=pl.col("first_seen").min().over("network")))
 
 
-def night_frames(name: str, edges: pl.DataFrame, day: date) -> tuple[Path, Path]:
-    """(features of `day`, the previous night's scores with their fingerprint) as Parquet, made once."""
-    from transforms.algorithm import load_algorithm
+def night_features(edges: pl.DataFrame, day: date, algo) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the feature frame of `day`, the night before's scores with the algorithm's fingerprint, as published.scores
+    would give them to the score step), from per-day edges, by the pure Polars reference (transforms/features.py)."""
     from transforms.features import window_features
     from transforms.scores import scores_from_features
 
-    features, previous = CACHE / f"{name}-features.parquet", CACHE / f"{name}-previous.parquet"
-    if features.exists() and previous.exists():
-        return features, previous
-    CACHE.mkdir(parents=True, exist_ok=True)
-    algo = load_algorithm("v1")
-    t = time.perf_counter()
     frames = {}
     for night in (day - timedelta(days=1), day):
         window = edges.filter(pl.col("activity_date") <= night,
                               pl.col("activity_date") > night - timedelta(days=algo.window_days))
         activity = _activity(edges.filter(pl.col("activity_date") <= night))
         frames[night] = window_features(window.lazy(), night, algo, activity=activity.lazy()).collect()
-    frames[day].write_parquet(features)
-    (scores_from_features(frames[day - timedelta(days=1)].lazy(), algo).collect()
-     .with_columns(fingerprint=pl.lit(algo.fingerprint)).write_parquet(previous))
-    print(f"{name}: made the feature frames of {day} and the night before ({frames[day].height:,} accounts) in "
+    previous = (scores_from_features(frames[day - timedelta(days=1)].lazy(), algo).collect()
+                .with_columns(fingerprint=pl.lit(algo.fingerprint)))
+    return frames[day], previous
+
+
+def night_frames(name: str, edges: pl.DataFrame, day: date) -> tuple[Path, Path]:
+    """night_features as Parquet, made once."""
+    from transforms.algorithm import load_algorithm
+
+    features, previous = CACHE / f"{name}-features.parquet", CACHE / f"{name}-previous.parquet"
+    if features.exists() and previous.exists():
+        return features, previous
+    CACHE.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    frames = night_features(edges, day, load_algorithm("v1"))
+    frames[0].write_parquet(features)
+    frames[1].write_parquet(previous)
+    print(f"{name}: made the feature frames of {day} and the night before ({frames[0].height:,} accounts) in "
           f"{time.perf_counter() - t:.0f} s", flush=True)
     return features, previous
 

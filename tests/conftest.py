@@ -28,6 +28,7 @@ from clout.core.settings import load_settings  # noqa: E402
 # xdist's own order is most tests first, which left one-test modules of a minute for the end. The list only orders
 # the work: every module runs, listed or not, and a stale entry costs wall time, never coverage.
 LONGEST_FIRST = (
+    "tests/score/test_spark_engine.py",  # a Spark session (a JVM) and three Spark runs: mostly fixed costs
     "tests/score/test_rerun_bytes.py",  # builds the week to July 4 and to July 7 (the gate modules copy them)
     "tests/score/test_state.py",  # thirty generated nights, its own build
     "tests/test_first_hour.py",  # builds the first-hour warehouse; commands under a pseudo-terminal
@@ -136,3 +137,18 @@ def week_until_july7(tmp_path_factory, week_until_july4) -> Path:
             pipeline.run_night(settings, date(2012, 7, day), "v1")
 
     return built_once(tmp_path_factory, "higgs-week-until-july7", build) / "warehouse"
+
+
+@pytest.fixture(scope="session")
+def higgs_night(tmp_path_factory):
+    """(per-day edges, the feature frame of 2012-07-04, the scores of July 3 with v1's fingerprint) from every 10th
+    real Higgs interaction of July 1..4 (the announcement night), by the pure Polars reference of the score state's
+    features (bench/engines.py night_features): for the engines' tests, in memory, no warehouse."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/
+    from bench.engines import higgs_edges, night_features
+    from transforms.algorithm import load_algorithm
+
+    edges = higgs_edges(higgs_sample(tmp_path_factory.mktemp("higgs-night") / "higgs.txt.gz", 10, days={1, 2, 3, 4}))
+    return edges, *night_features(edges, date(2012, 7, 4), load_algorithm("v1"))

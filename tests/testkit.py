@@ -151,3 +151,25 @@ def copy_warehouse(src: Path, dst: Path) -> Settings:
         link.unlink()
         link.symlink_to(target)
     return settings
+
+
+# Two engines' frames --------------------------------------------------------------------------------------------
+
+
+def same_frames(a, b, keys: list[str], tolerance: float) -> None:
+    """Same rows (by `keys`) and columns; equal integers and strings; floats within `tolerance` and nulls in the same
+    places (the default engine's frame `a` beside the Spark engine's `b`: tests/score/test_spark_engine.py)."""
+    import polars as pl
+
+    assert a.columns == b.columns and a.height == b.height
+    joined = a.join(b, on=keys, how="full", suffix="_other", nulls_equal=True, coalesce=True)
+    assert joined.height == a.height, "rows of one frame only"
+    for c in a.columns:
+        if c in keys:
+            continue
+        left, right = joined[c], joined[f"{c}_other"]
+        assert (left.is_null() == right.is_null()).all(), c
+        if a.schema[c] == pl.Float64:
+            assert ((left - right).abs().fill_null(0.0) <= tolerance).all(), (c, (left - right).abs().max())
+        else:
+            assert (left.cast(pl.String).fill_null("") == right.cast(pl.String).fill_null("")).all(), c

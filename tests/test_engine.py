@@ -1,0 +1,68 @@
+"""The engine by configuration (clout/core/engine.py, docs/engines.md): `--engine` / CLOUT_ENGINE name it, a bad
+name or a Spark engine that cannot start here is one line, and the transforms stay inside the part of Polars' API
+that Narwhals implements (checked here without Java; tests/score/test_spark_engine.py runs them on Spark)."""
+
+from __future__ import annotations
+
+import narwhals as nw
+import polars as pl
+import pytest
+from testkit import clout_here, same_frames
+
+from clout.core import engine
+from clout.core.errors import CloutError
+from transforms.algorithm import load_algorithm
+
+KEYS = ["network", "account_id"]
+
+
+def test_the_engine_comes_from_the_option_then_the_environment_then_the_default(monkeypatch):
+    monkeypatch.delenv("CLOUT_ENGINE", raising=False)
+    assert engine.resolve_engine() == "duckdb"
+    monkeypatch.setenv("CLOUT_ENGINE", "Spark")
+    assert engine.resolve_engine() == "spark"
+    assert engine.resolve_engine("duckdb") == "duckdb"
+    monkeypatch.setenv("CLOUT_ENGINE", "flink")
+    with pytest.raises(CloutError, match="CLOUT_ENGINE 'flink': not an engine; use one of duckdb, spark"):
+        engine.resolve_engine()
+    monkeypatch.delenv("CLOUT_SPARK_MASTER", raising=False)
+    assert engine.spark_master() == "local[2]"
+    monkeypatch.setenv("CLOUT_SPARK_MASTER", "spark://head:7077")
+    assert engine.spark_master() == "spark://head:7077"
+
+
+def test_a_bad_engine_or_no_java_is_one_line_before_anything_runs(settings, tmp_path):
+    bad = clout_here("run", "--date", "2012-07-01", "--engine", "flink", warehouse=settings)
+    assert bad.returncode == 1 and bad.stderr.strip().count("\n") == 0
+    assert "--engine 'flink': not an engine; use one of duckdb, spark" in bad.stderr
+    # no java on PATH and no JAVA_HOME: the Spark engine says so, and nothing was written
+    no_java = clout_here("run", "--date", "2012-07-01", "--engine", "spark", warehouse=settings,
+                         env={"PATH": str(tmp_path)}, drop_env=("JAVA_HOME",))
+    assert no_java.returncode == 1 and no_java.stderr.strip().count("\n") == 0
+    assert "the spark engine needs Java 17 or later" in no_java.stderr
+    assert not settings.warehouse.exists()
+
+
+def test_the_transforms_run_through_narwhals_on_polars_too(higgs_night):
+    """The same functions given a Polars frame wrapped in Narwhals take the path every other engine takes
+    (Narwhals' expressions, the Shapley split in long form), and give the same scores as on Polars."""
+    from transforms.explain import change_parts
+    from transforms.scores import person_scores, scores_from_features
+
+    _, features, previous = higgs_night
+    algo = load_algorithm("v1")
+    native = scores_from_features(features.lazy(), algo).collect()
+    wrapped = scores_from_features(nw.from_native(features.lazy()), algo)
+    assert isinstance(wrapped, nw.LazyFrame)
+    same_frames(native, wrapped.collect().to_native().sort(KEYS), KEYS, 1e-9)
+    changes = change_parts(native.lazy(), previous.lazy(), KEYS, algo.calibration, algo.fingerprint).collect()
+    assert changes["change_explained"].str.contains(r"\(\+").any()
+    through = change_parts(nw.from_native(native.lazy()), nw.from_native(previous.lazy()), KEYS, algo.calibration,
+                           algo.fingerprint).collect().to_native()
+    same_frames(changes.sort(KEYS), through.sort(KEYS), KEYS, 1e-9)
+    accounts = native["account_id"].head(40).to_list()
+    links = pl.DataFrame({"person_id": [f"p{i // 2}" for i in range(40)], "network": "twitter",
+                          "account_id": accounts})
+    people = person_scores(nw.from_native(native.lazy()), nw.from_native(links.lazy()), algo.model, algo)
+    same_frames(person_scores(native.lazy(), links.lazy(), algo.model, algo).collect(),
+                people.collect().to_native(), ["person_id"], 1e-9)

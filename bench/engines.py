@@ -122,12 +122,16 @@ def _jvm_peak_mb() -> float | None:
 
 
 def time_engine(engine: str, features_path: Path, previous_path: Path, repeats: int) -> dict:
-    """In a child process: the score step's transforms on `engine`, from the Polars features to Polars rows."""
+    """In a child process: the score step's transforms on `engine` (clout/score/score.py score_frames, what
+    score_date runs), from the Polars features to the Polars rows it writes."""
     from clout.core import engine as engines
+    from clout.score.score import score_frames
     from transforms.algorithm import load_algorithm
 
     algo = load_algorithm("v1")
-    features, previous = pl.read_parquet(features_path), pl.read_parquet(previous_path)
+    features = pl.read_parquet(features_path)
+    # the night before as the same algorithm scored it: each change is split into its parts (the Shapley game)
+    previous = pl.read_parquet(previous_path).with_columns(fingerprint=pl.lit(algo.fingerprint))
     links = pl.DataFrame(schema={"person_id": pl.String, "network": pl.String, "account_id": pl.String})
     started = time.perf_counter()
     session = engines.spark_session() if engine == "spark" else None
@@ -135,16 +139,14 @@ def time_engine(engine: str, features_path: Path, previous_path: Path, repeats: 
     seconds, cpu = [], []
     for _ in range(repeats):
         c, t = time.process_time(), time.perf_counter()
-        accounts, people = engines.score_transforms(engine, features, previous, links, algo)
+        _, accounts, people = score_frames(features, previous.lazy(), links.lazy(), algo, engine)
         seconds.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    seconds.sort()
-    out = {"engine": engine, "accounts": accounts.height, "people": people.height,
-           "seconds": seconds[len(seconds) // 2], "all_seconds": seconds, "cpu_s": min(cpu), "start_s": start_s,
-           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-           "jvm_peak_mb": _jvm_peak_mb() if session is not None else None,
-           "checksum": int(accounts["score"].sum())}
-    return out
+    return {"engine": engine, "accounts": accounts.height, "people": people.height,
+            "seconds": sorted(seconds)[len(seconds) // 2], "all_seconds": seconds, "cpu_s": min(cpu),
+            "start_s": start_s, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "jvm_peak_mb": _jvm_peak_mb() if session is not None else None,
+            "checksum": int(accounts["score"].sum())}
 
 
 def _child(engine: str, features: Path, previous: Path, repeats: int) -> dict:

@@ -5,8 +5,8 @@ step cannot reach yet (issue 14: 10M accounts).
     .venv/bin/python -m bench.night_gate --scale 10 [--repeat 2]                   # then: 10M accounts
 
 1. Once (cached as `scaled-<K>/` beside bench.night's base): a copy of the 1M base warehouse whose published night
-   (scores, person scores, topic scores; its snapshot partitions too) holds every account K times (account ids
-   suffixed `~1`..`~K-1`): a published night of K x 1M accounts.
+   (the live run's scores, person scores, topic scores; its snapshot partitions too) holds every account K times
+   (account ids suffixed `~1`..`~K-1`): a published night of K x 1M accounts.
 2. Each repeat, on a fresh copy: the next date's candidate is that night's rows with every score moved by -2..+2
    points (a quiet night: the gate passes it), written as a run's candidate rows (not timed, not scoring).
 3. Timed, in a child process through the pipeline's entry points (what `clout run` calls after score):
@@ -45,11 +45,10 @@ def build_scaled(base: Path, scaled: Path, k: int) -> None:
     with connect(settings) as con:
         (run_id,) = con.execute("select run_id from published.nights where logical_date = ?",
                                 [LAST_BASE_DAY]).fetchall()[0]
-        for table, columns in SUFFIXED.items():
+        for table, columns in SUFFIXED.items():  # published.<table> is a view over the live run's rows: it follows
             replace = ", ".join(f"{c} || '~' || k as {c}" for c in columns)
-            for schema, where, value in (("published", "logical_date", LAST_BASE_DAY), ("candidate", "run_id", run_id)):
-                con.execute(f"insert into {schema}.{table} select * exclude (k) replace ({replace}) "
-                            f"from {schema}.{table}, range(1, {k}) as t(k) where {where} = ?", [value])
+            con.execute(f"insert into candidate.{table} select * exclude (k) replace ({replace}) "
+                        f"from candidate.{table}, range(1, {k}) as t(k) where run_id = ?", [run_id])
         con.execute("update meta.runs set rows_scored = rows_scored * ? where run_id = ?", [k, run_id])
         for old in settings.snapshot_dir.glob(f"*/logical_date={LAST_BASE_DAY}/*.parquet"):
             old.unlink()

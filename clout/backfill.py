@@ -24,6 +24,7 @@ from clout import pipeline
 from clout.audit.gate import run_gate
 from clout.audit.report import TOP_MOVERS, number, percent, save_movers, write_backfill_report
 from clout.core.errors import CloutError
+from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
 from clout.core.snapshot import refresh_snapshot
 from clout.core.warehouse import connect, query, records, run_sql, transaction
@@ -228,7 +229,8 @@ def promote(settings: Settings, backfill_id: str, reason: str | None = None) -> 
 
 
 def reject(settings: Settings, backfill_id: str, reason: str) -> None:
-    """Discard a backfill that was not promoted; the published history does not change."""
+    """Discard a backfill that was not promoted (its runs rejected, their candidate rows deleted); the published
+    history does not change."""
     if not (reason or "").strip():
         raise CloutError("rejecting a backfill needs a reason: --reason \"what is wrong with it\"")
     with connect(settings) as con:
@@ -240,6 +242,10 @@ def reject(settings: Settings, backfill_id: str, reason: str) -> None:
                 if night["run_id"]:
                     run_sql(con, "publish/set_status", run_id=night["run_id"], status="rejected",
                             message=f"backfill {backfill_id} rejected: {reason}")
+                    # never live (only a promotion makes them live), and a rejected run never is: the published
+                    # tables' views would scan these rows for nothing
+                    for table in PUBLISHED_TABLES:
+                        run_sql(con, "publish/discard_candidate", {"table": table}, run_id=night["run_id"])
             run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="rejected", outcome=None,
                     summary=None, report_path=None, actor=getpass.getuser(), reason=reason)
 

@@ -130,6 +130,11 @@ def score_step(settings: Settings, run_id: str) -> int:
     counts = {}
     with _step(settings, run_id, "score", counts) as con:
         run = _run(con, run_id)
+        if run["status"] in ("published", "rolled_back"):
+            # Its candidate rows are what published.* shows (or showed, and shows again after a rollback): scoring
+            # them again would change a published night without the gate. An Airflow task cleared after its publish.
+            raise CloutError(f"run {run_id} was published: its scores are part of the published history and are not "
+                             f"scored again; run the date as a new run (`clout run --date {run['logical_date']}`)")
         algo = load_algorithm(run["algorithm_version"])
         if algo.fingerprint != run["fingerprint"]:
             raise CloutError(

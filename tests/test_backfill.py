@@ -70,6 +70,27 @@ def test_a_large_algorithm_change_is_held_then_promoted_then_rolled_back(history
     assert published(settings) == before
 
 
+def test_a_rejected_backfill_discards_its_rows_and_leaves_the_published_history(history, v2_backfill, tmp_path):
+    """Its runs were never live and, rejected, never can be: the published tables' views would only scan them."""
+    before = published(history)
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")
+    shadows = "select count(*) from candidate.scores where run_id in (select unnest(?) || '-shadow')"
+    with connect(settings) as con:
+        (backfill_id, status), = con.execute("select backfill_id, status from meta.backfills").fetchall()
+        runs = [r for (r,) in con.execute("select run_id from meta.backfill_nights where backfill_id = ?",
+                                          [backfill_id]).fetchall()]
+        assert con.execute(shadows, [runs]).fetchall()[0][0] > 0  # the published algorithm's runs, for the gate
+    assert status == "held" and len(candidate_rows(settings, backfill_id)) > 0
+
+    backfill.reject(settings, backfill_id, reason="v2 not wanted")
+    assert candidate_rows(settings, backfill_id) == []
+    with connect(settings) as con:  # their shadow runs' rows too
+        assert con.execute(shadows, [runs]).fetchall() == [(0,)]
+    assert published(settings) == before
+    with pytest.raises(CloutError, match="only a gated backfill"):
+        backfill.promote(settings, backfill_id, reason="changed my mind")
+
+
 def test_an_interrupted_backfill_resumes_and_matches_an_uninterrupted_one(history, v2_backfill, tmp_path, monkeypatch):
     settings = history
     monkeypatch.setenv(backfill.STOP_AFTER_ENV, "2")

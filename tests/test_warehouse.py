@@ -96,3 +96,91 @@ def test_an_error_inside_a_registered_block_is_the_error_that_shows():
         con.execute("select error('boom') from block").fetchall()
     con.execute("rollback")
     assert con.execute("select count(*) from duckdb_views() where view_name = 'block'").fetchall() == [(0,)]
+
+
+def _old_layout(path, before: str):
+    """A warehouse migrated up to (not including) migration `before`: the layout an older clout left."""
+    import duckdb
+
+    con = duckdb.connect(str(path))
+    con.execute("create schema meta")
+    con.execute("create table meta.schema_migrations (version integer primary key, name varchar not null, "
+                "applied_at timestamp not null default now())")
+    for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
+        if path.name < before:
+            for stmt in statements(path.read_text()):
+                con.execute(stmt)
+            con.execute("insert into meta.schema_migrations (version, name) values (?, ?)",
+                        [int(path.name[:4]), path.name])
+    return con
+
+
+def test_the_published_views_migration_keeps_every_published_row(tmp_path):
+    """0800 replaces published.scores, person_scores and topic_scores (copies of the live nights) by views over the
+    live runs' candidate rows. What the old tables held is what the views show, and no row is lost: a night whose
+    run's candidate rows were discarded gets them back from the published copy; a run whose candidate rows differ
+    from what was published has them set aside and the published ones put in their place; published rows of a
+    date no live run names are kept in candidate.* (never live)."""
+    con = _old_layout(tmp_path / "old.duckdb", "0800_")
+
+    def score(run, day, account, value):
+        con.execute("insert into candidate.scores by name select ? as run_id, cast(? as date) as logical_date, "
+                    "'twitter' as network, ? as account_id, ? as score, 0.5 as raw_score, 1.0 as reactions, "
+                    "1 as distinct_reactors, 'v1' as algorithm_version, 'f1' as fingerprint, "
+                    "'+1: more replies' as change_explained", [run, day, account, value])
+
+    def person(run, day, person_id, value):
+        con.execute("insert into candidate.person_scores by name select ? as run_id, cast(? as date) as "
+                    "logical_date, ? as person_id, ? as score, 0.5 as raw_score, 1 as networks, 'twitter' as "
+                    "best_network, 'a' as best_account_id, 'v1' as algorithm_version, 'f1' as fingerprint",
+                    [run, day, person_id, value])
+
+    def topic(run, day, account, topic_id):
+        con.execute("insert into candidate.topic_scores by name select ? as run_id, cast(? as date) as "
+                    "logical_date, 'twitter' as network, ? as account_id, ? as topic_id, 1 as rank, 0.5 as share, "
+                    "2.0 as topic_score, 3 as posts, 2 as days, 4 as distinct_reactors, true as direct, "
+                    "'v1' as algorithm_version, 'f1' as fingerprint", [run, day, account, topic_id])
+
+    # Nights as an older publish left them: candidate rows of each run, copied into published.* for the live ones.
+    for run, day in (("r1", "2012-07-01"), ("r2", "2012-07-02"), ("r3", "2012-07-03")):
+        for account, value in (("a", 10), ("b", 20)):
+            score(run, day, account, value)
+            person(run, day, f"twitter:{account}", value)
+        topic(run, day, "a", "physics")
+        con.execute("insert into published.nights values (?, ?, now())", [day, run])
+    score("r1-held", "2012-07-01", "a", 99)  # a run of July 1 that was never live
+    for table in ("scores", "person_scores", "topic_scores"):
+        con.execute(f"insert into published.{table} select * exclude (run_id) from candidate.{table} "
+                    "where run_id in (select run_id from published.nights)")
+    # r2's candidate rows were discarded after its publish; r3 was scored again (other rows) after it.
+    for table in ("scores", "person_scores", "topic_scores"):
+        con.execute(f"delete from candidate.{table} where run_id in ('r2', 'r3')")
+    score("r3", "2012-07-03", "a", 11)
+    # a published row of a date no night names (not something clout leaves behind; kept all the same)
+    con.execute("insert into published.scores select * replace (cast('2012-06-30' as date) as logical_date) "
+                "from published.scores where logical_date = '2012-07-01' and account_id = 'a'")
+
+    tables = ("scores", "person_scores", "topic_scores")
+    published_before = {t: con.execute(f"select * from published.{t} order by all").fetchall() for t in tables}
+    candidate_before = {t: con.execute(f"select * from candidate.{t} order by all").fetchall() for t in tables}
+    assert all(published_before.values()) and len(published_before["scores"]) == 7
+
+    assert migrate(con) == ["0800_published_views.sql"]
+    kinds = dict(con.execute("select table_name, table_type from information_schema.tables "
+                             "where table_schema = 'published'").fetchall())
+    assert {t: kinds[t] for t in ("nights", *tables)} == {
+        "nights": "BASE TABLE", "scores": "VIEW", "person_scores": "VIEW", "topic_scores": "VIEW"}
+    for t in tables:
+        # readers see exactly the live nights' rows they saw before
+        live = [r for r in published_before[t] if str(r[0]) != "2012-06-30"]
+        assert con.execute(f"select * from published.{t} order by all").fetchall() == live, t
+        # and nothing is lost: every published row is a candidate row, every candidate row is still there
+        after = con.execute(f"select * from candidate.{t} order by all").fetchall()
+        assert not [r for r in published_before[t] if r not in [a[1:] for a in after]], t
+        kept = [(r[0].removesuffix("-set-aside"), *r[1:]) for r in after]
+        assert not [r for r in candidate_before[t] if r not in kept], t
+    runs = dict(con.execute("select run_id, count(*) from candidate.scores group by 1").fetchall())
+    assert runs == {"r1": 2, "r1-held": 1, "r2": 2, "r3": 2, "r3-set-aside": 1, "unlisted-2012-06-30": 1}
+    # the analyst's views over them read them as before
+    assert con.execute("select account_id, score from published.current_scores order by 1").fetchall() == [
+        ("a", 10), ("b", 20)]

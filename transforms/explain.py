@@ -72,6 +72,11 @@ def change_parts(today: Any, previous: Any, keys: list[str], cal: Calibration | 
         # Same algorithm, raw values kept: the change each part alone makes. Otherwise: the points' difference.
         same = (known & (F.col("_prev_fp") == fingerprint)
                 & any_horizontal(F, [~F.col(f"_base_{p}").is_null() for p in PARTS]))
+        # Rows the game does not explain play a constant one (baseline = today: no part moved, every share 0), so a
+        # night with no comparable previous night (the first, a new algorithm) costs no 2^6-subset game per row.
+        joined = joined.with_columns(
+            **{f"_base_{p}": F.when(same).then(F.col(f"_base_{p}")).otherwise(F.col(f"raw_{p}").fill_null(0.0))
+               for p in PARTS})
         joined = joined.pipe(with_shapley, [f"raw_{p}" for p in PARTS], [f"_base_{p}" for p in PARTS], "score",
                              "previous_score", cal, "_shapley_")
         points = {p: F.when(same).then(F.col(f"_shapley_{p}")).otherwise(points[p]) for p in PARTS}

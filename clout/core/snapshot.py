@@ -2,8 +2,9 @@
 
 DuckDB allows one writer process per file, so readers do not open the warehouse. After each publish,
 every live night of each published table is written once as an immutable Parquet partition
-(`published/<table>/logical_date=<d>/<run_id>.parquet`), and a small catalog DuckDB file gets views
-over exactly the live partitions plus copies of the small run tables. The symlink `published.duckdb`
+(`published/<table>/logical_date=<d>/<run_id>.parquet`, read from the warehouse's view of the live runs' candidate
+rows: clout.core.published_tables), and a small catalog DuckDB file gets views over exactly the live partitions
+plus copies of the small run tables. A publish writes only the new night's partition. The symlink `published.duckdb`
 is then switched to the new catalog with an atomic rename: a reader sees the old night or the new one.
 
 Paths inside the snapshot are relative, so a copied or moved warehouse still works: the views name partitions

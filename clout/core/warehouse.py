@@ -18,6 +18,7 @@ import duckdb
 
 from clout.core.errors import CloutError
 from clout.core.locks import warehouse_lock
+from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.resources import SQL_DIR
 from clout.core.settings import Settings
 
@@ -108,7 +109,11 @@ def connect(settings: Settings, read_only: bool = False, config: dict | None = N
             time.sleep(LOCK_POLL_S)
     if not read_only:
         migrate(con)
-        run_sql(con, "published/views")  # views are code, not history: always the current definitions
+        # views are code, not history: always the current definitions (the published tables first: the analyst's
+        # views read them)
+        for table in PUBLISHED_TABLES:
+            run_sql(con, "published/live_table", {"table": table})
+        run_sql(con, "published/views")
         try:
             for after_crash in AFTER_CRASH:  # a killed process's opt-out is finished, its run marked abandoned
                 after_crash(con, settings)

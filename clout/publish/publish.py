@@ -1,6 +1,12 @@
-"""Publish: switch published.* to a run's candidate night in one transaction, then refresh the read-only
-snapshot that ad-hoc readers open (see clout.core.snapshot). Also rollback (make the previous published night live
-again) and reject (discard a held candidate).
+"""Publish: make a run's candidate night live in one transaction, then refresh the read-only snapshot that ad-hoc
+readers open (see clout.core.snapshot). Also rollback (make the previous published night live again) and reject
+(discard a held candidate).
+
+published.scores, person_scores and topic_scores are views over the candidate rows of the runs published.nights
+names (clout.core.published_tables), so making a run live is one row of published.nights: nothing is copied, and
+the snapshot writes only the new night's Parquet partition. A rollback switches the row back to the previous run,
+whose candidate rows are still there: only a rejected run's rows are ever discarded, and a run that is or was
+live cannot be rejected (a rolled-back run can: it comes back only by a new publish, and a rejected one never).
 
 Only an audited run the gate passed (PASS or WARN) publishes by itself; a held run needs `approve` with a
 reason. Every action appends to meta.publish_log: run, date, algorithm version and fingerprint, gate outcome,
@@ -80,18 +86,19 @@ def publish_run(
 
 
 def make_live(con: duckdb.DuckDBPyConnection, run_id: str, action: str, actor: str, reason: str | None) -> None:
-    """Log the action and make the run's night live in every published table; inside the caller's transaction."""
+    """Log the action and make the run the live one of its night (published.nights: every published table follows);
+    inside the caller's transaction."""
+    if not query(con, "publish/has_scores", run_id=run_id).fetchall()[0][0]:
+        # Never an empty night: the views would show nothing for the date (a run is scored before it is audited)
+        raise CloutError(f"run {run_id} has no candidate scores to publish (rejected, or discarded); "
+                         "run its date again (`clout run --date ...`)")
     run_sql(con, "publish/log_action", run_id=run_id, action=action, actor=actor, reason=reason)
     run_sql(con, "publish/publish_night", run_id=run_id)
-    for table in PUBLISHED_TABLES:
-        run_sql(con, "publish/switch_table", {"table": table}, run_id=run_id)
 
 
 def take_down(con: duckdb.DuckDBPyConnection, logical_date: date, actor: str, reason: str | None) -> None:
     """Log a rollback and unpublish a date that had no earlier live run; inside the caller's transaction."""
     run_sql(con, "publish/unpublish_night", logical_date=logical_date, actor=actor, reason=reason)
-    for table in PUBLISHED_TABLES:
-        run_sql(con, "publish/unpublish_table", {"table": table}, logical_date=logical_date)
 
 
 def approve_run(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, reason: str) -> None:

@@ -1,5 +1,5 @@
--- Roll back a night that had no earlier live run: log it, and take the date out of published.nights.
--- The caller removes each table's rows (publish/unpublish_table) in the same transaction.
+-- Roll back a night that had no earlier live run: log it, and take the date out of published.nights (the published
+-- tables are views over the nights it names: the date's rows leave them with it; its run keeps its candidate rows).
 insert into meta.publish_log
 select
     nextval('meta.publish_id_seq') as publish_id,

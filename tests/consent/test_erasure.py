@@ -93,10 +93,23 @@ def before(world):
     return facts
 
 
+def published_rows_naming_zelda(con) -> dict[str, int]:
+    """Her rows in the warehouse's published views (views over the live runs' candidate rows: not base tables, so
+    rows_naming_zelda does not read them)."""
+    out = {}
+    for table, column in (("scores", "account_id"), ("person_scores", "best_account_id"),
+                          ("topic_scores", "account_id")):
+        n = con.execute(f"select count(*) from published.{table} where {column} = ?", [ZELDA["id_str"]]).fetchall()
+        if n[0][0]:
+            out[f"published.{table}"] = n[0][0]
+    return out
+
+
 def test_zelda_is_everywhere_before_the_opt_out(world, before):
     """The precondition that lets the next tests fail: she is scored, stored, and in the file's bytes."""
     assert before["zelda_published"] >= 2
-    assert {"raw.records", "raw.quarantine", "staging.posts", "published.scores"} <= set(before["rows"])
+    assert {"raw.records", "raw.quarantine", "staging.posts", "candidate.scores"} <= set(before["rows"])
+    assert "published.scores" not in before["rows"]  # a view: what is erased is the candidate rows under it
     assert "clout.duckdb" in before["files"]
     assert any(f.startswith("published/scores/") for f in before["parquet"])
 
@@ -107,6 +120,7 @@ def test_optout_command_erases_her_everywhere(world, before):
     assert "opt-out 1" in out and "compacted" in out
     with connect(settings) as con:
         assert rows_naming_zelda(con) == {}
+        assert published_rows_naming_zelda(con) == {}  # readers of the warehouse's published views see none
         # Other people's rows stay, with a stable pseudonym where they named her.
         key = con.execute("select account_key from meta.optout_accounts").fetchall()[0][0]
         mentions = con.execute("select mentions from staging.posts where post_id = '5550011'").fetchall()[0][0]
@@ -124,13 +138,16 @@ def test_optout_command_erases_her_everywhere(world, before):
     assert parquet_naming_zelda(settings.home) == []
 
 
-def test_erasure_is_recorded_per_table(world):
+def test_erasure_is_recorded_per_table(world, before):
     settings = world["settings"]
     log = json.loads(clout(settings, "erasures", "--json").stdout)
     tables = {(r["table_name"], r["action"]): r["rows"] for r in log}
     assert tables[("raw.records", "deleted")] > 0
     assert tables[("staging.interactions", "deleted")] > 0
-    assert tables[("published.scores", "deleted")] >= 2
+    # Her published rows are candidate rows of the live runs: counted once, there, with her other runs' rows
+    assert tables[("candidate.scores", "deleted")] == before["rows"]["candidate.scores"] >= before["zelda_published"]
+    assert not [t for t, _ in tables if t.startswith("published.")]  # views: nothing deleted from them twice
+    assert tables[("published", "partition_rewritten")] > 0  # the snapshot's live partitions, without her
     assert tables[("staging.posts", "pseudonymised")] > 0
     assert {r["trigger"] for r in log} == {"optout"} and all(r["erased_by"] for r in log)
     optouts = json.loads(clout(settings, "optouts", "--json").stdout)

@@ -16,6 +16,7 @@ for one machine that a cluster's own configuration (spark-defaults.conf, spark-s
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -127,6 +128,8 @@ def spark_session() -> Any:
         raise CloutError(f"the spark engine could not start a Spark session on {master}: "
                          f"{str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}") from None
     _session.sparkContext.setLogLevel("ERROR")
+    # Py4J logs its connections closing at INFO, from finalizers that can run after stderr is closed at exit
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     return _session
 
 

@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 from transforms.algorithm import Calibration
-from transforms.frames import any_horizontal, api, api_of, native
+from transforms.frames import any_horizontal, api, api_of, cut, native
 from transforms.model import PARTS, with_shapley
 
 # What each part measures, and how to say that it went up / down.
@@ -85,7 +85,7 @@ def change_parts(today: Any, previous: Any, keys: list[str], cal: Calibration | 
     )
     joined = joined.drop(*[c for c in joined.collect_schema().names() if c.startswith(("_prev_", "_base_",
                                                                                           "_shapley_"))])
-    return native(with_change_sentence(F, joined), today)
+    return native(with_change_sentence(F, cut(joined)), today)
 
 
 def with_change_sentence(F: ModuleType, changes: Any) -> Any:

@@ -68,6 +68,15 @@ def materialize(frame: Any) -> Any:
     return frame
 
 
+def cut(frame: Any) -> Any:
+    """Nothing on Polars; on Spark a local checkpoint, so that the stages after it are planned and compiled apart:
+    Spark compiles a stage's chain of projections into one Java method, and where that is too large to compile it
+    runs the stage interpreted."""
+    if isinstance(frame, pl.LazyFrame) or frame.implementation is nw.Implementation.POLARS:
+        return frame
+    return materialize(frame)
+
+
 def ordered(frame: Any, name: str) -> tuple[Any, bool]:
     """(`frame` evaluated once with a row number `name`, True) where rows have an order (Polars); (`frame`
     evaluated once, False) where they have none (Spark)."""

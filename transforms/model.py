@@ -70,6 +70,7 @@ from transforms.frames import (
     any_horizontal,
     api,
     api_of,
+    cut,
     materialize,
     native,
     ordered,
@@ -240,7 +241,7 @@ def score_features(features: Any, params: ModelParams, cal: Calibration) -> Any:
     full, trusted = raw_parts(params, F.lit(1.0), as_full), raw_parts(params, trust, as_trusted)
     audience = (term_parts(params, trust, as_trusted)["audience"] if params.terms is not None else
                 params.audience * _ln1p(F.col("followers").fill_null(0.0) + 10 * F.col("lists").fill_null(0.0)))
-    lf = as_trusted.apply(as_full.apply(lf)).with_columns(
+    lf = cut(as_trusted.apply(cut(as_full.apply(lf)))).with_columns(
         *[expr.alias(f"_{name}") for name, expr in full.items()],
         *[expr.alias(f"_trusted_part_{name}") for name, expr in trusted.items()],
     )

@@ -65,19 +65,26 @@ def person_scores(scores: Any, links: Any, params: ModelParams, algo: Algorithm)
         .with_columns(person_id=F.coalesce(F.col("person_id"),
                                             F.concat_str([F.col("network"), F.lit(":"), F.col("account_id")])))
     )
-    # The best account by window functions and filters rather than sort_by(...).first() in the aggregation, which
-    # Narwhals has no engine-neutral form of: the rows at the person's highest raw score, of them the first network,
-    # of those the first account.
-    top = linked.filter(F.col("raw_score") == F.col("raw_score").max().over("person_id"))
-    top = top.filter(F.col("network") == F.col("network").min().over("person_id"))
-    best = top.group_by("person_id").agg(best_network=F.col("network").min(),
-                                         best_account_id=F.col("account_id").min())
     people = (
         linked.group_by("person_id")
-        .agg(_best=F.col("raw_score").max(), _sum=F.col("raw_score").sum(), networks=F.len().cast(F.Int32))
-        .with_columns(raw_score=F.col("_best") + params.other_networks_weight * (F.col("_sum") - F.col("_best")))
+        .agg(_best=F.col("raw_score").max(), _sum=F.col("raw_score").sum(), networks=F.len().cast(F.Int32),
+             _network=F.col("network").min(), _account_id=F.col("account_id").min())
+    )
+    # A person of one account: that account is the best. Of several (linked accounts, a few), the best by window
+    # functions and filters rather than sort_by(...).first() in the aggregation, which Narwhals has no
+    # engine-neutral form of: the rows at the person's highest raw score, of them the first network, of those the
+    # first account.
+    top = linked.join(people.filter(F.col("networks") > 1).select("person_id"), on="person_id", how="semi")
+    top = top.filter(F.col("raw_score") == F.col("raw_score").max().over("person_id"))
+    top = top.filter(F.col("network") == F.col("network").min().over("person_id"))
+    best = top.group_by("person_id").agg(_best_network=F.col("network").min(),
+                                         _best_account_id=F.col("account_id").min())
+    people = (
+        people.join(best, on="person_id", how="left")
+        .with_columns(raw_score=F.col("_best") + params.other_networks_weight * (F.col("_sum") - F.col("_best")),
+                      best_network=F.coalesce(F.col("_best_network"), F.col("_network")),
+                      best_account_id=F.coalesce(F.col("_best_account_id"), F.col("_account_id")))
         .with_columns(score=calibrate(F.col("raw_score"), algo.calibration))
-        .join(best, on="person_id", how="left")
         .select("person_id", "score", "raw_score", "networks", "best_network", "best_account_id")
         .sort("person_id")
     )

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -107,17 +106,22 @@ def synthetic(accounts: int, per_account: int) -> tuple[Path, Path]:
     return night_frames(name, background(accounts, accounts * per_account, 90, END, seed=42), END)
 
 
+def _peak_mb(pid: int | str = "self") -> float | None:
+    """Peak RSS of a process (VmHWM). Not ru_maxrss: Linux carries it over fork and exec, so a child started by a
+    parent that just made a 1M-account feature frame would report the parent's peak as its own."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return None
+
+
 def _jvm_peak_mb() -> float | None:
     """Peak RSS of this process's JVM children (Spark's driver in local mode), from /proc (VmHWM)."""
     import psutil
 
-    peaks = []
-    for child in psutil.Process().children(recursive=True):
-        try:
-            with open(f"/proc/{child.pid}/status") as f:
-                peaks += [int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:")]
-        except OSError:
-            continue
+    peaks = [_peak_mb(child.pid) for child in psutil.Process().children(recursive=True)]
+    peaks = [p for p in peaks if p is not None]
     return max(peaks) if peaks else None
 
 
@@ -144,7 +148,7 @@ def time_engine(engine: str, features_path: Path, previous_path: Path, repeats: 
         cpu.append(time.process_time() - c)
     return {"engine": engine, "accounts": accounts.height, "people": people.height,
             "seconds": sorted(seconds)[len(seconds) // 2], "all_seconds": seconds, "cpu_s": min(cpu),
-            "start_s": start_s, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "start_s": start_s, "peak_rss_mb": _peak_mb(),
             "jvm_peak_mb": _jvm_peak_mb() if session is not None else None,
             "checksum": int(accounts["score"].sum())}
 

@@ -14,7 +14,9 @@ Callers pass and receive their engine's own frames (`api`, `native`). The few th
 are here, each the narrowest engine-specific step there is:
 
 - `materialize`: evaluate a plan once before it is read several times (Polars: collect; Spark: a local checkpoint,
-  which also cuts the lineage so that the Shapley split's branches do not each re-plan the model);
+  which also cuts the lineage, so that what reads it does not plan it again);
+- `cut`: nothing on Polars; on Spark a checkpoint between column groups of the model, so that each stage's
+  generated code stays small enough for Java to compile;
 - `ordered`: Polars frames have a row order and callers rely on it (a frame comes back in the order it went in);
   Spark frames have none, so there callers sort by keys where order matters;
 - `with_row_ids` / `small_table`: an id per row to group by and join back on, and a lookup table made in Python,

@@ -66,3 +66,15 @@ def test_the_transforms_run_through_narwhals_on_polars_too(higgs_night):
     people = person_scores(nw.from_native(native.lazy()), nw.from_native(links.lazy()), algo.model, algo)
     same_frames(person_scores(native.lazy(), links.lazy(), algo.model, algo).collect(),
                 people.collect().to_native(), ["person_id"], 1e-9)
+
+
+def test_great_expectations_imports_in_a_process_whose_main_has_no_file():
+    """With PySpark installed, Great Expectations imports pyspark.sql.connect, whose dependency check calls
+    sys.exit(0) (silently: the import just stops) in a process whose __main__ has no file, as an xdist worker's or
+    `python -c`'s, unless the `connect` extra's packages are there (pyproject.toml's spark and dev extras)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import great_expectations; print('imported')"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "imported", done.stderr[-2000:]

@@ -196,6 +196,7 @@ def run_night(
 ) -> RunSummary:
     """The nightly job for one logical date: stage, aggregate, score, audit, publish. The process holds the run
     from its first row to its end: killed, the run is marked abandoned by the next command that writes."""
+    from clout.core.contracts import import_gx_beside
     from clout.progress import RunMarker
 
     run_id = new_run_id(logical_date)
@@ -204,6 +205,8 @@ def run_night(
         marker = RunMarker(settings, run_id, logical_date, algorithm)  # what `clout runs` shows while it works
         try:
             for name, step in STEPS:
+                if name == "score":  # the audit after it, in this process, needs Great Expectations
+                    import_gx_beside()
                 on_step(name)
                 marker.step(name)
                 try:

@@ -322,7 +322,9 @@ def _algorithm_movers_section(result: GateResult, run: dict, base: dict, stored:
         movers_section(stored, "algorithm")])
 
 
-def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules) -> str:
+def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules,
+           movers: pl.DataFrame | None = None) -> str:
+    """The report's HTML. `movers`: _movers(result), when the caller has it (a join of two nights' accounts)."""
     figs = _Figures()
     run = query(con, "meta/run", run_id=result.run_id).pl().row(0, named=True)
     base = result.baseline or {}
@@ -331,7 +333,8 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
     next_step = (
         f"<p>Next: <code>clout review {result.run_id}</code>, then <code>clout approve {result.run_id} --reason "
         f"\"...\"</code> or <code>clout reject {result.run_id} --reason \"...\"</code>.</p>" if result.held else "")
-    movers, stored = _movers(result), stored_movers(con, result.run_id)
+    movers = _movers(result) if movers is None else movers
+    stored = stored_movers(con, result.run_id)
     parts = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>clout run {result.run_id}</title>",
         f"<style>{CSS}</style></head><body>",
@@ -370,11 +373,12 @@ def render(con: duckdb.DuckDBPyConnection, result: GateResult, rules: GateRules)
 
 def write_report(con: duckdb.DuckDBPyConnection, result: GateResult, path: Path, rules: GateRules,
                  keep: int | None = None) -> Path:
-    save_movers(con, result.run_id, _movers(result), _algorithm_movers(con, result))
+    movers = _movers(result)
+    save_movers(con, result.run_id, movers, _algorithm_movers(con, result))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_plotly_script(path.parent)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(render(con, result, rules), encoding="utf-8")
+    tmp.write_text(render(con, result, rules, movers), encoding="utf-8")
     tmp.replace(path)
     prune_reports(con, path.parent, keep if keep is not None else REPORTS_KEPT)
     return path

@@ -1,13 +1,15 @@
 """ODCS v3 contracts in data_contracts/ turned into Great Expectations suites, and validated.
 
 GX validates pandas frames reliably here (its DuckDB SQL path does not), so callers pass a frame.
-`import great_expectations` costs seconds, so it happens inside `validate`, never at import time.
+`import great_expectations` costs seconds, so it happens inside `validate` (or beside a step that precedes an
+audit: `import_gx_beside`), never at import time.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -77,11 +79,30 @@ def _expectations(schema: dict) -> list:
     return out
 
 
-def gx_results(frame: pd.DataFrame, name: str, expectations: list) -> list:
-    """Great Expectations' results of `expectations` on `frame`, in a real GX ephemeral context."""
+def _import_gx():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no network calls home
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
+    import great_expectations.expectations  # noqa: F401  (what the audit's rules are made of)
+
+    return gx
+
+
+def import_gx_beside() -> threading.Thread:
+    """Import Great Expectations in a thread while the caller works on (the score step, before the audit).
+
+    The import is about 2.6 s of one core, paid by every process that audits (docs/benchmarks.md); the score step
+    before it spends most of its time in DuckDB, Polars and numpy, which release the GIL, so the import costs the
+    night nothing there. An import the main thread asks for meanwhile waits for this one (Python's module locks).
+    """
+    thread = threading.Thread(target=_import_gx, name="import-great-expectations", daemon=True)
+    thread.start()
+    return thread
+
+
+def gx_results(frame: pd.DataFrame, name: str, expectations: list) -> list:
+    """Great Expectations' results of `expectations` on `frame`, in a real GX ephemeral context."""
+    gx = _import_gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")

@@ -1,9 +1,45 @@
-"""Names the Airflow DAGs share (no imports beyond the Task SDK, so DAG files parse fast)."""
+"""Names the Airflow DAGs share, and the one task that differs between engines (imports beyond the Task SDK stay
+inside functions, so DAG files parse fast)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
 
 from airflow.sdk import Asset
+
+from clout.core.engine import DRIVER_MEMORY_ENV, LOG4J2, resolve_engine
 
 # Every task writes the one DuckDB file; DuckDB allows one writer process, so they share a one-slot pool.
 POOL = "clout_warehouse"
 RAW_FILES = Asset("clout://raw/files")
 PUBLISHED = [Asset("clout://published/scores"), Asset("clout://published/person_scores"),
              Asset("clout://published/topic_scores")]
+
+# The Spark variant (docs/engines.md, "Airflow"): the score step as a Spark application, submitted through this
+# Airflow connection (the Spark provider's default): its host is the master (local[2], spark://host:7077, yarn,
+# k8s://...), its extra the deploy mode (client: the driver writes the DuckDB file beside the worker).
+SPARK_CONN_ID = "spark_default"
+SPARK_JOB = Path(__file__).resolve().parent / "score" / "spark_job.py"
+
+
+def dag_engine() -> str:
+    """The engine the DAG is built for: CLOUT_ENGINE in the environment of the scheduler's DAG processor and the
+    workers (read when the DAG file is parsed), else duckdb. A bad name is the DAG's import error."""
+    return resolve_engine()
+
+
+def spark_score_task(clout_run):
+    """The score step of `clout_run` (the run id's XComArg) submitted with `spark-submit` by the Spark provider's
+    SparkSubmitOperator: clout/score/spark_job.py, on the master of the `spark_default` connection, the driver on
+    this worker's Python (the one clout is installed in) with CLOUT_SPARK_DRIVER_MEMORY (default 2g)."""
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    return SparkSubmitOperator(
+        task_id="score", application=str(SPARK_JOB), application_args=[clout_run], conn_id=SPARK_CONN_ID,
+        name="clout-score", driver_memory=os.environ.get(DRIVER_MEMORY_ENV) or "2g",
+        # the driver: this worker's Python, Spark's start and its stages' progress kept out of the task log
+        conf={"spark.pyspark.driver.python": sys.executable,
+              "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{LOG4J2}"},
+    )

@@ -10,6 +10,10 @@ A night the gate holds fails the `audit` task; its log names the report and the 
 `clout reject` command to run next, and `publish` does not run, so the previous night stays live.
 Every task writes the DuckDB file, so all of them share the one-slot pool `clout_warehouse`.
 Manual runs may pick another committed algorithm with the `algorithm` param.
+
+With `CLOUT_ENGINE=spark` in the environment of the scheduler and the workers, the `score` task submits the score
+step as a Spark application (`clout/score/spark_job.py`) with the Spark provider's `SparkSubmitOperator`, on
+the master of the `spark_default` connection; the other tasks are the same (docs/engines.md, "Airflow").
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from clout.orchestration import POOL, PUBLISHED
+from clout.orchestration import POOL, PUBLISHED, dag_engine, spark_score_task
 from clout.pipeline import STEPS
+
+ENGINE = dag_engine()  # CLOUT_ENGINE when the file is parsed: duckdb (every step in Python) or spark
 
 # What a step needs beyond the DAG's defaults: a held night must not be retried into passing; publish emits assets.
 TASK_OPTIONS = {"audit": {"retries": 0}, "publish": {"outlets": PUBLISHED}}
@@ -62,10 +68,13 @@ def clout_nightly():
 
         return dag_tasks.begin(ds, params["algorithm"])
 
-    clout_run = begin()
+    previous = clout_run = begin()
     land_new_files() >> clout_run
-    for name, _ in STEPS:
-        clout_run = step_task(name)(clout_run)
+    for name, _ in STEPS:  # one task per step, in order, each given the run id by a step before it
+        if name == "score" and ENGINE == "spark":
+            previous = previous >> spark_score_task(clout_run)  # no run id out: the next step takes clout_run's
+        else:
+            previous = clout_run = previous >> step_task(name)(clout_run)
 
 
 clout_nightly()

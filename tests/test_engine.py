@@ -78,3 +78,36 @@ def test_great_expectations_imports_in_a_process_whose_main_has_no_file():
     done = subprocess.run([sys.executable, "-c", "import great_expectations; print('imported')"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and done.stdout.strip() == "imported", done.stderr[-2000:]
+
+
+def test_a_change_is_rounded_to_the_same_cents_on_every_engine():
+    """A change's points at a tie, or one ulp either side of one (the engines' sums differ in the last bits), read
+    the same cents through Polars and through Narwhals (the Spark path's expressions): the even cent. Other values
+    keep Polars' own round(2), bit for bit."""
+    import narwhals as nw
+    import numpy as np
+    import polars as pl
+
+    from transforms.explain import _cents
+
+    rng = np.random.default_rng(5)
+    ties = np.concatenate([(rng.integers(-4000, 4000, 5000) + 0.5) / 100, rng.integers(-800, 800, 5000) / 8])
+    noisy = np.concatenate([ties, np.nextafter(ties, np.inf), np.nextafter(ties, -np.inf)])
+    frame = pl.DataFrame({"x": noisy, "side": np.repeat([0, 1, 2], len(ties)), "i": np.tile(np.arange(len(ties)), 3)})
+    on_polars = frame.with_columns(c=_cents(pl.col("x")))
+    through_narwhals = nw.from_native(frame.lazy()).with_columns(c=_cents(nw.col("x"))).collect().to_native()
+    assert on_polars["c"].equals(through_narwhals["c"])
+    per_tie = on_polars.group_by("i").agg(pl.col("c").n_unique().alias("n"), pl.col("c").first())
+    assert (per_tie["n"] == 1).all()  # a tie and its neighbours read the same cents
+    assert pl.Series([_cents_of(-0.625), _cents_of(0.125), _cents_of(-0.375), _cents_of(0.875)]).to_list() == \
+        [-0.62, 0.12, -0.38, 0.88]  # half to even
+    others = pl.DataFrame({"x": rng.normal(0, 20, 100_000)})
+    assert others.select(_cents(pl.col("x"))).to_series().equals(others["x"].round(2))
+
+
+def _cents_of(x: float) -> float:
+    import polars as pl
+
+    from transforms.explain import _cents
+
+    return pl.select(_cents(pl.lit(x))).item()

@@ -370,7 +370,12 @@ def _shapley(frame: Any, today: list[str], base: list[str] | None, score: str, b
 
 def _split_rest(F: ModuleType, lf: Any, score: str, base_score: str | None, prefix: str) -> Any:
     """`<prefix><part>` from each part's Shapley value `_phi_<part>`: the rounding rest (the score is rounded, the
-    game is not) goes to the parts that moved the way it points, in proportion (see _shapley)."""
+    game is not) goes to the parts that moved the way it points, in proportion (see _shapley). A Shapley value under
+    RESIDUE is float residue (a part whose raw value moved by an ulp: sums taken in another order, on another night or
+    engine), so 0: such a part did not move, and takes no share of the rest (which it would take whole when it is
+    the only part that points the rest's way: a change of +1 read +1.0 or -0.36/+1.36 by the last bit of one part)."""
+    lf = lf.with_columns(**{f"_phi_{p}": F.when(F.col(f"_phi_{p}").abs() < RESIDUE).then(0.0)
+                            .otherwise(F.col(f"_phi_{p}")) for p in PARTS})
     cols = [F.col(f"_phi_{p}") for p in PARTS]
     total = F.col(score) - (F.col(base_score) if base_score else F.lit(1.0))
     lf = lf.with_columns(

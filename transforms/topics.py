@@ -133,7 +133,9 @@ def topic_influence(
 
 
 def _roll_up(direct: pl.LazyFrame, edges: pl.LazyFrame, params: TopicParams) -> pl.LazyFrame:
-    """Pass damped shares up the ontology, `max_depth` levels; per account and topic the strongest wins."""
+    """Pass damped shares up the ontology, `max_depth` levels; per account and topic the strongest wins (equal
+    shares: a direct match, then the most evidence, so that the row kept does not depend on the order the posts
+    were read in: two children of a topic with the same damped share came out with either one's counts)."""
     levels, frontier = [direct], direct
     for _ in range(params.max_depth):
         frontier = (
@@ -146,7 +148,8 @@ def _roll_up(direct: pl.LazyFrame, edges: pl.LazyFrame, params: TopicParams) -> 
     key = ["network", "account_id", "topic_id"]
     return (
         pl.concat(levels)
-        .sort([*key, "share", "direct"], descending=[False, False, False, True, True])
+        .sort([*key, "share", "direct", "posts", "days", "distinct_reactors"],
+              descending=[False, False, False, True, True, True, True, True])
         .group_by(key, maintain_order=True)
         .first()
     )

@@ -143,13 +143,13 @@ def demo(warehouse: Path | None = WarehouseOpt, top: int = 10, engine: str | Non
     with connect(settings) as con:
         for day in (first + timedelta(days=i) for i in range(7)):
             rel = query(con, "serve/top_accounts", logical_date=day, limit=top)
-            rows = rel.fetchall()
-            print_table(rel.columns, rows, title=f"Top {top} on {day}")
+            columns, rows = rel.columns, rel.fetchall()  # a relation's columns cannot be read once `con` is closed
+            print_table(columns, rows, title=f"Top {top} on {day}")
     where = "" if warehouse is None else f" --warehouse {settings.warehouse}"
     console.print(
         f"\nRun reports (one per night, open in a browser): {settings.reports_dir}\nNext:\n"
         f"  clout runs{where}                  # the seven runs and the gate's outcome\n"
-        f"  clout explain {rows[0][rel.columns.index('account_id')] if rows else 'ACCOUNT'} --date {day}{where}"
+        f"  clout explain {rows[0][columns.index('account_id')] if rows else 'ACCOUNT'} --date {day}{where}"
         "   # one account's score, its parts and its change\n"
         f"  clout sql{where}                   # a SQL prompt on the published views (`help`, `.tables`)",
         highlight=False, markup=False, soft_wrap=True)

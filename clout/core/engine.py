@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,25 +34,8 @@ DEFAULT_MASTER = "local[2]"
 _session: Any = None
 
 # Spark's own log4j2 defaults print INFO and WARN lines on every start; clout's commands print one line per step.
-_LOG4J2 = """\
-rootLogger.level = warn
-rootLogger.appenderRef.stderr.ref = console
-appender.console.type = Console
-appender.console.name = console
-appender.console.target = SYSTEM_ERR
-appender.console.layout.type = PatternLayout
-appender.console.layout.pattern = spark %p %c{1}: %m%n%ex
-# Spark's and Hadoop's loggers at ERROR. The shell's logger (PySpark's JVM runs as one) is set apart at the root's
-# level: Spark prints "Setting default log level to ..." on every start when the two differ.
-logger.org.name = org
-logger.org.level = error
-logger.repl.name = org.apache.spark.repl.Main
-logger.repl.level = warn
-# A stage whose generated code is too large to compile runs interpreted instead: Spark logs the compiler's whole
-# error at ERROR, though nothing failed (the model's stages are wide: docs/engines.md).
-logger.codegen.name = org.apache.spark.sql.catalyst.expressions.codegen.CodeGenerator
-logger.codegen.level = off
-"""
+# Shipped in the package: the in-process session and the DAG's spark-submit (clout/orchestration.py) both read it.
+LOG4J2 = Path(__file__).resolve().with_name("spark-log4j2.properties")
 
 
 def resolve_engine(engine: str | None = None) -> str:
@@ -101,20 +83,16 @@ def spark_session() -> Any:
     check_spark()
     from pyspark.sql import SparkSession
 
+    if submitted():
+        return _submitted_session()
     master = spark_master()
     local = master.startswith("local")
     if local:
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no "hostname resolves to a loopback" warning
-    log4j = Path(tempfile.gettempdir()) / "clout-spark-log4j2.properties"
-    if not log4j.exists() or log4j.read_text() != _LOG4J2:
-        log4j.write_text(_LOG4J2)
     builder = (
-        SparkSession.builder.master(master).appName("clout")
+        _common(SparkSession.builder.master(master).appName("clout"))
         .config("spark.driver.memory", os.environ.get(DRIVER_MEMORY_ENV) or "2g")
-        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log4j}")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")  # DuckDB <-> Spark through Arrow
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{LOG4J2}")
     )
     if local:
         # One machine: a few partitions (Spark's default of 200 shuffle partitions is for clusters: here each one
@@ -122,6 +100,35 @@ def spark_session() -> Any:
         builder = (builder.config("spark.sql.shuffle.partitions", "2")
                    .config("spark.default.parallelism", "2")
                    .config("spark.ui.enabled", "false"))
+    return _started(builder, master)
+
+
+def submitted() -> bool:
+    """True in a process that `spark-submit` started (the Airflow DAG's Spark variant, clout/score/spark_job.py):
+    PySpark then joins the JVM spark-submit launched, whose master, driver memory and name came from spark-submit's
+    options (the Airflow connection's master), and clout must not override them."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
+def _common(builder: Any) -> Any:
+    """The settings clout needs on any master: Arrow between DuckDB, Polars and Spark; times in UTC."""
+    return (builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.ui.showConsoleProgress", "false"))
+
+
+def _submitted_session() -> Any:
+    """The session of a spark-submitted process: spark-submit's master; on a local one, few shuffle partitions."""
+    from pyspark.sql import SparkSession
+
+    session = _started(_common(SparkSession.builder), "the master spark-submit was given")
+    if session.conf.get("spark.master", "").startswith("local"):
+        session.conf.set("spark.sql.shuffle.partitions", "2")
+    return session
+
+
+def _started(builder: Any, master: str) -> Any:
+    global _session
     try:
         _session = builder.getOrCreate()
     except Exception as e:  # the JVM did not start: say so in one line
@@ -131,6 +138,11 @@ def spark_session() -> Any:
     # Py4J logs its connections closing at INFO, from finalizers that can run after stderr is closed at exit
     logging.getLogger("py4j").setLevel(logging.WARNING)
     return _session
+
+
+def session_master() -> str | None:
+    """The master of this process's SparkSession, None when none has started (nothing ran on Spark)."""
+    return _session.sparkContext.master if _session is not None else None
 
 
 def stop_spark() -> None:

@@ -35,11 +35,42 @@ def airflow_db(tmp_path_factory):
         shutil.copy2(db, home / db.name)
 
 
-@pytest.fixture(scope="session")
-def dagbag(airflow_db):
+def parse_dags(**env: str):
+    """The DAG folder parsed as a scheduler with `env` (CLOUT_ENGINE, ...) in its environment parses it."""
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(DAGS))
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        return DagBag(dag_folder=str(DAGS))
+
+
+@pytest.fixture(scope="session")
+def dagbag(airflow_db):
+    return parse_dags(CLOUT_ENGINE="duckdb")
+
+
+@pytest.fixture(scope="session")
+def spark_dagbag(airflow_db):
+    """The DAGs parsed with CLOUT_ENGINE=spark: clout_nightly's score task submits a Spark application (its driver
+    memory, read at parse time too, kept small on this shared machine)."""
+    return parse_dags(CLOUT_ENGINE="spark",
+                      CLOUT_SPARK_DRIVER_MEMORY=os.environ.get("CLOUT_SPARK_DRIVER_MEMORY", "1g"))
+
+
+@pytest.fixture
+def spark_submit_env(monkeypatch):
+    """What a worker of the Spark variant needs (docs/engines.md, "Airflow"): Java, `spark-submit` on PATH (PySpark
+    ships it in the virtualenv's bin) and the `spark_default` connection, here local[2] with a small driver."""
+    from clout.core import engine
+    from clout.core.errors import CloutError
+
+    try:
+        engine.check_spark()
+    except CloutError as e:
+        pytest.skip(f"no Spark here: {e}")
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+    monkeypatch.setenv("AIRFLOW_CONN_SPARK_DEFAULT", '{"conn_type": "spark", "host": "local[2]"}')
 
 
 @pytest.fixture

@@ -1,15 +1,24 @@
-"""Every DAG imports cleanly and declares what operators rely on: schedule, tags, retries, docs."""
+"""Every DAG imports cleanly and declares what operators rely on: schedule, tags, retries, docs; with
+CLOUT_ENGINE=spark too, where clout_nightly's score task submits the score step as a Spark application."""
 
 from pathlib import Path
 
-
-def test_no_import_errors(dagbag):
-    assert dagbag.import_errors == {}
-    assert "clout_nightly" in dagbag.dag_ids
+import pytest
 
 
-def test_every_dag_has_schedule_tags_retries_and_docs(dagbag):
-    for dag_id, dag in dagbag.dags.items():
+@pytest.fixture(params=["duckdb", "spark"])
+def any_dagbag(request):
+    """The DAG folder as parsed for each engine."""
+    return request.getfixturevalue("dagbag" if request.param == "duckdb" else "spark_dagbag")
+
+
+def test_no_import_errors(any_dagbag):
+    assert any_dagbag.import_errors == {}
+    assert "clout_nightly" in any_dagbag.dag_ids
+
+
+def test_every_dag_has_schedule_tags_retries_and_docs(any_dagbag):
+    for dag_id, dag in any_dagbag.dags.items():
         assert dag.tags, f"{dag_id} has no tags"
         # Airflow treats a missing schedule as None, so look for it in the source: it must be a decision.
         assert "schedule=" in Path(dag.fileloc).read_text(), f"{dag_id}: no explicit schedule"
@@ -17,3 +26,39 @@ def test_every_dag_has_schedule_tags_retries_and_docs(dagbag):
         for t in dag.tasks:
             if t.task_id not in ("audit", "gate"):  # a failed audit must not be retried into passing
                 assert t.retries >= 1, f"{dag_id}.{t.task_id} has no retries"
+
+
+def _chain(dag) -> list[tuple[str, str, list[str], str]]:
+    return [(t.task_id, type(t).__name__, sorted(t.upstream_task_ids), t.pool) for t in dag.tasks]
+
+
+def test_the_spark_variant_submits_only_the_score_step(dagbag, spark_dagbag):
+    """The same tasks in the same order and pool; only `score` is a SparkSubmitOperator, submitting the package's
+    own Spark application with the run id through the Spark provider's default connection."""
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    default, spark = dagbag.dags["clout_nightly"], spark_dagbag.dags["clout_nightly"]
+    expected = [(task_id, "SparkSubmitOperator" if task_id == "score" else kind,
+                 # audit takes the run id from aggregate's XCom: the submitted job returns none
+                 sorted([*upstream, "aggregate"]) if task_id == "audit" else upstream, pool)
+                for task_id, kind, upstream, pool in _chain(default)]
+    assert _chain(spark) == expected
+    assert {kind for _, kind, _, _ in _chain(default)} == {"_PythonDecoratedOperator"}
+    score = spark.get_task("score")
+    assert isinstance(score, SparkSubmitOperator)
+    application = Path(score.application)
+    assert application.is_file() and application.parent.name == "score" and application.name == "spark_job.py"
+    assert "def main" in application.read_text()
+    assert score._conn_id == "spark_default" and score.pool == "clout_warehouse"
+    assert [str(arg.operator.task_id) for arg in score.application_args] == ["aggregate"]
+    # the other DAGs do not depend on the engine
+    for dag_id in set(dagbag.dag_ids) - {"clout_nightly"}:
+        assert _chain(spark_dagbag.dags[dag_id]) == _chain(dagbag.dags[dag_id])
+
+
+def test_a_bad_engine_name_is_the_dags_import_error(airflow_db):
+    from conftest import parse_dags
+
+    bag = parse_dags(CLOUT_ENGINE="flink")
+    (error,) = [e for path, e in bag.import_errors.items() if path.endswith("clout_nightly.py")]
+    assert "CLOUT_ENGINE 'flink': not an engine; use one of duckdb, spark" in error

@@ -85,3 +85,23 @@ def test_a_score_of_1_splits_into_parts_of_exactly_0_not_float_residue():
     assert frame["score"].to_list() == [1, 1, 1]
     parts = frame.lazy().pipe(with_shapley, [f"t_{p}" for p in PARTS], None, "score", None, cal, "phi_").collect()
     assert (parts.select([f"phi_{p}" for p in PARTS]).to_numpy() == 0.0).all()
+
+
+def test_a_part_that_moved_by_float_residue_takes_no_share_of_the_rounding_rest():
+    """Account 176926 of the Higgs week on 2012-07-07 (Spark engine): its reach read 1.09096981536802540 on July 6
+    and ...518 on July 7 (the same reactors, summed in another order), its engagement moved for real, and its score
+    went 27 -> 28. The game of {reach, engagement} gave reach a Shapley value of -3.6e-15, the only part pointing
+    the rounding rest's way (-0.36), so reach took the rest whole: -0.36 / +1.36 where the default engine (reach
+    unchanged to the bit) read 0 / +1.0. A value under RESIDUE is residue: the same split either way."""
+    cal = load_algorithm("v1").calibration
+    today = {"reach": 1.09096981536802518, "engagement": 0.86368123374047578, "impact": 0.0, "discount": 0.0}
+    base = {"reach": 1.09096981536802540, "engagement": 0.71093049451689128, "impact": 0.0, "discount": 0.0}
+    frame = pl.LazyFrame({**{f"t_{p}": [today.get(p)] for p in PARTS}, **{f"b_{p}": [base.get(p)] for p in PARTS},
+                          "score": [28], "base_score": [27]},
+                         schema={**{f"{s}_{p}": pl.Float64 for s in "tb" for p in PARTS},
+                                 "score": pl.Int32, "base_score": pl.Int32})
+    args = ([f"t_{p}" for p in PARTS], [f"b_{p}" for p in PARTS], "score", "base_score", cal, "phi_")
+    splits = [frame.pipe(_shapley, *args, players=players).select([f"phi_{p}" for p in PARTS]).collect().row(0)
+              for players in ([1], [0, 1])]  # engagement alone moved; reach moved too, by 2e-16
+    assert splits[0] == splits[1] == (0.0, 1.0, 0.0, 0.0, 0.0, 0.0)
+    assert with_shapley(frame, *args).select([f"phi_{p}" for p in PARTS]).collect().row(0) == splits[0]

@@ -79,3 +79,18 @@ def test_each_evidence_threshold_is_required(topics, posts_, days, reactors):
     posts = posts_frame([(f"p{i}", "a", i % days, "x", ["SocialMedia"]) for i in range(posts_)])
     per_post = {f"p{i}": 0 for i in range(posts_)} | {"p0": reactors}
     assert influence(topics, posts, per_post).height == 0
+
+
+def test_the_roll_up_keeps_the_same_row_whatever_order_the_posts_came_in(v1):
+    """Two child topics of one parent with the same damped share and different evidence: the parent keeps the
+    row with the most evidence, read in either order (it kept whichever came first: a generated week's topic
+    scores differed in posts and days between two warehouses of the same data)."""
+    from transforms.topics import _roll_up
+
+    direct = pl.DataFrame({"network": "x", "account_id": "a", "topic_id": ["c1", "c2"], "share": [0.4, 0.4],
+                           "posts": [4, 5], "days": [2, 3], "distinct_reactors": [3, 4], "direct": True})
+    edges = pl.LazyFrame({"child_id": ["c1", "c2"], "parent_id": ["p", "p"]})
+    kept = [_roll_up(frame.lazy(), edges, v1.topics).filter(pl.col("topic_id") == "p").collect().rows()
+            for frame in (direct, direct.reverse())]
+    assert kept[0] == kept[1] and len(kept[0]) == 1
+    assert kept[0][0][4:7] == (5, 3, 4)  # posts, days, distinct reactors of the better-evidenced child

@@ -102,12 +102,10 @@ def _sorted(fetched: dict, index: np.ndarray) -> Edges:
 def _patched(edges: Edges, patch: dict, index: np.ndarray) -> Edges:
     """The kept edges of the night before with the pairs the night touched: updated, deleted (reactions null) or
     inserted in their place, so the edges stay sorted."""
-    n = np.int64(len(index))
-    keys = index[edges.dst].astype(np.int64)  # in place from here: each temporary is 0.8-1.5 GB at 10M accounts
-    keys *= n
-    keys += index[edges.src]
-    if not (keys[1:] > keys[:-1]).all():
+    keys = _keys(edges, index)
+    if keys is None:
         return None  # not in the night's account order: read the state again
+    n = np.int64(len(index))
     new_keys = index[patch["dst"]].astype(np.int64) * n + index[patch["src"]]
     order = np.argsort(new_keys)
     new_keys, reactions = new_keys[order], np.ma.getdata(patch["reactions"])[order]
@@ -119,13 +117,65 @@ def _patched(edges: Edges, patch: dict, index: np.ndarray) -> Edges:
     edges.reactions[at[found & alive]] = reactions[found & alive]
     gone = at[found & ~alive]
     add = ~found & alive
-    # where each new pair goes once the deleted ones are gone; a column at a time, so that at most one column
-    # is held twice (each is 0.8-1.5 GB at 10M accounts)
+    # the new pairs' places once the deleted ones are gone (np.insert's: before the kept edge of that rank)
     place = at[add] - np.searchsorted(gone, at[add])
+    splice = _Splice(len(edges.dst), gone, place)
     for name, values in (("dst", patch["dst"][order][add]), ("src", patch["src"][order][add]),
                          ("reactions", reactions[add])):
-        setattr(edges, name, np.insert(np.delete(getattr(edges, name), gone), place, values))
+        setattr(edges, name, splice.apply(getattr(edges, name), values))
     return edges
+
+
+BLOCK = 1 << 22  # edges per block of the passes over the kept edges: the temporaries stay small (tens of MB)
+
+
+def _keys(edges: Edges, index: np.ndarray) -> np.ndarray | None:
+    """Each edge's place in the night's account order, (target, actor) as one integer; None if the edges are not
+    strictly increasing in it. A block at a time: one pass over the edges and no edge-sized temporary (at 10M
+    accounts the edges are 195M, each such temporary 0.8-1.5 GB)."""
+    n = np.int64(len(index))
+    scaled = index.astype(np.int64) * n
+    keys = np.empty(len(edges.dst), dtype=np.int64)
+    for lo in range(0, len(keys), BLOCK):
+        hi = min(lo + BLOCK, len(keys))
+        block = keys[lo:hi]
+        np.take(scaled, edges.dst[lo:hi], out=block)
+        block += index[edges.src[lo:hi]]
+        if not (block[1:] > block[:-1]).all() or (lo and keys[lo - 1] >= block[0]):
+            return None
+    return keys
+
+
+class _Splice:
+    """np.insert(np.delete(column, gone), place, values) for several columns with the same gone and place: the
+    masks are made once, and each column is copied once, a block at a time (np.delete and np.insert each copy the
+    whole column and make their own mask)."""
+
+    def __init__(self, length: int, gone: np.ndarray, place: np.ndarray) -> None:
+        self.keep = np.ones(length, dtype=bool)
+        self.keep[gone] = False
+        self.gone, self.place = gone, place
+        self.at = place + np.arange(len(place))  # where the new values land in the result
+        self.slot = np.ones(length - len(gone) + len(place), dtype=bool)  # where the kept values land
+        self.slot[self.at] = False
+
+    def apply(self, column: np.ndarray, values: np.ndarray) -> np.ndarray:
+        out = np.empty(len(self.slot), dtype=column.dtype)
+        out[self.at] = values
+        for lo in range(0, len(column), BLOCK):
+            hi = min(lo + BLOCK, len(column))
+            first, last = self._kept_rank(lo), self._kept_rank(hi)  # the block's kept values: ranks first..last-1
+            if last == first:
+                continue
+            # the kept value of rank r lands at r + (new values placed at or before r)
+            start = first + np.searchsorted(self.place, first, side="right")
+            stop = last - 1 + np.searchsorted(self.place, last - 1, side="right") + 1
+            out[start:stop][self.slot[start:stop]] = column[lo:hi][self.keep[lo:hi]]
+        return out
+
+    def _kept_rank(self, i: int) -> int:
+        """Kept values before position i of the column."""
+        return i - int(np.searchsorted(self.gone, i))
 
 
 def _folder(con: duckdb.DuckDBPyConnection, chain_id: int) -> Path | None:

@@ -1,0 +1,92 @@
+"""The patch of PageRank's kept edges (clout/score/impact_edges.py) against numpy's own delete and insert, on edges
+cut into many blocks so that every block boundary case (a block wholly deleted, new pairs at a boundary, at the
+start and at the end) occurs. The pipeline-level check, patched edges equal to edges read from the state night
+after night, is tests/score/test_state.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clout.score import impact_edges
+from clout.score.impact_edges import Edges, _keys, _patched, _Splice
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    monkeypatch.setattr(impact_edges, "BLOCK", 7)
+
+
+def _random_case(rng, length: int, gone_n: int, add_n: int):
+    gone = np.sort(rng.choice(length, gone_n, replace=False))
+    place = np.sort(rng.integers(0, length - gone_n + 1, add_n))  # repeats: several new values at one place
+    return gone, place
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_splice_is_numpys_delete_then_insert(small_blocks, seed):
+    rng = np.random.default_rng(seed)
+    length = int(rng.integers(1, 200))
+    gone, place = _random_case(rng, length, int(rng.integers(0, length + 1)), int(rng.integers(0, 40)))
+    splice = _Splice(length, gone, place)
+    for dtype in (np.int32, np.float64):
+        column = rng.integers(0, 1_000_000, length).astype(dtype)
+        values = rng.integers(0, 1_000_000, len(place)).astype(dtype)
+        expected = np.insert(np.delete(column, gone), place, values)
+        np.testing.assert_array_equal(splice.apply(column, values), expected)
+
+
+def test_a_splice_at_both_ends_and_of_a_whole_block(small_blocks):
+    column = np.arange(30, dtype=np.int32)
+    gone = np.arange(7, 14)  # the second block, all of it
+    place = np.array([0, 0, 7, 23, 23])  # before the first, where the block was, after the last
+    values = np.array([-1, -2, -3, -4, -5], dtype=np.int32)
+    expected = np.insert(np.delete(column, gone), place, values)
+    np.testing.assert_array_equal(_Splice(30, gone, place).apply(column, values), expected)
+
+
+def _edges(rng, accounts: int, pairs: int):
+    keys = np.sort(rng.choice(accounts * accounts, pairs, replace=False))
+    return Edges(dst=(keys // accounts).astype(np.int32), src=(keys % accounts).astype(np.int32),
+                 reactions=rng.random(pairs))
+
+
+def test_keys_are_the_account_order_and_refuse_edges_out_of_it(small_blocks):
+    rng = np.random.default_rng(1)
+    index = np.arange(50, dtype=np.int32)
+    edges = _edges(rng, 50, 300)
+    np.testing.assert_array_equal(_keys(edges, index), edges.dst.astype(np.int64) * 50 + edges.src)
+    repeated = Edges(edges.dst.copy(), edges.src.copy(), edges.reactions)
+    repeated.dst[7], repeated.src[7] = repeated.dst[6], repeated.src[6]  # a pair twice, across a block boundary
+    assert _keys(repeated, index) is None
+    swapped = _edges(rng, 50, 300)
+    swapped.dst[3] = swapped.dst[4] + 1  # a later target before an earlier one, inside a block
+    assert _keys(swapped, index) is None
+
+
+def test_a_patch_updates_deletes_and_inserts_in_account_order(small_blocks):
+    rng = np.random.default_rng(2)
+    accounts, pairs = 40, 400
+    index = rng.permutation(accounts).astype(np.int32)  # codes are not in account order
+    order = np.argsort(index)  # account order -> code
+    edges = _edges(rng, accounts, pairs)
+    edges.dst, edges.src = order[edges.dst].astype(np.int32), order[edges.src].astype(np.int32)
+    truth = {(int(d), int(s)): float(r) for d, s, r in zip(edges.dst, edges.src, edges.reactions, strict=True)}
+    existing = list(truth)
+    updated = [existing[i] for i in rng.choice(len(existing), 30, replace=False)]
+    deleted = [p for p in (existing[i] for i in rng.choice(len(existing), 30, replace=False)) if p not in updated]
+    new = [(int(d), int(s)) for d, s in rng.integers(0, accounts, (60, 2)) if (int(d), int(s)) not in truth]
+    new = list(dict.fromkeys(new))
+    patch_pairs = updated + deleted + new
+    reactions = np.ma.array(rng.random(len(patch_pairs)), mask=[p in deleted for p in patch_pairs])
+    for p, r, gone in zip(patch_pairs, reactions.data, reactions.mask, strict=True):
+        if gone:
+            truth.pop(p)
+        else:
+            truth[p] = float(r)
+    patch = {"dst": np.array([p[0] for p in patch_pairs], dtype=np.int32),
+             "src": np.array([p[1] for p in patch_pairs], dtype=np.int32), "reactions": reactions}
+    result = _patched(edges, patch, index)
+    expected = sorted(truth.items(), key=lambda kv: (index[kv[0][0]], index[kv[0][1]]))
+    assert list(zip(result.dst.tolist(), result.src.tolist(), strict=True)) == [k for k, _ in expected]
+    np.testing.assert_array_equal(result.reactions, [v for _, v in expected])

@@ -110,3 +110,20 @@ def test_sql_runs_an_adhoc_file_and_a_bad_option_is_one_line(night):
     assert isinstance(json.loads(out), list)
     bad = clout(night, "sql", adhoc.read_text(encoding="utf-8"), check=False)  # "-- ..." reads as an option
     assert bad.returncode == 2 and "No such option" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_demo_ends_with_each_nights_top_accounts_and_the_next_commands(week_until_july7, tmp_path, capsys):
+    """`make demo`'s last part (after the week's seven nights, which the fixture has run): it once failed here
+    with "Connection has already been closed" after its tables, so a newcomer's first command ended in an error."""
+    from datetime import date
+
+    from testkit import copy_warehouse
+
+    from clout.cli.main import show_week
+
+    settings = copy_warehouse(week_until_july7, tmp_path / "warehouse")
+    show_week(settings, date(2012, 7, 1), 3, settings.warehouse)
+    out = capsys.readouterr().out
+    assert "Top 3 on 2012-07-01" in out and "Top 3 on 2012-07-07" in out
+    explain = next(line for line in out.splitlines() if "clout explain" in line)
+    assert "ACCOUNT" not in explain and "--date 2012-07-07" in explain

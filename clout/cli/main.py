@@ -140,6 +140,11 @@ def demo(warehouse: Path | None = WarehouseOpt, top: int = 10, engine: str | Non
     first = date(2012, 7, 1)
     for day in (first + timedelta(days=i) for i in range(7)):
         _run_night(settings, day, "v1")
+    show_week(settings, first, top, warehouse)
+
+
+def show_week(settings, first: date, top: int, warehouse: Path | None) -> None:
+    """The demo's ending: each night's top accounts, then what to try next."""
     with connect(settings) as con:
         for day in (first + timedelta(days=i) for i in range(7)):
             rel = query(con, "serve/top_accounts", logical_date=day, limit=top)
@@ -153,7 +158,6 @@ def demo(warehouse: Path | None = WarehouseOpt, top: int = 10, engine: str | Non
         "   # one account's score, its parts and its change\n"
         f"  clout sql{where}                   # a SQL prompt on the published views (`help`, `.tables`)",
         highlight=False, markup=False, soft_wrap=True)
-
 
 RUNS_COLUMNS = ("run_id", "logical_date", "algorithm_version", "status", "live", "outcome", "attribution",
                 "data_driven_move", "algorithm_driven_move", "data_driven_moved_10", "algorithm_driven_moved_10",

@@ -21,7 +21,7 @@ PUBLISHED = [Asset("clout://published/scores"), Asset("clout://published/person_
 # Airflow connection (the Spark provider's default): its host is the master (local[2], spark://host:7077, yarn,
 # k8s://...), its extra the deploy mode (client: the driver writes the DuckDB file beside the worker).
 SPARK_CONN_ID = "spark_default"
-SPARK_JOB = Path(__file__).resolve().parent / "score" / "spark_job.py"
+SPARK_JOB = Path(__file__).resolve().parent / "spark_job.py"
 
 
 def dag_engine() -> str:
@@ -32,7 +32,7 @@ def dag_engine() -> str:
 
 def spark_score_task(clout_run):
     """The score step of `clout_run` (the run id's XComArg) submitted with `spark-submit` by the Spark provider's
-    SparkSubmitOperator: clout/score/spark_job.py, on the master of the `spark_default` connection, the driver on
+    SparkSubmitOperator: clout/spark_job.py, on the master of the `spark_default` connection, the driver on
     this worker's Python (the one clout is installed in) with CLOUT_SPARK_DRIVER_MEMORY (default 2g)."""
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 

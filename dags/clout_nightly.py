@@ -12,7 +12,7 @@ Every task writes the DuckDB file, so all of them share the one-slot pool `clout
 Manual runs may pick another committed algorithm with the `algorithm` param.
 
 With `CLOUT_ENGINE=spark` in the environment of the scheduler and the workers, the `score` task submits the score
-step as a Spark application (`clout/score/spark_job.py`) with the Spark provider's `SparkSubmitOperator`, on
+step as a Spark application (`clout/spark_job.py`) with the Spark provider's `SparkSubmitOperator`, on
 the master of the `spark_default` connection; the other tasks are the same (docs/engines.md, "Airflow").
 """
 

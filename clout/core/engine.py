@@ -104,7 +104,7 @@ def spark_session() -> Any:
 
 
 def submitted() -> bool:
-    """True in a process that `spark-submit` started (the Airflow DAG's Spark variant, clout/score/spark_job.py):
+    """True in a process that `spark-submit` started (the Airflow DAG's Spark variant, clout/spark_job.py):
     PySpark then joins the JVM spark-submit launched, whose master, driver memory and name came from spark-submit's
     options (the Airflow connection's master), and clout must not override them."""
     return "PYSPARK_GATEWAY_PORT" in os.environ

@@ -46,6 +46,12 @@ def parse_dags(**env: str):
 
 
 @pytest.fixture(scope="session")
+def dag_parser(airflow_db):
+    """parse_dags, for a test that parses the folder with its own environment."""
+    return parse_dags
+
+
+@pytest.fixture(scope="session")
 def dagbag(airflow_db):
     return parse_dags(CLOUT_ENGINE="duckdb")
 

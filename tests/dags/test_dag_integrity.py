@@ -47,7 +47,7 @@ def test_the_spark_variant_submits_only_the_score_step(dagbag, spark_dagbag):
     score = spark.get_task("score")
     assert isinstance(score, SparkSubmitOperator)
     application = Path(score.application)
-    assert application.is_file() and application.parent.name == "score" and application.name == "spark_job.py"
+    assert application.is_file() and application.parent.name == "clout" and application.name == "spark_job.py"
     assert "def main" in application.read_text()
     assert score._conn_id == "spark_default" and score.pool == "clout_warehouse"
     assert [str(arg.operator.task_id) for arg in score.application_args] == ["aggregate"]
@@ -56,9 +56,7 @@ def test_the_spark_variant_submits_only_the_score_step(dagbag, spark_dagbag):
         assert _chain(spark_dagbag.dags[dag_id]) == _chain(dagbag.dags[dag_id])
 
 
-def test_a_bad_engine_name_is_the_dags_import_error(airflow_db):
-    from conftest import parse_dags
-
-    bag = parse_dags(CLOUT_ENGINE="flink")
+def test_a_bad_engine_name_is_the_dags_import_error(dag_parser):
+    bag = dag_parser(CLOUT_ENGINE="flink")
     (error,) = [e for path, e in bag.import_errors.items() if path.endswith("clout_nightly.py")]
     assert "CLOUT_ENGINE 'flink': not an engine; use one of duckdb, spark" in error

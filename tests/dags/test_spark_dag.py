@@ -1,5 +1,5 @@
 """`dag.test()` of clout_nightly's Spark variant (CLOUT_ENGINE=spark when the DAG is parsed): the score task
-submits clout/score/spark_job.py with the Spark provider's SparkSubmitOperator, `spark-submit --master local[2]`
+submits clout/spark_job.py with the Spark provider's SparkSubmitOperator, `spark-submit --master local[2]`
 runs it in a JVM of its own, and the night publishes what the default DAG publishes for it.
 
 Tolerance, as in tests/score/test_spark_engine.py: every 1..100 integer and string equal, floats within FLOATS
@@ -44,7 +44,7 @@ def test_the_spark_variant_publishes_what_the_default_dag_publishes(dagbag, spar
     # the score task's log: spark-submit's command and output, the job's last line naming the connection's master;
     # Spark's start-up lines kept out by clout's log4j2 settings
     log = capfd.readouterr().out
-    assert "spark-submit --master local[2]" in log and "clout/score/spark_job.py" in log
+    assert "spark-submit --master local[2]" in log and "clout/spark_job.py" in log
     assert "scored on Spark (master local[2])" in log and "INFO SparkContext" not in log
     assert default_runs == spark_runs and default_runs[0][0] == "published", runs  # the gate's same outcome
     for table, keys in TABLES.items():

@@ -1,7 +1,7 @@
 """The score step of one run on the Spark engine, as a Spark application: what the Airflow DAG's Spark variant
 submits with `spark-submit` (dags/clout_nightly.py, docs/engines.md).
 
-    spark-submit --master local[2] clout/score/spark_job.py RUN_ID
+    spark-submit --master local[2] clout/spark_job.py RUN_ID
 
 It runs the same entry point as the DAG's other tasks (clout.dag_tasks.step: the run's progress marker, a failure
 recorded on the run), with CLOUT_ENGINE=spark: the window's features from the DuckDB warehouse
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# spark-submit puts the application's folder first on sys.path: clout/score's modules are not top-level modules
+# spark-submit puts the application's folder first on sys.path: clout's modules are not top-level modules
 if sys.path and sys.path[0] and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     del sys.path[0]
 
@@ -24,7 +24,7 @@ if sys.path and sys.path[0] and Path(sys.path[0]).resolve() == Path(__file__).re
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: spark-submit clout/score/spark_job.py RUN_ID", file=sys.stderr)
+        print("usage: spark-submit clout/spark_job.py RUN_ID", file=sys.stderr)
         return 2
     from clout import dag_tasks
     from clout.core.engine import session_master, use_engine

@@ -159,6 +159,7 @@ def show_week(settings, first: date, top: int, warehouse: Path | None) -> None:
         f"  clout sql{where}                   # a SQL prompt on the published views (`help`, `.tables`)",
         highlight=False, markup=False, soft_wrap=True)
 
+
 RUNS_COLUMNS = ("run_id", "logical_date", "algorithm_version", "status", "live", "outcome", "attribution",
                 "data_driven_move", "algorithm_driven_move", "data_driven_moved_10", "algorithm_driven_moved_10",
                 "rows_staged", "rows_scored", "seconds", "message")  # sql/meta/recent_runs.sql

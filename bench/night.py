@@ -247,16 +247,18 @@ STATEMENT_MODULES = ("clout.stage.stage", "clout.aggregate.aggregate", "clout.sc
 PHASES = (("clout.score.score", "window_frame"), ("clout.score.score", "prepare_state"),
           ("clout.score.score", "state_features"), ("clout.score.score_state", "_impact"),
           ("clout.score.score_state", "night_edges"), ("clout.score.score_state", "_trusted_weights"),
-          ("clout.score.score_state", "pagerank_matrix"), ("clout.score.score", "scores_from_features"),
+          ("clout.score.score_state", "pagerank_matrix"), ("clout.score.impact_edges", "_load"),
+          ("clout.score.impact_edges", "_keys"), ("clout.score.impact_edges", "_patched"),
+          ("clout.score.impact_edges", "_keep"), ("clout.score.score", "scores_from_features"),
           ("clout.score.score", "change_parts"), ("clout.score.score", "person_scores"),
           ("clout.score.score", "topic_influence"), ("clout.audit.gate", "run_checks"),
           ("clout.publish.publish", "make_live"), ("clout.publish.publish", "refresh_snapshot"))
 
 
 def time_statements() -> dict[str, list[float]]:
-    """--profile: wall and CPU seconds per SQL file run through run_sql / query in the night's modules (query's
-    relation is timed where it is built, not where it is read; its reading shows under `(python)` of its step),
-    per Python phase of PHASES, and per module's commits."""
+    """--profile: wall and CPU seconds per SQL statement run through run_sql (`name#k`: the k-th of a file of
+    several) or query in the night's modules (query's relation is timed where it is built, not where it is read;
+    its reading shows under `(python)` of its step), per Python phase of PHASES, and per module's commits."""
     import importlib
     from contextlib import contextmanager
 
@@ -277,6 +279,22 @@ def time_statements() -> dict[str, list[float]]:
                 add(label or f"sql {args[1]}", t, c)
         return wrapper
 
+    def timed_sql(run_sql):
+        """run_sql, each statement of a file of several timed apart (`sql name#k`: its k-th statement)."""
+        from clout.core.warehouse import _PARAM, sql_text, statements
+
+        def wrapper(con, name, identifiers=None, **params):
+            stmts = statements(sql_text(name).format(**identifiers) if identifiers else sql_text(name))
+            if len(stmts) == 1:
+                return timed(run_sql)(con, name, identifiers, **params)
+            for k, stmt in enumerate(stmts, 1):
+                t, c = time.perf_counter(), _cpu()
+                used = {p: params[p] for p in set(_PARAM.findall(stmt)) if p in params}
+                con.execute(stmt, used) if used else con.execute(stmt)
+                add(f"sql {name}#{k}", t, c)
+            return con
+        return wrapper
+
     def timed_commits(transaction, module):
         @contextmanager
         def wrapper(con):
@@ -288,9 +306,10 @@ def time_statements() -> dict[str, list[float]]:
 
     for module in STATEMENT_MODULES:
         m = importlib.import_module(module)
-        for fn in ("run_sql", "query"):
-            if hasattr(m, fn):
-                setattr(m, fn, timed(getattr(m, fn)))
+        if hasattr(m, "run_sql"):
+            m.run_sql = timed_sql(m.run_sql)
+        if hasattr(m, "query"):
+            m.query = timed(m.query)
         if hasattr(m, "transaction"):
             m.transaction = timed_commits(m.transaction, module.rsplit(".", 1)[1])
     for module, fn in PHASES:

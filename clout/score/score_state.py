@@ -143,7 +143,7 @@ def _apply(con, chain_id: int, night: date, algo: Algorithm, epoch: date) -> Non
     if query(con, "score/state_apply_check", chain_id=chain_id, night=night).fetchall()[0][0]:
         raise StateMismatch(f"chain {chain_id}: night {night} takes off rows the state does not hold")
     run_sql(con, "score/state_apply", chain_id=chain_id, night=night)
-    run_sql(con, "score/state_received", chain_id=chain_id, night=night)
+    run_sql(con, "score/state_accounts", chain_id=chain_id, night=night)
 
 
 def _rebuild(con, chain: dict, d: date, algo: Algorithm, epoch: date, excluded_hash: str, progress

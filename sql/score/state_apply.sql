@@ -1,11 +1,10 @@
 -- Apply one night's contributions (state_contributions.sql, coded by state_delta_codes.sql: the night's day in,
 -- the day that leaves the window out) to a chain's state, after state_journal.sql kept the rows as they were. A
 -- pair whose days fall to 0 left the window: deleted. The mutual flags of the touched pairs and their reverse
--- pairs are set here too. Accounts are kept (their first sighting is all history); their sums over pairs
--- (targets_n .. mutual_in_s) are brought up to date by state_received.sql.
+-- pairs are set here too. The night's accounts are brought up to date by state_accounts.sql.
 -- The touched pairs' new rows and their reverse pairs' (from score_pairs_before: no scan of the pairs), with the
 -- mutual flag after the night (the pair's reverse is in the window) beside the flag before (old_mutual; false for
--- a new pair): score_touched_mutual, which state_received.sql reads. One row per touched or reverse pair in the
+-- a new pair): score_touched_mutual, which state_accounts.sql reads. One row per touched or reverse pair in the
 -- window after the night.
 create or replace temp table score_touched_mutual as
 with touched as (
@@ -53,26 +52,6 @@ insert into state.score_pairs
 select $chain_id, actor, target, reactions_s, days, last_day, last_s, mutual
 from score_touched_mutual
 where touched or mutual <> old_mutual;
-
-merge into state.score_accounts as a
-using score_delta_accounts as d
-on a.chain_id = $chain_id and a.code = d.code
-when matched then update set
-    first_seen = least(a.first_seen, d.first_seen),
-    reposts_received_s = a.reposts_received_s + d.reposts_received_s,
-    quotes_received_s = a.quotes_received_s + d.quotes_received_s,
-    replies_received_s = a.replies_received_s + d.replies_received_s,
-    mentions_received_s = a.mentions_received_s + d.mentions_received_s,
-    likes_received_s = a.likes_received_s + d.likes_received_s,
-    reposts_sent_s = a.reposts_sent_s + d.reposts_sent_s,
-    mentions_sent_s = a.mentions_sent_s + d.mentions_sent_s,
-    replies_sent_s = a.replies_sent_s + d.replies_sent_s,
-    posts_s = a.posts_s + d.posts_s,
-    posts_n = a.posts_n + d.posts_n
-when not matched then insert values (
-    $chain_id, d.network, d.account_id, d.first_seen, d.reposts_received_s, d.quotes_received_s,
-    d.replies_received_s, d.mentions_received_s, d.likes_received_s, d.reposts_sent_s, d.mentions_sent_s,
-    d.replies_sent_s, d.posts_s, d.posts_n, 0, 0, 0, 0, d.code);
 
 delete from state.score_days where chain_id = $chain_id and activity_date = $night;
 

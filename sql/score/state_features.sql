@@ -3,7 +3,7 @@
 -- profiles). Sums are exact integers (see state_macros.sql) divided by E(date) at the end, so the same state
 -- gives the same bits.
 --
--- The sums over an account's pairs are kept per account (state_received.sql); only effective reactors and the
+-- The sums over an account's pairs are kept per account (state_accounts.sql); only effective reactors and the
 -- bought share read pairs, and only the pairs of the few reactors whose weight is not 1 (more than
 -- reactor_full_weight_targets targets, or fresh and low-activity): effective = distinct - what those reactors'
 -- weights take off. Each weighted term is rounded to an integer, E(last_day) x 1.0 is E(last_day) exactly, so

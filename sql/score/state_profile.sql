@@ -1,7 +1,7 @@
 -- score_profile (temp): one row per reactor (network account reacting to someone in the chain's state) on a
 -- logical date: how many accounts it reacts to, whether anyone reacts to it, its first sighting, and the fresh
 -- rules of transforms/features.py reactor_profile (`is_new`; `mature` = its network was observed long enough).
--- Read from the accounts' pair counts (targets_n, reactors_n: kept by state_received.sql), not from the pairs.
+-- Read from the accounts' pair counts (targets_n, reactors_n: kept by state_accounts.sql), not from the pairs.
 create or replace temp table score_profile as
 with accounts as (
     select network, account_id, code, first_seen, targets_n, reactors_n,

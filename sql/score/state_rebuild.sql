@@ -1,5 +1,5 @@
 -- Rebuild, after the window's pairs are in (state_rebuild_pairs.sql, part by part): state.score_accounts with their
--- sums over the pairs (what state_received.sql keeps up to date night by night), the checksums of the days the
+-- sums over the pairs (what state_accounts.sql keeps up to date night by night), the checksums of the days the
 -- state holds, and the PageRank vectors it kept, under the new codes (set aside by state_clear.sql).
 insert into state.score_accounts
 with pairs as (

@@ -229,7 +229,7 @@ def test_a_score_step_killed_midway_leaves_the_state_of_the_night_before(copied,
     real = score_state.run_sql
 
     def crash(con, name, *args, **kwargs):
-        if name == "score/state_received":
+        if name == "score/state_accounts":
             raise KeyboardInterrupt("killed")
         return real(con, name, *args, **kwargs)
 
@@ -286,7 +286,7 @@ def _same_scores(features: pl.DataFrame, reference: pl.DataFrame, algo) -> None:
 
 
 def _sums_from_pairs_differ(settings) -> int:
-    """Accounts whose kept sums over pairs (state_received.sql) differ from the same sums recomputed from every pair
+    """Accounts whose kept sums over pairs (state_accounts.sql) differ from the same sums recomputed from every pair
     (or whose account is missing), and codes or accounts held twice."""
     with connect(settings) as con:
         return con.sql("""

@@ -284,11 +284,11 @@ def _impact(inputs: _ImpactInputs, logical_date: date, algo: Algorithm, report: 
     """PageRank per network by the night's index, warm-started from the previous night's vector; no warehouse
     access (but a full read of the pairs when the kept edges cannot be used)."""
     edges = night_edges(inputs.edges, logical_date, report, inputs.index)
-    rows, columns, weight = _trusted_weights(inputs, edges)
+    row_sizes, columns, weight = _trusted_weights(inputs, edges)
     del edges  # ~3 GB at 10M accounts: kept on disk for the next night, not needed here any more
     total = len(inputs.state_code)
     # the edges sorted by (target, actor) in account order are the rows of the matrix, each row's entries sorted
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=total))])
+    indptr = np.concatenate([[0], np.cumsum(row_sizes)])
     rank = np.empty(total)
     for lo, n in inputs.nodes:
         a, b = indptr[lo], indptr[lo + n]
@@ -317,16 +317,24 @@ def _keep_impact(con, logical_date: date, report: StateReport, inputs: _ImpactIn
 
 
 def _trusted_weights(inputs: _ImpactInputs, edges) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The night's matrix entries: row (target) and column (actor) by the night's index, weight ln(1 + decayed
-    reactions), for the pairs whose reactor is trusted (a fresh, low-activity reactor passes no impact). At 10M
-    accounts these are ~190M entries: each array is 0.8-1.5 GB, so they are made in place where they can be."""
+    """The night's matrix entries for the pairs whose reactor is trusted (a fresh, low-activity reactor passes no
+    impact): each row's (target's) number of entries by the night's index, each entry's column (actor) by the
+    night's index, and its weight ln(1 + decayed reactions). At 10M accounts these are ~190M entries: each array
+    is 0.8-1.5 GB, so they are made in place where they can be, and the rows are counted by the targets' codes (no
+    gather of every target's place)."""
     trusted = np.ones(len(inputs.index), dtype=bool)
     trusted[inputs.untrusted] = False
     keep = trusted[edges.src]
     weight = edges.reactions[keep]
     np.divide(weight, inputs.scale, out=weight)
     np.log1p(weight, out=weight)
-    return inputs.index[edges.dst[keep]], inputs.index[edges.src[keep]], weight
+    # the edges come sorted by target: each target's edges are one run, its kept ones summed over the run
+    by_code = np.zeros(len(inputs.index), dtype=np.int64)
+    if len(keep):
+        runs = np.flatnonzero(np.concatenate([[True], edges.dst[1:] != edges.dst[:-1]]))
+        by_code[edges.dst[runs]] = np.add.reduceat(keep, runs, dtype=np.int64)
+    row_sizes = by_code[inputs.state_code]
+    return row_sizes, inputs.index[edges.src[keep]], weight
 
 
 def _local(codes: np.ndarray, lo: int) -> np.ndarray:

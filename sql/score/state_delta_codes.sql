@@ -2,18 +2,16 @@
 -- score_delta_accounts, one row per network account, its code the one the chain holds, else a new code after the
 -- chain's largest, in (network, account_id) order. Every actor and target of the days' engagement is one of them.
 create or replace temp table score_delta_accounts as
-with held as (
-    select network, account_id, code from state.score_accounts where chain_id = $chain_id
-),
-
-top as (
-    select coalesce(max(code), -1) as code from held
+with top as (
+    -- the accounts read apart here and below: DuckDB materializes a CTE read twice (every account of the chain)
+    select coalesce(max(code), -1) as code from state.score_accounts where chain_id = $chain_id
 ),
 
 named as (
     select n.*, h.code as held_code
     from score_named_accounts as n
-    left join held as h on h.network = n.network and h.account_id = n.account_id
+    left join (select network, account_id, code from state.score_accounts where chain_id = $chain_id) as h
+        on h.network = n.network and h.account_id = n.account_id
 ),
 
 final as (

@@ -41,21 +41,16 @@ discounted as (
 ),
 
 accounts as (
-    select *, reposts_received_s + quotes_received_s + replies_received_s + mentions_received_s + likes_received_s
-        as reactions_s
-    from state.score_accounts
-    where chain_id = $chain_id and (targets_n > 0 or reactors_n > 0)
-),
-
-shares as (
-    -- an account nobody reacts to has no shares (0)
-    select a.code,
-           coalesce(cast(a.mutual_in_s as double) / nullif(cast(a.reactions_s as double), 0), 0.0) as mutual,
+    -- each CTE here is read once: DuckDB materializes a CTE read twice, and this one is every account's row
+    select a.*, d.discount_s,
+           a.reposts_received_s + a.quotes_received_s + a.replies_received_s + a.mentions_received_s
+               + a.likes_received_s as reactions_s,
+           coalesce(cast(a.mutual_in_s as double) / nullif(cast(reactions_s as double), 0), 0.0) as mutual,
            coalesce(cast(coalesce(d.fresh_s, 0) as double) / nullif(cast(a.distinct_in_s as double), 0), 0.0)
                as fresh
-    from accounts as a
+    from state.score_accounts as a
     left join discounted as d on d.code = a.code
-    where a.reactors_n > 0
+    where a.chain_id = $chain_id and (a.targets_n > 0 or a.reactors_n > 0)
 ),
 
 final as (
@@ -70,21 +65,19 @@ final as (
         cast(a.likes_received_s as double) / scale.e as likes_received,
         cast(a.reactions_s as double) / scale.e as reactions,
         cast(a.distinct_in_s as double) / scale.e as distinct_reactors,
-        cast(a.distinct_in_s - coalesce(d.discount_s, 0) as double) / scale.e as effective_reactors,
-        -- The reciprocated share is removed: all of it from the threshold up, fading in from the floor. (A CASE,
-        -- not coalesce: greatest and least skip nulls.)
-        case when sh.code is null then 0.0 else greatest(0.0, least(1.0, sh.mutual * greatest(0.0, least(1.0,
-            (sh.mutual - $ring_reciprocal_floor) / ($ring_reciprocal_threshold - $ring_reciprocal_floor)))))
-        end as ring_share,
-        case when sh.code is null then 0.0 else greatest(0.0, least(1.0, sh.fresh)) end as bought_share,
+        cast(a.distinct_in_s - coalesce(a.discount_s, 0) as double) / scale.e as effective_reactors,
+        -- The shares of an account nobody reacts to are 0. The reciprocated share is removed: all of it from the
+        -- threshold up, fading in from the floor. (A CASE, not coalesce: greatest and least skip nulls.)
+        case when a.reactors_n > 0 then greatest(0.0, least(1.0, a.mutual * greatest(0.0, least(1.0,
+            (a.mutual - $ring_reciprocal_floor) / ($ring_reciprocal_threshold - $ring_reciprocal_floor)))))
+        else 0.0 end as ring_share,
+        case when a.reactors_n > 0 then greatest(0.0, least(1.0, a.fresh)) else 0.0 end as bought_share,
         cast(a.reposts_sent_s as double) / scale.e as reposts_sent,
         cast(a.mentions_sent_s as double) / scale.e as mentions_sent,
         cast(a.replies_sent_s as double) / scale.e as replies_sent,
         cast(a.posts_s as double) / scale.e as posts
     from accounts as a
     cross join scale
-    left join discounted as d on d.code = a.code
-    left join shares as sh on sh.code = a.code
 )
 
 select * from final;

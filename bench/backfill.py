@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import tempfile
 import time
@@ -53,7 +54,8 @@ def main() -> None:
             pipeline.run_night(settings, START + timedelta(days=i), "v1")
             nightly.append(time.perf_counter() - t)
         print(f"baseline, nightly v1 runs: {sum(nightly):.1f} s for {args.nights} nights, "
-              f"{np.mean(nightly):.2f} s per night (last night {nightly[-1]:.2f} s)", flush=True)
+              f"{np.mean(nightly):.2f} s per night (last night {nightly[-1]:.2f} s); load average {_load()}",
+              flush=True)
 
         t = time.perf_counter()
         backfill_id = backfill.start_or_resume(settings, START, last, "v1_1")
@@ -64,10 +66,15 @@ def main() -> None:
         print(f"backfill v1_1: {total:.1f} s for {args.nights} nights = {total / args.nights:.2f} s per night "
               f"(scoring and gating each night incl. its shadow run {scored:.1f} s, gating the range "
               f"{total - scored:.1f} s); gate {result.outcome}")
-        print(f"ratio backfill / nightly baseline: {total / sum(nightly):.2f}; peak RSS {rss_mb():,.0f} MB")
+        print(f"ratio backfill / nightly baseline: {total / sum(nightly):.2f}; peak RSS {rss_mb():,.0f} MB; "
+              f"load average {_load()} (2 cores)")
     finally:
         if not args.keep:
             shutil.rmtree(home, ignore_errors=True)
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -16,10 +16,8 @@ reads every pair from the state and sorts them again, which gives the same edges
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,16 +51,12 @@ class EdgeSource:
     pairs: int
     patch: dict | None  # the pairs the night touched, when one applied night can patch the kept edges
     read_all: Callable[[], dict]  # every pair of the state (waits for the connection first)
-    kept: Callable[[], tuple[dict, Edges] | None]  # the kept edges as read from the folder (read_kept)
 
 
-def edge_source(con: duckdb.DuckDBPyConnection, chain: dict, report, wait: Callable[[], object],
-                read_ahead: Future | None = None) -> EdgeSource:
+def edge_source(con: duckdb.DuckDBPyConnection, chain: dict, report, wait: Callable[[], object]) -> EdgeSource:
     """`chain`: chain_id, epoch, rebuilt_on of the state; `report`: how prepare_state brought it to the night;
-    `wait`: returns once the connection is free again (read_all runs after it); `read_ahead`: the chain's kept
-    edges being read already (read_ahead), else they are read when needed."""
+    `wait`: returns once the connection is free again (read_all runs after it)."""
     chain_id = chain["chain_id"]
-    folder = kept_folder(con, chain_id)
     pairs = query(con, "score/state_pair_count", chain_id=chain_id).fetchall()[0][0]
     patching = report.path == "incremental" and report.undone == 0 and report.applied == 1
     patch = query(con, "score/state_impact_patch").fetchnumpy() if patching else None
@@ -71,17 +65,12 @@ def edge_source(con: duckdb.DuckDBPyConnection, chain: dict, report, wait: Calla
         wait()
         return query(con, "score/state_impact_edges", chain_id=chain_id).fetchnumpy()
 
-    if read_ahead is not None and read_ahead.folder == folder:
-        kept = read_ahead.result
-    else:
-        def kept():
-            return read_kept(folder) if folder else None
-    return EdgeSource(chain, folder, pairs, patch, read_all, kept)
+    return EdgeSource(chain, _folder(con, chain_id), pairs, patch, read_all)
 
 
 def night_edges(source: EdgeSource, night: date, report, index: np.ndarray) -> Edges:
     """The chain's edges on `night`, sorted by the night's `index` (code -> account order); kept for the next night."""
-    kept = _usable(source.kept(), source.chain)
+    kept = _load(source.folder, source.chain) if source.folder else None
     edges = None
     if kept is not None:
         meta, edges = kept
@@ -142,32 +131,19 @@ BLOCK = 1 << 22  # edges per block of the passes over the kept edges: the tempor
 
 def _keys(edges: Edges, index: np.ndarray) -> np.ndarray | None:
     """Each edge's place in the night's account order, (target, actor) as one integer; None if the edges are not
-    strictly increasing in it. A block at a time on every core: no edge-sized temporary (at 10M accounts the edges
-    are 195M, each such temporary 0.8-1.5 GB)."""
+    strictly increasing in it. A block at a time: one pass over the edges and no edge-sized temporary (at 10M
+    accounts the edges are 195M, each such temporary 0.8-1.5 GB)."""
     n = np.int64(len(index))
     scaled = index.astype(np.int64) * n
     keys = np.empty(len(edges.dst), dtype=np.int64)
-
-    def fill(_: int, lo: int, hi: int) -> bool:
+    for lo in range(0, len(keys), BLOCK):
+        hi = min(lo + BLOCK, len(keys))
         block = keys[lo:hi]
         np.take(scaled, edges.dst[lo:hi], out=block)
         block += index[edges.src[lo:hi]]
-        return bool((block[1:] > block[:-1]).all())
-
-    starts = np.arange(BLOCK, len(keys), BLOCK)  # each block's first edge against the edge before it
-    if not all(in_blocks(fill, len(keys))) or (keys[starts - 1] >= keys[starts]).any():
-        return None
+        if not (block[1:] > block[:-1]).all() or (lo and keys[lo - 1] >= block[0]):
+            return None
     return keys
-
-
-def in_blocks(fn: Callable[[int, int, int], object], length: int) -> list:
-    """fn(k, lo, hi) for each block k (items lo..hi-1) of BLOCK of range(length), on every core (numpy lets go of
-    the GIL in these passes over the edges); the results in block order."""
-    bounds = [(k, lo, min(lo + BLOCK, length)) for k, lo in enumerate(range(0, length, BLOCK))]
-    if len(bounds) < 2:
-        return [fn(*b) for b in bounds]
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        return list(pool.map(lambda b: fn(*b), bounds))
 
 
 class _Splice:
@@ -186,17 +162,15 @@ class _Splice:
     def apply(self, column: np.ndarray, values: np.ndarray) -> np.ndarray:
         out = np.empty(len(self.slot), dtype=column.dtype)
         out[self.at] = values
-
-        def copy(_: int, lo: int, hi: int) -> None:  # the blocks fill parts of `out` that do not overlap
+        for lo in range(0, len(column), BLOCK):
+            hi = min(lo + BLOCK, len(column))
             first, last = self._kept_rank(lo), self._kept_rank(hi)  # the block's kept values: ranks first..last-1
             if last == first:
-                return
+                continue
             # the kept value of rank r lands at r + (new values placed at or before r)
             start = first + np.searchsorted(self.place, first, side="right")
             stop = last - 1 + np.searchsorted(self.place, last - 1, side="right") + 1
             out[start:stop][self.slot[start:stop]] = column[lo:hi][self.keep[lo:hi]]
-
-        in_blocks(copy, len(column))
         return out
 
     def _kept_rank(self, i: int) -> int:
@@ -204,45 +178,21 @@ class _Splice:
         return i - int(np.searchsorted(self.gone, i))
 
 
-def kept_folder(con: duckdb.DuckDBPyConnection, chain_id: int) -> Path | None:
+def _folder(con: duckdb.DuckDBPyConnection, chain_id: int) -> Path | None:
     """Settings.kept_edges_dir of the warehouse the connection has open (an erasure drops it); None in memory."""
     (path,) = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()[0]
     return Path(f"{path}.impact") / f"chain-{chain_id}" if path else None
 
 
-class ReadAhead:
-    """A chain's kept edges read from disk in a thread while the state is brought to the night (the read waits on
-    the disk, not on a core): at 10M accounts ~3 GB, 4-10 s. Checked against the state only once it is there."""
-
-    def __init__(self, pool: ThreadPoolExecutor, folder: Path) -> None:
-        self.folder = folder
-        self._future = pool.submit(read_kept, folder)
-
-    def result(self) -> tuple[dict, Edges] | None:
-        return self._future.result()
-
-
-def read_kept(folder: Path) -> tuple[dict, Edges] | None:
-    """The kept edges and their meta as written; None if missing or damaged (the state is read again)."""
+def _load(folder: Path, chain: dict) -> tuple[dict, Edges] | None:
     try:
         meta = json.loads((folder / "meta.json").read_text())
+        if meta["epoch"] != str(chain["epoch"]) or meta["rebuilt_on"] != str(chain["rebuilt_on"]):
+            return None
         edges = Edges(*(np.load(folder / f"{name}.npy") for name in FILES))
-    except (OSError, ValueError):
-        return None
-    return meta, edges
-
-
-def _usable(kept: tuple[dict, Edges] | None, chain: dict) -> tuple[dict, Edges] | None:
-    """The kept edges if they are of the state's epoch and rebuild, whole."""
-    if kept is None:
-        return None
-    meta, edges = kept
-    try:
-        same = meta["epoch"] == str(chain["epoch"]) and meta["rebuilt_on"] == str(chain["rebuilt_on"])
-        whole = len(edges.dst) == len(edges.src) == len(edges.reactions) == meta["pairs"]
-    except (KeyError, TypeError):
-        return None
-    return kept if same and whole else None
+    except (OSError, ValueError, KeyError):
+        return None  # missing or damaged: the state is read again
+    return (meta, edges) if len(edges.dst) == len(edges.src) == len(edges.reactions) == meta["pairs"] else None
 
 
 def _keep(folder: Path, chain: dict, night: date, edges: Edges) -> None:

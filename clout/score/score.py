@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import date
 
@@ -20,7 +19,7 @@ import polars as pl
 from clout.consent.filters import without_excluded
 from clout.core.engine import resolve_engine
 from clout.core.warehouse import query, records, run_sql, transaction
-from clout.score.score_state import prepare_state, read_ahead, state_features
+from clout.score.score_state import prepare_state, state_features
 from transforms.algorithm import Algorithm
 from transforms.explain import change_parts
 from transforms.features import window_features
@@ -53,10 +52,8 @@ def window_frame(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algor
     """
     run_sql(con, "score/state_begin")
     try:
-        with ThreadPoolExecutor(1) as pool:
-            kept = read_ahead(con, features_key(algo), pool)
-            report = prepare_state(con, logical_date, algo, features_key(algo))
-            frame = state_features(con, logical_date, algo, report, kept)
+        report = prepare_state(con, logical_date, algo, features_key(algo))
+        frame = state_features(con, logical_date, algo, report)
     finally:
         run_sql(con, "score/state_end")
     profiles = _optional(_frame(con, "profiles", logical_date=logical_date))

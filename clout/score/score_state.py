@@ -24,7 +24,7 @@ import polars as pl
 import scipy.sparse as sp
 
 from clout.core.warehouse import query, records, run_sql, transaction
-from clout.score.impact_edges import EdgeSource, ReadAhead, edge_source, in_blocks, kept_folder, night_edges
+from clout.score.impact_edges import EdgeSource, edge_source, night_edges
 from transforms.algorithm import KINDS, Algorithm
 from transforms.features import SENT, burst_reactors
 from transforms.network_impact import pagerank_matrix
@@ -189,19 +189,10 @@ def _say(progress: Callable[[str], None] | None, message: str) -> None:
 
 # --- features from the state -------------------------------------------------------------------------------------
 
-def read_ahead(con: duckdb.DuckDBPyConnection, key: str, pool: ThreadPoolExecutor) -> ReadAhead | None:
-    """Start reading PageRank's kept edges of the chain of feature settings `key` in `pool`, to run beside
-    prepare_state; None when the chain has none."""
-    rows = records(query(con, "score/state_chain", features_key=key))
-    folder = kept_folder(con, rows[0]["chain_id"]) if rows else None
-    return ReadAhead(pool, folder) if folder is not None and folder.exists() else None
-
-
 def state_features(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algorithm, report: StateReport,
-                   kept: ReadAhead | None = None) -> pl.DataFrame:
+                   ) -> pl.DataFrame:
     """The window features of `logical_date` (as transforms.features.window_features makes them, without posts
-    and profiles, which the caller adds) from the chain's state: one row per network account, sorted. `kept`:
-    PageRank's kept edges being read already (read_ahead)."""
+    and profiles, which the caller adds) from the chain's state: one row per network account, sorted."""
     params, chain_id = algo.features, report.chain_id
     weights = _weights(algo, report.epoch)
     run_sql(con, "score/state_profile", chain_id=chain_id, logical_date=logical_date, fresh_days=params.fresh_days,
@@ -212,7 +203,7 @@ def state_features(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Alg
     # of each other: PageRank's inputs are read first, then the SQL runs on the connection in a second thread
     # while PageRank runs here, so both cores work (the same statements, the same bits).
     pending: list[Future] = []
-    inputs = _impact_inputs(con, logical_date, algo, report, wait=lambda: [f.result() for f in pending], kept=kept)
+    inputs = _impact_inputs(con, logical_date, algo, report, wait=lambda: [f.result() for f in pending])
     with ThreadPoolExecutor(1) as pool:
         pending.append(pool.submit(
             run_sql, con, "score/state_features", chain_id=chain_id, logical_date=logical_date, **weights,
@@ -267,8 +258,8 @@ class _ImpactInputs:
     start: np.ndarray  # the previous night's vector by the night's index (nan: not known)
 
 
-def _impact_inputs(con, logical_date: date, algo: Algorithm, report: StateReport, wait: Callable[[], object],
-                   kept: ReadAhead | None) -> _ImpactInputs:
+def _impact_inputs(con, logical_date: date, algo: Algorithm, report: StateReport, wait: Callable[[], object]
+                   ) -> _ImpactInputs:
     """PageRank's inputs by the night's index (score_codes); `wait`: until the connection is free again, for a
     full read of the pairs when the kept edges cannot be used."""
     nodes = con.sql("select min(code), count(*) from score_codes group by network order by 1").fetchall()
@@ -285,7 +276,7 @@ def _impact_inputs(con, logical_date: date, algo: Algorithm, report: StateReport
     held = warm["code"] < len(index)
     at = index[warm["code"][held]]
     start[at[at >= 0]] = warm["rank"][held][at >= 0]
-    return _ImpactInputs(nodes, state_code, index, edge_source(con, chain, report, wait, kept), scale,
+    return _ImpactInputs(nodes, state_code, index, edge_source(con, chain, report, wait), scale,
                          query(con, "score/state_untrusted").fetchnumpy()["code"], start)
 
 
@@ -329,35 +320,21 @@ def _trusted_weights(inputs: _ImpactInputs, edges) -> tuple[np.ndarray, np.ndarr
     """The night's matrix entries for the pairs whose reactor is trusted (a fresh, low-activity reactor passes no
     impact): each row's (target's) number of entries by the night's index, each entry's column (actor) by the
     night's index, and its weight ln(1 + decayed reactions). At 10M accounts these are ~190M entries: each array
-    is 0.8-1.5 GB: they are made a block at a time on every core, straight into their place, and the rows are
-    counted by the targets' codes (no gather of every target's place)."""
+    is 0.8-1.5 GB, so they are made in place where they can be, and the rows are counted by the targets' codes (no
+    gather of every target's place)."""
     trusted = np.ones(len(inputs.index), dtype=bool)
     trusted[inputs.untrusted] = False
-    keep = np.empty(len(edges.src), dtype=bool)
-
-    def mask(_: int, lo: int, hi: int) -> int:
-        np.take(trusted, edges.src[lo:hi], out=keep[lo:hi])
-        return int(np.count_nonzero(keep[lo:hi]))
-
-    at = np.concatenate([[0], np.cumsum(in_blocks(mask, len(keep)), dtype=np.int64)])  # each block's first entry
-    weight, columns = np.empty(at[-1]), np.empty(at[-1], dtype=np.int32)
-
-    def fill(block: int, lo: int, hi: int) -> None:
-        kept = keep[lo:hi]
-        w = weight[at[block]:at[block + 1]]
-        np.compress(kept, edges.reactions[lo:hi], out=w)
-        np.divide(w, inputs.scale, out=w)
-        np.log1p(w, out=w)
-        np.take(inputs.index, np.compress(kept, edges.src[lo:hi]), out=columns[at[block]:at[block + 1]])
-
-    in_blocks(fill, len(keep))
+    keep = trusted[edges.src]
+    weight = edges.reactions[keep]
+    np.divide(weight, inputs.scale, out=weight)
+    np.log1p(weight, out=weight)
     # the edges come sorted by target: each target's edges are one run, its kept ones summed over the run
     by_code = np.zeros(len(inputs.index), dtype=np.int64)
     if len(keep):
         runs = np.flatnonzero(np.concatenate([[True], edges.dst[1:] != edges.dst[:-1]]))
         by_code[edges.dst[runs]] = np.add.reduceat(keep, runs, dtype=np.int64)
     row_sizes = by_code[inputs.state_code]
-    return row_sizes, columns, weight
+    return row_sizes, inputs.index[edges.src[keep]], weight
 
 
 def _local(codes: np.ndarray, lo: int) -> np.ndarray:

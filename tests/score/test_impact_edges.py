@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clout.score import impact_edges
+from clout.score import impact_edges, score_state
 from clout.score.impact_edges import Edges, _keys, _patched, _Splice
 
 
@@ -90,3 +90,24 @@ def test_a_patch_updates_deletes_and_inserts_in_account_order(small_blocks):
     expected = sorted(truth.items(), key=lambda kv: (index[kv[0][0]], index[kv[0][1]]))
     assert list(zip(result.dst.tolist(), result.src.tolist(), strict=True)) == [k for k, _ in expected]
     np.testing.assert_array_equal(result.reactions, [v for _, v in expected])
+
+
+@pytest.mark.parametrize("untrusted_n", [0, 5, 40])
+def test_the_matrix_entries_are_the_trusted_edges_with_rows_counted_from_the_targets_runs(untrusted_n):
+    """PageRank's entries (score_state._trusted_weights, which counts each row from its target's run of the sorted
+    edges) are the plain whole-array formulas: the trusted reactors' edges, ln(1 + reactions / scale), rows counted
+    by target."""
+    rng = np.random.default_rng(untrusted_n)
+    accounts = 40
+    state_code = rng.permutation(accounts).astype(np.int32)  # the night's index -> code
+    index = np.empty(accounts, dtype=np.int32)
+    index[state_code] = np.arange(accounts, dtype=np.int32)
+    in_order = _edges(rng, accounts, 500)  # sorted in account order; their codes:
+    edges = Edges(state_code[in_order.dst], state_code[in_order.src], in_order.reactions * 1e3)
+    untrusted = rng.choice(accounts, untrusted_n, replace=False).astype(np.int32)
+    inputs = score_state._ImpactInputs([(0, accounts)], state_code, index, None, 7.0, untrusted, np.full(accounts, 1.0))
+    row_sizes, columns, weight = score_state._trusted_weights(inputs, edges)
+    keep = ~np.isin(edges.src, untrusted)
+    np.testing.assert_array_equal(row_sizes, np.bincount(index[edges.dst[keep]], minlength=accounts))
+    np.testing.assert_array_equal(columns, index[edges.src[keep]])
+    np.testing.assert_array_equal(weight, np.log1p(edges.reactions[keep] / 7.0))

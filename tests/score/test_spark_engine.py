@@ -130,6 +130,28 @@ def test_a_night_run_with_engine_spark_publishes_the_same_scores(spark, nights_c
         same_frames(default_rows, spark_rows, keys, FLOATS)
 
 
+def test_the_higgs_week_on_spark_publishes_what_the_default_engine_publishes_night_by_night(
+        spark, week_until_july4, week_until_july7, tmp_path, monkeypatch):
+    """The real Higgs week (every 4th interaction: its July 4 announcement spike kept), landed and its seven nights
+    run with CLOUT_ENGINE=spark in order: every night the same published scores (1..100 integers equal, floats
+    within FLOATS), person and topic scores, and the same gate outcomes and verdicts as the default engine's week,
+    July 4 a data-driven WARN on both."""
+    from clout import pipeline
+
+    settings = load_settings(tmp_path / "spark" / "clout.duckdb")
+    pipeline.land_files(settings, [week_until_july4.parent / "higgs-week.txt.gz"])  # the file that week was built from
+    monkeypatch.setenv("CLOUT_ENGINE", "spark")
+    outcomes = [pipeline.run_night(settings, date(2012, 7, day), "v1").outcome for day in range(1, 8)]
+    monkeypatch.delenv("CLOUT_ENGINE")
+    counts = same_nights(copy_warehouse(week_until_july7, tmp_path / "default"), settings)
+    assert counts["runs"] == counts["outcomes"] == 7 and counts["scores"] > 7 * 10_000
+    assert outcomes[3] == "WARN" and outcomes.count("WARN") + outcomes.count("PASS") == 7, outcomes
+    with connect(settings, read_only=True) as con:
+        (attribution,) = con.sql("select attribution from meta.gate_outcomes "
+                                 "where logical_date = '2012-07-04'").fetchall()[0]
+    assert attribution == "data"
+
+
 def same_nights(default, spark) -> dict[str, int]:
     """Every published night of two warehouses the same (integers and strings equal, floats within FLOATS), and the
     gate's outcomes, attributions, findings and per-metric verdicts the same; returns each table's row count."""

@@ -281,15 +281,14 @@ def time_statements() -> dict[str, list[float]]:
 
     def timed_sql(run_sql):
         """run_sql, each statement of a file of several timed apart (`sql name#k`: its k-th statement)."""
-        from clout.core.warehouse import _PARAM, sql_text, statements
+        from clout.core.warehouse import bound_statements
 
         def wrapper(con, name, identifiers=None, **params):
-            stmts = statements(sql_text(name).format(**identifiers) if identifiers else sql_text(name))
+            stmts = bound_statements(name, identifiers, params)
             if len(stmts) == 1:
                 return timed(run_sql)(con, name, identifiers, **params)
-            for k, stmt in enumerate(stmts, 1):
+            for k, (stmt, used) in enumerate(stmts, 1):
                 t, c = time.perf_counter(), _cpu()
-                used = {p: params[p] for p in set(_PARAM.findall(stmt)) if p in params}
                 con.execute(stmt, used) if used else con.execute(stmt)
                 add(f"sql {name}#{k}", t, c)
             return con

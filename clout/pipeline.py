@@ -203,10 +203,9 @@ def run_night(
     with run_lock(settings, run_id, WHOLE_RUN):
         begin_run(settings, logical_date, algorithm, run_id)
         marker = RunMarker(settings, run_id, logical_date, algorithm)  # what `clout runs` shows while it works
+        import_gx_beside()  # the audit, in this process, needs it: imported while the steps before it work
         try:
             for name, step in STEPS:
-                if name == "score":  # the audit after it, in this process, needs Great Expectations
-                    import_gx_beside()
                 on_step(name)
                 marker.step(name)
                 try:

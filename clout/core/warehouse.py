@@ -50,18 +50,20 @@ def statements(text: str) -> list[str]:
     return out
 
 
+def bound_statements(name: str, identifiers: dict[str, str] | None, params: dict) -> list[tuple[str, dict]]:
+    """Each statement of `sql/<name>.sql` with the `$params` it uses; `identifiers` fills `{placeholders}` for
+    table names, which SQL parameters cannot bind (they come from clout's own constants, never from user input)."""
+    text = sql_text(name).format(**identifiers) if identifiers else sql_text(name)
+    return [(stmt, {p: params[p] for p in set(_PARAM.findall(stmt)) if p in params}) for stmt in statements(text)]
+
+
 def run_sql(
     con: duckdb.DuckDBPyConnection, name: str, identifiers: dict[str, str] | None = None, **params
 ) -> duckdb.DuckDBPyConnection:
-    """Run every statement of `sql/<name>.sql`, binding only the `$params` each statement uses.
-
-    `identifiers` fills `{placeholders}` for table names, which SQL parameters cannot bind; they come
-    from clout's own constants, never from user input.
-    """
+    """Run every statement of `sql/<name>.sql`, binding only the `$params` each statement uses (`identifiers`: see
+    bound_statements)."""
     result = con
-    text = sql_text(name).format(**identifiers) if identifiers else sql_text(name)
-    for stmt in statements(text):
-        used = {p: params[p] for p in set(_PARAM.findall(stmt)) if p in params}
+    for stmt, used in bound_statements(name, identifiers, params):
         result = con.execute(stmt, used) if used else con.execute(stmt)
     return result
 
@@ -70,9 +72,7 @@ def query(con: duckdb.DuckDBPyConnection, name: str, identifiers: dict[str, str]
           ) -> duckdb.DuckDBPyRelation:
     """A one-statement SQL file as a DuckDB relation (`.pl()`, `.to_arrow_table()`, `.fetchall()`); `identifiers`
     as for run_sql."""
-    text = sql_text(name).format(**identifiers) if identifiers else sql_text(name)
-    (stmt,) = statements(text)
-    used = {p: params[p] for p in set(_PARAM.findall(stmt)) if p in params}
+    ((stmt, used),) = bound_statements(name, identifiers, params)
     return con.sql(stmt, params=used or None)
 
 

@@ -7,10 +7,12 @@ from datetime import date
 import pytest
 from testkit import built_once, clout_here, copy_warehouse
 
-from clout import backfill
+from clout import backfill, pipeline
 from clout.core.errors import CloutError
 from clout.core.settings import load_settings
 from clout.core.warehouse import connect
+from clout.score.score import score_date
+from transforms.algorithm import load_algorithm
 
 D1, D3 = date(2012, 7, 1), date(2012, 7, 3)
 
@@ -137,3 +139,48 @@ def test_a_small_algorithm_change_passes_and_the_cli_shows_each_night_as_it_goes
     progress = [line for line in lines if "scoring and gating (night" in line]
     assert [p.split(":")[0].strip() for p in progress] == ["2012-07-01", "2012-07-02", "2012-07-03"]
     assert "of 3" in progress[-1] and "clout backfill promote" in proc.stdout
+
+
+def _shadows(settings, backfill_id) -> dict:
+    """Per night of the backfill: the run the gate read the old algorithm's scores from, and the published run."""
+    with connect(settings) as con:
+        rows = con.execute(
+            "select n.logical_date, g.shadow_run_id, p.run_id from meta.backfill_nights as n "
+            "join meta.gate_outcomes as g on g.run_id = n.run_id "
+            "join published.nights as p on p.logical_date = n.logical_date where n.backfill_id = ?",
+            [backfill_id]).fetchall()
+    return {day: (shadow, live) for day, shadow, live in rows}
+
+
+def _rows(con, run_id):
+    return con.execute("select network, account_id, score, raw_score, part_reach, part_engagement, part_rate, "
+                       "part_impact, part_audience, part_discount from candidate.scores where run_id = ? "
+                       "order by network, account_id", [run_id]).fetchall()
+
+
+def test_a_backfill_night_reads_its_published_run_as_the_old_algorithm_unless_its_inputs_changed(history, tmp_path):
+    """v1_1 reads the window as v1 does: a night whose data did not change since v1 published it needs no shadow
+    run (v1's scores of it are the published run's rows), and one whose data changed gets a real one."""
+    with connect(history) as con:  # July 2 as published by a clout that kept no digest: it cannot be reused
+        con.execute("delete from meta.run_inputs where run_id = (select run_id from published.nights "
+                    "where logical_date = ?)", [date(2012, 7, 2)])
+    late = tmp_path / "late-delivery.txt"  # a late delivery for July 3, landed after July 3 was published
+    late.write_text("".join(f"{a} {b} 1341316800 RT\n" for a, b in ((91001, 88), (91002, 88), (91003, 677))))
+    pipeline.land_files(history, [late])
+
+    result = backfill.run_backfill(history, D1, D3, "v1_1")
+    shadows = _shadows(history, result.backfill_id)
+    assert shadows[D1][0] == shadows[D1][1]  # the published run itself
+    assert shadows[date(2012, 7, 2)][0].endswith("-shadow") and shadows[D3][0].endswith("-shadow")
+    with connect(history) as con:
+        # the real shadow of July 2 (same data, no digest) scored exactly the published rows: what reuse relies on
+        july2_shadow, july2_live = shadows[date(2012, 7, 2)]
+        assert _rows(con, july2_shadow) == _rows(con, july2_live) and len(_rows(con, july2_live)) > 1000
+        # July 3's shadow saw the late delivery: account 88 gained three reactors, so its rows differ
+        july3_shadow, july3_live = shadows[D3]
+        assert _rows(con, july3_shadow) != _rows(con, july3_live)
+        # and v1 scored again from scratch on July 1 gives the rows the gate read
+        score_date(con, "v1-again", D1, load_algorithm("v1"))
+        assert _rows(con, "v1-again") == _rows(con, shadows[D1][1])
+        digests = dict(con.execute("select run_id, inputs_digest from meta.run_inputs").fetchall())
+    assert digests["v1-again"] == digests[shadows[D1][1]]

@@ -91,6 +91,16 @@ def drop_kept_features(con: duckdb.DuckDBPyConnection, run_id: str | None = None
         run_sql(con, "score/drop_kept_features", {"table": row["table_name"]}, run_id=row.get("run_id", run_id))
 
 
+def inputs_digest(features: pl.DataFrame, topic_inputs: list[pl.DataFrame], key: str) -> str:
+    """What a night's scores are made from, as one string: the feature settings' key, the feature frame and the
+    topics' input rows (row hashes summed: the rows' order does not matter). An algorithm scores the same rows from
+    the same digest (`score`, `raw_score`, the parts and the topics; the change since the night before also reads
+    that night). Polars' row hash may change with its version, which is part of the digest: a digest made by
+    another version never matches, it is never wrongly equal."""
+    frames = [f"{f.height}:{','.join(f.columns)}:{f.hash_rows(seed=0).sum()}" for f in (features, *topic_inputs)]
+    return hashlib.sha256("|".join([key, pl.__version__, *frames]).encode()).hexdigest()[:32]
+
+
 def _kept_table(run_id: str) -> str:
     return "scratch.features_" + "".join(c if c.isalnum() else "_" for c in run_id)
 
@@ -140,14 +150,15 @@ def score_date(
         .with_columns(change=pl.col("score") - pl.col("previous_score"))
         .collect()
     )
-    topics = top_topics(
-        topic_influence(_frame(con, "window_post_topics", **window), _frame(con, "window_post_reactions", **window),
-                        _frame(con, "window_post_reactors", **window), algo.topics, load_topic_edges()),
-        scored.lazy(), load_topics(), algo.topics,
-    ).collect()
+    posts = [_frame(con, name, **window).collect()
+             for name in ("window_post_topics", "window_post_reactions", "window_post_reactors")]
+    topics = top_topics(topic_influence(*(p.lazy() for p in posts), algo.topics, load_topic_edges()),
+                        scored.lazy(), load_topics(), algo.topics).collect()
     params = {"run_id": run_id, "logical_date": logical_date, "algorithm_version": algo.version,
               "fingerprint": algo.fingerprint}
     with transaction(con):
+        run_sql(con, "score/record_inputs", run_id=run_id, inputs_digest=inputs_digest(features, posts,
+                                                                                       features_key(algo)))
         if keep_features:
             drop_kept_features(con)
             con.register("kept_features", features.to_arrow())

@@ -30,7 +30,8 @@ def _largest_algorithm_move(settings, backfill_id: str) -> int:
         return con.execute(
             "select max(abs(c.score - s.score)) from meta.backfill_nights as n "
             "join candidate.scores as c on c.run_id = n.run_id "
-            "join candidate.scores as s on s.run_id = n.run_id || '-shadow' and s.network = c.network "
+            "join meta.gate_outcomes as g on g.run_id = n.run_id "  # the shadow run, or the published run it reused
+            "join candidate.scores as s on s.run_id = g.shadow_run_id and s.network = c.network "
             "and s.account_id = c.account_id where n.backfill_id = ?", [backfill_id]).fetchall()[0][0]
 
 

@@ -15,20 +15,16 @@ when matched then update set reactions_s = j.reactions_s, days = j.days, last_da
 when not matched and j.existed then insert
     values ($chain_id, j.actor, j.target, j.reactions_s, j.days, j.last_day, j.last_s, false);
 
-merge into state.score_accounts as a
-using (select * from state.score_account_journal where chain_id = $chain_id and night = $night) as j
-on a.chain_id = $chain_id and a.code = j.code
-when matched and not j.existed then delete
-when matched then update set
-    first_seen = j.first_seen, reposts_received_s = j.reposts_received_s, quotes_received_s = j.quotes_received_s,
-    replies_received_s = j.replies_received_s, mentions_received_s = j.mentions_received_s,
-    likes_received_s = j.likes_received_s, reposts_sent_s = j.reposts_sent_s, mentions_sent_s = j.mentions_sent_s,
-    replies_sent_s = j.replies_sent_s, posts_s = j.posts_s, posts_n = j.posts_n, targets_n = j.targets_n,
-    reactors_n = j.reactors_n, distinct_in_s = j.distinct_in_s, mutual_in_s = j.mutual_in_s
-when not matched and j.existed then insert values (
-    $chain_id, j.network, j.account_id, j.first_seen, j.reposts_received_s, j.quotes_received_s,
-    j.replies_received_s, j.mentions_received_s, j.likes_received_s, j.reposts_sent_s, j.mentions_sent_s,
-    j.replies_sent_s, j.posts_s, j.posts_n, j.targets_n, j.reactors_n, j.distinct_in_s, j.mutual_in_s, j.code);
+-- The night's accounts replaced by their rows before it, not merged (as state_accounts.sql): each is deleted, and
+-- those that existed come back as the journal kept them. A merge rewrote every row group an update touched.
+delete from state.score_accounts as a
+using (select code from state.score_account_journal where chain_id = $chain_id and night = $night) as j
+where a.chain_id = $chain_id and a.code = j.code;
+
+insert into state.score_accounts by name
+select * exclude (night, existed)
+from state.score_account_journal
+where chain_id = $chain_id and night = $night and existed;
 
 delete from state.score_pair_journal where chain_id = $chain_id and night = $night;
 delete from state.score_account_journal where chain_id = $chain_id and night = $night;

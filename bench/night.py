@@ -141,8 +141,18 @@ def build_base(cache: Path, until: str, algorithm: str) -> Path:
     from transforms.algorithm import load_algorithm
 
     schema = f"{_latest_migration()} {load_algorithm(algorithm).fingerprint}"
-    if (base / "done").exists() and (base / "schema").exists() and (base / "schema").read_text() == schema:
-        return base
+    if (base / "done").exists() and (base / "schema").exists():
+        built = (base / "schema").read_text()
+        if built == schema:
+            return base
+        if _upgradable(built, schema):
+            from clout.core.settings import load_settings
+            from clout.core.warehouse import connect
+
+            _say(f"applying the migrations after {built.split()[0]} to the cached base (none touches the score state)")
+            connect(load_settings(_warehouse(base))).close()
+            (base / "schema").write_text(schema)
+            return base
     window = build_window(cache)
     shutil.rmtree(base, ignore_errors=True)
     copy_base(window, base)
@@ -160,6 +170,17 @@ def build_base(cache: Path, until: str, algorithm: str) -> Path:
     (base / "done").write_text(f"{time.perf_counter() - t:.1f} s\n")
     _say(f"base warehouse built in {time.perf_counter() - t:.0f} s")
     return base
+
+
+def _upgradable(built: str, schema: str) -> bool:
+    """A base built for the same algorithm before migrations that leave the score state alone (a new meta table)
+    takes them in place, as a user's warehouse does at its next command: only a migration that touches the state
+    (`state.`) would have the measured night rebuild it."""
+    from clout.core.warehouse import MIGRATIONS_DIR
+
+    (built_migration, built_fp), (_, fingerprint) = built.split(), schema.split()
+    newer = [p for p in MIGRATIONS_DIR.glob("*.sql") if p.name > built_migration]
+    return built_fp == fingerprint and not any("state." in p.read_text() for p in newer)
 
 
 def _latest_migration() -> str:

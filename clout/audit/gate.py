@@ -105,8 +105,8 @@ def compare(part: str, before: Night, after: Night, floor: int | None = None) ->
 
 
 def shadow_run(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict) -> tuple[str | None, str]:
-    """Score the run's date with the last published algorithm, or find the run that did (a backfill night's
-    published run, from the same inputs). Returns (the id of the run with the old algorithm's scores or None, note)."""
+    """Score the run's date with the last published algorithm, or find the run that did (the night's live run, from
+    the same inputs). Returns (the id of the run with the old algorithm's scores or None, note)."""
     try:
         old = load_algorithm(baseline["algorithm_version"])
     except (ValueError, KeyError, OSError) as e:
@@ -116,13 +116,13 @@ def shadow_run(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict) -> tup
             f"the last published algorithm {baseline['algorithm_version']} (fingerprint {baseline['fingerprint']}) "
             f"cannot be reproduced: its config or code changed since (now {old.fingerprint})"
         )
-    if baseline.get("run_id") and query(con, "audit/same_inputs_run", run_id=run["run_id"],
-                                        reused_run_id=baseline["run_id"], logical_date=run["logical_date"],
-                                        fingerprint=old.fingerprint).fetchall():
-        # A backfill night whose published run scored the same inputs with the old algorithm: those rows are what
-        # the shadow run would score, bit for bit (meta.run_inputs), so they serve as its scores.
-        return baseline["run_id"], (
-            f"the old algorithm's scores are the published run {baseline['run_id']} of this night ({old.version}, "
+    live = query(con, "audit/same_inputs_run", run_id=run["run_id"], logical_date=run["logical_date"],
+                 fingerprint=old.fingerprint).fetchall()
+    if live:
+        # The night's live run scored the same inputs with the old algorithm (a backfill night, usually): its rows
+        # are what the shadow run would score, bit for bit (meta.run_inputs), so they serve as its scores.
+        return live[0][0], (
+            f"the old algorithm's scores are the published run {live[0][0]} of this night ({old.version}, "
             f"scored from the same window features and posts: a shadow run would score the same rows)")
     shadow_id = f"{run['run_id']}-shadow"
     run_sql(con, "audit/begin_shadow", shadow_run_id=shadow_id, run_id=run["run_id"], logical_date=run["logical_date"],

@@ -156,9 +156,12 @@ def score_date(
                         scored.lazy(), load_topics(), algo.topics).collect()
     params = {"run_id": run_id, "logical_date": logical_date, "algorithm_version": algo.version,
               "fingerprint": algo.fingerprint}
+    digest = inputs_digest(features, posts, features_key(algo))
+    if keep_features:  # not when the gate will read the night's live run as its shadow run (clout/audit/gate.py)
+        keep_features = not query(con, "score/live_run_same_inputs", logical_date=logical_date, inputs_digest=digest,
+                                  fingerprint=algo.fingerprint).fetchall()[0][0]
     with transaction(con):
-        run_sql(con, "score/record_inputs", run_id=run_id, inputs_digest=inputs_digest(features, posts,
-                                                                                       features_key(algo)))
+        run_sql(con, "score/record_inputs", run_id=run_id, inputs_digest=digest)
         if keep_features:
             drop_kept_features(con)
             con.register("kept_features", features.to_arrow())

@@ -67,3 +67,21 @@ def test_another_window_means_the_shadow_run_recomputes_it(week):
         shadow = records(query(con, "meta/run", run_id=result.shadow_run_id))[0]
     assert "the window recomputed" in shadow["message"]
     assert kept(week) == []
+
+
+def test_a_published_night_run_again_with_a_new_algorithm_reads_its_live_run_and_keeps_no_features(week):
+    """July 4 is live with v1; a v1_1 run of it reads the window as v1 does: the gate takes the live run's rows as
+    v1's scores of the night (same inputs, meta.run_inputs), so the score step keeps no features for a shadow run."""
+    with connect(week) as con:
+        (live,) = con.execute("select run_id from published.nights where logical_date = ?", [JULY[3]]).fetchone()
+    run_id = pipeline.begin_run(week, JULY[3], "v1_1")
+    for step in (pipeline.stage_step, pipeline.aggregate_step, pipeline.score_step):
+        step(week, run_id)
+    assert kept(week) == []
+    with connect(week) as con:
+        from clout.audit.gate import run_gate
+
+        result = run_gate(con, week, run_id)
+        shadows = con.execute("select count(*) from meta.runs where status = 'shadow'").fetchone()[0]
+    assert result.shadow_run_id == live and shadows == 0
+    assert any(f"published run {live}" in f.text for f in result.findings if f.kind == "attribution")

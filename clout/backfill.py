@@ -145,11 +145,15 @@ def gate(settings: Settings, backfill_id: str) -> BackfillResult:
             if night["status"] == "scored":
                 _gate_night(con, settings, backfill_id, night["logical_date"], night["run_id"])
         nights = records(query(con, "backfill/nights", backfill_id=backfill_id))
-        summary = records(query(con, "backfill/range_swing", backfill_id=backfill_id,
-                                date_from=bf["date_from"], date_to=bf["date_to"]))[0]
+        run_sql(con, "backfill/range_begin")
+        try:
+            summary = records(query(con, "backfill/range_swing", backfill_id=backfill_id,
+                                    date_from=bf["date_from"], date_to=bf["date_to"]))[0]
+            movers = _range_movers(con, backfill_id)
+        finally:
+            run_sql(con, "backfill/range_end")
         outcomes = {n["outcome"] for n in nights}
         outcome = "HOLD" if "HOLD" in outcomes else "WARN" if "WARN" in outcomes else "PASS"
-        movers = _range_movers(con, backfill_id)
         reasons = _held_reasons(con, backfill_id)
         report = write_backfill_report(con, settings.reports_dir / f"{backfill_id}.html", bf, nights, summary,
                                        outcome, reasons)

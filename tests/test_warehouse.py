@@ -165,7 +165,7 @@ def test_the_published_views_migration_keeps_every_published_row(tmp_path):
     candidate_before = {t: con.execute(f"select * from candidate.{t} order by all").fetchall() for t in tables}
     assert all(published_before.values()) and len(published_before["scores"]) == 7
 
-    assert migrate(con) == ["0800_published_views.sql"]
+    assert migrate(con)[0] == "0800_published_views.sql"  # and the migrations after it
     kinds = dict(con.execute("select table_name, table_type from information_schema.tables "
                              "where table_schema = 'published'").fetchall())
     assert {t: kinds[t] for t in ("nights", *tables)} == {

@@ -30,7 +30,7 @@ from clout.audit.result import Finding, GateResult, Night
 from clout.core.resources import GATE_CONFIG
 from clout.core.settings import Settings
 from clout.core.warehouse import query, records, run_sql, sql_text, transaction
-from clout.score.score import drop_kept_features, kept_features, score_date
+from clout.score.score import drop_kept_features, kept_features, live_run_same_inputs, run_digest, score_date
 from transforms.algorithm import load_algorithm
 from transforms.audit.gate_rules import GateRules, describe, judge
 from transforms.audit.swing import SwingParams, swing_metrics
@@ -116,13 +116,12 @@ def shadow_run(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict) -> tup
             f"the last published algorithm {baseline['algorithm_version']} (fingerprint {baseline['fingerprint']}) "
             f"cannot be reproduced: its config or code changed since (now {old.fingerprint})"
         )
-    live = query(con, "audit/same_inputs_run", run_id=run["run_id"], logical_date=run["logical_date"],
-                 fingerprint=old.fingerprint).fetchall()
-    if live:
+    live = live_run_same_inputs(con, run["logical_date"], run_digest(con, run["run_id"]))
+    if live and live["fingerprint"] == old.fingerprint:
         # The night's live run scored the same inputs with the old algorithm (a backfill night, usually): its rows
         # are what the shadow run would score, bit for bit (meta.run_inputs), so they serve as its scores.
-        return live[0][0], (
-            f"the old algorithm's scores are the published run {live[0][0]} of this night ({old.version}, "
+        return live["run_id"], (
+            f"the old algorithm's scores are the published run {live['run_id']} of this night ({old.version}, "
             f"scored from the same window features and posts: a shadow run would score the same rows)")
     shadow_id = f"{run['run_id']}-shadow"
     run_sql(con, "audit/begin_shadow", shadow_run_id=shadow_id, run_id=run["run_id"], logical_date=run["logical_date"],

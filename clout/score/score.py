@@ -101,6 +101,18 @@ def inputs_digest(features: pl.DataFrame, topic_inputs: list[pl.DataFrame], key:
     return hashlib.sha256("|".join([key, pl.__version__, *frames]).encode()).hexdigest()[:32]
 
 
+def live_run_same_inputs(con: duckdb.DuckDBPyConnection, logical_date: date, digest: str | None) -> dict | None:
+    """The night's live run (run_id, fingerprint) if it scored inputs with `digest`: its rows are what its algorithm
+    scores from them, so the gate reads them as that algorithm's scores of the night (clout/audit/gate.py)."""
+    rows = records(query(con, "score/live_run_same_inputs", logical_date=logical_date, inputs_digest=digest))
+    return rows[0] if rows else None
+
+
+def run_digest(con: duckdb.DuckDBPyConnection, run_id: str) -> str | None:
+    rows = query(con, "score/run_digest", run_id=run_id).fetchall()
+    return rows[0][0] if rows else None
+
+
 def _kept_table(run_id: str) -> str:
     return "scratch.features_" + "".join(c if c.isalnum() else "_" for c in run_id)
 
@@ -158,8 +170,8 @@ def score_date(
               "fingerprint": algo.fingerprint}
     digest = inputs_digest(features, posts, features_key(algo))
     if keep_features:  # not when the gate will read the night's live run as its shadow run (clout/audit/gate.py)
-        keep_features = not query(con, "score/live_run_same_inputs", logical_date=logical_date, inputs_digest=digest,
-                                  fingerprint=algo.fingerprint).fetchall()[0][0]
+        live = live_run_same_inputs(con, logical_date, digest)
+        keep_features = live is None or live["fingerprint"] == algo.fingerprint
     with transaction(con):
         run_sql(con, "score/record_inputs", run_id=run_id, inputs_digest=digest)
         if keep_features:

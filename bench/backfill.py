@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build the warehouse here and keep it")
     args = parser.parse_args()
     home = args.keep or Path(tempfile.mkdtemp(prefix="clout-bench-backfill-"))
+    home.mkdir(parents=True, exist_ok=True)
     settings = load_settings(home / "clout.duckdb")
     last = START + timedelta(days=args.nights - 1)
     try:

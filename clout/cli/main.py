@@ -197,7 +197,19 @@ def runs(
     status = [("live" if r[names.index("live")] else r[names.index("status")]) for r in rows]
     table = [tuple(status[i] if c == "status" and "live" not in shown else r[names.index(c)] for c in shown)
              for i, r in enumerate(rows)]
-    print_table(shown, table, title="Recent runs (--columns all: every column; --json)")
+    headers = list(shown)
+    if columns is None:  # the compact view fits 80 columns: a shorter header, statuses in words that wrap
+        headers = [RUNS_COMPACT_HEADERS.get(c, c) for c in shown]
+        table = [tuple(_in_words(v) if c == "status" else v for c, v in zip(shown, r, strict=True)) for r in table]
+    print_table(headers, table, title="Recent runs (--columns all: every column; --json)", wrap=("status",))
+
+
+RUNS_COMPACT_HEADERS = {"algorithm_version": "algorithm"}
+
+
+def _in_words(status: str | None) -> str | None:
+    """`rolled_back` as `rolled back`: a status the table can wrap on its space."""
+    return status.replace("_", " ") if status else status
 
 
 def _register_command_modules() -> None:

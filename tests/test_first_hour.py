@@ -346,6 +346,18 @@ def test_a_heartbeat_never_follows_a_step_line_at_0_s(monkeypatch, capsys):
     assert "(0 s" not in out and "2012-07-05: publish still running (1 s so far)" in out, out
 
 
+def test_the_readme_commands_find_the_demos_warehouse(monkeypatch, tmp_path):
+    """`make demo` writes the checkout's warehouse/; `clout runs` typed in the checkout afterwards reads it."""
+    monkeypatch.delenv("CLOUT_WAREHOUSE", raising=False)
+    demo = re.search(r"^demo:.*\n\t(.*)$", (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
+    made = Path(demo.split("CLOUT_WAREHOUSE=")[1].split()[0].replace("$(CURDIR)", str(PROJECT_ROOT))).resolve()
+    for here in (PROJECT_ROOT, PROJECT_ROOT / "sql" / "adhoc"):
+        monkeypatch.chdir(here)
+        assert load_settings().warehouse == made
+    monkeypatch.chdir(tmp_path)  # elsewhere: the user's data folder, as an installed clout
+    assert PROJECT_ROOT.resolve() not in load_settings().warehouse.parents
+
+
 def test_a_second_writer_waits_for_the_lock(week):
     import duckdb
 

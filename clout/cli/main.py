@@ -150,7 +150,10 @@ def show_week(settings, first: date, top: int, warehouse: Path | None) -> None:
             rel = query(con, "serve/top_accounts", logical_date=day, limit=top)
             columns, rows = rel.columns, rel.fetchall()  # a relation's columns cannot be read once `con` is closed
             print_table(columns, rows, title=f"Top {top} on {day}")
-    where = "" if warehouse is None else f" --warehouse {settings.warehouse}"
+    from clout.core.settings import default_warehouse
+
+    # `make demo` keeps the warehouse where `clout` finds it without options in the checkout: no --warehouse then
+    where = "" if settings.warehouse == default_warehouse().resolve() else f" --warehouse {settings.warehouse}"
     console.print(
         f"\nRun reports (one per night, open in a browser): {settings.reports_dir}\nNext:\n"
         f"  clout runs{where}                  # the seven runs and the gate's outcome\n"

@@ -1,7 +1,8 @@
 """Progress of long work where people and logs can see it.
 
 - On a terminal, a live status line (rich). Elsewhere (cron, Airflow, a pipe) rich shows nothing, so each step
-  prints a timestamped line, and a heartbeat line follows every `HEARTBEAT_S` seconds of a long step.
+  prints a timestamped line, and a heartbeat line (`score still running (30 s so far)`) follows each
+  `HEARTBEAT_S` seconds without a line during a long step.
 - Runs in progress: `clout run` keeps a small marker file per run beside the warehouse (`running/RUN_ID.json`:
   date, algorithm, step, process id) while it works, so `clout runs` can list it even though the writer holds
   the warehouse file and the published snapshot does not know the run yet. A run driven step by step (Airflow: one
@@ -39,18 +40,22 @@ def steps(console: Console, label: str) -> Iterator[Callable[[str], None]]:
         with console.status(f"{label}: starting") as status:
             yield lambda step: status.update(f"{label}: {step}")
         return
-    state = {"step": None, "since": time.perf_counter()}
+    state = {"step": None, "since": time.perf_counter(), "said": time.perf_counter()}
     stop = threading.Event()
 
     def on_step(step: str) -> None:
         took = (f" ({state['step']} took {time.perf_counter() - state['since']:.1f} s)" if state["step"] else "")
         state["step"], state["since"] = step, time.perf_counter()
+        state["said"] = state["since"]
         print(f"{_now()} {label}: {step}{took}", flush=True)
 
     def beat() -> None:
-        while not stop.wait(HEARTBEAT_S):
-            if state["step"]:
-                print(f"{_now()} {label}: still {state['step']} ({time.perf_counter() - state['since']:.0f} s)",
+        # a heartbeat comes HEARTBEAT_S after the last line, so never right after a step's own line ("(0 s)")
+        while not stop.wait(max(0.05, state["said"] + HEARTBEAT_S - time.perf_counter())):
+            now = time.perf_counter()
+            if state["step"] and now - state["said"] >= HEARTBEAT_S:
+                state["said"] = now
+                print(f"{_now()} {label}: {state['step']} still running ({now - state['since']:.0f} s so far)",
                       flush=True)
 
     heart = threading.Thread(target=beat, name="clout-heartbeat", daemon=True)

@@ -230,6 +230,14 @@ def test_every_doc_is_reachable_from_the_readme():
     assert not unlinked, f"link these from README.md (its 'Further reading' table): {unlinked}"
 
 
+def test_readme_code_blocks_fit_80_columns():
+    """A newcomer reads the README in an 80-column terminal: no code block line wider (a diagram, a comment)."""
+    text = README.read_text(encoding="utf-8")
+    wide = [f"README.md:{text.count(chr(10), 0, block.start(1)) + 1 + i}: {len(line)} characters"
+            for block in FENCE.finditer(text) for i, line in enumerate(block.group(1).splitlines()) if len(line) > 80]
+    assert not wide, wide
+
+
 def test_readme_stays_short():
     lines = README.read_text(encoding="utf-8").count("\n")
     assert lines <= README_MAX_LINES, (

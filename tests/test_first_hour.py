@@ -87,7 +87,7 @@ def test_runs_sql_and_review_read_at_any_width(built, cols):
     runs = tty(settings, "runs", cols)
     ids = [r["run_id"] for r in json.loads(clout(settings, "runs", "--json").stdout)]
     assert all(i in runs for i in ids)  # run ids whole: they are what review / approve take
-    for column in ("run_id", "logical_date", "algorithm_version", "status", "outcome"):
+    for column in ("run_id", "logical_date", "algorithm", "status", "outcome"):  # compact: `algorithm`
         assert column in runs
     wide = tty(settings, 'sql "select * from published.current_scores order by score desc limit 10"', cols)
     review = tty(settings, f"review {ids[0]}", cols)
@@ -98,6 +98,31 @@ def test_runs_sql_and_review_read_at_any_width(built, cols):
     assert "RECORD 10" in wide and "change_explained" in wide and "10 rows" in wide
     picked = tty(settings, 'sql "select * from published.current_scores limit 3" --columns account_id,score', cols)
     assert "account_id" in picked and "RECORD" not in picked and "raw_score" not in picked
+
+
+def test_an_empty_wide_result_says_0_rows_and_names_its_columns(built):
+    settings = load_settings(built / "clout.duckdb")
+    for cols in (80, 120):  # a table's header folded each of the 36 names one letter per line
+        screen = tty(settings, 'sql "select * from published.scores where false"', cols)
+        lines = [line for line in screen.splitlines() if line.strip()]
+        assert "0 rows" in screen and "change_explained" in screen and "raw_discount" in screen, screen
+        assert len(lines) <= 10 and all(len(line.rstrip()) <= cols for line in lines), screen
+
+
+def test_runs_stays_a_table_at_80_columns_with_long_statuses(week):
+    """A rolled-back run and an Airflow task's run in progress: `clout runs` at 80 columns is still a table."""
+    from clout.progress import clear_marker, mark_step
+
+    assert clout(week, "rollback", "--reason", "first hour").returncode == 0
+    ids = [r["run_id"] for r in json.loads(clout(week, "runs", "--json").stdout)]
+    mark_step(week, "20120705-abcdef0123", "aggregate", os.getpid(), _d(JULY[4]), "v1")  # a live process: running
+    try:
+        screen = tty(week, "runs", 80)
+    finally:
+        clear_marker(week, "20120705-abcdef0123")
+    assert "RECORD" not in screen and "rolled back" in screen and "running:" in screen, screen
+    assert all(i in screen for i in [*ids, "20120705-abcdef0123"])
+    assert all(len(line.rstrip()) <= 80 for line in screen.splitlines())
 
 
 # 2. rollback undoes the last publish action; the gate notices a mixed-algorithm history ------------------------
@@ -265,7 +290,7 @@ def test_an_algorithm_change_report_names_the_accounts_the_algorithm_moved(week)
 def test_progress_lines_in_a_pipe_and_a_run_in_progress(week):
     proc = clout(week, "run", "--date", JULY[4])
     steps = [line for line in proc.stdout.splitlines()
-             if re.match(r"\d\d:\d\d:\d\d 2012-07-05: ", line) and ": still " not in line]  # not heartbeats
+             if re.match(r"\d\d:\d\d:\d\d 2012-07-05: ", line) and " still running " not in line]  # not heartbeats
     assert [s.split(": ")[1].split(" ")[0] for s in steps] == ["stage", "aggregate", "score", "audit", "publish"]
     from clout.progress import RunMarker
 
@@ -276,6 +301,61 @@ def test_progress_lines_in_a_pipe_and_a_run_in_progress(week):
         assert "20120706-abcdef0123" in runs and "running: score" in runs
     finally:
         marker.clear()
+
+
+OPTOUT_PHASES = ["opening the warehouse", "finding the accounts", "scrubbing files outside the snapshot",
+                 "erasing from the tables", "rewriting the published files and reports",
+                 "compacting the warehouse file"]
+
+
+def test_optout_prints_each_phase_as_it_starts_off_a_terminal(week):
+    def phases(out: str) -> list[str]:
+        return [line.split(": ", 1)[1].split(" (")[0] for line in out.splitlines()
+                if re.match(r"\d\d:\d\d:\d\d opt-out: ", line) and " still running " not in line]
+
+    # stdout a pipe, the process killed after its tables (CLOUT_FAULT): its lines so far reached the pipe, flushed
+    killed = subprocess.run([CLOUT, "optout", "88", "--network", "twitter", "--source", "ticket 1", "--warehouse",
+                             str(week.warehouse)], capture_output=True, text=True, timeout=300,
+                            env=os.environ | {"CLOUT_FAULT": "erase:after_tables"})
+    assert killed.returncode == -9 and phases(killed.stdout) == OPTOUT_PHASES[:4], killed.stdout + killed.stderr
+    done = clout(week, "optout", "1988", "--network", "twitter", "--source", "ticket 2")  # finishes the first too
+    assert done.returncode == 0, done.stderr
+    assert phases(done.stdout) == OPTOUT_PHASES
+    lines = done.stdout.splitlines()
+    summary = next(i for i, line in enumerate(lines) if line.startswith("opt-out "))
+    assert all("opt-out: " not in line for line in lines[summary:])  # every phase's line before the summary
+
+
+def test_a_heartbeat_never_follows_a_step_line_at_0_s(monkeypatch, capsys):
+    import io
+    import time
+
+    from rich.console import Console
+
+    from clout import progress
+
+    monkeypatch.setattr(progress, "HEARTBEAT_S", 0.6)
+    with progress.steps(Console(file=io.StringIO()), "2012-07-05") as on_step:  # not a terminal: lines
+        on_step("score")
+        time.sleep(0.5)
+        on_step("audit")  # a heartbeat every 0.6 s said "still audit (0 s)" here
+        time.sleep(0.3)
+        on_step("publish")
+        time.sleep(1.2)
+    out = capsys.readouterr().out
+    assert "(0 s" not in out and "2012-07-05: publish still running (1 s so far)" in out, out
+
+
+def test_the_readme_commands_find_the_demos_warehouse(monkeypatch, tmp_path):
+    """`make demo` writes the checkout's warehouse/; `clout runs` typed in the checkout afterwards reads it."""
+    monkeypatch.delenv("CLOUT_WAREHOUSE", raising=False)
+    demo = re.search(r"^demo:.*\n\t(.*)$", (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
+    made = Path(demo.split("CLOUT_WAREHOUSE=")[1].split()[0].replace("$(CURDIR)", str(PROJECT_ROOT))).resolve()
+    for here in (PROJECT_ROOT, PROJECT_ROOT / "sql" / "adhoc"):
+        monkeypatch.chdir(here)
+        assert load_settings().warehouse == made
+    monkeypatch.chdir(tmp_path)  # elsewhere: the user's data folder, as an installed clout
+    assert PROJECT_ROOT.resolve() not in load_settings().warehouse.parents
 
 
 def test_a_second_writer_waits_for_the_lock(week):

@@ -44,8 +44,10 @@ def wait_for_lock(seconds: float) -> None:
         os.environ[LOCK_WAIT_ENV] = str(seconds)
 
 
-def print_table(columns: list[str], rows: list[tuple], title: str | None = None, count: bool = False) -> None:
-    """A table when it fits the terminal, else one record per block (clout/cli/output.py)."""
+def print_table(columns: list[str], rows: list[tuple], title: str | None = None, count: bool = False,
+                wrap: tuple[str, ...] = ()) -> None:
+    """A table when it fits the terminal, else one record per block (clout/cli/output.py); `wrap`: columns whose
+    cells may wrap on their spaces inside the table."""
     from clout.cli.output import show
 
-    show(console, columns, rows, title, count=count)
+    show(console, columns, rows, title, count=count, wrap=wrap)

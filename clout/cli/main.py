@@ -150,7 +150,10 @@ def show_week(settings, first: date, top: int, warehouse: Path | None) -> None:
             rel = query(con, "serve/top_accounts", logical_date=day, limit=top)
             columns, rows = rel.columns, rel.fetchall()  # a relation's columns cannot be read once `con` is closed
             print_table(columns, rows, title=f"Top {top} on {day}")
-    where = "" if warehouse is None else f" --warehouse {settings.warehouse}"
+    from clout.core.settings import default_warehouse
+
+    # `make demo` keeps the warehouse where `clout` finds it without options in the checkout: no --warehouse then
+    where = "" if settings.warehouse == default_warehouse().resolve() else f" --warehouse {settings.warehouse}"
     console.print(
         f"\nRun reports (one per night, open in a browser): {settings.reports_dir}\nNext:\n"
         f"  clout runs{where}                  # the seven runs and the gate's outcome\n"
@@ -197,7 +200,19 @@ def runs(
     status = [("live" if r[names.index("live")] else r[names.index("status")]) for r in rows]
     table = [tuple(status[i] if c == "status" and "live" not in shown else r[names.index(c)] for c in shown)
              for i, r in enumerate(rows)]
-    print_table(shown, table, title="Recent runs (--columns all: every column; --json)")
+    headers = list(shown)
+    if columns is None:  # the compact view fits 80 columns: a shorter header, statuses in words that wrap
+        headers = [RUNS_COMPACT_HEADERS.get(c, c) for c in shown]
+        table = [tuple(_in_words(v) if c == "status" else v for c, v in zip(shown, r, strict=True)) for r in table]
+    print_table(headers, table, title="Recent runs (--columns all: every column; --json)", wrap=("status",))
+
+
+RUNS_COMPACT_HEADERS = {"algorithm_version": "algorithm"}
+
+
+def _in_words(status: str | None) -> str | None:
+    """`rolled_back` as `rolled back`: a status the table can wrap on its space."""
+    return status.replace("_", " ") if status else status
 
 
 def _register_command_modules() -> None:

@@ -11,6 +11,7 @@ Entry points:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,9 +43,13 @@ class OptoutResult:
     compaction: Compaction | None
 
 
-def optout(settings: Settings, request: Request, compact_after: bool = True) -> OptoutResult:
-    """Register the request, erase its accounts from every table and published file, then compact the file."""
+def optout(settings: Settings, request: Request, compact_after: bool = True,
+           on_step: Callable[[str], None] = lambda step: None) -> OptoutResult:
+    """Register the request, erase its accounts from every table and published file, then compact the file.
+    `on_step` is called with each phase's name as it starts (clout.progress.steps prints them)."""
+    on_step("opening the warehouse")
     with connect(settings) as con:  # finishes any opt-out a killed process left unfinished first
+        on_step("finding the accounts")
         try:
             subject_key, targets = resolve(con, request)
         except CloutError:
@@ -56,11 +61,13 @@ def optout(settings: Settings, request: Request, compact_after: bool = True) -> 
         with transaction(con):
             optout_id = register(con, request, subject_key, targets)
         faults.point("optout:registered")  # durable from here: a crash is finished by the next command
-        result = erase(con, settings, optout_id, targets, trigger="optout")
+        result = erase(con, settings, optout_id, targets, trigger="optout", on_step=on_step)
         # Every file landed so far was just covered by the full erasure.
         run_sql(con, "consent/unchecked_files")
         run_sql(con, "consent/mark_checked")
     faults.point("optout:before_compact")
+    if compact_after:
+        on_step("compacting the warehouse file")
     return OptoutResult(optout_id, subject_key, result, compact(settings) if compact_after else None)
 
 

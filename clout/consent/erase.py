@@ -195,6 +195,7 @@ def erase_in_tables(con: duckdb.DuckDBPyConnection, erasure_id: int, targets: li
 
 def erase(
     con: duckdb.DuckDBPyConnection, settings: Settings, optout_id: int, targets: list[Target], trigger: str,
+    on_step: Callable[[str], None] = lambda step: None,
 ) -> ErasureResult:
     """Erase `targets` everywhere, as durable work in three parts:
 
@@ -204,11 +205,15 @@ def erase(
        names them and the log counts every row;
     3. the published snapshot and the run reports, rewritten from the erased tables (no ids needed): redone by
        the next clout command that writes until it completes (clout.consent.pending).
+
+    `on_step` is called with each part's name as it starts.
     """
     started = time.perf_counter()
     result = ErasureResult(0, len({(t.network, t.pseudonym) for t in targets}))
+    on_step("scrubbing files outside the snapshot")
     _scrub_files(con, settings, targets, result)
     faults.point("erase:after_text_files")
+    on_step("erasing from the tables")
     with transaction(con):
         result.erasure_id = con.execute("select nextval('meta.erasure_id_seq')").fetchall()[0][0]
         for key, n in erase_in_tables(con, result.erasure_id, targets).items():
@@ -221,6 +226,7 @@ def erase(
             con.execute("insert into meta.erasure_log values (?, ?, ?, ?)", [result.erasure_id, table, action, n])
         run_sql(con, "consent/pending_add", erasure_id=result.erasure_id)
     faults.point("erase:after_tables")
+    on_step("rewriting the published files and reports")
     finish_files(con, settings, result.erasure_id, result)
     result.seconds = time.perf_counter() - started
     return result

@@ -1,13 +1,16 @@
 """Where clout keeps its files. One place, overridable by environment variables.
 
-CLOUT_WAREHOUSE  path of the DuckDB warehouse file. Default: clout.duckdb in the user's data folder,
-                 $XDG_DATA_HOME/clout/ (~/.local/share/clout/ when XDG_DATA_HOME is unset), never inside the
-                 installed package. `make demo` sets it to ./warehouse/clout.duckdb of the checkout.
+CLOUT_WAREHOUSE  path of the DuckDB warehouse file. Default, inside a source checkout of clout (where `make`
+                 installs it): the checkout's warehouse/clout.duckdb, where `make demo` and `make airflow` keep
+                 theirs, so the README's commands find the demo's warehouse; elsewhere (an installed wheel, or
+                 another folder): clout.duckdb in the user's data folder, $XDG_DATA_HOME/clout/
+                 (~/.local/share/clout/ when XDG_DATA_HOME is unset), never inside the installed package.
                  The published snapshot for readers, run reports and the landing folder live beside it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +54,22 @@ def load_settings(warehouse: str | os.PathLike | None = None) -> Settings:
 
 
 def default_warehouse() -> Path:
-    """clout.duckdb in the user's data folder (XDG), outside the installed package."""
+    """The checkout's warehouse/clout.duckdb when run inside the source checkout clout runs from, else
+    clout.duckdb in the user's data folder (XDG), outside the installed package."""
+    checkout = source_checkout()
+    if checkout is not None:
+        with contextlib.suppress(OSError):  # a current directory that was deleted: not inside the checkout
+            here = Path.cwd().resolve()
+            if here == checkout or checkout in here.parents:
+                return checkout / "warehouse" / "clout.duckdb"
     data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(data_home) / "clout" / "clout.duckdb"
+
+
+def source_checkout() -> Path | None:
+    """The source checkout this clout package runs from (an editable install: the folder holding its Makefile and
+    pyproject.toml), or None for an installed wheel."""
+    root = Path(__file__).resolve().parents[2]  # clout/core/settings.py -> the checkout
+    if (root / "Makefile").is_file() and (root / "pyproject.toml").is_file() and (root / "clout").is_dir():
+        return root
+    return None

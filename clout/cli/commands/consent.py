@@ -38,8 +38,10 @@ def optout(
         raise CloutError("--source must say where the request came from (an email, a ticket, a form)")
     settings = load_settings(warehouse)
     request = consent.Request(subject, network, source.strip(), _parse_time(requested_at))
-    with console.status("erasing"):
-        result = consent.optout(settings, request)
+    from clout.progress import steps
+
+    with steps(console, "opt-out") as on_step:  # off a terminal (cron, a pipe): a timestamped line per phase
+        result = consent.optout(settings, request, on_step=on_step)
     e = result.erasure
     console.print(f"opt-out {result.optout_id} ({result.subject_key}): {e.accounts} account(s), "
                   f"{e.rows_changed:,} rows erased or pseudonymised, {len(e.files)} file(s) removed or rewritten "

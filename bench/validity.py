@@ -91,9 +91,11 @@ def stage_all(settings: Settings, first: date, days: int) -> None:
 
 
 def frames_by_key(settings: Settings, night: date, algos: list[Algorithm]) -> dict[str, pl.DataFrame]:
-    """The score stage's own feature frame of `night`, once per distinct way of reading the window."""
+    """The score stage's own feature frame of `night`, once per distinct way of reading the window. The
+    connection is writable: window_frame brings the score state to the night (prepare_state writes it), on the
+    harness's own warehouse."""
     out = {}
-    with connect(settings, read_only=True) as con:
+    with connect(settings) as con:
         for algo in algos:
             key = features_key(algo)
             if key not in out:
@@ -101,21 +103,23 @@ def frames_by_key(settings: Settings, night: date, algos: list[Algorithm]) -> di
     return out
 
 
-def forward_spread(night: date) -> pl.DataFrame:
+def forward_spread(night: date, higgs_file: Path = HIGGS_FILE) -> pl.DataFrame:
     """account_id, truth = distinct people who reposted, replied to or mentioned it on night+1 .. night+3."""
-    after = higgs_edges().filter(pl.col("activity_date").is_between(night + timedelta(days=1),
+    after = higgs_edges(higgs_file).filter(pl.col("activity_date").is_between(night + timedelta(days=1),
                                                                     night + timedelta(days=FORWARD_DAYS)))
     return after.group_by(account_id="target_id").agg(truth=pl.col("actor_id").n_unique().cast(pl.Float64)).collect()
 
 
-def higgs_sources(home: Path, algos: list[Algorithm]) -> tuple[list[Source], dict]:
+def higgs_sources(home: Path, algos: list[Algorithm], higgs_file: Path = HIGGS_FILE) -> tuple[list[Source], dict]:
+    """`higgs_file`: the Higgs week (tests give a sample of it)."""
     settings = load_settings(home / "higgs" / "clout.duckdb")
     if not (home / "higgs.done").is_file():  # --keep: a finished warehouse is reused
-        pipeline.land_files(settings, [HIGGS_FILE])
+        pipeline.land_files(settings, [higgs_file])
         stage_all(settings, HIGGS_FIRST, HIGGS_DAYS)
         (home / "higgs.done").touch()
     sources = [Source(f"higgs {night:%m-%d}", frames_by_key(settings, night, algos),
-                      forward_spread(night).with_columns(night=pl.lit(night))) for night in FORWARD_NIGHTS]
+                      forward_spread(night, higgs_file).with_columns(night=pl.lit(night)))
+               for night in FORWARD_NIGHTS]
     quiet = {night: frames_by_key(settings, night, algos) for night in QUIET_NIGHTS}
     return sources, quiet
 
@@ -329,28 +333,32 @@ def main() -> None:
     home = args.keep or Path(tempfile.mkdtemp(prefix="clout-bench-validity-"))
     t0 = time.perf_counter()
     try:
-        algos = [load_algorithm(v, require_calibration=not (args.fit and v == "v3")) for v in available_versions()]
-        algos = [a for a in algos if a.calibration is not None or a.model.terms is not None]
-        higgs, quiet = higgs_sources(home, algos)
-        t_higgs = time.perf_counter() - t0
-        gen, truth = generated_source(home, GeneratorParams(people=args.people, days=args.days, seed=args.seed),
-                                      algos)
-        t_gen = time.perf_counter() - t0 - t_higgs
-        all_pairs = pl.concat([pairs(s, args.seed + i) for i, s in enumerate([*higgs, gen])])
-        print(f"Higgs week landed and aggregated in {t_higgs:.1f} s; generated {args.people:,} people over "
-              f"{args.days} days (seed {args.seed}) landed and aggregated in {t_gen:.1f} s; "
-              f"{all_pairs.height:,} pairs ({all_pairs['train'].sum():,} training, the rest reported)")
-        if args.fit:
-            terms_algo = next(a for a in algos if a.model.terms is not None)
-            fit([*higgs, gen], all_pairs, terms_algo)
-            return
-        report(higgs, gen, truth, quiet, all_pairs, [a for a in algos if a.calibration is not None])
+        run(home, GeneratorParams(people=args.people, days=args.days, seed=args.seed), args.fit)
     finally:
         print(f"total {time.perf_counter() - t0:.1f} s, peak RSS "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6:.2f} GB, load average "
               f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         if not args.keep:
             shutil.rmtree(home, ignore_errors=True)
+
+
+def run(home: Path, params: GeneratorParams, fit_v3: bool = False, higgs_file: Path = HIGGS_FILE) -> None:
+    """Build (or reuse) the two warehouses under `home`, then print the table (or, `fit_v3`, the fit)."""
+    t0 = time.perf_counter()
+    algos = [load_algorithm(v, require_calibration=not (fit_v3 and v == "v3")) for v in available_versions()]
+    algos = [a for a in algos if a.calibration is not None or a.model.terms is not None]
+    higgs, quiet = higgs_sources(home, algos, higgs_file)
+    t_higgs = time.perf_counter() - t0
+    gen, truth = generated_source(home, params, algos)
+    t_gen = time.perf_counter() - t0 - t_higgs
+    all_pairs = pl.concat([pairs(s, params.seed + i) for i, s in enumerate([*higgs, gen])])
+    print(f"Higgs week landed and aggregated in {t_higgs:.1f} s; generated {params.people:,} people over "
+          f"{params.days} days (seed {params.seed}) landed and aggregated in {t_gen:.1f} s; "
+          f"{all_pairs.height:,} pairs ({all_pairs['train'].sum():,} training, the rest reported)")
+    if fit_v3:
+        fit([*higgs, gen], all_pairs, next(a for a in algos if a.model.terms is not None))
+        return
+    report(higgs, gen, truth, quiet, all_pairs, [a for a in algos if a.calibration is not None])
 
 
 def report(higgs: list[Source], gen: Source, truth: dict, quiet: dict, all_pairs: pl.DataFrame,

@@ -38,6 +38,7 @@ LONGEST_FIRST = (
     "tests/consent/test_crash.py",  # builds the consent world; a killed process per step
     "tests/dags/test_nightly_dag.py",
     "tests/model/test_generated_truth.py",
+    "tests/model/test_validity_harness.py",  # the validity harness on a sample of the week and 200 generated people
     "tests/gate/test_algorithm_release.py",  # a v1 -> v3 backfill of the week
     "tests/gate/test_shadow_features.py",
     "tests/consent/test_sql_sandbox.py",

@@ -12,6 +12,7 @@ same bits. Network impact starts from the previous night's PageRank vector.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -32,6 +33,7 @@ from transforms.network_impact import pagerank_matrix
 KEEP_NIGHTS = 7  # journals and PageRank vectors kept: a rerun of one of the last 7 nights starts from its night before
 MAX_ROLL_DAYS = 14  # a state further behind than this is rebuilt from the window rather than rolled forward
 REBUILD_PART_ROWS = 25_000_000  # a rebuild's pairs are aggregated in parts of about this many window rows
+WEIGHT_BLOCK = 1 << 22  # edges per block of PageRank's entries: the temporaries stay small (tens of MB)
 MAX_SPAN_HALF_LIVES = 36  # E(x) spans at most 2^36: sums of up to 2^38 reactions fit the 128-bit integers
 EPOCH_ORIGIN = date(1970, 1, 1)
 FIRST_DAY = date(1, 1, 1)
@@ -319,22 +321,36 @@ def _keep_impact(con, logical_date: date, report: StateReport, inputs: _ImpactIn
 def _trusted_weights(inputs: _ImpactInputs, edges) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The night's matrix entries for the pairs whose reactor is trusted (a fresh, low-activity reactor passes no
     impact): each row's (target's) number of entries by the night's index, each entry's column (actor) by the
-    night's index, and its weight ln(1 + decayed reactions). At 10M accounts these are ~190M entries: each array
-    is 0.8-1.5 GB, so they are made in place where they can be, and the rows are counted by the targets' codes (no
-    gather of every target's place)."""
+    night's index, and its weight ln(1 + decayed reactions). At 10M accounts these are ~190M entries (each array
+    0.8-1.5 GB): they are written in place, a block of edges at a time on every core (numpy lets go of the GIL in
+    these passes; by then the features' SQL beside PageRank is done, so one core sat idle), and the rows are
+    counted from the targets' runs of the sorted edges. Each entry is the same element-wise formula whichever
+    block makes it, so the bits are those of the whole-array formulas."""
     trusted = np.ones(len(inputs.index), dtype=bool)
     trusted[inputs.untrusted] = False
-    keep = trusted[edges.src]
-    weight = edges.reactions[keep]
-    np.divide(weight, inputs.scale, out=weight)
-    np.log1p(weight, out=weight)
-    # the edges come sorted by target: each target's edges are one run, its kept ones summed over the run
+    total = len(edges.dst)
+    blocks = [(lo, min(lo + WEIGHT_BLOCK, total)) for lo in range(0, total, WEIGHT_BLOCK)]
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        keeps = list(pool.map(lambda b: trusted[edges.src[b[0]:b[1]]], blocks))
+        offsets = np.concatenate([[0], np.cumsum([np.count_nonzero(k) for k in keeps])]).astype(np.int64)
+        weight = np.empty(int(offsets[-1]))
+        columns = np.empty(int(offsets[-1]), dtype=np.int32)
+
+        def fill(i: int) -> tuple[np.ndarray, np.ndarray]:
+            (lo, hi), keep, out = blocks[i], keeps[i], slice(offsets[i], offsets[i + 1])
+            np.compress(keep, edges.reactions[lo:hi], out=weight[out])
+            np.divide(weight[out], inputs.scale, out=weight[out])
+            np.log1p(weight[out], out=weight[out])
+            np.take(inputs.index, np.compress(keep, edges.src[lo:hi]), out=columns[out])
+            dst = edges.dst[lo:hi]  # sorted by target: each target's edges are one run, its kept ones summed
+            runs = np.flatnonzero(np.concatenate([[True], dst[1:] != dst[:-1]]))
+            return dst[runs], np.add.reduceat(keep, runs, dtype=np.int64)
+
+        counted = list(pool.map(fill, range(len(blocks))))
     by_code = np.zeros(len(inputs.index), dtype=np.int64)
-    if len(keep):
-        runs = np.flatnonzero(np.concatenate([[True], edges.dst[1:] != edges.dst[:-1]]))
-        by_code[edges.dst[runs]] = np.add.reduceat(keep, runs, dtype=np.int64)
-    row_sizes = by_code[inputs.state_code]
-    return row_sizes, inputs.index[edges.src[keep]], weight
+    for targets, kept in counted:  # one run per target within a block; a run cut by a block's end adds up here
+        by_code[targets] += kept
+    return by_code[inputs.state_code], columns, weight
 
 
 def _local(codes: np.ndarray, lo: int) -> np.ndarray:

@@ -92,11 +92,14 @@ def test_a_patch_updates_deletes_and_inserts_in_account_order(small_blocks):
     np.testing.assert_array_equal(result.reactions, [v for _, v in expected])
 
 
+@pytest.mark.parametrize("block", [1 << 22, 7, 1])
 @pytest.mark.parametrize("untrusted_n", [0, 5, 40])
-def test_the_matrix_entries_are_the_trusted_edges_with_rows_counted_from_the_targets_runs(untrusted_n):
+def test_the_matrix_entries_are_the_trusted_edges_with_rows_counted_from_the_targets_runs(untrusted_n, block,
+                                                                                          monkeypatch):
     """PageRank's entries (score_state._trusted_weights, which counts each row from its target's run of the sorted
-    edges) are the plain whole-array formulas: the trusted reactors' edges, ln(1 + reactions / scale), rows counted
-    by target."""
+    edges, a block of edges at a time on every core) are the plain whole-array formulas: the trusted reactors'
+    edges, ln(1 + reactions / scale), rows counted by target, also when blocks cut a target's run."""
+    monkeypatch.setattr(score_state, "WEIGHT_BLOCK", block)
     rng = np.random.default_rng(untrusted_n)
     accounts = 40
     state_code = rng.permutation(accounts).astype(np.int32)  # the night's index -> code

@@ -341,9 +341,9 @@ def test_a_heartbeat_never_follows_a_step_line_at_0_s(monkeypatch, capsys):
         on_step("audit")  # a heartbeat every 0.6 s said "still audit (0 s)" here
         time.sleep(0.3)
         on_step("publish")
-        time.sleep(1.2)
+        time.sleep(2.0)  # room for a late heartbeat thread on a busy machine
     out = capsys.readouterr().out
-    assert "(0 s" not in out and "2012-07-05: publish still running (1 s so far)" in out, out
+    assert "(0 s" not in out and re.search(r"2012-07-05: publish still running \([12] s so far\)", out), out
 
 
 def test_the_readme_commands_find_the_demos_warehouse(monkeypatch, tmp_path):

@@ -21,16 +21,23 @@ pairs as (
     inner join published as p using (logical_date, network, account_id)
 ),
 
+-- Each night's top 100 by score, ties by network and account_id: min_by keeps the 100 smallest (-score, network,
+-- account_id) of a night in a heap, where row_number() over the night's partition sorted every account-night
+-- (30M account-nights: 17 s -> 1-2 s, the same rows).
 top_new as (
-    select logical_date, network, account_id
+    select logical_date, unnest(min_by({'network': network, 'account_id': account_id},
+                                       {'score': -score, 'network': network, 'account_id': account_id}, 100),
+                                recursive := true)
     from candidate
-    qualify row_number() over (partition by logical_date order by score desc, network, account_id) <= 100
+    group by logical_date
 ),
 
 top_old as (
-    select logical_date, network, account_id
+    select logical_date, unnest(min_by({'network': network, 'account_id': account_id},
+                                       {'score': -score, 'network': network, 'account_id': account_id}, 100),
+                                recursive := true)
     from published
-    qualify row_number() over (partition by logical_date order by score desc, network, account_id) <= 100
+    group by logical_date
 ),
 
 churn as (

@@ -20,6 +20,7 @@ from testkit import built_once, clout_here, higgs_lines
 from testkit import copy_warehouse as copy
 
 from clout import pipeline
+from clout.consent.access import open_snapshot
 from clout.core.settings import load_settings
 from clout.core.warehouse import connect
 from clout.publish.publish import approve_run
@@ -356,6 +357,25 @@ def test_the_readme_commands_find_the_demos_warehouse(monkeypatch, tmp_path):
         assert load_settings().warehouse == made
     monkeypatch.chdir(tmp_path)  # elsewhere: the user's data folder, as an installed clout
     assert PROJECT_ROOT.resolve() not in load_settings().warehouse.parents
+
+
+def test_outside_the_checkout_a_missing_warehouse_names_the_checkouts(monkeypatch, tmp_path):
+    """`clout runs` typed outside the checkout after `make demo`: the error says where the demo's warehouse is."""
+    from clout.core import settings as settings_module
+    from clout.core.errors import CloutError
+
+    checkout = tmp_path / "checkout"
+    (checkout / "warehouse").mkdir(parents=True)
+    (checkout / "warehouse" / "clout.duckdb").write_bytes(b"")
+    monkeypatch.setattr(settings_module, "source_checkout", lambda: checkout)
+    monkeypatch.delenv("CLOUT_WAREHOUSE", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)  # outside the checkout: the user's data folder, where nothing was made
+    for read in (lambda s: connect(s, read_only=True), open_snapshot):
+        with pytest.raises(CloutError, match=f"CLOUT_WAREHOUSE={checkout / 'warehouse' / 'clout.duckdb'}"):
+            read(load_settings())
+    monkeypatch.chdir(checkout)  # inside it, the default is the checkout's: no hint about itself
+    assert settings_module.elsewhere_hint(load_settings().warehouse) == ""
 
 
 def test_a_second_writer_waits_for_the_lock(week):

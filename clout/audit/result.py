@@ -63,9 +63,13 @@ class GateResult:
         return float(row["value"][0]) if row.height else None
 
     def hold_message(self) -> str:
+        # What happened and what to do first, the reasons after: they can be long, and a terminal or a task log
+        # shows the start of a message first
+        reasons = self.reasons()
+        more = f" (and {len(reasons) - 3} more: `clout review`)" if len(reasons) > 3 else ""
         return (
-            f"run {self.run_id} ({self.logical_date}) HELD by the gate: " + "; ".join(self.reasons()[:5])
-            + f". The last published night stays live; the candidate is kept. Report: {self.report_path}. "
-            f"Next: `clout review {self.run_id}`, then `clout approve {self.run_id} --reason \"...\"` "
-            f"or `clout reject {self.run_id} --reason \"...\"`."
+            f"run {self.run_id} ({self.logical_date}) HELD by the gate. The last published night stays live; the "
+            f"candidate is kept. Report: {self.report_path}. Next: `clout review {self.run_id}`, then "
+            f"`clout approve {self.run_id} --reason \"...\"` or `clout reject {self.run_id} --reason \"...\"`. "
+            "Why: " + "; ".join(reasons[:3]) + more + "."
         )

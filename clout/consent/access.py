@@ -24,7 +24,7 @@ import duckdb
 
 from clout.consent.limits import SqlLimits
 from clout.core.errors import CloutError
-from clout.core.settings import Settings
+from clout.core.settings import Settings, elsewhere_hint
 
 ALLOW_RAW_ENV = "CLOUT_SQL_ALLOW_RAW"  # the same switch as clout/cli/commands/query.py
 # Query nodes a read may contain (json_serialize_sql's names); COPY_QUERY_NODE, DELETE_QUERY_NODE,
@@ -110,7 +110,8 @@ def _query_nodes(tree):
 def open_snapshot(settings: Settings, limits: SqlLimits | None = None) -> duckdb.DuckDBPyConnection:
     """The analyst's connection: the live catalog, read-only; reads only the snapshot folder's files."""
     if not settings.published_catalog.exists():
-        raise CloutError(f"{settings.published_catalog}: nothing published yet; run `clout demo` or `clout run`")
+        raise CloutError(f"{settings.published_catalog}: nothing published yet; run `clout demo` or `clout run`"
+                         + elsewhere_hint(settings.warehouse))
     folder = settings.snapshot_dir.resolve()
     limits = (limits or SqlLimits.from_env()).outside(folder)
     con = duckdb.connect(str(settings.published_catalog), read_only=True, config=_startup(limits, folder))

@@ -66,6 +66,17 @@ def default_warehouse() -> Path:
     return Path(data_home) / "clout" / "clout.duckdb"
 
 
+def elsewhere_hint(warehouse: Path) -> str:
+    """When `warehouse` is missing but the checkout clout runs from has one (the demo's, and clout was started
+    outside the checkout): where it is and how to use it; else ""."""
+    checkout = source_checkout()
+    demo = checkout / "warehouse" / "clout.duckdb" if checkout else None
+    if demo is None or not demo.exists() or warehouse.resolve() == demo.resolve():
+        return ""
+    return (f" (the checkout's warehouse, where `make demo` keeps it, is {demo}: run clout inside {checkout}, "
+            f"or set CLOUT_WAREHOUSE={demo})")
+
+
 def source_checkout() -> Path | None:
     """The source checkout this clout package runs from (an editable install: the folder holding its Makefile and
     pyproject.toml), or None for an installed wheel."""

@@ -20,7 +20,7 @@ from clout.core.errors import CloutError
 from clout.core.locks import warehouse_lock
 from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.resources import SQL_DIR
-from clout.core.settings import Settings
+from clout.core.settings import Settings, elsewhere_hint
 
 # What every writable connection runs first (clout.recovery.after_crash: consent and runs sit above this module,
 # so clout/__init__.py hands it in when any clout module is imported).
@@ -85,7 +85,8 @@ def connect(settings: Settings, read_only: bool = False, config: dict | None = N
     """Open the warehouse; a writable connection also brings the schema up to date. `config`: DuckDB start-up
     settings (the sandbox of `clout sql --full-warehouse`)."""
     if read_only and not settings.warehouse.exists():
-        raise CloutError(f"{settings.warehouse}: no warehouse yet; run `clout run --date ...` or `clout demo` first")
+        raise CloutError(f"{settings.warehouse}: no warehouse yet; run `clout run --date ...` or `clout demo` first"
+                         + elsewhere_hint(settings.warehouse))
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + float(os.environ.get(LOCK_WAIT_ENV) or 0)
     told = False

@@ -96,11 +96,12 @@ def _execute(con: duckdb.DuckDBPyConnection, statement: str, limits: SqlLimits, 
     check_reading(statement)  # one plain query, as DuckDB parses it: no COPY, ATTACH, SET or writes, even nested
 
     def work():
+        if arrow:  # a relation, not a DB-API result: Arrow without an extra copy of the rows (and DuckDB's warning)
+            rel = con.sql(statement)
+            return None if rel is None else rel.to_arrow_table()
         result = con.execute(statement)
         if result.description is None:
             return None
-        if arrow:
-            return result.to_arrow_table()
         return [d[0] for d in result.description], result.fetchall()
 
     try:

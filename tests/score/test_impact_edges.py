@@ -5,11 +5,16 @@ after night, is tests/score/test_state.py."""
 
 from __future__ import annotations
 
+import shutil
+import threading
+from datetime import date
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from clout.score import impact_edges, score_state
-from clout.score.impact_edges import Edges, _keys, _patched, _Splice
+from clout.score.impact_edges import Edges, _patched, _places, _Splice
 
 
 @pytest.fixture
@@ -51,17 +56,41 @@ def _edges(rng, accounts: int, pairs: int):
                  reactions=rng.random(pairs))
 
 
-def test_keys_are_the_account_order_and_refuse_edges_out_of_it(small_blocks):
+@pytest.mark.parametrize("seed", range(5))
+def test_places_are_searchsorted_over_the_edges_keys(small_blocks, seed):
+    """_places finds each pair's place by its target's run and a binary search in it; the same places as
+    np.searchsorted over every edge's key (account order of (target, actor)), for pairs present and absent, at
+    both ends and in runs cut by blocks."""
+    rng = np.random.default_rng(seed)
+    accounts = 40
+    index = rng.permutation(accounts).astype(np.int32)  # code -> account order
+    order = np.argsort(index)
+    in_order = _edges(rng, accounts, 500)
+    edges = Edges(order[in_order.dst].astype(np.int32), order[in_order.src].astype(np.int32), in_order.reactions)
+    keys = in_order.dst.astype(np.int64) * accounts + in_order.src
+    dst, src = rng.integers(0, accounts, (2, 300)).astype(np.int32)
+    dst, src = np.append(dst, edges.dst[[0, -1]]), np.append(src, edges.src[[0, -1]])  # the first and last edge
+    expected = np.searchsorted(keys, index[dst].astype(np.int64) * accounts + index[src])
+    np.testing.assert_array_equal(_places(edges, index, dst, src), expected)
+
+
+def test_places_refuse_edges_out_of_account_order_and_accounts_outside_it(small_blocks):
     rng = np.random.default_rng(1)
     index = np.arange(50, dtype=np.int32)
     edges = _edges(rng, 50, 300)
-    np.testing.assert_array_equal(_keys(edges, index), edges.dst.astype(np.int64) * 50 + edges.src)
-    repeated = Edges(edges.dst.copy(), edges.src.copy(), edges.reactions)
-    repeated.dst[7], repeated.src[7] = repeated.dst[6], repeated.src[6]  # a pair twice, across a block boundary
-    assert _keys(repeated, index) is None
+    some = (edges.dst[:5], edges.src[:5])
+    assert _places(edges, index, *some) is not None
     swapped = _edges(rng, 50, 300)
     swapped.dst[3] = swapped.dst[4] + 1  # a later target before an earlier one, inside a block
-    assert _keys(swapped, index) is None
+    assert _places(swapped, index, *some) is None
+    split = _edges(rng, 50, 300)
+    cut = int(np.flatnonzero(split.dst != split.dst[0])[0])
+    split.dst[cut + 1:] = np.maximum(split.dst[cut + 1:], split.dst[cut])  # a target's run broken by another's
+    split.dst[cut + 1] = split.dst[0]
+    assert _places(split, index, *some) is None
+    gone = index.copy()
+    gone[edges.src[2]] = -1  # an account of a pair left the night's index
+    assert _places(edges, gone, *some) is None
 
 
 def test_a_patch_updates_deletes_and_inserts_in_account_order(small_blocks):
@@ -114,3 +143,68 @@ def test_the_matrix_entries_are_the_trusted_edges_with_rows_counted_from_the_tar
     np.testing.assert_array_equal(row_sizes, np.bincount(index[edges.dst[keep]], minlength=accounts))
     np.testing.assert_array_equal(columns, index[edges.src[keep]])
     np.testing.assert_array_equal(weight, np.log1p(edges.reactions[keep] / 7.0))
+
+
+def _kept_folder(tmp_path, monkeypatch):
+    """A chain's kept edges in a folder, with impact_edges._folder pointed at it."""
+    folder = tmp_path / "clout.duckdb.impact" / "chain-1"
+    edges = _edges(np.random.default_rng(3), 30, 200)
+    impact_edges._keep(folder, {"epoch": "2024-01-01", "rebuilt_on": "2024-03-01"}, date(2024, 3, 2), edges)
+    monkeypatch.setattr(impact_edges, "_folder", lambda con, chain_id: folder)
+    return folder, edges
+
+
+def test_prefetch_reads_every_kept_file_to_its_end_in_the_background(tmp_path, monkeypatch):
+    folder, _ = _kept_folder(tmp_path, monkeypatch)
+    read = {}
+    real_open = open
+
+    def counting_open(path, *args, **kwargs):
+        f = real_open(path, *args, **kwargs)
+        real_readinto = f.readinto
+        read[Path(path).name] = 0
+
+        class Counted:
+            def readinto(self, buffer):
+                got = real_readinto(buffer)
+                read[Path(path).name] += got
+                return got
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                f.close()
+
+        return Counted()
+
+    monkeypatch.setattr(impact_edges, "open", counting_open, raising=False)
+    impact_edges.prefetch(None, 1)
+    for thread in [t for t in threading.enumerate() if t.name == "clout-prefetch-edges"]:
+        thread.join(10)
+    assert read == {f"{name}.npy": (folder / f"{name}.npy").stat().st_size for name in impact_edges.FILES}
+
+
+def test_prefetch_of_a_missing_or_half_written_folder_is_nothing(tmp_path, monkeypatch):
+    folder, _ = _kept_folder(tmp_path, monkeypatch)
+    (folder / "src.npy").unlink()
+    impact_edges._read_through(folder)  # stops at the missing file, raises nothing
+    shutil.rmtree(folder)
+    impact_edges.prefetch(None, 1)
+    assert not [t for t in threading.enumerate() if t.name == "clout-prefetch-edges"]
+
+
+def test_a_failed_write_of_the_kept_edges_leaves_no_partial_folder(tmp_path, monkeypatch):
+    folder, edges = _kept_folder(tmp_path, monkeypatch)
+    real_save = np.save
+
+    def disk_full(path, array):
+        if Path(path).name == "reactions.npy":
+            raise OSError(28, "No space left on device")
+        real_save(path, array)
+
+    monkeypatch.setattr(impact_edges.np, "save", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        impact_edges._keep(folder, {"epoch": "2024-01-01", "rebuilt_on": "2024-03-01"}, date(2024, 3, 3), edges)
+    assert not folder.with_name("chain-1.new").exists()
+    assert (folder / "meta.json").exists()  # the night before's edges are still there

@@ -269,7 +269,7 @@ PHASES = (("clout.score.score", "window_frame"), ("clout.score.score", "prepare_
           ("clout.score.score", "state_features"), ("clout.score.score_state", "_impact"),
           ("clout.score.score_state", "night_edges"), ("clout.score.score_state", "_trusted_weights"),
           ("clout.score.score_state", "pagerank_matrix"), ("clout.score.impact_edges", "_load"),
-          ("clout.score.impact_edges", "_keys"), ("clout.score.impact_edges", "_patched"),
+          ("clout.score.impact_edges", "_places"), ("clout.score.impact_edges", "_patched"),
           ("clout.score.impact_edges", "_keep"), ("clout.score.score", "scores_from_features"),
           ("clout.score.score", "change_parts"), ("clout.score.score", "person_scores"),
           ("clout.score.score", "topic_influence"), ("clout.audit.gate", "run_checks"),

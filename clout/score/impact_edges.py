@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -67,28 +66,6 @@ def edge_source(con: duckdb.DuckDBPyConnection, chain: dict, report, wait: Calla
         return query(con, "score/state_impact_edges", chain_id=chain_id).fetchnumpy()
 
     return EdgeSource(chain, _folder(con, chain_id), pairs, patch, read_all)
-
-
-def prefetch(con: duckdb.DuckDBPyConnection, chain_id: int) -> None:
-    """Read the chain's kept edges in a background thread, so that the page cache holds them when night_edges loads
-    them after the state's SQL: written a night before and evicted since, their 3 GB took 7-9 s to load on the
-    critical path at 10M accounts, against 2 s from the page cache. A hint only: the thread reads into a small
-    buffer and keeps nothing, and a missing or half-written folder is read by night_edges as it is.
-    (posix_fadvise's WILLNEED read little of them here.)"""
-    folder = _folder(con, chain_id)
-    if folder is not None and folder.is_dir():
-        threading.Thread(target=_read_through, args=(folder,), daemon=True, name="clout-prefetch-edges").start()
-
-
-def _read_through(folder: Path) -> None:
-    buffer = bytearray(1 << 24)
-    for name in FILES:
-        try:
-            with open(folder / f"{name}.npy", "rb", buffering=0) as f:
-                while f.readinto(buffer):
-                    pass
-        except OSError:
-            return
 
 
 def night_edges(source: EdgeSource, night: date, report, index: np.ndarray) -> Edges:

@@ -25,7 +25,7 @@ import polars as pl
 import scipy.sparse as sp
 
 from clout.core.warehouse import query, records, run_sql, transaction
-from clout.score.impact_edges import EdgeSource, edge_source, night_edges, prefetch
+from clout.score.impact_edges import EdgeSource, edge_source, night_edges
 from transforms.algorithm import KINDS, Algorithm
 from transforms.features import SENT, burst_reactors
 from transforms.network_impact import pagerank_matrix
@@ -84,7 +84,6 @@ def prepare_state(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algo
     window = algo.window_days
     _ensure_checksums(con, logical_date - timedelta(days=window + MAX_ROLL_DAYS + KEEP_NIGHTS), logical_date)
     chain = _chain(con, key)
-    prefetch(con, chain["chain_id"])  # PageRank's kept edges, read while the state's SQL runs
     epoch = epoch_for(logical_date, algo)
     try:
         with transaction(con):

@@ -5,8 +5,6 @@ after night, is tests/score/test_state.py."""
 
 from __future__ import annotations
 
-import shutil
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -152,46 +150,6 @@ def _kept_folder(tmp_path, monkeypatch):
     impact_edges._keep(folder, {"epoch": "2024-01-01", "rebuilt_on": "2024-03-01"}, date(2024, 3, 2), edges)
     monkeypatch.setattr(impact_edges, "_folder", lambda con, chain_id: folder)
     return folder, edges
-
-
-def test_prefetch_reads_every_kept_file_to_its_end_in_the_background(tmp_path, monkeypatch):
-    folder, _ = _kept_folder(tmp_path, monkeypatch)
-    read = {}
-    real_open = open
-
-    def counting_open(path, *args, **kwargs):
-        f = real_open(path, *args, **kwargs)
-        real_readinto = f.readinto
-        read[Path(path).name] = 0
-
-        class Counted:
-            def readinto(self, buffer):
-                got = real_readinto(buffer)
-                read[Path(path).name] += got
-                return got
-
-            def __enter__(self):
-                return self
-
-            def __exit__(self, *exc):
-                f.close()
-
-        return Counted()
-
-    monkeypatch.setattr(impact_edges, "open", counting_open, raising=False)
-    impact_edges.prefetch(None, 1)
-    for thread in [t for t in threading.enumerate() if t.name == "clout-prefetch-edges"]:
-        thread.join(10)
-    assert read == {f"{name}.npy": (folder / f"{name}.npy").stat().st_size for name in impact_edges.FILES}
-
-
-def test_prefetch_of_a_missing_or_half_written_folder_is_nothing(tmp_path, monkeypatch):
-    folder, _ = _kept_folder(tmp_path, monkeypatch)
-    (folder / "src.npy").unlink()
-    impact_edges._read_through(folder)  # stops at the missing file, raises nothing
-    shutil.rmtree(folder)
-    impact_edges.prefetch(None, 1)
-    assert not [t for t in threading.enumerate() if t.name == "clout-prefetch-edges"]
 
 
 def test_a_failed_write_of_the_kept_edges_leaves_no_partial_folder(tmp_path, monkeypatch):

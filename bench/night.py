@@ -19,7 +19,8 @@
 3. The nights, each on a copy of the base (`night/`, kept for inspection): night 90 (and 91.. with --nights),
    run as the CLI runs them: `clout land <the night's file>` as a subprocess, then the nightly job in a
    second process through the entry point `clout run --date` calls (`pipeline.run_night`), with a thread that
-   samples the process's RSS so each step gets its own peak.
+   samples the process's RSS so each step gets its own peak. Night 90 takes no day out of the window (the base
+   holds 89 days): a steady night, a day in and a day out, is night 91 or later (--nights 2 or more).
 4. The floor, measured in the same run on the same file: DuckDB alone reads the night's file and groups it by
    target with a distinct-actor count (`night floor`); DuckDB's bare copy of the file into a table (the
    landing floor, as bench.landing measures it); and DuckDB grouping the whole 90-day window the same way
@@ -459,7 +460,7 @@ def print_night(i: int, r: dict, floor: dict, until: str) -> None:
     lines = r["lines"]
     print(f"\nnight {i}: {r['day']}, {lines:,} new interactions; load average before "
           f"{' '.join(f'{x:.1f}' for x in r['load_before'])}, after {' '.join(f'{x:.1f}' for x in r['load_after'])}"
-          f" ({os.cpu_count()} cores)")
+          f" ({os.cpu_count()} cores)" + ("; no day leaves the window tonight: not a steady night" if i == 1 else ""))
     if r["error"]:
         print(f"  the run stopped: {r['error'][:300]}")
     print(f"  {'step':<10} {'seconds':>8} {'cpu s':>7} {'cpu/wall':>8} {'peak RSS MB':>11} {'rows/s':>11} "

@@ -54,6 +54,8 @@ def test_runs_says_which_of_a_dates_published_runs_is_live(night):
     assert [(r["status"], r["live"]) for r in runs] == [("published", True), ("published", False)]
     table = clout(night, "runs").stdout
     assert runs[0]["run_id"] in table and runs[1]["run_id"] in table  # whole ids, to paste into `clout review`
+    status = {r["run_id"]: line.split()[3] for r in runs for line in table.splitlines() if r["run_id"] in line}
+    assert status == {runs[0]["run_id"]: "live", runs[1]["run_id"]: "replaced"}  # not two "published" runs
 
 
 def test_sql_is_read_only(night):

@@ -175,8 +175,9 @@ def runs(
     limit: int = 20, as_json: bool = typer.Option(False, "--json"), columns: str | None = ColumnsOpt,
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
-    """Recent runs, runs in progress first: run id, logical date, algorithm, status (live: the published night),
-    outcome, seconds; `--columns all` adds the gate's attribution, row counts and the message."""
+    """Recent runs, runs in progress first: run id, logical date, algorithm, status (live: the published night;
+    replaced: published, then replaced by another run of its night), outcome, seconds; `--columns all` adds the
+    gate's attribution, row counts and the message."""
     from clout.cli.output import pick_columns
     from clout.progress import running_runs
 
@@ -196,8 +197,9 @@ def runs(
         typer.echo(json.dumps([dict(zip(names, r, strict=True)) for r in rows], default=str, indent=1))
         return
     shown = pick_columns(names, columns, RUNS_COMPACT)
-    # a live night reads "live" in the compact view, so the table needs no column of its own for it
-    status = [("live" if r[names.index("live")] else r[names.index("status")]) for r in rows]
+    # a live night reads "live" in the compact view, so the table needs no column of its own for it; a published
+    # run that another run of its night replaced (a rerun, a promoted backfill) reads "replaced", not "published"
+    status = [_compact_status(r[names.index("status")], r[names.index("live")]) for r in rows]
     table = [tuple(status[i] if c == "status" and "live" not in shown else r[names.index(c)] for c in shown)
              for i, r in enumerate(rows)]
     headers = list(shown)
@@ -208,6 +210,12 @@ def runs(
 
 
 RUNS_COMPACT_HEADERS = {"algorithm_version": "algorithm"}
+
+
+def _compact_status(status: str | None, live: bool | None) -> str | None:
+    if live:
+        return "live"
+    return "replaced" if status == "published" else status
 
 
 def _in_words(status: str | None) -> str | None:

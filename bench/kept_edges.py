@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import numpy as np
 
 from bench.interactions import rss_mb
+from bench.pagerank_entries import load_average, timed
 from clout.score import impact_edges
 from clout.score.impact_edges import Edges
 
@@ -33,18 +33,6 @@ def every_key(edges: Edges, index: np.ndarray, dst: np.ndarray, src: np.ndarray)
         np.take(scaled, edges.dst[lo:hi], out=keys[lo:hi])
         keys[lo:hi] += index[edges.src[lo:hi]]
     return np.searchsorted(keys, scaled[dst] + index[src])
-
-
-def timed(label: str, fn) -> tuple[float, np.ndarray]:
-    wall, cpu = time.perf_counter(), time.process_time()
-    out = fn()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(f"  {label:<14} {wall:6.2f} s  {cpu:6.2f} cpu-s", flush=True)
-    return wall, out
-
-
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def synthetic(rng: np.random.Generator, n: int, edges_n: int, patch_n: int):
@@ -69,13 +57,13 @@ def main() -> None:
     args = parser.parse_args()
     edges, index, dst, src = synthetic(np.random.default_rng(1), args.accounts, args.edges, args.patch)
     print(f"{len(edges.dst):,} edges among {args.accounts:,} accounts, a patch of {len(dst):,} pairs; "
-          f"load average {_load()} ({os.cpu_count()} cores)")
+          f"load average {load_average()} ({os.cpu_count()} cores)")
     for round_ in range(1, args.repeat + 1):
         print(f"round {round_}:")
         base, expected = timed("every key", lambda: every_key(edges, index, dst, src))
-        new, got = timed("by target runs", lambda: impact_edges._places(edges, index, dst, src))
+        new, got = timed("target runs", lambda: impact_edges._places(edges, index, dst, src))
         print(f"  ratio {new / base:.2f} of the baseline; the same places: {np.array_equal(expected, got)}")
-    print(f"peak RSS {rss_mb():,.0f} MB; load average {_load()}")
+    print(f"peak RSS {rss_mb():,.0f} MB; load average {load_average()}")
 
 
 if __name__ == "__main__":

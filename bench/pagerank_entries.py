@@ -32,7 +32,8 @@ def whole_array(inputs: score_state._ImpactInputs, edges: Edges) -> tuple[np.nda
     return rows, inputs.index[edges.src[keep]], weight
 
 
-def timed(label: str, fn) -> tuple[float, tuple]:
+def timed(label: str, fn) -> tuple[float, object]:
+    """Run fn(); print its wall and CPU seconds under `label`; return the wall seconds and what fn returned."""
     wall, cpu = time.perf_counter(), time.process_time()
     out = fn()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -40,7 +41,7 @@ def timed(label: str, fn) -> tuple[float, tuple]:
     return wall, out
 
 
-def _load() -> str:
+def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
@@ -59,7 +60,7 @@ def main() -> None:
                   rng.integers(0, n, args.edges, dtype=np.int32), rng.random(args.edges) * 1e3)
     untrusted = rng.choice(n, n // 100, replace=False).astype(np.int32)
     inputs = score_state._ImpactInputs([(0, n)], state_code, index, None, 7.0, untrusted, None)
-    print(f"{args.edges:,} edges among {n:,} accounts; load average {_load()} ({os.cpu_count()} cores)")
+    print(f"{args.edges:,} edges among {n:,} accounts; load average {load_average()} ({os.cpu_count()} cores)")
     for round_ in range(1, args.repeat + 1):
         print(f"round {round_}:")
         base, expected = timed("whole-array", lambda: whole_array(inputs, edges))
@@ -67,7 +68,7 @@ def main() -> None:
         same = all(np.array_equal(a, b) for a, b in zip(expected, got, strict=True))
         print(f"  ratio {new / base:.2f} of the baseline; the same arrays: {same}")
         del expected, got
-    print(f"peak RSS {rss_mb():,.0f} MB; load average {_load()}")
+    print(f"peak RSS {rss_mb():,.0f} MB; load average {load_average()}")
 
 
 if __name__ == "__main__":

@@ -111,10 +111,16 @@ def submitted() -> bool:
 
 
 def _common(builder: Any) -> Any:
-    """The settings clout needs on any master: Arrow between DuckDB, Polars and Spark; times in UTC."""
+    """The settings clout needs on any master: Arrow between DuckDB, Polars and Spark; times in UTC; and no DataFrame
+    call sites. PySpark's DataFrame debugging (on by default) wraps every Column function: each call looks up the
+    active session and a setting and records its Python call site in the JVM, about eight Py4J round trips around
+    the one that builds the expression. The transforms build a few thousand expressions a night (transforms/model.py):
+    that was half of a small night's Py4J calls (76,786 of a 343-account night's score step). Without it an
+    analysis error names the expression, not the Python line that built it."""
     return (builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
             .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.ui.showConsoleProgress", "false"))
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.python.sql.dataFrameDebugging.enabled", "false"))
 
 
 def _submitted_session() -> Any:

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import tempfile
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.interactions import rss_mb, write_interactions
+from bench.interactions import load_average, rss_mb, write_interactions
 from clout import backfill, pipeline
 from clout.core.settings import load_settings
 
@@ -56,7 +55,7 @@ def main() -> None:
             pipeline.run_night(settings, START + timedelta(days=i), "v1")
             nightly.append(time.perf_counter() - t)
         print(f"baseline, nightly v1 runs: {sum(nightly):.1f} s for {args.nights} nights, "
-              f"{np.mean(nightly):.2f} s per night (last night {nightly[-1]:.2f} s); load average {_load()}",
+              f"{np.mean(nightly):.2f} s per night (last night {nightly[-1]:.2f} s); load average {load_average()}",
               flush=True)
 
         t = time.perf_counter()
@@ -70,7 +69,7 @@ def main() -> None:
               f"{result.outcome}; the old algorithm's scores read from the published run on {_reused(settings)} of "
               f"{args.nights} nights (a shadow run scored the others)")
         print(f"ratio backfill / nightly baseline: {total / sum(nightly):.2f}; peak RSS {rss_mb():,.0f} MB; "
-              f"load average {_load()} (2 cores)")
+              f"load average {load_average()} (2 cores)")
     finally:
         if not args.keep:
             shutil.rmtree(home, ignore_errors=True)
@@ -84,9 +83,6 @@ def _reused(settings) -> int:
         return con.execute("select count(*) from meta.gate_outcomes as g join meta.backfill_nights as n "
                            "using (run_id) where g.shadow_run_id not like '%-shadow'").fetchone()[0]
 
-
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

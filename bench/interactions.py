@@ -3,6 +3,7 @@ process's peak RSS they print."""
 
 from __future__ import annotations
 
+import os
 import resource
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,3 +36,8 @@ def write_interactions(path: Path, days: list[date], accounts: int, per_day: int
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load_average() -> str:
+    """The machine's 1-, 5- and 15-minute load averages, as the benches print them beside their figures."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())

@@ -17,8 +17,8 @@ import os
 
 import numpy as np
 
-from bench.interactions import rss_mb
-from bench.pagerank_entries import load_average, timed
+from bench.interactions import load_average, rss_mb
+from bench.pagerank_entries import timed
 from clout.score import impact_edges
 from clout.score.impact_edges import Edges
 

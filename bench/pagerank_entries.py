@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from bench.interactions import rss_mb
+from bench.interactions import load_average, rss_mb
 from clout.score import score_state
 from clout.score.impact_edges import Edges
 
@@ -39,10 +39,6 @@ def timed(label: str, fn) -> tuple[float, object]:
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(f"  {label:<12} {wall:6.2f} s  {cpu:6.2f} cpu-s", flush=True)
     return wall, out
-
-
-def load_average() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:

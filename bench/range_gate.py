@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench.interactions import load_average
 from clout.core.warehouse import bound_statements, run_sql
 
 START = date(2024, 1, 1)
@@ -82,7 +83,7 @@ def main() -> None:
         build(con, args.accounts, args.nights)
         last = con.execute("select max(logical_date) from published.scores").fetchall()[0][0]
         print(f"{args.nights} nights x {args.accounts:,} accounts on each side written in "
-              f"{time.perf_counter() - t:.1f} s; load average {_load()} ({os.cpu_count()} cores)", flush=True)
+              f"{time.perf_counter() - t:.1f} s; load average {load_average()} ({os.cpu_count()} cores)", flush=True)
         params = {"backfill_id": "bf", "date_from": START, "date_to": last}
         ((current, used),) = bound_statements("backfill/range_swing", None, params)
         start, end = current.index("top_new as ("), current.index("churn as (")
@@ -96,13 +97,10 @@ def main() -> None:
                   f"ratio {new_s / base_s:.2f}; the same row (floats within 1e-9: DuckDB's parallel sums are "
                   f"unordered): {same}" + ("" if same else f" {base_row} {new_row}"), flush=True)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
-        print(f"peak RSS {peak:.2f} GB; load average {_load()}")
+        print(f"peak RSS {peak:.2f} GB; load average {load_average()}")
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
-
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -202,7 +202,7 @@ def _damped(F: ModuleType, params: TopicParams) -> Any:
 def _row_number(F: ModuleType, frame: Any, partition: list[str], order: list) -> Any:
     """`frame` with `_row`: 1, 2, ... within each `partition` in the order of the expressions `order`, ascending
     (a descending order is given negated); rows alike in every one of them get different numbers. The order's
-    values become columns for the while: Narwhals orders a window by column names, in ascending order only."""
+    values are columns until then: Narwhals orders a window by column names, in ascending order only."""
     names = [f"_order_{i}" for i in range(len(order))]
     frame = frame.with_columns(*[expr.alias(name) for expr, name in zip(order, names, strict=True)])
     return (frame.with_columns(_row=F.col(partition[0]).cum_count().over(*partition, order_by=names).cast(F.Int32))

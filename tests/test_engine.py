@@ -95,7 +95,7 @@ def test_topic_points_are_rounded_as_polars_rounds_them_through_either_api():
     through_narwhals = nw.from_native(cases.lazy()).select(_tenths(nw.col("x"))).collect().to_native()
     for got in (on_polars, through_narwhals):
         assert (got.to_series().to_numpy().view("int64") == cases["want"].to_numpy().view("int64")).all()
-    assert cases.filter(pl.col("x") == 15.25)["want"].to_list() == [15.2]
+    assert cases.filter(pl.col("x") == 15.25)["want"].unique().to_list() == [15.2]
 
 
 def test_great_expectations_imports_in_a_process_whose_main_has_no_file():

@@ -184,7 +184,9 @@ def topic_points_cases():
 
     rng = np.random.default_rng(18)
     score = np.arange(1, 101, dtype=float)[:, None]
-    shares = np.unique(np.concatenate([rng.integers(0, 65, 400) / rng.integers(1, 65, 400), 1 / 2 ** np.arange(7)]))
+    reactions = rng.integers(1, 65, 400)
+    on_topic = rng.integers(0, reactions + 1)
+    shares = np.unique(np.concatenate([on_topic / reactions, 1 / 2 ** np.arange(7)]))
     x = np.concatenate([(score * shares).ravel(), rng.uniform(0, 100, 20_000)])
     x = np.concatenate([x, np.nextafter(x, np.inf), np.nextafter(x, 0.0)])
     return pl.DataFrame({"i": np.arange(len(x)), "x": x}).with_columns(want=pl.col("x").round(1))

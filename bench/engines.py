@@ -127,7 +127,8 @@ def _jvm_peak_mb() -> float | None:
 
 def time_engine(engine: str, features_path: Path, previous_path: Path, repeats: int) -> dict:
     """In a child process: the score step's transforms on `engine` (clout/score/score.py score_frames, what
-    score_date runs), from the Polars features to the Polars rows it writes."""
+    score_date runs), from the Polars features to the Polars rows it writes; no topics (these nights have no
+    posts)."""
     from clout.core import engine as engines
     from clout.score.score import score_frames
     from transforms.algorithm import load_algorithm
@@ -143,7 +144,7 @@ def time_engine(engine: str, features_path: Path, previous_path: Path, repeats: 
     seconds, cpu = [], []
     for _ in range(repeats):
         c, t = time.process_time(), time.perf_counter()
-        _, accounts, people = score_frames(features, previous.lazy(), links.lazy(), algo, engine)
+        _, accounts, people, _ = score_frames(features, previous.lazy(), links.lazy(), algo, engine)
         seconds.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
     return {"engine": engine, "accounts": accounts.height, "people": people.height,

@@ -154,3 +154,30 @@ def higgs_night(tmp_path_factory):
 
     edges = higgs_edges(higgs_sample(tmp_path_factory.mktemp("higgs-night") / "higgs.txt.gz", 10, days={1, 2, 3, 4}))
     return edges, *night_features(edges, date(2012, 7, 4), load_algorithm("v1"))
+
+
+@pytest.fixture(scope="session")
+def tweet_nights(tmp_path_factory):
+    """[(the window's topic inputs, the night's scores)] of the two nights of real tweets among the landing fixtures:
+    Twitter API v1.1 search results of 2013-03-27 and a v2 search page of 2021-09-22, with their real hashtags,
+    text and reactions, landed, staged, aggregated and scored with v1. For the topics' tests on both engines, in
+    memory."""
+    from clout import pipeline
+    from clout.core.warehouse import connect
+    from clout.score.score import topic_inputs
+    from transforms.algorithm import load_algorithm
+
+    settings = load_settings(tmp_path_factory.mktemp("tweets") / "clout.duckdb")
+    fixtures = Path(__file__).parent / "fixtures"
+    pipeline.land_files(settings, [fixtures / "twitter_v1" / "MentionSomeoneImportantForYou.json",
+                                   fixtures / "twitter_v2" / "brexit.jsonl"])
+    nights = []
+    for day in (date(2013, 3, 27), date(2021, 9, 22)):
+        run_id = pipeline.begin_run(settings, day, "v1")
+        for step in (pipeline.stage_step, pipeline.aggregate_step, pipeline.score_step):
+            step(settings, run_id)
+        with connect(settings, read_only=True) as con:
+            scores = con.sql("select network, account_id, score from candidate.scores where run_id = ?",
+                             params=[run_id]).pl()
+            nights.append((topic_inputs(con, day, load_algorithm("v1")), scores))
+    return nights

@@ -4,10 +4,12 @@ that Narwhals implements (checked here without Java; tests/score/test_spark_engi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import narwhals as nw
 import polars as pl
 import pytest
-from testkit import clout_here, same_frames
+from testkit import clout_here, same_frames, topic_points_cases
 
 from clout.core import engine
 from clout.core.errors import CloutError
@@ -66,6 +68,34 @@ def test_the_transforms_run_through_narwhals_on_polars_too(higgs_night):
     people = person_scores(nw.from_native(native.lazy()), nw.from_native(links.lazy()), algo.model, algo)
     same_frames(person_scores(native.lazy(), links.lazy(), algo.model, algo).collect(),
                 people.collect().to_native(), ["person_id"], 1e-9)
+
+
+def test_the_topics_run_through_narwhals_on_polars_too(tweet_nights):
+    """The topics (the evidence rule, each topic's share, the roll-up to parent topics, each account's top topics)
+    given Polars frames wrapped in Narwhals take the path every other engine takes, and give Polars' rows to the
+    bit, on two nights of real tweets (one day each: the evidence asks for one post, one day, one reactor)."""
+    from clout.score.score import night_topics
+
+    params = replace(load_algorithm("v1").topics, min_posts=1, min_days=1, min_reactors=1)
+    for posts, scores in tweet_nights:
+        native = night_topics(scores.lazy(), posts, params, pl.DataFrame.lazy).collect()
+        wrapped = night_topics(nw.from_native(scores.lazy()), posts, params, lambda p: nw.from_native(p.lazy()))
+        assert isinstance(wrapped, nw.LazyFrame) and native.height > 50
+        assert wrapped.collect().to_native().equals(native)
+
+
+def test_topic_points_are_rounded_as_polars_rounds_them_through_either_api():
+    """A topic's points, score x share to 0.1 (transforms/topics.py `_tenths`): the bits of Polars' own round(1)
+    through Polars and through Narwhals (the Spark path's expressions), at ties (61 x 0.25 = 15.25 reads 15.2, the
+    even tenth, where Spark's round reads 15.3), next to them and elsewhere."""
+    from transforms.topics import _tenths
+
+    cases = topic_points_cases()
+    on_polars = cases.select(_tenths(pl.col("x")))
+    through_narwhals = nw.from_native(cases.lazy()).select(_tenths(nw.col("x"))).collect().to_native()
+    for got in (on_polars, through_narwhals):
+        assert (got.to_series().to_numpy().view("int64") == cases["want"].to_numpy().view("int64")).all()
+    assert cases.filter(pl.col("x") == 15.25)["want"].unique().to_list() == [15.2]
 
 
 def test_great_expectations_imports_in_a_process_whose_main_has_no_file():

@@ -173,3 +173,20 @@ def same_frames(a, b, keys: list[str], tolerance: float) -> None:
             assert ((left - right).abs().fill_null(0.0) <= tolerance).all(), (c, (left - right).abs().max())
         else:
             assert (left.cast(pl.String).fill_null("") == right.cast(pl.String).fill_null("")).all(), c
+
+
+def topic_points_cases():
+    """Values a topic's points (score x share) are rounded to 0.1 from, with Polars' own round(1) of each (`want`):
+    every score 1..100 times shares of whole reactions over 1..64 (15.25 = 61 x 0.25 and its kind: ties), damped by
+    0.5 up to six times, random values, and the neighbours one ulp either side of each."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(18)
+    score = np.arange(1, 101, dtype=float)[:, None]
+    reactions = rng.integers(1, 65, 400)
+    on_topic = rng.integers(0, reactions + 1)
+    shares = np.unique(np.concatenate([on_topic / reactions, 1 / 2 ** np.arange(7)]))
+    x = np.concatenate([(score * shares).ravel(), rng.uniform(0, 100, 20_000)])
+    x = np.concatenate([x, np.nextafter(x, np.inf), np.nextafter(x, 0.0)])
+    return pl.DataFrame({"i": np.arange(len(x)), "x": x}).with_columns(want=pl.col("x").round(1))

@@ -1,17 +1,19 @@
 """Score: marts.* (trailing window) -> candidate.scores, person_scores, topic_scores for one run.
 
 The window's features come from the score state (clout/score/score_state.py, docs/state.md), brought to the night
-from the new day; the model, explanations and topics are the dataframe code in transforms/. The model, change parts
-and person scores run on the configured engine (clout/core/engine.py, docs/engines.md): Polars by default, Spark
-DataFrames with `--engine spark`; either way the rows are written back into this warehouse.
+from the new day; the model, explanations and topics are the dataframe code in transforms/. The model, change parts,
+person scores and topic scores run on the configured engine (clout/core/engine.py, docs/engines.md): Polars by
+default, Spark DataFrames with `--engine spark`; either way the rows are written back into this warehouse.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -20,7 +22,7 @@ from clout.consent.filters import without_excluded
 from clout.core.engine import resolve_engine
 from clout.core.warehouse import query, records, run_sql, transaction
 from clout.score.score_state import prepare_state, state_features
-from transforms.algorithm import Algorithm
+from transforms.algorithm import Algorithm, TopicParams
 from transforms.explain import change_parts
 from transforms.features import window_features
 from transforms.scores import person_scores, scores_from_features
@@ -118,15 +120,18 @@ def _kept_table(run_id: str) -> str:
 
 
 def score_frames(features: pl.DataFrame, previous: pl.LazyFrame, links: pl.LazyFrame, algo: Algorithm,
-                 engine: str = "duckdb") -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """(scored accounts, accounts with their change parts, person scores) of a night's feature frame, made by the
-    same transforms on `engine`. `previous`: the last published night's scores; `links`: identity links."""
+                 engine: str = "duckdb", posts: list[pl.DataFrame] | None = None,
+                 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
+    """(scored accounts, accounts with their change parts, person scores, topic scores) of a night's feature frame,
+    made by the same transforms on `engine`. `previous`: the last published night's scores; `links`: identity
+    links; `posts`: the window's post topics, post reactions and post reactors (None: no topic scores)."""
     keys = ["network", "account_id"]
     if engine != "spark":
         scored = scores_from_features(features.lazy(), algo).collect()
         accounts = change_parts(scored.lazy(), previous, keys, algo.calibration, algo.fingerprint).collect()
         people = person_scores(scored.lazy(), links, algo.model, algo).collect()
-        return scored, accounts, people
+        topics = None if posts is None else night_topics(scored.lazy(), posts, algo.topics, pl.DataFrame.lazy).collect()
+        return scored, accounts, people, topics
     from clout.core.engine import from_spark, to_spark
 
     # Onto Spark through Arrow, the same functions on Spark DataFrames, back through Arrow. The scores are checkpointed
@@ -134,9 +139,25 @@ def score_frames(features: pl.DataFrame, previous: pl.LazyFrame, links: pl.LazyF
     on_spark = scores_from_features(to_spark(features), algo).localCheckpoint(eager=True)
     accounts = change_parts(on_spark, to_spark(previous.collect()), keys, algo.calibration, algo.fingerprint)
     people = person_scores(on_spark, to_spark(links.collect()), algo.model, algo)
+    topics = None if posts is None else night_topics(on_spark, posts, algo.topics, to_spark)
     # Spark frames have no row order: sorted as the default engine hands them on
-    return (from_spark(on_spark).sort(keys), from_spark(accounts).sort(keys),
-            from_spark(people).sort("person_id"))
+    return (from_spark(on_spark).sort(keys), from_spark(accounts).sort(keys), from_spark(people).sort("person_id"),
+            None if topics is None else from_spark(topics).sort(*keys, "rank"))
+
+
+def topic_inputs(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algorithm) -> list[pl.DataFrame]:
+    """The window's post topics, post reactions and post reactors: what a night's topic scores are made from."""
+    window = {"logical_date": logical_date, "window_days": algo.window_days}
+    return [_frame(con, name, **window).collect()
+            for name in ("window_post_topics", "window_post_reactions", "window_post_reactors")]
+
+
+def night_topics(scored: Any, posts: list[pl.DataFrame], params: TopicParams,
+                 move: Callable[[pl.DataFrame], Any]) -> Any:
+    """Each account's top topics of the night, on the engine of `scored`: the window's posts (`topic_inputs`) are
+    put on it by `move` (a Polars frame in, that engine's frame out); the ontology's tables go as they are."""
+    influence = topic_influence(*(move(p) for p in posts), params, load_topic_edges())
+    return top_topics(influence, scored, load_topics(), params)
 
 
 def score_date(
@@ -151,10 +172,10 @@ def score_date(
     """
     if features is None:
         features = window_frame(con, logical_date, algo)
-    window = {"logical_date": logical_date, "window_days": algo.window_days}
-    scored, accounts, people = score_frames(
+    posts = topic_inputs(con, logical_date, algo)
+    _, accounts, people, topics = score_frames(
         features, _frame(con, "previous_scores", logical_date=logical_date), _frame(con, "identity_links"), algo,
-        resolve_engine(engine))
+        resolve_engine(engine), posts)
     people = (
         people.lazy()
         .join(_frame(con, "previous_person_scores", logical_date=logical_date)
@@ -162,10 +183,6 @@ def score_date(
         .with_columns(change=pl.col("score") - pl.col("previous_score"))
         .collect()
     )
-    posts = [_frame(con, name, **window).collect()
-             for name in ("window_post_topics", "window_post_reactions", "window_post_reactors")]
-    topics = top_topics(topic_influence(*(p.lazy() for p in posts), algo.topics, load_topic_edges()),
-                        scored.lazy(), load_topics(), algo.topics).collect()
     params = {"run_id": run_id, "logical_date": logical_date, "algorithm_version": algo.version,
               "fingerprint": algo.fingerprint}
     digest = inputs_digest(features, posts, features_key(algo))

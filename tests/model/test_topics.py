@@ -94,3 +94,22 @@ def test_the_roll_up_keeps_the_same_row_whatever_order_the_posts_came_in(v1):
             for frame in (direct, direct.reverse())]
     assert kept[0] == kept[1] and len(kept[0]) == 1
     assert kept[0][0][4:7] == (5, 3, 4)  # posts, days, distinct reactors of the better-evidenced child
+
+
+def test_the_roll_up_damps_a_share_level_by_level_and_keeps_one_row_per_topic(v1):
+    """The roll-up joins a match with all its ancestors at once (transforms/topics.py `_ancestors`), and still damps
+    the share once per level, to the bit: 1/3 x 0.3 x 0.3, which is not 1/3 x 0.09 in floats. An ancestor reached by
+    two paths keeps the stronger (the shorter) once."""
+    from dataclasses import replace
+
+    from transforms.topics import _roll_up
+
+    params = replace(v1.topics, parent_damping=0.3, max_depth=3)
+    direct = pl.DataFrame({"network": "x", "account_id": "a", "topic_id": ["c"], "share": [1 / 3], "posts": 3,
+                           "days": 2, "distinct_reactors": 5, "direct": True})
+    edges = pl.LazyFrame({"child_id": ["c", "p", "g", "c"], "parent_id": ["p", "g", "r", "g"]})
+    got = _roll_up(direct.lazy(), edges, params).collect()
+    assert got.height == 4 and dict(got.select("topic_id", "share").iter_rows()) == {
+        "c": 1 / 3, "p": 1 / 3 * 0.3, "g": 1 / 3 * 0.3, "r": 1 / 3 * 0.3 * 0.3}
+    assert 1 / 3 * 0.3 * 0.3 != 1 / 3 * (0.3 * 0.3)
+    assert got.filter(pl.col("topic_id") == "c")["direct"].to_list() == [True] and got["direct"].sum() == 1

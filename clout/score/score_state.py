@@ -234,11 +234,13 @@ def state_features(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Alg
 
 def _in_account_order(features: pl.DataFrame, inputs: _ImpactInputs) -> pl.DataFrame:
     """The feature rows (with their state `code`) in the night's account order, PageRank's index: a sort by an
-    integer, not by (network, account_id) strings (seconds at 10M accounts). Both hold the accounts of score_codes."""
+    integer, not by (network, account_id) strings. Both hold the accounts of score_codes. Rechunked first: DuckDB
+    hands over ~80 chunks at 10M rows, and a sort over them took longer than DuckDB's sort by the strings
+    (docs/benchmarks.md)."""
     at = inputs.index[features["code"].to_numpy()] if features.height else np.empty(0, dtype=np.int32)
     if len(at) != len(inputs.state_code) or (at < 0).any():
         raise RuntimeError("the night's features and PageRank's index hold different accounts")
-    return features.with_columns(at=pl.Series(at)).sort("at").drop("at", "code")
+    return features.rechunk().with_columns(at=pl.Series(at)).sort("at").drop("at", "code")
 
 
 def _bursts(con, algo: Algorithm, epoch: date) -> None:

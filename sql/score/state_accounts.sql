@@ -42,8 +42,9 @@ final as (
 select * from final
 where targets_n <> 0 or reactors_n <> 0 or distinct_in_s <> 0 or mutual_in_s <> 0;
 
--- The accounts' rows after the night, one per account of the night, from their rows before it
--- (score_accounts_held, state_delta_codes.sql: what the night's journal kept): a new account starts from nothing.
+-- The accounts' rows after the night, one per account of the night, from their rows before it as the night's
+-- journal kept them (state_journal.sql: a read of the night's accounts, not of every account): a new account
+-- starts from nothing.
 create or replace temp table score_accounts_after as
 select
     $chain_id as chain_id, d.network, d.account_id, d.code,
@@ -63,7 +64,8 @@ select
     coalesce(a.distinct_in_s, 0) + coalesce(r.distinct_in_s, 0) as distinct_in_s,
     coalesce(a.mutual_in_s, 0) + coalesce(r.mutual_in_s, 0) as mutual_in_s
 from score_delta_accounts as d
-left join score_accounts_held as a on a.code = d.code
+left join (select * from state.score_account_journal where chain_id = $chain_id and night = $night and existed) as a
+    on a.code = d.code
 left join score_received_delta as r on r.code = d.code;
 
 -- Replaced (deleted, and the new rows appended), not merged: an update rewrites every row group it touches when

@@ -274,7 +274,12 @@ PHASES = (("clout.score.score", "window_frame"), ("clout.score.score", "prepare_
           ("clout.score.impact_edges", "_keep"), ("clout.score.score", "scores_from_features"),
           ("clout.score.score", "change_parts"), ("clout.score.score", "person_scores"),
           ("clout.score.score", "topic_influence"), ("clout.audit.gate", "run_checks"),
-          ("clout.publish.publish", "make_live"), ("clout.publish.publish", "refresh_snapshot"))
+          ("clout.publish.publish", "make_live"), ("clout.publish.publish", "refresh_snapshot"),
+          ("clout.score.score", "score_frames"), ("clout.score.score", "inputs_digest"),
+          ("clout.score.score", "_frame"), ("clout.score.score", "top_topics"),
+          ("clout.score.score_state", "_impact_inputs"),
+          ("clout.score.score_state", "_keep_impact"), ("clout.score.score_state", "_bursts"),
+          ("clout.score.score_state", "_in_account_order"))
 
 
 def time_statements() -> dict[str, list[float]]:
@@ -375,7 +380,7 @@ def child_run(warehouse: str, day: str, algorithm: str, until: str) -> None:
         error = str(e)
     sampler.stop()
     if spent is not None:
-        for name, (wall, cpu, n) in sorted(spent.items(), key=lambda kv: -kv[1][0])[:40]:
+        for name, (wall, cpu, n) in sorted(spent.items(), key=lambda kv: -kv[1][0])[:60]:
             _say(f"  {name:<44} {wall:>8.2f} s {cpu:>8.2f} cpu-s  x{n}")
     print(json.dumps({"steps": steps, "rows_staged": rows_staged, "outcome": outcome, "error": error,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))

@@ -19,6 +19,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+import polars as pl
+
 from transforms.algorithm import Calibration
 from transforms.frames import any_horizontal, api, api_of, cut, native
 from transforms.model import PARTS, with_shapley
@@ -49,6 +51,8 @@ ALGORITHM_WORDS: dict[str, tuple[str, str]] = {
                  "more of its engagement is discounted as a closed group"),
 }
 MIN_POINTS = 0.5  # parts of a change smaller than half a point are not worth a reader's time
+NEW = "new tonight"  # the sentence of an account the night before did not score
+NO_PART_MOVED = ": no part moved by half a point or more"  # after the change, when no part moved by MIN_POINTS
 TIE = 1e-9  # cents: a change's points this close to a half cent are a tie, whichever side float noise put them on
 
 
@@ -91,7 +95,30 @@ def change_parts(today: Any, previous: Any, keys: list[str], cal: Calibration | 
 
 def with_change_sentence(F: ModuleType, changes: Any) -> Any:
     """Add `change_explained`: '+3: more different people reacted (+2.4), more reactions received (+0.8)', largest
-    cause first.
+    cause first; 'new tonight' for an account not scored the night before, '+1: no part moved by half a point or
+    more' when no part's share is worth a reader's time. `F`: the frame's API (transforms/frames.py)."""
+    return _moved_rows_sentences(changes) if F is pl else _sentences(F, changes)
+
+
+def _moved_rows_sentences(changes: pl.LazyFrame) -> pl.LazyFrame:
+    """On Polars: the causes are written for the rows where some part moved by MIN_POINTS or more only, with
+    _sentences, and set back in their places; the other rows (most of a night: on a 10M-account night the text of
+    six parts for every row was half of change_parts, docs/benchmarks.md) get the same words as _sentences gives
+    them. Each row's sentence is made from that row alone, so the text is the same."""
+    frame = changes.collect()
+    shown = pl.any_horizontal([pl.col(f"change_{p}").is_not_null() & (pl.col(f"change_{p}").abs() >= MIN_POINTS)
+                               for p in PARTS])
+    moved = frame.select(pl.arg_where(shown)).to_series()
+    explained = frame.select(
+        change_explained=pl.when(pl.col("previous_score").is_null()).then(pl.lit(NEW))
+        .otherwise(pl.concat_str([_signed(pl.col("change")), pl.lit(NO_PART_MOVED)]))).to_series()
+    if len(moved):
+        explained = explained.scatter(moved, _sentences(pl, frame[moved].lazy()).collect()["change_explained"])
+    return frame.with_columns(explained).lazy()
+
+
+def _sentences(F: ModuleType, changes: Any) -> Any:
+    """with_change_sentence on any engine, every row at once.
 
     Made across each row's six `change_<part>` columns (`change`, `previous_score` beside them), with no
     reshaping: each part that moved by MIN_POINTS or more gets its place among them (larger first, then by
@@ -119,8 +146,8 @@ def with_change_sentence(F: ModuleType, changes: Any) -> Any:
                              separator=", ", ignore_nulls=True))
     head = F.col("_head")
     changes = changes.with_columns(
-        change_explained=F.when(F.col("previous_score").is_null()).then(F.lit("new tonight"))
-        .when(~F.col("_any_shown")).then(F.concat_str([head, F.lit(": no part moved by half a point or more")]))
+        change_explained=F.when(F.col("previous_score").is_null()).then(F.lit(NEW))
+        .when(~F.col("_any_shown")).then(F.concat_str([head, F.lit(NO_PART_MOVED)]))
         .otherwise(F.concat_str([head, F.lit(": "), F.col("_causes")])))
     return changes.drop(*[f"_{c}_{p}" for c in ("size", "shown", "place", "text") for p in PARTS],
                         "_any_shown", "_head", "_causes")

@@ -97,3 +97,22 @@ def test_the_rounding_rest_goes_to_the_parts_that_moved_its_way_and_the_shares_a
     assert total.abs().max() < 0.05  # each share is rounded to 2 decimals
     # Only reposts and impact moved: reach, rate, audience get nothing; engagement and discount may.
     assert out.select(pl.col("change_reach", "change_rate", "change_audience").abs().max()).row(0) == (0, 0, 0)
+
+
+def test_the_moved_rows_sentences_are_those_of_every_row_at_once():
+    """On Polars only the rows where a part moved by half a point get their causes written (the rest of a night
+    is most of its rows); every row's sentence is what the every-row form writes: new tonight, no part moved,
+    a part just at or under half a point, parts in order of size and name, a null change, in the rows' order."""
+    from transforms.explain import _sentences, with_change_sentence
+
+    parts = {p: [None, 0.49, -0.5, 2.25, 0.0, None, -12.0, 0.5] for p in PARTS}
+    parts["reach"] = [None, 0.2, 0.1, -2.25, 0.0, None, 0.65, 0.5]
+    frame = pl.DataFrame({"previous_score": [None, 40, 41, 42, 43, 44, 45, 46],
+                          "change": [None, 0, -1, 3, 0, None, -50, 2],
+                          **{f"change_{p}": v for p, v in parts.items()}})
+    got = with_change_sentence(pl, frame.lazy()).collect()
+    assert got.equals(_sentences(pl, frame.lazy()).collect())
+    assert got["change_explained"][0] == "new tonight"
+    assert got["change_explained"][1] == "0: no part moved by half a point or more"
+    assert got["change_explained"][3].startswith("+3: ")
+    assert got["change_explained"][5] is None

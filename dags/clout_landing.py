@@ -28,7 +28,7 @@ from clout.orchestration import POOL, RAW_FILES
 def clout_landing():
     @task(outlets=[RAW_FILES])
     def land_new_files() -> int:
-        from airflow.exceptions import AirflowSkipException
+        from airflow.sdk.exceptions import AirflowSkipException
 
         from clout import dag_tasks
 

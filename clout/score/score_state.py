@@ -218,7 +218,7 @@ def state_features(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Alg
     impact = _keep_impact(con, logical_date, report, inputs, rank)
     columns = ["network", "account_id", *[f"{k}_received" for k in KINDS], "reactions", "distinct_reactors",
                "effective_reactors", "ring_share", "bought_share", *[f"{k}_sent" for k in SENT], "posts"]
-    frame = (_in_account_order(con.sql(f"select {', '.join(columns)}, code from score_features").pl(), inputs)
+    frame = (con.sql(f"select {', '.join(columns)} from score_features order by network, account_id").pl()
              .with_columns(suspect_share=pl.col("ring_share"), network_impact=pl.Series(impact)))
     known = query(con, "score/state_posts_known", chain_id=chain_id).pl()
     if known.is_empty():
@@ -230,18 +230,6 @@ def state_features(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Alg
                 "effective_reactors", "ring_share", "bought_share", "suspect_share", *[f"{k}_sent" for k in SENT],
                 "network_impact"]
     return frame.select(*features, *(["posts"] if "posts" in frame.columns else []))
-
-
-def _in_account_order(features: pl.DataFrame, inputs: _ImpactInputs) -> pl.DataFrame:
-    """The feature rows (with their state `code`) in the night's account order, PageRank's index: a sort by an
-    integer, not by (network, account_id) strings. Both hold the accounts of score_codes. Rechunked first: DuckDB
-    hands over ~80 chunks at 10M rows, and a sort over them took longer than DuckDB's sort by the strings
-    (docs/benchmarks.md)."""
-    at = inputs.index[features["code"].to_numpy()] if features.height else np.empty(0, dtype=np.int32)
-    if len(at) != len(inputs.state_code) or (at < 0).any():
-        raise RuntimeError("the night's features and PageRank's index hold different accounts")
-    return features.rechunk().with_columns(at=pl.Series(at)).sort("at").drop("at", "code")
-
 
 def _bursts(con, algo: Algorithm, epoch: date) -> None:
     """score_bursts (temp): the young network's newcomers that came in a burst (transforms.features)."""

@@ -278,8 +278,7 @@ PHASES = (("clout.score.score", "window_frame"), ("clout.score.score", "prepare_
           ("clout.score.score", "score_frames"), ("clout.score.score", "inputs_digest"),
           ("clout.score.score", "_frame"), ("clout.score.score", "top_topics"),
           ("clout.score.score_state", "_impact_inputs"),
-          ("clout.score.score_state", "_keep_impact"), ("clout.score.score_state", "_bursts"),
-          ("clout.score.score_state", "_in_account_order"))
+          ("clout.score.score_state", "_keep_impact"), ("clout.score.score_state", "_bursts"))
 
 
 def time_statements() -> dict[str, list[float]]:

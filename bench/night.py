@@ -278,7 +278,10 @@ PHASES = (("clout.score.score", "window_frame"), ("clout.score.score", "prepare_
           ("clout.score.score", "score_frames"), ("clout.score.score", "inputs_digest"),
           ("clout.score.score", "_frame"), ("clout.score.score", "top_topics"),
           ("clout.score.score_state", "_impact_inputs"),
-          ("clout.score.score_state", "_keep_impact"), ("clout.score.score_state", "_bursts"))
+          ("clout.score.score_state", "_keep_impact"), ("clout.score.score_state", "_bursts"),
+          ("clout.audit.audit", "run_gate"), ("clout.audit.gate", "run_night"),
+          ("clout.audit.gate", "published_night"), ("clout.audit.gate", "judge"),
+          ("clout.audit.gate", "write_report"), ("clout.audit.gate", "_record"))
 
 
 def time_statements() -> dict[str, list[float]]:

@@ -106,3 +106,56 @@ def test_the_gate_computes_one_network_once_with_the_same_figures_as_per_network
     assert joined.filter(pl.col("n_common") != pl.col("n_common_right")).is_empty()
     assert (joined["value"] - joined["value_right"]).abs().max() < 1e-12  # float sums in another order
     assert set(ours["scope_value"]) == {"all", "mastodon"}
+
+
+def _random_nights(seed: int, n: int, tie_all: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Two nights of two networks: accounts missing on either side, scores with many ties (1..100 and raw scores
+    rounded to two places), or every score equal."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+
+    def one(noise: float) -> pl.DataFrame:
+        ids = np.arange(n)
+        keep = rng.random(n) > 0.1
+        raw = np.clip(rng.random(n) ** 3 + rng.normal(0, noise, n), 0, 1).round(2)
+        score = np.full(n, 40) if tie_all else (1 + 99 * raw).astype(np.int64)
+        return pl.DataFrame({"network": np.where(ids % 3 == 0, "a", "b"), "account_id": ids.astype(str),
+                             "score": score, "raw_score": raw}).filter(pl.Series(keep))
+
+    return one(0.0), one(0.05)
+
+
+@pytest.mark.parametrize(("seed", "n", "tie_all"), [(1, 40, False), (2, 3000, False), (3, 3000, True)])
+def test_spearman_is_polars_spearman_over_each_groups_common_accounts(seed, n, tie_all):
+    """Spearman's correlation over the accounts scored on both nights only, overall and per network, ties
+    included (every score equal: undefined, reported as 0)."""
+    before, after = _random_nights(seed, n, tie_all)
+    ours = metrics(before.lazy(), after.lazy(), SwingParams(groupings=((), ("network",))))
+    common = before.join(after, on=["network", "account_id"], suffix="_a")
+    expected = {"all": common} | {k: common.filter(pl.col("network") == k) for k in ("a", "b")}
+    for scope, rows in expected.items():
+        want = rows.select(pl.corr("score", "score_a", method="spearman")).item()
+        if want is None or want != want:  # constant scores: undefined, reported as 0
+            want = 0.0
+        assert ours[scope, "spearman"] == pytest.approx(want, abs=1e-12), scope
+
+
+@pytest.mark.parametrize(("seed", "n", "tie_all"), [(4, 60, False), (5, 5000, False), (6, 5000, True)])
+def test_the_top_rows_are_the_first_rows_of_the_night_sorted(seed, n, tie_all):
+    """The top 100 (overlap) and top 1,000 (rank) per group, found among the rows at or above the group's k-th
+    score only: the same rows as a sort of the whole night by score, raw score and key, ties at the boundary and a
+    group smaller than k included."""
+    from transforms.audit.swing import _flag_tops, paired
+
+    params = SwingParams(groupings=(("network",),))
+    before, after = _random_nights(seed, n, tie_all)
+    pairs = paired(before.lazy(), after.lazy(), params.keys).collect()
+    flagged = _flag_tops(pairs.lazy(), ["network"], params).collect()
+    for side, k, flag in (("before", 1000, "top_rank"), ("before", 100, "top_before"), ("after", 100, "top_after")):
+        expected = (pairs.filter(pl.col(f"score_{side}").is_not_null())
+                    .sort(f"score_{side}", f"raw_{side}", "network", "account_id",
+                          descending=[True, True, False, False])
+                    .group_by("network", maintain_order=True).head(k).select("network", "account_id"))
+        got = flagged.filter(flag).select("network", "account_id")
+        assert sorted(got.rows()) == sorted(expected.rows()), flag

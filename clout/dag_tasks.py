@@ -63,9 +63,12 @@ def backfill_start(date_from: str, date_to: str, algorithm: str) -> str:
 
 
 def backfill_score(backfill_id: str) -> str:
+    """Score and gate the backfill's nights not scored yet, on the engine of CLOUT_ENGINE (the Spark variant's
+    clout/spark_job.py sets spark); each night's line in the task log as it starts."""
     from clout import backfill
 
-    backfill.score_nights(load_settings(), backfill_id, on_night=lambda d: print(f"scoring and gating {d}"))
+    backfill.score_nights(load_settings(), backfill_id,
+                          on_night=lambda d: print(f"scoring and gating {d}", flush=True))
     return backfill_id
 
 

@@ -1,5 +1,6 @@
-"""Names the Airflow DAGs share, and the one task that differs between engines (imports beyond the Task SDK stay
-inside functions, so DAG files parse fast)."""
+"""Names the Airflow DAGs share, and the tasks that differ between engines: on Spark, the nightly DAG's score step
+and the backfill DAG's nights are submitted as Spark applications (imports beyond the Task SDK stay inside
+functions, so DAG files parse fast)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ RAW_FILES = Asset("clout://raw/files")
 PUBLISHED = [Asset("clout://published/scores"), Asset("clout://published/person_scores"),
              Asset("clout://published/topic_scores")]
 
-# The Spark variant (docs/engines.md, "Airflow"): the score step as a Spark application, submitted through this
-# Airflow connection (the Spark provider's default): its host is the master (local[2], spark://host:7077, yarn,
-# k8s://...), its extra the deploy mode (client: the driver writes the DuckDB file beside the worker).
+# The Spark variant (docs/engines.md, "Airflow"): a step as a Spark application (clout/spark_job.py), submitted
+# through this Airflow connection (the Spark provider's default): its host is the master (local[2],
+# spark://host:7077, yarn, k8s://...), its extra the deploy mode (client: the driver writes the DuckDB file beside
+# the worker).
 SPARK_CONN_ID = "spark_default"
 SPARK_JOB = Path(__file__).resolve().parent / "spark_job.py"
 
@@ -31,14 +33,26 @@ def dag_engine() -> str:
 
 
 def spark_score_task(clout_run):
-    """The score step of `clout_run` (the run id's XComArg) submitted with `spark-submit` by the Spark provider's
-    SparkSubmitOperator: clout/spark_job.py, on the master of the `spark_default` connection, the driver on
-    this worker's Python (the one clout is installed in) with CLOUT_SPARK_DRIVER_MEMORY (default 2g)."""
+    """clout_nightly's score step of `clout_run` (the run id's XComArg) as a Spark application: spark_job.py RUN_ID."""
+    return _spark_submit("score", "clout-score", [clout_run])
+
+
+def spark_backfill_task(backfill_id):
+    """clout_backfill's nights of `backfill_id` (the backfill id's XComArg), each scored and gated against the
+    published night of its date, as a Spark application: spark_job.py backfill BACKFILL_ID."""
+    return _spark_submit("score_nights", "clout-backfill", ["backfill", backfill_id])
+
+
+def _spark_submit(task_id: str, name: str, args: list):
+    """The task `task_id` that submits clout/spark_job.py with `args` with `spark-submit`, by the Spark provider's
+    SparkSubmitOperator: on the master of the `spark_default` connection, the driver on this worker's Python (the
+    one clout is installed in) with CLOUT_SPARK_DRIVER_MEMORY (default 2g). It returns no XCom: the task after it
+    takes the id from the task before it."""
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
     return SparkSubmitOperator(
-        task_id="score", application=str(SPARK_JOB), application_args=[clout_run], conn_id=SPARK_CONN_ID,
-        name="clout-score", driver_memory=os.environ.get(DRIVER_MEMORY_ENV) or "2g",
+        task_id=task_id, application=str(SPARK_JOB), application_args=args, conn_id=SPARK_CONN_ID,
+        name=name, driver_memory=os.environ.get(DRIVER_MEMORY_ENV) or "2g",
         # the driver: this worker's Python, Spark's start and its stages' progress kept out of the task log
         conf={"spark.pyspark.driver.python": sys.executable,
               "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{LOG4J2}"},

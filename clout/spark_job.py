@@ -1,14 +1,18 @@
-"""The score step of one run on the Spark engine, as a Spark application: what the Airflow DAG's Spark variant
-submits with `spark-submit` (dags/clout_nightly.py, docs/engines.md).
+"""A score step on the Spark engine, as a Spark application: what the Airflow DAGs' Spark variant submits with
+`spark-submit` (dags/clout_nightly.py, dags/clout_backfill.py, docs/engines.md).
 
-    spark-submit --master local[2] clout/spark_job.py RUN_ID
+    spark-submit --master local[2] clout/spark_job.py RUN_ID                 # the score step of one run
+    spark-submit --master local[2] clout/spark_job.py backfill BACKFILL_ID   # the nights of a backfill
 
-It runs the same entry point as the DAG's other tasks (clout.dag_tasks.step: the run's progress marker, a failure
-recorded on the run), with CLOUT_ENGINE=spark: the window's features from the DuckDB warehouse
-($CLOUT_WAREHOUSE) on the driver, the model, change parts and person scores on the Spark session spark-submit
-started (its master, driver memory and conf), the candidate rows written back into the warehouse. The driver reads
-and writes the DuckDB file, so it runs beside it: spark-submit's client deploy mode, on the Airflow worker that
-holds the warehouse. A failure prints its one-line reason and exits 1, which fails the submitting task.
+It runs the same entry points as the DAGs' other tasks, with CLOUT_ENGINE=spark: for a run, clout.dag_tasks.step
+(the run's progress marker, a failure recorded on the run); for a backfill, clout.dag_tasks.backfill_score (each
+night not scored yet: stage, aggregate, score, and its gate against the published night of the same date, the
+shadow run of the published algorithm included; finished nights are not recomputed, as `clout backfill` resumes).
+The window's features come from the DuckDB warehouse ($CLOUT_WAREHOUSE) on the driver, the model, change parts and
+person scores run on the Spark session spark-submit started (its master, driver memory and conf), the candidate
+rows are written back into the warehouse. The driver reads and writes the DuckDB file, so it runs beside it:
+spark-submit's client deploy mode, on the Airflow worker that holds the warehouse. A failure prints its one-line
+reason and exits 1, which fails the submitting task.
 """
 
 from __future__ import annotations
@@ -20,22 +24,29 @@ from pathlib import Path
 if sys.path and sys.path[0] and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     del sys.path[0]
 
+USAGE = "usage: spark-submit clout/spark_job.py RUN_ID | backfill BACKFILL_ID"
+
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: spark-submit clout/spark_job.py RUN_ID", file=sys.stderr)
+    backfill = args[:1] == ["backfill"]
+    if len(args) != (2 if backfill else 1):
+        print(USAGE, file=sys.stderr)
         return 2
     from clout import dag_tasks
     from clout.core.engine import session_master, use_engine
 
     try:
         use_engine("spark")  # CLOUT_ENGINE=spark for the step, and a clear error without Java
-        run_id = dag_tasks.step("score", args[0])
+        if backfill:
+            done = f"backfill {dag_tasks.backfill_score(args[1])}"
+        else:
+            done = f"run {dag_tasks.step('score', args[0])}"
     except Exception as e:  # the task log shows the reason in one line, as the CLI would print it
         print(f"error: {e}", file=sys.stderr)
         return 1
-    print(f"run {run_id}: scored on Spark (master {session_master()})", flush=True)
+    master = session_master()  # None: nothing was left to score (a resumed backfill whose nights were all done)
+    print(f"{done}: scored on Spark (master {master})" if master else f"{done}: nothing left to score", flush=True)
     return 0
 
 

@@ -6,6 +6,11 @@ gate the whole range against it, and, when `promote` is true and the gate does n
 at once. The same entry points as `clout backfill --from D1 --to D2 --algorithm vN`. A failed or interrupted
 run resumes where it stopped: finished nights are not recomputed. A held backfill fails `gate`; its log names
 the report and the `clout backfill promote/reject` command.
+
+With `CLOUT_ENGINE=spark` in the environment of the scheduler and the workers, the `score_nights` task submits the
+backfill's nights as a Spark application (`clout/spark_job.py backfill BACKFILL_ID`) with the Spark provider's
+`SparkSubmitOperator`, on the master of the `spark_default` connection; start, gate and promote are the same
+(docs/engines.md, "Airflow").
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from clout.orchestration import POOL, PUBLISHED
+from clout.orchestration import POOL, PUBLISHED, dag_engine, spark_backfill_task
+
+ENGINE = dag_engine()  # CLOUT_ENGINE when the file is parsed: duckdb (the nights in Python) or spark
 
 
 @dag(
@@ -59,7 +66,12 @@ def clout_backfill():
 
         return dag_tasks.backfill_promote(backfill_id, params["promote"])
 
-    promote(gate(score_nights(start())))
+    backfill_id = start()
+    if ENGINE == "spark":  # the submitted nights return no id: gate takes start's, after them
+        gated = backfill_id >> spark_backfill_task(backfill_id) >> gate(backfill_id)
+    else:
+        gated = gate(score_nights(backfill_id))
+    promote(gated)
 
 
 clout_backfill()

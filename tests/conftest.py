@@ -29,7 +29,7 @@ from clout.core.settings import load_settings  # noqa: E402
 # the work: every module runs, listed or not, and a stale entry costs wall time, never coverage.
 LONGEST_FIRST = (
     "tests/score/test_spark_engine.py",  # a Spark session (a JVM), a generated week on both engines, a backfill
-    "tests/dags/test_spark_dag.py",  # a night of the DAG on each engine; the Spark one spark-submits a JVM of its own
+    "tests/dags/test_spark_dag.py",  # a night and a backfill of the DAGs on each engine; Spark's spark-submit a JVM
     "tests/score/test_rerun_bytes.py",  # builds the week to July 4 and to July 7 (the gate modules copy them)
     "tests/score/test_state.py",  # thirty generated nights, its own build
     "tests/test_first_hour.py",  # builds the first-hour warehouse; commands under a pseudo-terminal

@@ -5,6 +5,7 @@ that Narwhals implements (checked here without Java; tests/score/test_spark_engi
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import narwhals as nw
 import polars as pl
@@ -43,6 +44,46 @@ def test_a_bad_engine_or_no_java_is_one_line_before_anything_runs(settings, tmp_
     assert no_java.returncode == 1 and no_java.stderr.strip().count("\n") == 0
     assert "the spark engine needs Java 17 or later" in no_java.stderr
     assert not settings.warehouse.exists()
+
+
+def test_the_spark_job_says_its_usage_and_fails_in_one_line(settings, monkeypatch, capsys):
+    """clout/spark_job.py, what the DAGs' Spark variant submits (RUN_ID, or backfill BACKFILL_ID): a wrong argument
+    list is its usage (exit 2), a failure one line (exit 1); here before any Spark session starts."""
+    from clout import spark_job
+
+    monkeypatch.setenv("CLOUT_ENGINE", "duckdb")  # the job sets spark for its process: put back after the test
+    for args in ([], ["backfill"], ["run-1", "run-2"], ["backfill", "bf-1", "more"]):
+        assert spark_job.main(args) == 2, args
+        assert capsys.readouterr().err == "usage: spark-submit clout/spark_job.py RUN_ID | backfill BACKFILL_ID\n"
+    monkeypatch.setenv("CLOUT_WAREHOUSE", str(settings.warehouse))
+    monkeypatch.setattr(engine, "check_spark", lambda: None)  # no Java needed: it fails before Spark would start
+    assert spark_job.main(["backfill", "bf-none"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: no backfill 'bf-none'") and err.count("\n") == 1, err
+
+
+def test_the_spark_job_does_not_score_a_backfills_finished_nights_again(nights_copy, monkeypatch, capsys):
+    """The backfill DAG's job submitted again (its task retried, or the DAG triggered again) for a backfill whose
+    nights were scored and gated: it scores none of them again and starts no Spark session, as `clout backfill`
+    resumes (tests/dags/test_spark_dag.py runs the job on Spark)."""
+    from clout import backfill, spark_job
+    from clout.core.warehouse import connect
+
+    settings = nights_copy(3)
+    monkeypatch.setenv("CLOUT_WAREHOUSE", str(settings.warehouse))
+    monkeypatch.setenv("CLOUT_ENGINE", "duckdb")  # the job sets spark for its process: put back after the test
+    backfill_id = backfill.start_or_resume(settings, date(2012, 7, 3), date(2012, 7, 3), "v1_1")
+    backfill.score_nights(settings, backfill_id)  # an earlier attempt scored and gated the night
+    done = "select (select count(*) from meta.runs), list((logical_date, status, outcome) order by logical_date) " \
+           "from meta.backfill_nights"
+    with connect(settings) as con:
+        before = con.execute(done).fetchall()
+    monkeypatch.setattr(engine, "check_spark", lambda: None)
+    assert spark_job.main(["backfill", backfill_id]) == 0
+    assert capsys.readouterr().out == f"backfill {backfill_id}: nothing left to score\n"
+    assert engine.session_master() is None
+    with connect(settings) as con:
+        assert con.execute(done).fetchall() == before and before[0][1] == [(date(2012, 7, 3), "gated", "PASS")], before
 
 
 def test_the_transforms_run_through_narwhals_on_polars_too(higgs_night):

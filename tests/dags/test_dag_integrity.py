@@ -1,5 +1,6 @@
 """Every DAG imports cleanly and declares what operators rely on: schedule, tags, retries, docs; with
-CLOUT_ENGINE=spark too, where clout_nightly's score task submits the score step as a Spark application."""
+CLOUT_ENGINE=spark too, where clout_nightly's score task and clout_backfill's score_nights task submit Spark
+applications."""
 
 from pathlib import Path
 
@@ -51,9 +52,30 @@ def test_the_spark_variant_submits_only_the_score_step(dagbag, spark_dagbag):
     assert "def main" in application.read_text()
     assert score._conn_id == "spark_default" and score.pool == "clout_warehouse"
     assert [str(arg.operator.task_id) for arg in score.application_args] == ["aggregate"]
-    # the other DAGs do not depend on the engine
-    for dag_id in set(dagbag.dag_ids) - {"clout_nightly"}:
+    # the landing DAG does not depend on the engine
+    for dag_id in set(dagbag.dag_ids) - {"clout_nightly", "clout_backfill"}:
         assert _chain(spark_dagbag.dags[dag_id]) == _chain(dagbag.dags[dag_id])
+
+
+def test_the_backfill_dags_spark_variant_submits_only_its_nights(dagbag, spark_dagbag):
+    """clout_backfill's tasks in the same order and pool; only `score_nights` is a SparkSubmitOperator, submitting
+    the same Spark application as clout_nightly's score task with `backfill` and start's backfill id."""
+    from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+    default, spark = dagbag.dags["clout_backfill"], spark_dagbag.dags["clout_backfill"]
+    expected = [(task_id, "SparkSubmitOperator" if task_id == "score_nights" else kind,
+                 # gate takes the backfill id from start's XCom: the submitted job returns none
+                 sorted([*upstream, "start"]) if task_id == "gate" else upstream, pool)
+                for task_id, kind, upstream, pool in _chain(default)]
+    assert [task_id for task_id, *_ in expected] == ["start", "score_nights", "gate", "promote"]
+    assert _chain(spark) == expected
+    nights = spark.get_task("score_nights")
+    assert isinstance(nights, SparkSubmitOperator)
+    assert nights.application == spark_dagbag.dags["clout_nightly"].get_task("score").application
+    kind, backfill_id = nights.application_args
+    assert kind == "backfill" and backfill_id.operator.task_id == "start"
+    assert nights._conn_id == "spark_default" and nights.pool == "clout_warehouse" and nights.retries >= 1
+    assert nights.name == "clout-backfill"
 
 
 def test_a_bad_engine_name_is_the_dags_import_error(dag_parser):

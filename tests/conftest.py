@@ -74,6 +74,22 @@ def settings(tmp_path):
     return load_settings(tmp_path / "warehouse" / "clout.duckdb")
 
 
+@pytest.fixture(scope="module")
+def spark():
+    """This process's SparkSession (local[2]) for a module of Spark tests, stopped after it; skipped with the reason
+    when Java or pyspark is missing."""
+    from clout.core import engine
+    from clout.core.errors import CloutError
+
+    try:
+        engine.check_spark()
+    except CloutError as e:
+        pytest.skip(f"no Spark here: {e}")
+    session = engine.spark_session()
+    yield session
+    engine.stop_spark()  # the JVM's memory back before the worker's next module
+
+
 @pytest.fixture(scope="session")
 def higgs_slice(tmp_path_factory) -> Path:
     """Every 10th interaction of 2012-07-01..03: real data, small enough for fast end-to-end tests."""

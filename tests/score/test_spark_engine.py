@@ -21,7 +21,6 @@ import pytest
 from testkit import clout_here, copy_warehouse, same_frames, topic_points_cases
 
 from clout.consent.access import open_snapshot
-from clout.core.errors import CloutError
 from clout.core.settings import load_settings
 from clout.core.warehouse import connect
 from transforms.algorithm import load_algorithm
@@ -51,19 +50,6 @@ GATE = {
 # gate publishes six of them (PASS and WARN) and holds one (a contract check: too many scores of 1), on both engines.
 WEEK = {"people": 300, "days": 7, "seed": 7, "start": date(2024, 3, 4)}
 NIGHTS = [WEEK["start"] + timedelta(days=i) for i in range(WEEK["days"])]
-
-
-@pytest.fixture(scope="module")
-def spark():
-    from clout.core import engine
-
-    try:
-        engine.check_spark()
-    except CloutError as e:
-        pytest.skip(f"no Spark here: {e}")
-    session = engine.spark_session()
-    yield session
-    engine.stop_spark()  # the JVM's memory back before the worker's next module
 
 
 def test_the_transforms_give_the_same_scores_on_both_engines(spark, higgs_night):

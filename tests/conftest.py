@@ -30,6 +30,7 @@ from clout.core.settings import load_settings  # noqa: E402
 LONGEST_FIRST = (
     "tests/score/test_spark_engine.py",  # a Spark session (a JVM), a generated week on both engines, a backfill
     "tests/dags/test_spark_dag.py",  # a night of the DAG on each engine; the Spark one spark-submits a JVM of its own
+    "tests/gate/test_contracts_on_spark.py",  # a Spark session; GX on Spark rows; a real night audited on each engine
     "tests/score/test_rerun_bytes.py",  # builds the week to July 4 and to July 7 (the gate modules copy them)
     "tests/score/test_state.py",  # thirty generated nights, its own build
     "tests/test_first_hour.py",  # builds the first-hour warehouse; commands under a pseudo-terminal

@@ -35,8 +35,10 @@ pytestmark = pytest.mark.spark
 CONTRACT_COLUMNS = [p["name"] for p in contract_schema("candidate_scores")["properties"]]
 
 
-def _on_both(frame: pl.DataFrame, rules, columns: bool) -> tuple[list, list]:
-    """[(rule name, passed, detail)] of `rules` on `frame` on each engine (DuckDB, Spark); the aggregates, too."""
+def _same_aggregates(frame: pl.DataFrame, rules):
+    """Every rule's aggregate of `frame` computed by DuckDB and by Spark: the same columns, of the same dtypes, and
+    the same values (a standard deviation: to the last few bits). Returns (the DuckDB connection and statement,
+    the Spark DataFrame, both engines' aggregates)."""
     from clout.core.engine import to_spark
 
     con = duckdb.connect()
@@ -44,15 +46,20 @@ def _on_both(frame: pl.DataFrame, rules, columns: bool) -> tuple[list, list]:
     con.execute("create table t as select * from frame")
     rows, on_spark = "select * from t", to_spark(frame)
     aggregates = profile(con, rows, rules), profile_on_spark(on_spark, rules)
-    names = [list(a.columns) for a in aggregates]
-    assert names[0] == names[1]
-    for name in names[0]:  # every aggregate the same value (a standard deviation: to the last few bits)
+    assert list(aggregates[0].dtypes.items()) == list(aggregates[1].dtypes.items())
+    for name in aggregates[0].columns:
         duck, spark = (a[name].iloc[0] for a in aggregates)
         duck, spark = (v.tolist() if hasattr(v, "tolist") else v for v in (duck, spark))
         if isinstance(duck, float) and not math.isnan(duck):
-            assert math.isclose(duck, spark, rel_tol=1e-12), name
+            assert math.isclose(duck, spark, rel_tol=1e-12), (name, duck, spark)
         else:
-            assert str(duck) == str(spark), name
+            assert str(duck) == str(spark), (name, duck, spark)
+    return (con, rows), on_spark, aggregates
+
+
+def _on_both(frame: pl.DataFrame, rules, columns: bool) -> tuple[list, list]:
+    """[(rule name, passed, detail)] of `rules` on `frame` on each engine (DuckDB, Spark), their aggregates equal."""
+    (con, rows), on_spark, aggregates = _same_aggregates(frame, rules)
     verdicts = []
     for found, cols in zip(aggregates, (columns_frame(con, rows), columns_frame_on_spark(on_spark)), strict=True):
         checks = judge(found, cols if columns else None, CONTRACT_COLUMNS if columns else None, rules, "t")
@@ -84,6 +91,14 @@ def test_each_rule_against_the_last_night_gives_the_same_check_on_spark_as_on_du
     on_duckdb, on_spark = _on_both(frames[case], rules, columns=False)
     assert on_spark == on_duckdb
     assert all(passed for _, passed, _ in on_spark) == (case in ("valid", "a null network")), on_spark
+
+
+def test_the_rules_against_the_last_night_on_no_rows_have_the_same_aggregates_on_both_engines(spark):
+    """No candidate rows: the same aggregates on both engines, the networks kept null on both (DuckDB's list() of no
+    rows), not 0 on Spark. (Not judged: the default engine's wording of a null list of networks fails, on both.)"""
+    rules = night_rules(Reference.of(LAST_NIGHT, CFG["min_score"]), CFG)
+    _, _, (duck, _) = _same_aggregates(NIGHT["valid"].head(0), rules)
+    assert duck["rows"].iloc[0] == 0 and duck["networks_kept__network"].isna().all()
 
 
 @pytest.mark.parametrize("case", ["valid", "a null account", "a score of 101", "a duplicate key"])

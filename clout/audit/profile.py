@@ -200,7 +200,8 @@ def profile_on_spark(frame, rules: list[Rule]) -> pd.DataFrame:
 
     aggregates = {r.name: r.spark_sql for r in rules}
     aggregates |= {f"observed__{r.name}": r.observed_spark_sql for r in rules if r.observed_sql}
-    return _as_duckdb_gives_it(frame.agg(*(F.expr(sql).alias(name) for name, sql in aggregates.items())).toArrow())
+    return _pandas_as_duckdb_makes_it(frame.agg(*(F.expr(sql).alias(name) for name, sql in aggregates.items()))
+                                      .toArrow())
 
 
 def columns_frame_on_spark(frame) -> pd.DataFrame:
@@ -209,8 +210,10 @@ def columns_frame_on_spark(frame) -> pd.DataFrame:
     return pd.DataFrame(columns=list(frame.columns))
 
 
-def _as_duckdb_gives_it(table) -> pd.DataFrame:
-    return duckdb.connect().from_arrow(table).df()
+def _pandas_as_duckdb_makes_it(table) -> pd.DataFrame:
+    """An Arrow table as pandas by DuckDB's conversion (`profile`'s: nullable integers where a value is null)."""
+    with duckdb.connect() as con:
+        return con.from_arrow(table).df()
 
 
 def judge(aggregates: pd.DataFrame, columns: pd.DataFrame | None, contract_columns: list[str] | None,

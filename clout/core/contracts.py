@@ -103,8 +103,8 @@ def import_gx_beside() -> threading.Thread:
 
 def gx_results(frame: pd.DataFrame, name: str, expectations: list) -> list:
     """Great Expectations' results of `expectations` on `frame`, in a real GX ephemeral context: a pandas frame
-    through GX's pandas datasource, a Spark DataFrame through its Spark datasource (on the session the frame
-    belongs to, GX's execution engine on Spark; the frame is not persisted: GX's metrics read it where it is)."""
+    through GX's pandas datasource, a Spark DataFrame through its Spark datasource (GX's Spark execution engine on
+    this process's SparkSession; the frame is not persisted: GX's metrics read it where it is)."""
     gx = _import_gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 

@@ -30,6 +30,7 @@ from clout.core.settings import load_settings  # noqa: E402
 LONGEST_FIRST = (
     "tests/score/test_spark_engine.py",  # a Spark session (a JVM), a generated week on both engines, a backfill
     "tests/dags/test_spark_dag.py",  # a night and a backfill of the DAGs on each engine; Spark's spark-submit a JVM
+    "tests/gate/test_contracts_on_spark.py",  # a Spark session; GX on Spark rows; a real night audited on each engine
     "tests/score/test_rerun_bytes.py",  # builds the week to July 4 and to July 7 (the gate modules copy them)
     "tests/score/test_state.py",  # thirty generated nights, its own build
     "tests/test_first_hour.py",  # builds the first-hour warehouse; commands under a pseudo-terminal
@@ -72,6 +73,22 @@ def pytest_xdist_make_scheduler(config, log):
 @pytest.fixture
 def settings(tmp_path):
     return load_settings(tmp_path / "warehouse" / "clout.duckdb")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    """This process's SparkSession (local[2]) for a module of Spark tests, stopped after it; skipped with the reason
+    when Java or pyspark is missing."""
+    from clout.core import engine
+    from clout.core.errors import CloutError
+
+    try:
+        engine.check_spark()
+    except CloutError as e:
+        pytest.skip(f"no Spark here: {e}")
+    session = engine.spark_session()
+    yield session
+    engine.stop_spark()  # the JVM's memory back before the worker's next module
 
 
 @pytest.fixture(scope="session")

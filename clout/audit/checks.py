@@ -1,7 +1,7 @@
 """Contract checks on a candidate night: the static contract (data_contracts/) plus checks that depend on the
 last published night (volume, share at the minimum score, score spread, networks kept), all judged by Great
-Expectations on exact aggregates DuckDB computes where the rows are (clout.audit.profile). A failed check means a
-broken run: the night is held."""
+Expectations on exact aggregates computed where the rows are (clout.audit.profile): by DuckDB, or by Spark on the
+Spark engine (docs/engines.md). A failed check means a broken run: the night is held."""
 
 from __future__ import annotations
 
@@ -10,9 +10,19 @@ from dataclasses import dataclass, replace
 import duckdb
 import polars as pl
 
-from clout.audit.profile import columns_frame, contract_rules, judge, night_rules, profile, rows_sql
+from clout.audit.profile import (
+    columns_frame,
+    columns_frame_on_spark,
+    contract_rules,
+    judge,
+    night_rules,
+    profile,
+    profile_on_spark,
+    rows_sql,
+)
 from clout.core.contract_wording import title
 from clout.core.contracts import contract_schema
+from clout.core.engine import resolve_engine
 
 
 @dataclass(frozen=True)
@@ -47,15 +57,21 @@ class Reference:
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, run_id: str, ref: Reference | None, cfg: dict,
-               contract: str = "candidate_scores", share_missing: float | None = None) -> list[Check]:
+               contract: str = "candidate_scores", share_missing: float | None = None,
+               engine: str | None = None) -> list[Check]:
     """Every check of the run's candidate rows, passed or not: the contract's rules and the rules against the
-    last published night, each an exact aggregate DuckDB computes over the rows where they are and Great
-    Expectations judges (clout.audit.profile)."""
+    last published night, each an exact aggregate computed over the rows where they are and judged by Great
+    Expectations (clout.audit.profile). `engine` (None: CLOUT_ENGINE, else duckdb): on spark, Spark computes the
+    aggregates over the rows as a Spark DataFrame (`rows_on_spark`); the same rules, judged the same way."""
     against_last_night = night_rules(ref, cfg)
     rules = contract_rules(contract) + against_last_night
     rows = rows_sql(f"audit/{contract}")
-    aggregates = profile(con, rows, rules, run_id=run_id)
-    columns = columns_frame(con, rows, run_id=run_id)
+    if resolve_engine(engine) == "spark":
+        frame = rows_on_spark(con, rows, run_id=run_id)
+        aggregates, columns = profile_on_spark(frame, rules), columns_frame_on_spark(frame)
+    else:
+        aggregates = profile(con, rows, rules, run_id=run_id)
+        columns = columns_frame(con, rows, run_id=run_id)
     contract_columns = [p["name"] for p in contract_schema(contract)["properties"]]
     checks, night = [], {id(r) for r in against_last_night}
     for rule, passed, detail in judge(aggregates, columns, contract_columns, rules, contract):
@@ -69,6 +85,15 @@ def run_checks(con: duckdb.DuckDBPyConnection, run_id: str, ref: Reference | Non
             f"{share_missing:.1%} of the last published night's accounts are absent (at most {limit:.0%})",
         ))
     return checks
+
+
+def rows_on_spark(con: duckdb.DuckDBPyConnection, rows: str, **params):
+    """The rows of the statement `rows` as a Spark DataFrame. The candidate rows live in the DuckDB warehouse (the
+    score step wrote them back), so today they travel to Spark through Arrow, as the features do (docs/engines.md);
+    once the candidate tables are Parquet datasets a cluster shares, this is where Spark reads them instead."""
+    from clout.core.engine import to_spark
+
+    return to_spark(con.sql(rows, params=params or None).pl())
 
 
 def _against_last_night(check: Check, ref: Reference | None, cfg: dict) -> Check:

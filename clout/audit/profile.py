@@ -1,5 +1,5 @@
-"""Contract checks where the data is: DuckDB computes exact aggregates of a night's rows in one pass, and Great
-Expectations judges those aggregates. No night is copied into pandas, whatever its size.
+"""Contract checks where the data is: DuckDB (or, on the Spark engine, Spark) computes exact aggregates of a night's
+rows in one pass, and Great Expectations judges those aggregates. No night is copied into pandas, whatever its size.
 
 Why not GX on the rows: its pandas engine needs the whole night in memory (10M accounts: many GB, minutes), and
 its SQL path on DuckDB reports every expectation as failed (DESIGN.md). Why not a sample: a contract is about
@@ -20,6 +20,12 @@ them. So every rule of the contract becomes an exact aggregate whose value decid
 
 tests/gate/test_contract_profile.py holds each rule's verdict equal to GX's own on the rows (valid and invalid
 frames side by side), and a passing night passing.
+
+On the Spark engine (docs/engines.md) each rule states the same aggregate in Spark SQL (`spark_sql`, beside its
+DuckDB `sql`), Spark computes them all in one job over the Spark DataFrame of the rows (`profile_on_spark`), and the
+one row it returns is judged and worded by the same code (`judge`): one set of rules, the same verdicts and the
+same findings on both engines. tests/gate/test_contracts_on_spark.py holds each aggregate equal on both engines and
+each verdict equal to GX's own on the Spark rows (its Spark datasource).
 """
 
 from __future__ import annotations
@@ -49,6 +55,8 @@ class Rule:
     kwargs: dict | None = None  # the rule as GX states it on the rows (min_value, value_set, mostly...): its wording
     result_key: str = "unexpected_count"  # what the aggregate is in GX's result on the rows
     observed_sql: str | None = None  # for the wording only: a value GX reports on the rows the aggregate stands for
+    spark_sql: str | None = None  # `sql` in Spark SQL: the same aggregate of the same rows, on the Spark engine
+    observed_spark_sql: str | None = None  # `observed_sql` in Spark SQL
 
     def expectation(self):
         from great_expectations import expectations as gxe
@@ -65,6 +73,24 @@ def _literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'" if isinstance(value, str) else repr(value)
 
 
+def _sq(column: str) -> str:
+    """A column's name in Spark SQL."""
+    return "`" + column.replace("`", "``") + "`"
+
+
+def _spark_literal(value) -> str:
+    """A value in Spark SQL, whose strings read a backslash as an escape (DuckDB's do not)."""
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return repr(value)
+
+
+def _outside(column: str, lo, hi) -> str:
+    """The condition of a value outside [lo, hi] (either may be None), in DuckDB's and Spark's SQL alike."""
+    return " or ".join(([f"{column} < {lo!r}"] if lo is not None else [])
+                       + ([f"{column} > {hi!r}"] if hi is not None else []))
+
+
 def contract_rules(contract: str) -> list[Rule]:
     """The static rules of `data_contracts/<contract>.yaml` (ODCS v3), as aggregates."""
     schema = contract_schema(contract)
@@ -73,31 +99,36 @@ def contract_rules(contract: str) -> list[Rule]:
         col, opts = p["name"], p.get("logicalTypeOptions") or {}
         if p.get("required"):
             rules.append(Rule("expect_column_values_to_not_be_null", col, f"nulls__{col}",
-                              f"count(*) - count({_q(col)})", 0, 0, kwargs={"column": col}))
+                              f"count(*) - count({_q(col)})", 0, 0, kwargs={"column": col},
+                              spark_sql=f"count(*) - count({_sq(col)})"))
         if "minimum" in opts or "maximum" in opts:
             lo, hi = opts.get("minimum"), opts.get("maximum")
-            outside = " or ".join(([f"{_q(col)} < {lo!r}"] if lo is not None else [])
-                                  + ([f"{_q(col)} > {hi!r}"] if hi is not None else []))
             rules.append(Rule("expect_column_values_to_be_between", col, f"outside__{col}",
-                              f"count(*) filter (where {outside})", 0, 0,
-                              kwargs={"column": col, "min_value": lo, "max_value": hi}))
+                              f"count(*) filter (where {_outside(_q(col), lo, hi)})", 0, 0,
+                              kwargs={"column": col, "min_value": lo, "max_value": hi},
+                              spark_sql=f"count(*) filter (where {_outside(_sq(col), lo, hi)})"))
         if "enum" in opts:
             values = ", ".join(_literal(v) for v in opts["enum"])
+            spark_values = ", ".join(_spark_literal(v) for v in opts["enum"])
             rules.append(Rule("expect_column_values_to_be_in_set", col, f"not_in_set__{col}",
                               f"count(*) filter (where {_q(col)} not in ({values}))", 0, 0,
-                              kwargs={"column": col, "value_set": opts["enum"]}))
+                              kwargs={"column": col, "value_set": opts["enum"]},
+                              spark_sql=f"count(*) filter (where {_sq(col)} not in ({spark_values}))"))
     keys = [p["name"] for p in sorted((p for p in schema["properties"] if p.get("primaryKey")),
                                       key=lambda p: p.get("primaryKeyPosition", 0))]
     if keys:
         check = "expect_column_values_to_be_unique" if len(keys) == 1 else "expect_compound_columns_to_be_unique"
         distinct = _q(keys[0]) if len(keys) == 1 else "(" + ", ".join(map(_q, keys)) + ")"
+        # Spark's count(distinct a, b) skips a row with any null; a struct, like DuckDB's row value, does not
+        spark_distinct = _sq(keys[0]) if len(keys) == 1 else "struct(" + ", ".join(map(_sq, keys)) + ")"
         rules.append(Rule(check, ",".join(keys), "duplicates", f"count(*) - count(distinct {distinct})", 0, 0,
-                          kwargs={"column": keys[0], "column_list": keys}))
+                          kwargs={"column": keys[0], "column_list": keys},
+                          spark_sql=f"count(*) - count(distinct {spark_distinct})"))
     for rule in schema.get("quality", []):
         if rule.get("metric") == "rowCount" and "mustBeGreaterThan" in rule:
             rules.append(Rule("expect_table_row_count_to_be_between", None, "rows", "count(*)",
                               rule["mustBeGreaterThan"] + 1, kwargs={"min_value": rule["mustBeGreaterThan"] + 1},
-                              result_key="observed_value"))
+                              result_key="observed_value", spark_sql="count(*)"))
     return rules
 
 
@@ -105,32 +136,41 @@ def night_rules(ref, cfg: dict) -> list[Rule]:
     """Rules against the last published night (`ref`: a checks.Reference; None when there is none): volume,
     score spread, share at the minimum score, every network kept. With no published night, only that the
     scores are not all equal."""
-    stdev = "coalesce(stddev_samp(score), 0)"
+    stdev = "coalesce(stddev_samp(score), 0)"  # the same text in Spark SQL (its stddev_samp of one row is null too)
     if ref is None:
         return [Rule("expect_column_stdev_to_be_between", "score", "stdev__score", stdev, 0, strict_low=True,
-                     kwargs={"column": "score", "min_value": 0, "strict_min": True}, result_key="observed_value")]
+                     kwargs={"column": "score", "min_value": 0, "strict_min": True}, result_key="observed_value",
+                     spark_sql=stdev)]
     min_score = int(cfg["min_score"])
     rows = math.ceil(cfg["volume_min_ratio"] * ref.rows)
     spread = cfg["stdev_min_ratio"] * ref.stdev
     out = [
         Rule("expect_table_row_count_to_be_between", None, "rows", "count(*)", rows, kwargs={"min_value": rows},
-             result_key="observed_value"),
+             result_key="observed_value", spark_sql="count(*)"),
         Rule("expect_column_stdev_to_be_between", "score", "stdev__score", stdev, spread, strict_low=ref.stdev == 0,
              kwargs={"column": "score", "min_value": spread, "strict_min": ref.stdev == 0},
-             result_key="observed_value"),
+             result_key="observed_value", spark_sql=stdev),
     ]
     allowed_at_min = ref.share_at_min + cfg["min_score_max_rise"]
     if allowed_at_min < 1:
         out.append(Rule("expect_column_values_to_not_be_in_set", "score", "share_at_min__score",
                         f"coalesce(avg((score = {min_score})::double), 0)", high=allowed_at_min,
                         kwargs={"column": "score", "value_set": [min_score], "mostly": 1 - allowed_at_min},
-                        result_key="unexpected_percent"))
+                        result_key="unexpected_percent",
+                        spark_sql=f"coalesce(avg(cast(score = {min_score} as double)), 0)"))
     if cfg.get("networks_kept", True) and ref.networks:
         networks = ", ".join(_literal(n) for n in ref.networks)
+        # DuckDB's list() of no rows is null (GX then has no value to judge), and it keeps a null network, last
+        distinct = "array_sort(collect_set(network))"
         out.append(Rule("expect_column_distinct_values_to_contain_set", "network", "networks_kept__network",
                         f"list_has_all(list(distinct network), [{networks}])::int", 1, 1,
                         kwargs={"column": "network", "value_set": list(ref.networks)}, result_key="observed_value",
-                        observed_sql="list(distinct network order by network)"))
+                        observed_sql="list(distinct network order by network)",
+                        spark_sql="case when count(*) > 0 then cast(size(array_except(array("
+                                  + ", ".join(_spark_literal(n) for n in ref.networks)
+                                  + "), collect_set(network))) = 0 as int) end",
+                        observed_spark_sql=f"case when count(*) = 0 then null when count(network) < count(*) "
+                                           f"then array_append({distinct}, null) else {distinct} end"))
     return out
 
 
@@ -150,6 +190,30 @@ def profile(con: duckdb.DuckDBPyConnection, rows: str, rules: list[Rule], **para
 def columns_frame(con: duckdb.DuckDBPyConnection, rows: str, **params) -> pd.DataFrame:
     """The columns of the statement `rows`, with no rows: what the column-set rule reads."""
     return con.sql(f"select * from ({rows}) limit 0", params=params or None).df()
+
+
+def profile_on_spark(frame, rules: list[Rule]) -> pd.DataFrame:
+    """`profile` on the Spark engine: every rule's aggregate (`spark_sql`) over the Spark DataFrame `frame`, in one
+    Spark job where the rows are. Only the one row of aggregates leaves Spark (through Arrow), turned into pandas by
+    DuckDB's conversion, so that GX reads the same row, of the same dtypes, as on the DuckDB engine."""
+    from pyspark.sql import functions as F
+
+    aggregates = {r.name: r.spark_sql for r in rules}
+    aggregates |= {f"observed__{r.name}": r.observed_spark_sql for r in rules if r.observed_sql}
+    return _pandas_as_duckdb_makes_it(frame.agg(*(F.expr(sql).alias(name) for name, sql in aggregates.items()))
+                                      .toArrow())
+
+
+def columns_frame_on_spark(frame) -> pd.DataFrame:
+    """`columns_frame` of a Spark DataFrame: its columns, with no rows (the column-set rule reads their names; no
+    Spark job)."""
+    return pd.DataFrame(columns=list(frame.columns))
+
+
+def _pandas_as_duckdb_makes_it(table) -> pd.DataFrame:
+    """An Arrow table as pandas by DuckDB's conversion (`profile`'s: nullable integers where a value is null)."""
+    with duckdb.connect() as con:
+        return con.from_arrow(table).df()
 
 
 def judge(aggregates: pd.DataFrame, columns: pd.DataFrame | None, contract_columns: list[str] | None,

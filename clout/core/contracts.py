@@ -1,6 +1,7 @@
 """ODCS v3 contracts in data_contracts/ turned into Great Expectations suites, and validated.
 
-GX validates pandas frames reliably here (its DuckDB SQL path does not), so callers pass a frame.
+GX validates pandas frames reliably here (its DuckDB SQL path does not), so callers pass a frame: a pandas one, or a
+Spark DataFrame (GX's Spark datasource).
 `import great_expectations` costs seconds, so it happens inside `validate` (or beside a step that precedes an
 audit: `import_gx_beside`), never at import time.
 """
@@ -101,14 +102,19 @@ def import_gx_beside() -> threading.Thread:
 
 
 def gx_results(frame: pd.DataFrame, name: str, expectations: list) -> list:
-    """Great Expectations' results of `expectations` on `frame`, in a real GX ephemeral context."""
+    """Great Expectations' results of `expectations` on `frame`, in a real GX ephemeral context: a pandas frame
+    through GX's pandas datasource, a Spark DataFrame through its Spark datasource (GX's Spark execution engine on
+    this process's SparkSession; the frame is not persisted: GX's metrics read it where it is)."""
     gx = _import_gx()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    spark = type(frame).__module__.startswith("pyspark.")
+    source = (context.data_sources.add_spark(f"clout_{name}", persist=False) if spark
+              else context.data_sources.add_pandas(f"clout_{name}"))
     batch = (
-        context.data_sources.add_pandas(f"clout_{name}")
+        source
         .add_dataframe_asset(name)
         .add_batch_definition_whole_dataframe("whole")
         .get_batch(batch_parameters={"dataframe": frame})
@@ -117,7 +123,7 @@ def gx_results(frame: pd.DataFrame, name: str, expectations: list) -> list:
 
 
 def validate(frame: pd.DataFrame, contract: str) -> ValidationReport:
-    """Validate `frame` against `data_contracts/<contract>.yaml`."""
+    """Validate `frame` (pandas, or a Spark DataFrame) against `data_contracts/<contract>.yaml`, row by row."""
     results = gx_results(frame, contract, _expectations(contract_schema(contract)))
     report = ValidationReport(contract)
     for r in results:

@@ -7,8 +7,9 @@
   CLOUT_SPARK_DRIVER_MEMORY  the driver's heap (default 2g); read when the session starts
 
 On either engine the warehouse stays DuckDB: the feature frame comes from the score state, the candidate rows are
-written back, and the gate, publish and `clout sql` do not change. On Spark the model, change parts and person
-scores (transforms/, written once for both engines: transforms/frames.py) run on Spark DataFrames.
+written back, and the swing gate, publish and `clout sql` do not change. On Spark the model, change parts, person
+and topic scores (transforms/, written once for both engines: transforms/frames.py) run on Spark DataFrames, and so
+do the audit's contract checks (clout/audit/checks.py: the candidate rows' exact aggregates).
 
 One SparkSession per process, started on first use (a JVM start: 10-35 s here), with logs at ERROR and settings
 for one machine that a cluster's own configuration (spark-defaults.conf, spark-submit --conf) overrides.

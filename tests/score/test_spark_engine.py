@@ -21,7 +21,6 @@ import pytest
 from testkit import clout_here, copy_warehouse, same_frames, topic_points_cases
 
 from clout.consent.access import open_snapshot
-from clout.core.errors import CloutError
 from clout.core.settings import load_settings
 from clout.core.warehouse import connect
 from transforms.algorithm import load_algorithm
@@ -46,24 +45,15 @@ GATE = {
     "verdicts": ("select g.logical_date, r.algorithm_version, g.part, g.scope, g.scope_value, g.metric, g.value, "
                  "g.verdict from meta.gate_results as g join meta.runs as r using (run_id)",
                  ["logical_date", "algorithm_version", "part", "scope", "scope_value", "metric"]),
+    # every contract check (on the Spark engine computed on Spark: tests/gate/test_contracts_on_spark.py)
+    "checks": ("select r.logical_date, r.algorithm_version, c.check_name, c.column_name, c.passed, c.severity, "
+               "c.detail from meta.gate_checks as c join meta.runs as r using (run_id) where r.status <> 'shadow'",
+               ["logical_date", "algorithm_version", "check_name", "column_name", "detail"]),  # a check name may repeat
 }
 # The generated week: 7 nights of 300 people with bots, engagement rings and bought engagement (clout generate). The
 # gate publishes six of them (PASS and WARN) and holds one (a contract check: too many scores of 1), on both engines.
 WEEK = {"people": 300, "days": 7, "seed": 7, "start": date(2024, 3, 4)}
 NIGHTS = [WEEK["start"] + timedelta(days=i) for i in range(WEEK["days"])]
-
-
-@pytest.fixture(scope="module")
-def spark():
-    from clout.core import engine
-
-    try:
-        engine.check_spark()
-    except CloutError as e:
-        pytest.skip(f"no Spark here: {e}")
-    session = engine.spark_session()
-    yield session
-    engine.stop_spark()  # the JVM's memory back before the worker's next module
 
 
 def test_the_transforms_give_the_same_scores_on_both_engines(spark, higgs_night):
@@ -176,7 +166,7 @@ def test_the_higgs_week_on_spark_publishes_what_the_default_engine_publishes_nig
         outcomes.append(pipeline.run_night(settings, date(2012, 7, day), "v1").outcome)
         monkeypatch.delenv("CLOUT_ENGINE")
     counts = same_nights(copy_warehouse(week_until_july7, tmp_path / "default"), settings)
-    assert counts["runs"] == counts["outcomes"] == 7 and counts["scores"] > 7 * 10_000
+    assert counts["runs"] == counts["outcomes"] == 7 and counts["scores"] > 7 * 10_000 and counts["checks"] > 7 * 30
     assert outcomes[3] == "WARN" and outcomes.count("WARN") + outcomes.count("PASS") == 7, outcomes
     with connect(settings, read_only=True) as con:
         (attribution,) = con.sql("select attribution from meta.gate_outcomes "
@@ -235,7 +225,7 @@ def test_a_generated_week_with_bots_and_rings_publishes_the_same_on_both_engines
     scores = open_snapshot(homes["spark"]).sql("select * from published.scores").pl()
     assert sorted(scores["logical_date"].unique()) == [n for n in NIGHTS if n not in held]
     assert counts["runs"] == len(NIGHTS)
-    assert counts["outcomes"] == len(NIGHTS) and counts["verdicts"] > 100
+    assert counts["outcomes"] == len(NIGHTS) and counts["verdicts"] > 100 and counts["checks"] > len(NIGHTS) * 30
     assert scores["change"].is_not_null().sum() > 500 and scores["change_explained"].str.contains(r"\(\+").any()
     assert scores["network"].n_unique() == 2 and counts["person_scores"] > 0 and counts["topic_scores"] > 0
     scored = set(scores["account_id"])

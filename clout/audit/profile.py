@@ -160,15 +160,16 @@ def night_rules(ref, cfg: dict) -> list[Rule]:
                         spark_sql=f"coalesce(avg(cast(score = {min_score} as double)), 0)"))
     if cfg.get("networks_kept", True) and ref.networks:
         networks = ", ".join(_literal(n) for n in ref.networks)
-        # DuckDB's list() of no rows is null (GX then has no value to judge), and it keeps a null network, last
+        # A night of no rows kept no network: 0, not DuckDB's null list (GX would find no value to judge and pass
+        # it). Its observed list stays null (worded "none"), and DuckDB's list keeps a null network, last.
         distinct = "array_sort(collect_set(network))"
         out.append(Rule("expect_column_distinct_values_to_contain_set", "network", "networks_kept__network",
-                        f"list_has_all(list(distinct network), [{networks}])::int", 1, 1,
+                        f"coalesce(list_has_all(list(distinct network), [{networks}])::int, 0)", 1, 1,
                         kwargs={"column": "network", "value_set": list(ref.networks)}, result_key="observed_value",
                         observed_sql="list(distinct network order by network)",
                         spark_sql="case when count(*) > 0 then cast(size(array_except(array("
                                   + ", ".join(_spark_literal(n) for n in ref.networks)
-                                  + "), collect_set(network))) = 0 as int) end",
+                                  + "), collect_set(network))) = 0 as int) else 0 end",
                         observed_spark_sql=f"case when count(*) = 0 then null when count(network) < count(*) "
                                            f"then array_append({distinct}, null) else {distinct} end"))
     return out

@@ -11,7 +11,10 @@ from numbers import Number
 
 
 def plain(value):
-    """numpy scalars and containers of them as plain Python values."""
+    """numpy scalars and containers of them as plain Python values; a missing value (pandas' NA: an aggregate of no
+    rows, such as the networks a night kept) as None."""
+    if value is None or type(value).__name__ == "NAType":
+        return None
     if hasattr(value, "item") and not isinstance(value, str | bytes):
         try:
             return value.item()

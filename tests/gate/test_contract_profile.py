@@ -132,6 +132,7 @@ NIGHT = {
     "every score equal": LAST_NIGHT.with_columns(score=pl.lit(50)),
     "a network missing": LAST_NIGHT.filter(pl.col("network") == "twitter"),
     "volume collapsed": LAST_NIGHT.head(ROWS // 3),
+    "no rows": LAST_NIGHT.head(0),  # every rule judged and worded (no network kept), not a crash
 }
 
 

@@ -29,7 +29,8 @@
 Printed per night: per step seconds, CPU seconds / wall seconds (2.0 = both cores busy), peak RSS per step and
 per process, rows/s (the night's interactions / seconds), each step's ratio to the night floor, land to the
 bare copy, the night (land + run) to the night and window floors, and the load average before and after.
-`--profile` also prints, per SQL file the night's steps ran, its wall and CPU seconds (stderr).
+`--profile` also prints, per SQL file the night's steps ran and per Python phase (PHASES), its wall and CPU
+seconds and the process's peak RSS while it ran (stderr).
 """
 
 from __future__ import annotations
@@ -230,11 +231,14 @@ def copy_base(base: Path, night: Path) -> None:
 
 
 class RssSampler:
-    """Peak resident memory of this process between marks (ru_maxrss only ever grows: it cannot give a step's)."""
+    """Peak resident memory of this process between marks (ru_maxrss only ever grows: it cannot give a step's), and
+    since a moment (`peak_since`: a profiled phase's own peak)."""
 
     def __init__(self, every: float = 0.02) -> None:
         self.peak, self.every, self._stop = 0, every, threading.Event()
         self._page = os.sysconf("SC_PAGE_SIZE")
+        self.times: list[float] = []  # every sample, for peak_since (50 a second: a 5-minute night is 15k)
+        self.values: list[int] = []
         threading.Thread(target=self._run, daemon=True).start()
 
     def _rss(self) -> int:
@@ -243,8 +247,17 @@ class RssSampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._rss())
+            rss = self._rss()
+            self.peak = max(self.peak, rss)
+            self.times.append(time.perf_counter())
+            self.values.append(rss)
             time.sleep(self.every)
+
+    def peak_since(self, t: float) -> int:
+        import bisect
+
+        since = self.values[bisect.bisect_left(self.times, t):]
+        return max([*since, self._rss()])
 
     def mark(self) -> int:
         """The peak since the last mark, then start again from the current RSS."""
@@ -284,20 +297,22 @@ PHASES = (("clout.score.score", "window_frame"), ("clout.score.score", "prepare_
           ("clout.audit.gate", "write_report"), ("clout.audit.gate", "_record"))
 
 
-def time_statements() -> dict[str, list[float]]:
+def time_statements(sampler: RssSampler) -> dict[str, list[float]]:
     """--profile: wall and CPU seconds per SQL statement run through run_sql (`name#k`: the k-th of a file of
     several) or query in the night's modules (query's relation is timed where it is built, not where it is read;
-    its reading shows under `(python)` of its step), per Python phase of PHASES, and per module's commits."""
+    its reading shows under `(python)` of its step), per Python phase of PHASES, and per module's commits; and the
+    process's peak RSS during each (the highest of its calls)."""
     import importlib
     from contextlib import contextmanager
 
     spent: dict[str, list[float]] = {}
 
     def add(name: str, t: float, c: float) -> None:
-        w = spent.setdefault(name, [0.0, 0.0, 0])
+        w = spent.setdefault(name, [0.0, 0.0, 0, 0])
         w[0] += time.perf_counter() - t
         w[1] += _cpu() - c
         w[2] += 1
+        w[3] = max(w[3], sampler.peak_since(t))
 
     def timed(fn, label=None):
         def wrapper(*args, **kwargs):
@@ -349,7 +364,7 @@ def time_statements() -> dict[str, list[float]]:
 def child_run(warehouse: str, day: str, algorithm: str, until: str) -> None:
     """The nightly job for `day` through pipeline.run_night (what `clout run --date` calls); one JSON line out."""
     sampler = RssSampler()
-    spent = time_statements() if os.environ.get("CLOUT_BENCH_PROFILE") else None
+    spent = time_statements(sampler) if os.environ.get("CLOUT_BENCH_PROFILE") else None
     from clout import pipeline
     from clout.core.errors import CloutError
     from clout.core.settings import load_settings
@@ -382,8 +397,8 @@ def child_run(warehouse: str, day: str, algorithm: str, until: str) -> None:
         error = str(e)
     sampler.stop()
     if spent is not None:
-        for name, (wall, cpu, n) in sorted(spent.items(), key=lambda kv: -kv[1][0])[:60]:
-            _say(f"  {name:<44} {wall:>8.2f} s {cpu:>8.2f} cpu-s  x{n}")
+        for name, (wall, cpu, n, peak) in sorted(spent.items(), key=lambda kv: -kv[1][0])[:60]:
+            _say(f"  {name:<44} {wall:>8.2f} s {cpu:>8.2f} cpu-s  x{n:<3} peak {peak / 2**20:>8,.0f} MB")
     print(json.dumps({"steps": steps, "rows_staged": rows_staged, "outcome": outcome, "error": error,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 

@@ -33,7 +33,7 @@ from clout.core.warehouse import query, records, run_sql, sql_text, transaction
 from clout.score.score import drop_kept_features, kept_features, live_run_same_inputs, run_digest, score_date
 from transforms.algorithm import load_algorithm
 from transforms.audit.gate_rules import GateRules, describe, judge
-from transforms.audit.swing import SwingParams, swing_metrics
+from transforms.audit.swing import SwingParams, self_metrics, swing_metrics
 
 OVERALL = ("share_moved_10", "mean_abs_move")
 
@@ -89,19 +89,26 @@ def published_night(con: duckdb.DuckDBPyConnection, logical_date: date, topics: 
 
 def compare(part: str, before: Night, after: Night, floor: int | None = None) -> pl.LazyFrame:
     """Long swing metrics of one part, overall, per network and per topic. `floor`: accounts at or below it on
-    both sides are left out of the account metrics (transforms/audit/swing.py)."""
+    both sides are left out of the account metrics (transforms/audit/swing.py). A night compared with itself (the
+    same frames: a backfill night whose old algorithm's scores are the published run it is compared with) gets the
+    same rows from swing.self_metrics, without pairing every account with itself."""
     networks = pl.concat([before.scores["network"], after.scores["network"]]).unique()
     if networks.len() == 1:  # one network: its metrics are the overall ones (the same rows), computed once
         params = SwingParams(groupings=((),), floor=floor)
-        overall = swing_metrics(before.scores.lazy(), after.scores.lazy(), params).collect()
+        overall = _swing(before.scores, after.scores, params).collect()
         frames = [overall.lazy(), overall.lazy().with_columns(scope=pl.lit("network"), scope_value=pl.lit(networks[0]))]
     else:
         params = SwingParams(groupings=((), ("network",)), floor=floor)
-        frames = [swing_metrics(before.scores.lazy(), after.scores.lazy(), params)]
+        frames = [_swing(before.scores, after.scores, params)]
     if before.topics is not None and after.topics is not None:
         params = SwingParams(keys=("network", "account_id", "topic"), groupings=(("topic",),))
-        frames.append(swing_metrics(before.topics.lazy(), after.topics.lazy(), params))
+        frames.append(_swing(before.topics, after.topics, params))
     return pl.concat(frames).select(pl.lit(part).alias("part"), "scope", "scope_value", "metric", "value", "n_common")
+
+
+def _swing(before: pl.DataFrame, after: pl.DataFrame, params: SwingParams) -> pl.LazyFrame:
+    same = self_metrics(before, params) if before is after else None
+    return same if same is not None else swing_metrics(before.lazy(), after.lazy(), params)
 
 
 def shadow_run(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict) -> tuple[str | None, str]:
@@ -225,7 +232,11 @@ def run_gate(
             split = shadow_id is not None
             notes.append(Finding("note", "attribution", note))
         if shadow_id:
-            nights["shadow"] = run_night(con, shadow_id, topics)
+            # The old algorithm's scores may be the published run this night is compared with (a backfill night
+            # whose inputs did not change: shadow_run): the same rows as the baseline's, so the same frames, read
+            # once (and the data part, that run against itself, is not paired row by row: compare).
+            nights["shadow"] = (nights["baseline"] if shadow_id == baseline["run_id"]
+                                else run_night(con, shadow_id, topics))
             # data-driven: the night's change under one algorithm, the last night's (shadow or candidate)
             same_as_baseline = "candidate" if baseline["fingerprint"] == run["fingerprint"] else "shadow"
             # The algorithm is judged against a fixed tolerance, over the accounts either algorithm scores above

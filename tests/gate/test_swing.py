@@ -167,3 +167,29 @@ def test_topics_against_themselves_and_what_self_metrics_leaves_to_the_long_way(
     assert self_metrics(base, SwingParams(floor=1)) is None
     assert compare("data", Night(twice), Night(twice)).collect().sort("scope", "scope_value", "metric").equals(
         compare("data", Night(twice), Night(twice.clone())).collect().sort("scope", "scope_value", "metric"))
+
+
+def test_compares_of_the_same_nights_share_their_pairs_and_topic_metrics_with_the_same_rows():
+    """gate.compare with `shared` (a backfill night whose old algorithm's scores are the baseline: its total change
+    and its algorithm part compare the same frames): the accounts paired once, the topic metrics computed once, and
+    the rows those of compares that share nothing."""
+    from clout.audit.gate import Night, compare
+
+    moved = {k: max(1, min(100, v + (i % 23) - 11)) for i, (k, v) in enumerate(BASE.items())}
+    before, after = night(BASE).collect(), night(dict(list(moved.items())[30:]) | {"new": 50}).collect()
+    two = [pl.concat([f, f.with_columns(network=pl.lit("y"), score=(pl.col("score") * 7 % 100 + 1))])
+           for f in (before, after)]
+    for b, a in ((before, after), tuple(two)):
+        topics = [pl.concat([f.with_columns(topic=pl.lit(t), score=(pl.col("score") * k % 97 + 1).cast(pl.Float64))
+                             for k, t in ((1, "science"), (3, "music"))]) for f in (b, a)]
+        old, new = Night(b, topics[0]), Night(a, topics[1])
+        shared: dict = {}
+        ours = [compare("total", old, new, shared=shared).collect(),
+                compare("algorithm", old, new, floor=1, shared=shared).collect()]
+        assert {k[0] for k in shared} == {"pairs", "topics"} and len(shared) == 2
+        theirs = [compare("total", old, new).collect(), compare("algorithm", old, new, floor=1).collect()]
+        for x, y in zip(ours, theirs, strict=True):
+            key = ["scope", "scope_value", "metric"]
+            assert x.sort(key).drop("value").equals(y.sort(key).drop("value"))
+            assert (x.sort(key)["value"] - y.sort(key)["value"]).abs().max() < 1e-12  # sums in another order
+        assert ours[1].filter(pl.col("scope") == "topic").height > 0

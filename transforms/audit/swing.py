@@ -130,12 +130,15 @@ def _distribution_shift(pairs: pl.LazyFrame, group: list[str], params: SwingPara
     return psi.join(ks, on=group, how="full", coalesce=True)
 
 
-def swing_metrics(before: pl.LazyFrame, after: pl.LazyFrame, params: SwingParams = SwingParams()) -> pl.LazyFrame:
+def swing_metrics(before: pl.LazyFrame, after: pl.LazyFrame, params: SwingParams = SwingParams(),
+                  pairs: pl.DataFrame | None = None) -> pl.LazyFrame:
     """Long rows: scope (`all` or the grouping's columns joined by `/`), scope_value, metric, value, n_common,
     for every grouping in `params.groupings` and every metric in METRICS. A correlation over constant scores is
-    undefined (every score equal is exactly the broken run to catch), so it is reported as 0."""
+    undefined (every score equal is exactly the broken run to catch), so it is reported as 0. `pairs`: the two
+    nights already paired on `params.keys` (`paired(before, after, keys).collect()`), when another comparison of
+    the same nights made them."""
     # Materialised once: every grouping and metric reads the pairs; the plan would otherwise redo the join per use.
-    pairs = paired(before, after, params.keys)
+    pairs = paired(before, after, params.keys) if pairs is None else pairs.lazy()
     if params.floor is not None:
         silent = (pl.col("score_before") <= params.floor) & (pl.col("score_after") <= params.floor)
         pairs = pairs.filter(~silent.fill_null(False))

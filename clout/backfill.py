@@ -29,7 +29,7 @@ from clout.core.errors import CloutError
 from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
 from clout.core.snapshot import refresh_snapshot
-from clout.core.warehouse import connect, query, records, registered, run_sql, transaction
+from clout.core.warehouse import connect, query, records, run_sql, transaction
 from clout.publish.publish import make_live, take_down
 from transforms.algorithm import load_algorithm
 
@@ -133,10 +133,10 @@ def _gate_night(con, settings: Settings, backfill_id: str, night: date, run_id: 
     a backfill night is promoted only as a whole, so it goes back to `backfill`."""
     result = run_gate(con, settings, run_id, same_date_baseline=True)
     # The range's gate adds up each night's pairs: made now from the frames the night's gate read (the night's
-    # scores and the published night's), instead of reading every night of the range again at the end.
+    # scores and the published night's, paired by its compares), instead of reading every night of the range again.
     base = result.nights.get("baseline")
     new = result.nights["candidate"].scores
-    sums = night_swing(con, new, base.scores if base is not None else new.clear())
+    sums = night_swing(new, base.scores if base is not None else new.clear(), result.paired)
     with transaction(con):
         run_sql(con, "publish/set_status", run_id=run_id, status="backfill", message=None)
         run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=None,
@@ -145,12 +145,38 @@ def _gate_night(con, settings: Settings, backfill_id: str, night: date, run_id: 
                 published_run_id=(result.baseline or {}).get("run_id"), **sums)
 
 
-def night_swing(con: duckdb.DuckDBPyConnection, new: pl.DataFrame, old: pl.DataFrame) -> dict:
-    """What the range's gate adds up over one night (sql/backfill/night_swing.sql): `new` the backfill's scores of
-    the night, `old` the published night's (network, account_id, score)."""
-    keys = ["network", "account_id", "score"]
-    with registered(con, "night_new", new.select(keys)), registered(con, "night_old", old.select(keys)):
-        return records(query(con, "backfill/night_swing"))[0]
+TOP = 100  # the top lists whose churn the range's gate measures (sql/backfill/range_swing.sql)
+
+
+def night_swing(new: pl.DataFrame, old: pl.DataFrame, pairs: pl.DataFrame | None = None) -> dict:
+    """What the range's gate adds up over one night, as sql/backfill/range_swing.sql reads it: `new` the backfill's
+    scores of the night, `old` the published night's (network, account_id, score). The accounts on both sides
+    (pairs on the account; `pairs`: the two already paired by the gate, `transforms.audit.swing.paired(old, new)`,
+    of which the rows with both scores are these), exact integer counts and sums over those scored above 1 on
+    either side, and each side's top 100 by score, ties by network and account_id."""
+    keys = ["network", "account_id"]
+    if pairs is None:
+        both = new.lazy().select(*keys, pl.col("score").alias("score_after")).join(
+            old.lazy().select(*keys, pl.col("score").alias("score_before")), on=keys, how="inner")
+    else:
+        both = pairs.lazy().filter(pl.col("score_before").is_not_null() & pl.col("score_after").is_not_null())
+    y, x = pl.col("score_after").cast(pl.Int64), pl.col("score_before").cast(pl.Int64)
+    scored = (y > 1) | (x > 1)
+    sums = both.select(
+        accounts_compared=pl.len().cast(pl.Int64),
+        accounts_scored=scored.sum().cast(pl.Int64),
+        moved_10=(scored & ((y - x).abs() >= 10)).sum().cast(pl.Int64),
+        abs_move=(y - x).abs().filter(scored).sum(),
+        sum_new=y.filter(scored).sum(), sum_old=x.filter(scored).sum(),
+        sum_new2=(y * y).filter(scored).sum(), sum_old2=(x * x).filter(scored).sum(),
+        sum_new_old=(y * x).filter(scored).sum(),
+    ).collect().row(0, named=True)
+
+    def top(frame: pl.DataFrame) -> pl.LazyFrame:
+        return frame.lazy().top_k(TOP, by=["score", *keys], reverse=[False, True, True]).select(keys)
+
+    tops = pl.collect_all([top(old).select(pl.len()), top(new).join(top(old), on=keys, how="inner").select(pl.len())])
+    return sums | {"top_old": int(tops[0].item()), "top_common": int(tops[1].item())}
 
 
 def _night_swings(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[dict]:
@@ -159,14 +185,14 @@ def _night_swings(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[dict
     for night in records(query(con, "backfill/stale_night_swings", backfill_id=backfill_id)):
         new = query(con, "audit/run_scores", run_id=night["run_id"]).pl()
         old = query(con, "audit/published_scores", logical_date=night["logical_date"]).pl()
-        sums = night_swing(con, new, old)
+        sums = night_swing(new, old)
         with transaction(con):
             run_sql(con, "backfill/keep_night_swing", backfill_id=backfill_id, **night, **sums)
     return records(query(con, "backfill/night_swings", backfill_id=backfill_id))
 
 
 def range_summary(nights: list[dict]) -> dict:
-    """The range's figures from its nights' sums (sql/backfill/night_swing.sql): the row that
+    """The range's figures from its nights' sums (night_swing): the row that
     sql/backfill/range_swing.sql makes from every account-night of the range at once, computed as DuckDB computes
     it: the averages as a long double quotient of exact integer sums (avg); the correlation from the exact integer
     moments (DuckDB's corr sums floats in no fixed order: the two agree to about 1e-15); null with no account-night

@@ -222,8 +222,7 @@ def test_the_range_gate_adds_up_each_nights_kept_sums_and_compares_again_only_wh
     assert kept == runs and len(kept) == 3  # one row per night, made from the night's run and the published run
     compared = []
     real = backfill.night_swing
-    monkeypatch.setattr(backfill, "night_swing", lambda con, new, old: compared.append(new.height) or real(con,
-                                                                                                          new, old))
+    monkeypatch.setattr(backfill, "night_swing", lambda new, old: compared.append(new.height) or real(new, old))
 
     result = backfill.gate(settings, backfill_id)
     assert compared == []  # every kept row holds: nothing is read again

@@ -89,7 +89,7 @@ def _random_nights(rng, count: int) -> dict:
 
 @pytest.mark.parametrize("seed", range(12))
 def test_the_range_from_its_nights_sums_is_the_range_swing_row(seed):
-    """clout.backfill.range_summary over each night's sums (night_swing.sql, kept when the night is gated) gives the
+    """clout.backfill.range_summary over each night's sums (night_swing, kept when the night is gated) gives the
     row range_swing.sql computes from every account-night at once: the counts and averages to the bit, the
     correlation to float noise (DuckDB's corr sums floats in no fixed order)."""
     import math
@@ -98,6 +98,7 @@ def test_the_range_from_its_nights_sums_is_the_range_swing_row(seed):
     import polars as pl
 
     from clout.backfill import night_swing, range_summary
+    from transforms.audit.swing import paired
 
     nights = _random_nights(np.random.default_rng(seed), 1 + seed % 4)
     if seed == 0:  # everyone at the bottom of the scale: nothing scored
@@ -108,10 +109,13 @@ def test_the_range_from_its_nights_sums_is_the_range_swing_row(seed):
     rel = query(con, "backfill/range_swing", backfill_id="bf", date_from=min(nights), date_to=max(nights))
     expected = dict(zip(rel.columns, rel.fetchall()[0], strict=True))
     schema = {"network": pl.String, "account_id": pl.String, "score": pl.Int32}
-    sums = [night_swing(con, pl.DataFrame(new, schema=schema, orient="row"), pl.DataFrame(old, schema=schema,
-                                                                                           orient="row"))
-            for old, new in nights.values()]
-    got = range_summary(sums)
+    frames = [(pl.DataFrame(new, schema=schema, orient="row"), pl.DataFrame(old, schema=schema, orient="row"))
+              for old, new in nights.values()]
+    got = range_summary([night_swing(new, old) for new, old in frames])
+    # from the nights as the gate pairs them (a full join: accounts on one side only too), the same sums
+    with_raw = [[f.with_columns(raw_score=pl.col("score").cast(pl.Float64)) for f in pair] for pair in frames]
+    assert [night_swing(new, old, paired(old.lazy(), new.lazy(), ("network", "account_id")).collect())
+            for new, old in with_raw] == [night_swing(new, old) for new, old in frames]
     assert list(got) == list(expected)
     for key, value in expected.items():
         if key == "pearson" and value is not None and not math.isnan(value):

@@ -116,6 +116,10 @@ def compare(part: str, before: Night, after: Night, floor: int | None = None, sh
     return pl.concat(frames).select(pl.lit(part).alias("part"), "scope", "scope_value", "metric", "value", "n_common")
 
 
+def _pairs_key(before: pl.DataFrame, after: pl.DataFrame, keys: tuple[str, ...]) -> tuple:
+    return ("pairs", id(before), id(after), keys)
+
+
 def _swing(before: pl.DataFrame, after: pl.DataFrame, params: SwingParams, shared: dict | None = None
            ) -> pl.LazyFrame:
     same = self_metrics(before, params) if before is after else None
@@ -123,7 +127,7 @@ def _swing(before: pl.DataFrame, after: pl.DataFrame, params: SwingParams, share
         return same
     if shared is None:
         return swing_metrics(before.lazy(), after.lazy(), params)
-    key = ("pairs", id(before), id(after), params.keys)
+    key = _pairs_key(before, after, params.keys)
     if key not in shared:
         shared[key] = paired(before.lazy(), after.lazy(), params.keys).collect()
     return swing_metrics(before.lazy(), after.lazy(), params, pairs=shared[key])
@@ -236,7 +240,7 @@ def run_gate(
     topics = _topics_cfg(con, cfg)
     nights = {"candidate": run_night(con, run_id, topics)}
     notes: list[Finding] = []
-    shadow_id, split = None, True
+    shadow_id, split, shared = None, True, None
     current = pl.LazyFrame(schema={"part": pl.String, "scope": pl.String, "scope_value": pl.String,
                                    "metric": pl.String, "value": pl.Float64, "n_common": pl.Int64})
     if baseline is not None:
@@ -261,10 +265,9 @@ def run_gate(
             same_as_baseline = "candidate" if baseline["fingerprint"] == run["fingerprint"] else "shadow"
             # The algorithm is judged against a fixed tolerance, over the accounts either algorithm scores above
             # the bottom of the scale: silent accounts sit there under any algorithm (swing.py, `floor`).
-            shared = shared if nights["shadow"] is nights["baseline"] else None
             parts += [compare("data", nights["baseline"], nights[same_as_baseline]),
                       compare("algorithm", nights["shadow"], nights["candidate"], floor=cfg["checks"]["min_score"],
-                              shared=shared)]
+                              shared=shared if nights["shadow"] is nights["baseline"] else None)]
         current = pl.concat(parts, how="vertical_relaxed").collect()
         if split and not shadow_id:  # same algorithm: all of the change is data-driven (the same figures again)
             current = pl.concat([current, current.filter(pl.col("part") == "total").with_columns(part=pl.lit("data"))])
@@ -284,6 +287,8 @@ def run_gate(
         run_id=run_id, logical_date=logical_date, outcome=_outcome(findings),
         attribution=_attribution(baseline, split, shadow_id, metrics), baseline=baseline, shadow_run_id=shadow_id,
         findings=findings, checks=checks, metrics=metrics, nights=nights,
+        paired=shared.get(_pairs_key(nights["baseline"].scores, nights["candidate"].scores, SwingParams().keys))
+        if shared else None,
     )
     result.report_path = settings.reports_dir / f"{run_id}.html"
     write_report(con, result, result.report_path, rules)

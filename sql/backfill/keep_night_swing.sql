@@ -1,5 +1,5 @@
 -- Keep one backfill night's sums for the range's gate (meta.backfill_night_swing; the figures from
--- night_swing.sql), with what they were made from: the night's run, the published run and the last erasure.
+-- clout.backfill.night_swing), with what they were made from: the night's run, the published run and the last erasure.
 insert or replace into meta.backfill_night_swing
 select
     $backfill_id, cast($logical_date as date), $run_id, $published_run_id,

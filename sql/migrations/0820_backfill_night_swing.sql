@@ -1,5 +1,5 @@
 -- meta.backfill_night_swing: one row per backfill night: what the range's gate sums over the night's account pairs
--- (the backfill's scores against the published night's, sql/backfill/night_swing.sql), kept when the night is
+-- (the backfill's scores against the published night's, clout.backfill.night_swing), kept when the night is
 -- gated, so gating the range adds up 90 rows instead of joining 90 nights of accounts with the published history
 -- again (clout.backfill.range_summary). A row holds only while what it was made from does: the same run of the
 -- night, the same published run and no erasure since (sql/backfill/stale_night_swings.sql); otherwise it is made

@@ -16,8 +16,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal, localcontext
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from clout import pipeline
@@ -130,10 +132,95 @@ def _gate_night(con, settings: Settings, backfill_id: str, night: date, run_id: 
     """Gate one scored night against the published night of the same date. The gate marks a held run `held`;
     a backfill night is promoted only as a whole, so it goes back to `backfill`."""
     result = run_gate(con, settings, run_id, same_date_baseline=True)
+    # The range's gate adds up each night's pairs: made now from the frames the night's gate read (the night's
+    # scores and the published night's, paired by its compares), instead of reading every night of the range again.
+    base = result.nights.get("baseline")
+    new = result.nights["candidate"].scores
+    sums = night_swing(new, base.scores if base is not None else new.clear(), result.paired)
     with transaction(con):
         run_sql(con, "publish/set_status", run_id=run_id, status="backfill", message=None)
         run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=None,
                 status="gated", outcome=result.outcome)
+        run_sql(con, "backfill/keep_night_swing", backfill_id=backfill_id, logical_date=night, run_id=run_id,
+                published_run_id=(result.baseline or {}).get("run_id"), **sums)
+
+
+TOP = 100  # the top lists whose churn the range's gate measures (sql/backfill/range_swing.sql)
+
+
+def night_swing(new: pl.DataFrame, old: pl.DataFrame, pairs: pl.DataFrame | None = None) -> dict:
+    """What the range's gate adds up over one night, as sql/backfill/range_swing.sql reads it: `new` the backfill's
+    scores of the night, `old` the published night's (network, account_id, score). The accounts on both sides
+    (pairs on the account; `pairs`: the two already paired by the gate, `transforms.audit.swing.paired(old, new)`,
+    of which the rows with both scores are these), exact integer counts and sums over those scored above 1 on
+    either side, and each side's top 100 by score, ties by network and account_id."""
+    keys = ["network", "account_id"]
+    if pairs is None:
+        both = new.lazy().select(*keys, pl.col("score").alias("score_after")).join(
+            old.lazy().select(*keys, pl.col("score").alias("score_before")), on=keys, how="inner")
+    else:
+        both = pairs.lazy().filter(pl.col("score_before").is_not_null() & pl.col("score_after").is_not_null())
+    y, x = pl.col("score_after").cast(pl.Int64), pl.col("score_before").cast(pl.Int64)
+    scored = (y > 1) | (x > 1)
+    sums = both.select(
+        accounts_compared=pl.len().cast(pl.Int64),
+        accounts_scored=scored.sum().cast(pl.Int64),
+        moved_10=(scored & ((y - x).abs() >= 10)).sum().cast(pl.Int64),
+        abs_move=(y - x).abs().filter(scored).sum(),
+        sum_new=y.filter(scored).sum(), sum_old=x.filter(scored).sum(),
+        sum_new2=(y * y).filter(scored).sum(), sum_old2=(x * x).filter(scored).sum(),
+        sum_new_old=(y * x).filter(scored).sum(),
+    ).collect().row(0, named=True)
+
+    def top(frame: pl.DataFrame) -> pl.LazyFrame:
+        return frame.lazy().top_k(TOP, by=["score", *keys], reverse=[False, True, True]).select(keys)
+
+    tops = pl.collect_all([top(old).select(pl.len()), top(new).join(top(old), on=keys, how="inner").select(pl.len())])
+    return sums | {"top_old": int(tops[0].item()), "top_common": int(tops[1].item())}
+
+
+def _night_swings(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[dict]:
+    """Every night's sums for the range's gate: those kept when the nights were gated, and the nights whose sums do
+    not hold any more (sql/backfill/stale_night_swings.sql) compared again now."""
+    for night in records(query(con, "backfill/stale_night_swings", backfill_id=backfill_id)):
+        new = query(con, "audit/run_scores", run_id=night["run_id"]).pl()
+        old = query(con, "audit/published_scores", logical_date=night["logical_date"]).pl()
+        sums = night_swing(new, old)
+        with transaction(con):
+            run_sql(con, "backfill/keep_night_swing", backfill_id=backfill_id, **night, **sums)
+    return records(query(con, "backfill/night_swings", backfill_id=backfill_id))
+
+
+def range_summary(nights: list[dict]) -> dict:
+    """The range's figures from its nights' sums (night_swing): the row that
+    sql/backfill/range_swing.sql makes from every account-night of the range at once, computed as DuckDB computes
+    it: the averages as a long double quotient of exact integer sums (avg); the correlation from the exact integer
+    moments (DuckDB's corr sums floats in no fixed order: the two agree to about 1e-15); null with no account-night
+    scored, NaN where a side does not vary (as corr)."""
+    def total(name: str) -> int:
+        return sum(int(n[name]) for n in nights)
+
+    n, top_old = total("accounts_scored"), total("top_old")
+    x, y, xx, yy, xy = (total(k) for k in ("sum_old", "sum_new", "sum_old2", "sum_new2", "sum_new_old"))
+    spread = (n * xx - x * x) * (n * yy - y * y)
+    if not n:
+        pearson = None
+    elif not spread:
+        pearson = float("nan")
+    else:
+        with localcontext() as exact:
+            exact.prec = 60
+            pearson = float(Decimal(n * xy - x * y) / Decimal(spread).sqrt())
+    return {
+        "accounts_compared": total("accounts_compared"),
+        "accounts_scored": n,
+        "nights_compared": sum(1 for night in nights if night["accounts_compared"]),
+        # avg(case ... then 1.0 else 0.0 end): a DECIMAL(2, 1) average, its sum in tenths
+        "share_moved_10": float(np.longdouble(total("moved_10") * 10) / (np.longdouble(n) * 10)) if n else None,
+        "mean_abs_move": float(np.longdouble(total("abs_move")) / np.longdouble(n)) if n else None,
+        "pearson": pearson,
+        "top100_churn": 1 - total("top_common") / max(top_old, 1),
+    }
 
 
 def gate(settings: Settings, backfill_id: str) -> BackfillResult:
@@ -145,13 +232,8 @@ def gate(settings: Settings, backfill_id: str) -> BackfillResult:
             if night["status"] == "scored":
                 _gate_night(con, settings, backfill_id, night["logical_date"], night["run_id"])
         nights = records(query(con, "backfill/nights", backfill_id=backfill_id))
-        run_sql(con, "backfill/range_begin")
-        try:
-            summary = records(query(con, "backfill/range_swing", backfill_id=backfill_id,
-                                    date_from=bf["date_from"], date_to=bf["date_to"]))[0]
-            movers = _range_movers(con, backfill_id)
-        finally:
-            run_sql(con, "backfill/range_end")
+        summary = range_summary(_night_swings(con, backfill_id))
+        movers = _range_movers(con, backfill_id)
         outcomes = {n["outcome"] for n in nights}
         outcome = "HOLD" if "HOLD" in outcomes else "WARN" if "WARN" in outcomes else "PASS"
         reasons = _held_reasons(con, backfill_id)

@@ -1,6 +1,7 @@
 """Backfills after an algorithm change, on a slice of the real Higgs data: gated against the published history,
 held when the algorithm moves scores a lot, promoted all at once after approval, rolled back, resumable."""
 
+import json
 import shutil
 from datetime import date
 
@@ -184,3 +185,100 @@ def test_a_backfill_night_reads_its_published_run_as_the_old_algorithm_unless_it
         assert _rows(con, "v1-again") == _rows(con, shadows[D1][1])
         digests = dict(con.execute("select run_id, inputs_digest from meta.run_inputs").fetchall())
     assert digests["v1-again"] == digests[shadows[D1][1]]
+
+
+def _range_swing(settings, backfill_id) -> dict:
+    """The range's figures from every account-night at once (sql/backfill/range_swing.sql), as of now."""
+    from clout.core.warehouse import query
+
+    with connect(settings) as con:
+        (bf,) = con.execute("select date_from, date_to from meta.backfills where backfill_id = ?",
+                            [backfill_id]).fetchall()
+        rel = query(con, "backfill/range_swing", backfill_id=backfill_id, date_from=bf[0], date_to=bf[1])
+        return dict(zip(rel.columns, rel.fetchall()[0], strict=True))
+
+
+def _same_figures(got: dict, expected: dict) -> None:
+    assert list(got) == list(expected)
+    for key, value in expected.items():  # DuckDB's corr sums floats in no fixed order: the rest to the bit
+        assert got[key] == (pytest.approx(value, rel=1e-12) if key == "pearson" else value), key
+
+
+def test_the_range_gate_adds_up_each_nights_kept_sums_and_compares_again_only_what_changed(v2_backfill, tmp_path,
+                                                                                        monkeypatch):
+    """Each night's sums are kept when the night is gated (meta.backfill_night_swing): the range's figures from them
+    are range_swing.sql's over every account-night. A night whose published run changed since is compared again,
+    every night after an erasure (it may have deleted rows on either side), the others not."""
+    from clout import consent
+    from clout.publish.publish import rollback
+
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")
+    with connect(settings) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+        kept = con.execute("select logical_date, run_id, published_run_id from meta.backfill_night_swing "
+                           "order by 1").fetchall()
+        runs = con.execute("select n.logical_date, n.run_id, p.run_id from meta.backfill_nights as n "
+                           "join published.nights as p using (logical_date) order by 1").fetchall()
+    assert kept == runs and len(kept) == 3  # one row per night, made from the night's run and the published run
+    compared = []
+    real = backfill.night_swing
+    monkeypatch.setattr(backfill, "night_swing", lambda new, old: compared.append(new.height) or real(new, old))
+
+    result = backfill.gate(settings, backfill_id)
+    assert compared == []  # every kept row holds: nothing is read again
+    _same_figures(result.summary, _range_swing(settings, backfill_id))
+
+    with connect(settings) as con:  # July 2 unpublished: its pairs leave the range's figures
+        rollback(con, settings, logical_date=date(2012, 7, 2))
+    result = backfill.gate(settings, backfill_id)
+    assert len(compared) == 1 and result.summary["nights_compared"] == 2
+    _same_figures(result.summary, _range_swing(settings, backfill_id))
+
+    with connect(settings) as con:  # the account with the most reactions of July 1, erased everywhere
+        (top,), = con.execute("select account_id from published.scores where logical_date = ? "
+                              "order by score desc, account_id limit 1", [D1]).fetchall()
+    consent.optout(settings, consent.Request(top, "twitter", "test"), compact_after=False)
+    before = result.summary["accounts_compared"]
+    result = backfill.gate(settings, backfill_id)
+    assert len(compared) == 4 and result.summary["accounts_compared"] < before
+    _same_figures(result.summary, _range_swing(settings, backfill_id))
+
+
+def _gate_rows(settings, backfill_id) -> tuple[list, list]:
+    """Per night of the backfill: its gate's outcome, attribution and findings but the note naming the runs, and
+    its judged metrics in a fixed order."""
+    with connect(settings) as con:
+        outcomes = [(*row[:-1], [f for f in json.loads(row[-1]) if f["kind"] != "attribution"]) for row in con.execute(
+            "select n.logical_date, g.outcome, g.attribution, g.algorithm_share_moved, g.algorithm_mean_abs_move, "
+            "g.data_share_moved, g.data_mean_abs_move, g.findings from meta.backfill_nights as n "
+            "join meta.gate_outcomes as g using (run_id) where n.backfill_id = ? order by 1", [backfill_id]).fetchall()]
+        metrics = con.execute(
+            "select n.logical_date, m.part, m.scope, m.scope_value, m.metric, m.n_common, m.history_n, m.basis, "
+            "m.verdict, [m.value, m.history_median, m.z, m.bound] from meta.backfill_nights as n "
+            "join meta.gate_results as m using (run_id) where n.backfill_id = ? order by all", [backfill_id]
+        ).fetchall()
+    return outcomes, metrics
+
+
+def test_a_night_whose_old_scores_are_its_published_run_is_gated_as_with_a_real_shadow_run(nights_copy):
+    """When the published run of the night is the old algorithm's scores (the usual backfill night), the gate reads
+    the night once for both and compares that run with itself without pairing it (swing.self_metrics): the same
+    outcomes, findings and metrics as the same backfill where each night gets a real shadow run, which scores the
+    published rows again (no digests kept: the published runs cannot be reused)."""
+    reused, shadowed = nights_copy(3, "reused"), nights_copy(3, "shadowed")
+    with connect(shadowed) as con:
+        con.execute("delete from meta.run_inputs")
+    results = [backfill.run_backfill(s, D1, D3, "v3") for s in (reused, shadowed)]
+    assert [len(_shadows(s, r.backfill_id)) for s, r in zip((reused, shadowed), results, strict=True)] == [3, 3]
+    assert all(shadow == live for shadow, live in _shadows(reused, results[0].backfill_id).values())
+    assert all(shadow.endswith("-shadow") for shadow, _ in _shadows(shadowed, results[1].backfill_id).values())
+    (outcomes, metrics), (long_outcomes, long_metrics) = (_gate_rows(s, r.backfill_id)
+                                                          for s, r in zip((reused, shadowed), results, strict=True))
+    assert outcomes == long_outcomes and {o[2] for o in outcomes} == {"algorithm"}
+    assert len(metrics) == len(long_metrics) and {m[1] for m in metrics} == {"total", "data", "algorithm"}
+    for ours, theirs in zip(metrics, long_metrics, strict=True):  # the floats to noise: sums in another row order
+        assert ours[:-1] == theirs[:-1]
+        assert [x is None for x in ours[-1]] == [x is None for x in theirs[-1]]
+        assert [x for x in ours[-1] if x is not None] == pytest.approx([x for x in theirs[-1] if x is not None],
+                                                                       rel=1e-12, abs=1e-15)
+    assert results[0].summary == results[1].summary and results[0].outcome == results[1].outcome

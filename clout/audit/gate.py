@@ -33,7 +33,7 @@ from clout.core.warehouse import query, records, run_sql, sql_text, transaction
 from clout.score.score import drop_kept_features, kept_features, live_run_same_inputs, run_digest, score_date
 from transforms.algorithm import load_algorithm
 from transforms.audit.gate_rules import GateRules, describe, judge
-from transforms.audit.swing import SwingParams, swing_metrics
+from transforms.audit.swing import SwingParams, paired, self_metrics, swing_metrics
 
 OVERALL = ("share_moved_10", "mean_abs_move")
 
@@ -87,21 +87,50 @@ def published_night(con: duckdb.DuckDBPyConnection, logical_date: date, topics: 
     return _night(con, "published", topics, logical_date=logical_date)
 
 
-def compare(part: str, before: Night, after: Night, floor: int | None = None) -> pl.LazyFrame:
+def compare(part: str, before: Night, after: Night, floor: int | None = None, shared: dict | None = None
+            ) -> pl.LazyFrame:
     """Long swing metrics of one part, overall, per network and per topic. `floor`: accounts at or below it on
-    both sides are left out of the account metrics (transforms/audit/swing.py)."""
+    both sides are left out of the account metrics (transforms/audit/swing.py). A night compared with itself (the
+    same frames: a backfill night whose old algorithm's scores are the published run it is compared with) gets the
+    same rows from swing.self_metrics, without pairing every account with itself.
+
+    `shared`: a dict kept across the compares of one gate that compare the same frames twice (that backfill night:
+    its total change and its algorithm part are both the published run against the night's): the accounts are
+    paired once, and the topic metrics (which `floor` does not change) computed once."""
     networks = pl.concat([before.scores["network"], after.scores["network"]]).unique()
     if networks.len() == 1:  # one network: its metrics are the overall ones (the same rows), computed once
         params = SwingParams(groupings=((),), floor=floor)
-        overall = swing_metrics(before.scores.lazy(), after.scores.lazy(), params).collect()
+        overall = _swing(before.scores, after.scores, params, shared).collect()
         frames = [overall.lazy(), overall.lazy().with_columns(scope=pl.lit("network"), scope_value=pl.lit(networks[0]))]
     else:
         params = SwingParams(groupings=((), ("network",)), floor=floor)
-        frames = [swing_metrics(before.scores.lazy(), after.scores.lazy(), params)]
+        frames = [_swing(before.scores, after.scores, params, shared)]
     if before.topics is not None and after.topics is not None:
         params = SwingParams(keys=("network", "account_id", "topic"), groupings=(("topic",),))
-        frames.append(swing_metrics(before.topics.lazy(), after.topics.lazy(), params))
+        key = ("topics", id(before.topics), id(after.topics))
+        if shared is None or key not in shared:
+            topics = _swing(before.topics, after.topics, params).collect()
+            if shared is not None:
+                shared[key] = topics
+        frames.append((shared[key] if shared is not None else topics).lazy())
     return pl.concat(frames).select(pl.lit(part).alias("part"), "scope", "scope_value", "metric", "value", "n_common")
+
+
+def _pairs_key(before: pl.DataFrame, after: pl.DataFrame, keys: tuple[str, ...]) -> tuple:
+    return ("pairs", id(before), id(after), keys)
+
+
+def _swing(before: pl.DataFrame, after: pl.DataFrame, params: SwingParams, shared: dict | None = None
+           ) -> pl.LazyFrame:
+    same = self_metrics(before, params) if before is after else None
+    if same is not None:
+        return same
+    if shared is None:
+        return swing_metrics(before.lazy(), after.lazy(), params)
+    key = _pairs_key(before, after, params.keys)
+    if key not in shared:
+        shared[key] = paired(before.lazy(), after.lazy(), params.keys).collect()
+    return swing_metrics(before.lazy(), after.lazy(), params, pairs=shared[key])
 
 
 def shadow_run(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict) -> tuple[str | None, str]:
@@ -211,12 +240,14 @@ def run_gate(
     topics = _topics_cfg(con, cfg)
     nights = {"candidate": run_night(con, run_id, topics)}
     notes: list[Finding] = []
-    shadow_id, split = None, True
+    shadow_id, split, shared = None, True, None
     current = pl.LazyFrame(schema={"part": pl.String, "scope": pl.String, "scope_value": pl.String,
                                    "metric": pl.String, "value": pl.Float64, "n_common": pl.Int64})
     if baseline is not None:
         nights["baseline"] = published_night(con, baseline["logical_date"], topics)
-        parts = [current, compare("total", nights["baseline"], nights["candidate"])]
+        # the compares of a backfill night whose old algorithm's scores are the baseline share their pairs (compare)
+        shared = {} if same_date_baseline else None
+        parts = [current, compare("total", nights["baseline"], nights["candidate"], shared=shared)]
         # the algorithm the change is measured against: the last night's, or the history's when that night is an
         # exception in it (sql/gate/reference_algorithm.sql)
         against = baseline if same_date_baseline else _reference(con, run, baseline, rules, notes)
@@ -225,13 +256,18 @@ def run_gate(
             split = shadow_id is not None
             notes.append(Finding("note", "attribution", note))
         if shadow_id:
-            nights["shadow"] = run_night(con, shadow_id, topics)
+            # The old algorithm's scores may be the published run this night is compared with (a backfill night
+            # whose inputs did not change: shadow_run): the same rows as the baseline's, so the same frames, read
+            # once (and the data part, that run against itself, is not paired row by row: compare).
+            nights["shadow"] = (nights["baseline"] if shadow_id == baseline["run_id"]
+                                else run_night(con, shadow_id, topics))
             # data-driven: the night's change under one algorithm, the last night's (shadow or candidate)
             same_as_baseline = "candidate" if baseline["fingerprint"] == run["fingerprint"] else "shadow"
             # The algorithm is judged against a fixed tolerance, over the accounts either algorithm scores above
             # the bottom of the scale: silent accounts sit there under any algorithm (swing.py, `floor`).
             parts += [compare("data", nights["baseline"], nights[same_as_baseline]),
-                      compare("algorithm", nights["shadow"], nights["candidate"], floor=cfg["checks"]["min_score"])]
+                      compare("algorithm", nights["shadow"], nights["candidate"], floor=cfg["checks"]["min_score"],
+                              shared=shared if nights["shadow"] is nights["baseline"] else None)]
         current = pl.concat(parts, how="vertical_relaxed").collect()
         if split and not shadow_id:  # same algorithm: all of the change is data-driven (the same figures again)
             current = pl.concat([current, current.filter(pl.col("part") == "total").with_columns(part=pl.lit("data"))])
@@ -251,6 +287,8 @@ def run_gate(
         run_id=run_id, logical_date=logical_date, outcome=_outcome(findings),
         attribution=_attribution(baseline, split, shadow_id, metrics), baseline=baseline, shadow_run_id=shadow_id,
         findings=findings, checks=checks, metrics=metrics, nights=nights,
+        paired=shared.get(_pairs_key(nights["baseline"].scores, nights["candidate"].scores, SwingParams().keys))
+        if shared else None,
     )
     result.report_path = settings.reports_dir / f"{run_id}.html"
     write_report(con, result, result.report_path, rules)

@@ -1,2 +1,2 @@
--- Back to the default once the range is gated (the connection may go on to other work).
+-- Back to the default once range_swing.sql has run (the connection may go on to other work).
 reset memory_limit;

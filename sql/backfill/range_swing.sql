@@ -2,6 +2,10 @@
 -- backfill (all accounts and nights pooled): account-nights compared, and of those either side scores above the
 -- bottom of the scale (1: an account nobody reacted to is there under any algorithm, so it does not count as "not
 -- moved"), the share moved 10+, mean |move| and correlation; top-100 churn.
+-- The range's gate makes this row from each night's sums, kept when the night was gated (clout.backfill.night_swing
+-- and range_summary), instead of joining every account-night again; this query over the whole range is
+-- what those sums are held to (tests/test_backfill_range_swing.py, tests/test_backfill.py) and what
+-- bench.range_gate measures.
 with candidate as (
     select c.logical_date, c.network, c.account_id, c.score
     from candidate.scores as c

@@ -159,3 +159,90 @@ def test_the_top_rows_are_the_first_rows_of_the_night_sorted(seed, n, tie_all):
                     .group_by("network", maintain_order=True).head(k).select("network", "account_id"))
         got = flagged.filter(flag).select("network", "account_id")
         assert sorted(got.rows()) == sorted(expected.rows()), flag
+
+
+def _self_nights():
+    """Nights to compare with themselves: ties, one account, flat scores, few distinct values at the top, several
+    networks, empty, raw scores that tie and that do not."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    nights = [night(BASE), night({"only": 40}), night(dict.fromkeys(BASE, 1)), night({"a": 1, "b": 2}),
+              night({f"t{i}": 100 if i < 1500 else 1 + i % 99 for i in range(3000)}),
+              night({f"u{i}": 100 if i < 999 else 99 for i in range(1200)}),
+              pl.concat([night(BASE, "x"), night({"solo": 7}, "y"), night(dict.fromkeys(list(BASE)[:9], 3), "z")]),
+              night({}).cast({"account_id": pl.String, "score": pl.Int64, "raw_score": pl.Float64})]
+    for n, top in ((1, 100), (2, 2), (10, 3), (5000, 100), (20000, 10)):
+        score = rng.integers(1, top + 1, n)
+        nights.append(pl.LazyFrame({"network": rng.choice(["x", "y"], n), "account_id": [f"r{i}" for i in range(n)],
+                                    "score": score, "raw_score": score + rng.random(n).round(1)}))
+    return nights
+
+
+@pytest.mark.parametrize("groupings", [((),), ((), ("network",))])
+def test_a_night_against_itself_gets_the_rows_swing_metrics_computes(groupings):
+    """swing.self_metrics (the gate of a backfill night compares the published run with itself when it is the old
+    algorithm's scores): the same rows, values and counts as pairing the night with itself, bit for bit."""
+    from transforms.audit.swing import self_metrics
+
+    params = SwingParams(groupings=groupings)
+    for frame in _self_nights():
+        scores = frame.collect()
+        full = swing_metrics(scores.lazy(), scores.lazy(), params).collect()
+        ours = self_metrics(scores, params).collect()
+        key = ["scope", "scope_value", "metric"]
+        assert ours.schema == full.schema
+        assert ours.sort(key).to_dicts() == full.sort(key).to_dicts(), scores.head(3)
+
+
+def test_topics_against_themselves_and_what_self_metrics_leaves_to_the_long_way():
+    from clout.audit.gate import Night, compare
+    from transforms.audit.swing import self_metrics
+
+    base = night(BASE).collect()
+    topics = pl.concat([base.with_columns(topic=pl.lit(t), score=(pl.col("score") * k % 97 + 1).cast(pl.Float64))
+                        for k, t in ((1, "science"), (3, "music"))]).head(700)
+    topics = pl.concat([topics, topics.head(1).with_columns(topic=pl.lit("lonely"))])
+    params = SwingParams(keys=("network", "account_id", "topic"), groupings=(("topic",),))
+    full = swing_metrics(topics.lazy(), topics.lazy(), params).collect()
+    assert self_metrics(topics, params).collect().sort("scope_value", "metric").equals(
+        full.sort("scope_value", "metric"))
+    # the gate's compare: the same frames on both sides take the shortcut, with the rows of the long way
+    same = Night(base, topics)
+    ours = compare("data", same, same).collect().sort("scope", "scope_value", "metric")
+    long = compare("data", same, Night(base.clone(), topics.clone())).collect().sort("scope", "scope_value", "metric")
+    assert ours.equals(long)
+    # a key twice (a broken night) pairs with itself four times, a null score with nothing: the long way
+    twice = pl.concat([base, base.head(1)])
+    assert self_metrics(twice, SwingParams()) is None
+    assert self_metrics(base.with_columns(score=pl.when(pl.col("account_id") == "a3").then(None)
+                                          .otherwise(pl.col("score"))), SwingParams()) is None
+    assert self_metrics(base, SwingParams(floor=1)) is None
+    assert compare("data", Night(twice), Night(twice)).collect().sort("scope", "scope_value", "metric").equals(
+        compare("data", Night(twice), Night(twice.clone())).collect().sort("scope", "scope_value", "metric"))
+
+
+def test_compares_of_the_same_nights_share_their_pairs_and_topic_metrics_with_the_same_rows():
+    """gate.compare with `shared` (a backfill night whose old algorithm's scores are the baseline: its total change
+    and its algorithm part compare the same frames): the accounts paired once, the topic metrics computed once, and
+    the rows those of compares that share nothing."""
+    from clout.audit.gate import Night, compare
+
+    moved = {k: max(1, min(100, v + (i % 23) - 11)) for i, (k, v) in enumerate(BASE.items())}
+    before, after = night(BASE).collect(), night(dict(list(moved.items())[30:]) | {"new": 50}).collect()
+    two = [pl.concat([f, f.with_columns(network=pl.lit("y"), score=(pl.col("score") * 7 % 100 + 1))])
+           for f in (before, after)]
+    for b, a in ((before, after), tuple(two)):
+        topics = [pl.concat([f.with_columns(topic=pl.lit(t), score=(pl.col("score") * k % 97 + 1).cast(pl.Float64))
+                             for k, t in ((1, "science"), (3, "music"))]) for f in (b, a)]
+        old, new = Night(b, topics[0]), Night(a, topics[1])
+        shared: dict = {}
+        ours = [compare("total", old, new, shared=shared).collect(),
+                compare("algorithm", old, new, floor=1, shared=shared).collect()]
+        assert {k[0] for k in shared} == {"pairs", "topics"} and len(shared) == 2
+        theirs = [compare("total", old, new).collect(), compare("algorithm", old, new, floor=1).collect()]
+        for x, y in zip(ours, theirs, strict=True):
+            key = ["scope", "scope_value", "metric"]
+            assert x.sort(key).drop("value").equals(y.sort(key).drop("value"))
+            assert (x.sort(key)["value"] - y.sort(key)["value"]).abs().max() < 1e-12  # sums in another order
+        assert ours[1].filter(pl.col("scope") == "topic").height > 0

@@ -130,12 +130,15 @@ def _distribution_shift(pairs: pl.LazyFrame, group: list[str], params: SwingPara
     return psi.join(ks, on=group, how="full", coalesce=True)
 
 
-def swing_metrics(before: pl.LazyFrame, after: pl.LazyFrame, params: SwingParams = SwingParams()) -> pl.LazyFrame:
+def swing_metrics(before: pl.LazyFrame, after: pl.LazyFrame, params: SwingParams = SwingParams(),
+                  pairs: pl.DataFrame | None = None) -> pl.LazyFrame:
     """Long rows: scope (`all` or the grouping's columns joined by `/`), scope_value, metric, value, n_common,
     for every grouping in `params.groupings` and every metric in METRICS. A correlation over constant scores is
-    undefined (every score equal is exactly the broken run to catch), so it is reported as 0."""
+    undefined (every score equal is exactly the broken run to catch), so it is reported as 0. `pairs`: the two
+    nights already paired on `params.keys` (`paired(before, after, keys).collect()`), when another comparison of
+    the same nights made them."""
     # Materialised once: every grouping and metric reads the pairs; the plan would otherwise redo the join per use.
-    pairs = paired(before, after, params.keys)
+    pairs = paired(before, after, params.keys) if pairs is None else pairs.lazy()
     if params.floor is not None:
         silent = (pl.col("score_before") <= params.floor) & (pl.col("score_after") <= params.floor)
         pairs = pairs.filter(~silent.fill_null(False))
@@ -150,6 +153,42 @@ def swing_metrics(before: pl.LazyFrame, after: pl.LazyFrame, params: SwingParams
             .join(_distribution_shift(p, group, params), on=group, how="left")
             .with_columns(pl.col("spearman", "spearman_top1000").fill_nan(0.0).fill_null(0.0))
             .with_columns(pl.col("share_moved_10", "mean_abs_move").fill_null(0.0))
+        )
+        out.append(long_metrics(wide, list(by), "/".join(by) or "all"))
+    return pl.concat(out)
+
+
+def self_metrics(night: pl.DataFrame, params: SwingParams = SwingParams()) -> pl.LazyFrame | None:
+    """What `swing_metrics(night, night, params)` returns, without pairing the night with itself: every account is
+    on both sides at the same score, so nothing moved, the two distributions and top lists are the same, and only a
+    group's size and whether its ranks correlate at all are read from the rows. A backfill night's gate compares the
+    published run of the night with itself when that run is the old algorithm's scores (clout/audit/gate.py).
+
+    None (compute it the long way) when the pairing would not be one row per account: a key seen twice, or a null
+    score, or with `floor` set. tests/gate/test_swing.py holds the rows equal to swing_metrics' on varied nights.
+
+    A rank correlation of scores with themselves is 1 when they hold two different values and undefined (0, as in
+    swing_metrics) otherwise; in the top `rank_top`, two different values are there when the smallest of the top
+    scores is below the largest. Each other metric is a count over the group or 0."""
+    if params.floor is not None or night.get_column("score").null_count():
+        return None
+    if night.select(pl.struct(*params.keys).is_duplicated().any()).item():
+        return None
+    out = []
+    for by in params.groupings:
+        group = list(by) or ["scope"]
+        frame = night.lazy() if by else night.lazy().with_columns(scope=pl.lit("all"))
+        score = pl.col("score")
+        varies = (score.min() < score.max())
+        top_varies = (score.top_k(params.rank_top).min() < score.max())
+        n = pl.len().cast(pl.Int64)
+        wide = frame.group_by(group).agg(
+            n_before=n, n_after=n, n_common=n,
+            share_moved_10=pl.lit(0.0), mean_abs_move=pl.lit(0.0),
+            spearman=pl.when(varies).then(1.0).otherwise(0.0),
+            spearman_top1000=pl.when(top_varies).then(1.0).otherwise(0.0),
+            top100_overlap=pl.lit(1.0),  # every group has a row: its top list is itself
+            psi=pl.lit(0.0), ks=pl.lit(0.0), share_new=pl.lit(0.0), share_missing=pl.lit(0.0),
         )
         out.append(long_metrics(wide, list(by), "/".join(by) or "all"))
     return pl.concat(out)

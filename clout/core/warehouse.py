@@ -166,6 +166,19 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
 
 
+def release_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Hand back the memory DuckDB holds but no longer needs, and leave the connection at the default memory limit:
+    its buffer pool keeps every block it read, and what dropped tables held, until its limit (80% of the machine)
+    presses. A limit of a few MB for a moment evicts the cached blocks (they are on disk) and frees the rest. At 10M
+    accounts the score state left GBs there through the model and the candidate rows, where a night peaks
+    (docs/state.md). A database in memory keeps its tables: the limit is set and reset, nothing else happens."""
+    try:
+        with suppress(duckdb.Error):  # what cannot be evicted stays: releasing is never worth failing a night for
+            con.execute("set memory_limit = '32MB'")
+    finally:
+        con.execute("reset memory_limit")
+
+
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, table) -> Iterator[None]:
     """`table` (Arrow or Polars) visible to SQL as `name` inside the block.

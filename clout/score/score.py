@@ -20,7 +20,7 @@ import polars as pl
 
 from clout.consent.filters import without_excluded
 from clout.core.engine import resolve_engine
-from clout.core.warehouse import query, records, run_sql, transaction
+from clout.core.warehouse import query, records, release_memory, run_sql, transaction
 from clout.score.score_state import prepare_state, state_features
 from transforms.algorithm import Algorithm, TopicParams
 from transforms.explain import change_parts
@@ -57,7 +57,8 @@ def window_frame(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algor
         report = prepare_state(con, logical_date, algo, features_key(algo))
         frame = state_features(con, logical_date, algo, report)
     finally:
-        run_sql(con, "score/state_end")
+        run_sql(con, "score/state_end")  # the state's temp tables dropped
+        release_memory(con)
     profiles = _optional(_frame(con, "profiles", logical_date=logical_date))
     if profiles is not None:
         frame = frame.join(profiles.select("network", "account_id", "followers", "following", "lists").collect(),

@@ -141,6 +141,22 @@ def test_a_rebuild_from_the_window_gives_the_same_bits_as_the_nights_kept(copied
     assert kept.equals(rebuilt)  # every float to the bit: exact integer sums, PageRank from the same vector
 
 
+def test_the_state_leaves_no_temp_table_behind_and_duckdb_its_default_memory_limit(copied):
+    """window_frame drops every temp table the state made (at 10M accounts GBs of the process's memory, held
+    through the model and the candidate rows, where a night peaks) and hands DuckDB's buffers back
+    (warehouse.release_memory) without leaving its memory limit squeezed."""
+    import duckdb
+
+    settings, _ = copied
+    with connect(settings) as con:
+        con.execute("update meta.score_chains set state_date = null")  # a rebuild: every temp table of the state
+        window_frame(con, NIGHTS[-1], load_algorithm("v1"))
+        temp = con.sql("select table_name from duckdb_tables() where temporary").fetchall()
+        (limit,) = con.execute("select current_setting('memory_limit')").fetchone()
+    assert temp == []
+    assert limit == duckdb.connect().execute("select current_setting('memory_limit')").fetchone()[0]
+
+
 def _no_sort(*args):
     raise AssertionError("PageRank's edges were read from the state and sorted again, not kept")
 

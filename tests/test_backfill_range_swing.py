@@ -13,17 +13,7 @@ NIGHT = date(2024, 1, 1)
 
 def _range(old: dict[str, int], new: dict[str, int]) -> dict:
     """range_swing over one night: `old` the published scores, `new` the backfill's, by account id."""
-    con = duckdb.connect()
-    for schema in ("candidate", "meta", "published"):
-        con.execute(f"create schema {schema}")
-    con.execute("create table published.scores (logical_date date, network varchar, account_id varchar, score int)")
-    con.execute("create table candidate.scores (run_id varchar, logical_date date, network varchar, "
-                "account_id varchar, score int)")
-    con.execute("create table meta.backfill_nights (backfill_id varchar, run_id varchar)")
-    con.execute("insert into meta.backfill_nights values ('bf', 'run')")
-    con.executemany("insert into published.scores values (?, 'x', ?, ?)", [(NIGHT, a, s) for a, s in old.items()])
-    con.executemany("insert into candidate.scores values ('run', ?, 'x', ?, ?)",
-                    [(NIGHT, a, s) for a, s in new.items()])
+    con = _nights_warehouse({NIGHT: ([("x", a, s) for a, s in old.items()], [("x", a, s) for a, s in new.items()])})
     rel = query(con, "backfill/range_swing", backfill_id="bf", date_from=NIGHT, date_to=NIGHT)
     return dict(zip(rel.columns, rel.fetchall()[0], strict=True))
 

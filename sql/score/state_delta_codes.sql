@@ -15,11 +15,17 @@ named as (
 ),
 
 final as (
-    select n.* exclude (held_code),
-           coalesce(n.held_code, cast(top.code + row_number() over (
-               partition by n.held_code is null order by n.network, n.account_id) as integer)) as code
+    -- Only the new accounts are numbered: one window over every named account sorted millions of held ones
+    -- (4.8M a steady night at 10M accounts, 5 s) to number a few. `named` is read twice, so DuckDB materializes
+    -- it: the night's accounts, not the chain's.
+    select n.* exclude (held_code), n.held_code as code
+    from named as n
+    where n.held_code is not null
+    union all
+    select n.* exclude (held_code), cast(top.code + row_number() over (order by n.network, n.account_id) as integer)
     from named as n
     cross join top
+    where n.held_code is null
 )
 
 select * from final;

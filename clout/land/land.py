@@ -1,7 +1,8 @@
 """Land: delivered files -> raw.* (every record kept, with lineage).
 
 `land_paths` takes files and folders, recognises each file's format, skips files already landed (same
-bytes, by content hash) and lands each new file all or nothing: its records, its quarantined records and
+bytes, by content hash, and the same owner for exports whose rows do not name it: sql/land/landed_before.sql)
+and lands each new file all or nothing: its records, its quarantined records and
 its canonical rows commit together, or, when more than `quarantine_limit` of its records are bad, not at
 all. Every landed file reconciles: records read = staged + duplicates + quarantined.
 
@@ -47,12 +48,14 @@ class LandResult:
     new_fields: tuple[str, ...] = ()
     note: str | None = None
     first_problem: str | None = field(default=None, compare=False)
+    owner: str | None = None  # the export's owner when its rows do not name it: part of the file's identity
 
     def line(self) -> str:
         if self.note:
             return f"{self.path}: {self.note}"
         if self.skipped:
-            return f"{self.path}: already landed (sha256 {self.sha256[:12]}), nothing added"
+            whose = f" of {self.owner}" if self.owner else ""
+            return f"{self.path}: already landed (sha256 {self.sha256[:12]}{whose}), nothing added"
         line = (f"{self.path}: {self.format}: {self.records:,} records read = {self.staged:,} staged + "
                 f"{self.duplicates:,} duplicates + {self.quarantined:,} quarantined")
         if self.first_problem:
@@ -196,8 +199,9 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
     # is awaited first, so skipping it costs no byte scan (which decompresses a gzip whole).
     shape = generic.text_shape(path) if fast and not _met_before(con, path) else None
     hashed = _current(path, hashing.result())
-    if con.execute("select 1 from raw.files where sha256 = ?", [hashed.digest]).fetchall():
-        return LandResult(path, hashed.digest, 0, skipped=True)
+    owner = _owner(found, path, options)
+    if run_sql(con, "land/landed_before", sha256=hashed.digest, owner=owner).fetchall():
+        return LandResult(path, hashed.digest, 0, skipped=True, owner=owner)
     if fast and shape is None:
         shape = generic.text_shape(path)
     if found is None:
@@ -219,7 +223,14 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
             return _land(con, path, hashed, found, options, shape)
         except _Declined:
             pass  # rolled back, nothing kept: the careful path reads the file again and explains each bad line
-    return _land(con, path, hashed, found, options, None, ahead, stage_file)
+    return _land(con, path, hashed, found, options, None, ahead, stage_file, owner)
+
+
+def _owner(found: Detected | None, path: Path, options: LandOptions) -> str | None:
+    """The export's owner when its rows do not name it (a follows CSV whose owner is in actor.json beside it), else
+    None. It is part of the file's identity: two owners' byte-identical files are two deliveries, not one."""
+    reader = found.reader if found is not None else None
+    return reader.owner(path, options) if hasattr(reader, "owner") else None
 
 
 def _first_line(path: Path, limit: int = 80) -> str:
@@ -247,7 +258,8 @@ _OURS = (duckdb.InterruptException, duckdb.ParserException, duckdb.BinderExcepti
 
 
 def _land(con, path: Path, hashed: _Hashed, found: Detected, options: LandOptions, shape: generic.TextShape | None,
-          ahead: NextFile | None = None, stage_file: StageFile | None = None) -> LandResult:
+          ahead: NextFile | None = None, stage_file: StageFile | None = None, owner: str | None = None
+          ) -> LandResult:
     """One file in one transaction; a generic text file with its `shape` tries DuckDB's reader first."""
     started = time.perf_counter()
     with transaction(con):
@@ -263,9 +275,9 @@ def _land(con, path: Path, hashed: _Hashed, found: Detected, options: LandOption
                 sha256=hashed.digest, format=found.name, network=_network(found, options), records=read,
                 landed_at=datetime.now(UTC).replace(tzinfo=None), staged=staged,
                 duplicates=read - staged - quarantined, quarantined=quarantined,
-                seconds=time.perf_counter() - started)
+                seconds=time.perf_counter() - started, owner=owner)
     return LandResult(path, hashed.digest, read, False, found.name, staged, read - staged - quarantined, quarantined,
-                      tuple(new_fields), first_problem=first_problem)
+                      tuple(new_fields), first_problem=first_problem, owner=owner)
 
 
 def _check_unchanged(path: Path, hashed: _Hashed) -> None:

@@ -44,8 +44,16 @@ def test_generated_exports_land_cleanly_with_ground_truth_beside_them(settings, 
     summary = generate(out, GeneratorParams(people=200, days=2, seed=3, rings=1, bought_targets=1))
     truth = json.loads((out / "ground_truth.json").read_text())
     assert truth["bots"] and len(truth["rings"][0]) == 6 and len(truth["bought_engagement"][0]["buyers"]) == 40
-    results = [r for r in land(settings, out) if not r.skipped]
+    landed = land(settings, out)
+    results = [r for r in landed if not r.skipped]
     assert results and all(reconciles(r) and r.quarantined == 0 for r in results)
+    # Many owners' following_accounts.csv are byte-identical (they follow the same few accounts): each is its owner's
+    # (actor.json beside it), so every one lands and every owner's follows reach staging
+    csvs = list(out.rglob("following_accounts.csv"))
+    assert len({f.read_bytes() for f in csvs}) < len(csvs)
+    assert not [r.line() for r in landed if "already landed" in r.line()]
+    rows = sum(len(f.read_text().splitlines()) - 1 for f in csvs)
+    assert sql(settings, "select count(*) from staging.follows where network = 'mastodon'") == [(rows,)]
     assert {r.format for r in results} >= {"twitter_v2", "mastodon", "generic_interactions", "identity_links"}
     assert sql(settings, "select count(*) from staging.posts where network = 'twitter'")[0][0] == summary.posts
     # a bought burst: every buyer reposted the target's post

@@ -48,6 +48,12 @@ def read(path: Path, options) -> Iterator:
     return batched(counter, _records(path, counter, options))
 
 
+def owner(path: Path, options) -> str | None:
+    """Whose posts these are (`--account`, else profile_information.json): the posts never name their author, so
+    the owner is part of the file's identity when it lands (clout.land.land)."""
+    return getattr(options, "account", None) or owner_of(path)
+
+
 def owner_of(path: Path) -> str | None:
     """The export's owner name, from profile_information/profile_information.json up to 3 folders up."""
     for folder in list(path.parents)[:4]:
@@ -63,7 +69,7 @@ def owner_of(path: Path) -> str | None:
 def _records(path: Path, counter: Counter, options) -> Iterator[None]:
     observed = file_time(path)
     raw = read_bytes(path)
-    owner = getattr(options, "account", None) or owner_of(path)
+    author = owner(path, options)
     try:
         items = orjson.loads(raw)
     except orjson.JSONDecodeError as e:
@@ -85,7 +91,7 @@ def _records(path: Path, counter: Counter, options) -> Iterator[None]:
         created = datetime.fromtimestamp(ts, UTC).replace(tzinfo=None) if isinstance(ts, int) else None
         counter.batch.add("post", record_no, f"$[{i}]", payload, {
             "network": NETWORK, "post_id": f"{ts}-{hashlib.sha1(text.encode()).hexdigest()[:12]}" if created else None,
-            "author_id": owner, "created_at": created, "text": text or post.get("title"),
+            "author_id": author, "created_at": created, "text": text or post.get("title"),
             "hashtags": HASHTAG.findall(text),
             "mentions": [t.get("name") for t in post.get("tags") or [] if isinstance(t, dict) and t.get("name")],
             "observed_at": observed,

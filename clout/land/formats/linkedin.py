@@ -33,7 +33,9 @@ def read(path: Path, options) -> Iterator:
     return batched(counter, _records(path, counter, options))
 
 
-def _owner(path: Path, options) -> str | None:
+def owner(path: Path, options) -> str | None:
+    """Whose export this is (`--account`, else Profile.csv beside it): its rows never name the owner, so the owner
+    is part of the file's identity when it lands (clout.land.land)."""
     if getattr(options, "account", None):
         return options.account
     profile = path.with_name("Profile.csv")
@@ -70,8 +72,8 @@ def _rows(text: str, header_starts: str) -> Iterator[tuple[int, dict, str]]:
 
 
 def _records(path: Path, counter: Counter, options) -> Iterator[None]:
-    owner = _owner(path, options)
-    if not owner:
+    me = owner(path, options)
+    if not me:
         raise CloutError(f"{path}: whose export is this? Land it with Profile.csv beside it, or pass --account NAME")
     observed = file_time(path)
     text = decode(read_bytes(path), path).lstrip("\ufeff")
@@ -84,13 +86,13 @@ def _records(path: Path, counter: Counter, options) -> Iterator[None]:
         elif shares:
             commentary = row.get("ShareCommentary") or ""
             counter.batch.add("post", record_no, where, raw, {
-                "network": NETWORK, "post_id": _share_id(row.get("ShareLink")), "author_id": owner,
+                "network": NETWORK, "post_id": _share_id(row.get("ShareLink")), "author_id": me,
                 "created_at": _time(row.get("Date"), "%Y-%m-%d %H:%M:%S"), "text": commentary,
                 "hashtags": HASHTAG.findall(commentary), "mentions": [], "observed_at": observed,
             })
         else:
             counter.batch.add("follow", record_no, where, raw, {
-                "network": NETWORK, "follower_id": owner, "followed_id": (row.get("URL") or "").rstrip("/") or None,
+                "network": NETWORK, "follower_id": me, "followed_id": (row.get("URL") or "").rstrip("/") or None,
                 "observed_at": _time(row.get("Connected On"), "%d %b %Y") or observed,
             })
         yield

@@ -129,12 +129,24 @@ def _mention(tag: dict) -> str | None:
     return name if "@" in name else account_of(tag.get("href")) or name or None
 
 
+def owner(path: Path, options) -> str | None:
+    """Whose export a follows CSV is (its rows name only the other account); None for an outbox, whose rows name
+    their actor. Part of the file's identity when it lands (clout.land.land)."""
+    if path.suffix.lower() != ".csv":
+        return None
+    return getattr(options, "account", None) or _owner(path)
+
+
 def _owner(path: Path) -> str | None:
     """The exporting account, from actor.json or outbox.json beside the CSV file."""
     actor = path.with_name("actor.json")
     if actor.is_file():
-        doc = json.loads(actor.read_text(encoding="utf-8"))
-        return account_of(doc.get("id"))
+        try:
+            doc = json.loads(actor.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise CloutError(f"{actor}: not valid JSON ({e}), so whose follows {path.name} holds is unknown; "
+                             "re-export it, or pass --account user@host") from None
+        return account_of(doc.get("id")) if isinstance(doc, dict) else None
     outbox = path.with_name("outbox.json")
     if outbox.is_file():
         m = re.search(r'"actor"\s*:\s*"([^"]+)"', outbox.read_text(encoding="utf-8"))
@@ -143,8 +155,8 @@ def _owner(path: Path) -> str | None:
 
 
 def _follows(path: Path, counter: Counter, options) -> Iterator[None]:
-    owner = getattr(options, "account", None) or _owner(path)
-    if not owner:
+    me = owner(path, options)
+    if not me:
         raise CloutError(f"{path}: whose follows are these? Land it with its actor.json or outbox.json beside it, "
                          "or pass --account user@host")
     followers = "follower" in path.name.lower()
@@ -162,7 +174,7 @@ def _follows(path: Path, counter: Counter, options) -> Iterator[None]:
             counter.batch.quarantine(record_no, f"line {line_no}", f"{header[0]!r} must be user@host", raw)
             yield
             continue
-        follower, followed = (other, owner) if followers else (owner, other)
+        follower, followed = (other, me) if followers else (me, other)
         counter.batch.add("follow", record_no, f"line {line_no}", raw, {
             "network": NETWORK, "follower_id": follower, "followed_id": followed, "observed_at": observed})
         yield

@@ -41,6 +41,21 @@ def read(path: Path, options) -> Iterator:
     return batched(counter, _records(path, counter))
 
 
+def owner(path: Path, options) -> str | None:
+    """Whose archive a single file of its data/ folder is (tweets, follows carry no owner: account.js beside it
+    names it), part of the file's identity when it lands (clout.land.land); None for the zip (its account.js is in
+    its bytes) and for account.js itself."""
+    sibling = path.with_name("account.js")
+    if zipfile.is_zipfile(path) or path.name == "account.js" or not sibling.is_file():
+        return None
+    data = read_bytes(sibling)
+    match = _PREFIX.match(data)
+    try:
+        return _owner(orjson.loads(data[match.end():].rstrip().rstrip(b";"))) if match else None
+    except orjson.JSONDecodeError:
+        return None  # landing the file says what is wrong with it
+
+
 def _members(path: Path) -> list[tuple[str, bytes]]:
     """(name, bytes) of the archive files clout uses, account.js first (it names the owner)."""
     if zipfile.is_zipfile(path):

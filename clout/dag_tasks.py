@@ -8,6 +8,7 @@ import os
 from clout import pipeline, progress
 from clout.core.dates import parse_date
 from clout.core.settings import load_settings
+from clout.land.land import summary
 
 STEPS = dict(pipeline.STEPS)
 
@@ -18,6 +19,7 @@ def land_landing_folder() -> int:
     settings.landing_dir.mkdir(parents=True, exist_ok=True)
     # The folder itself, as `clout land FOLDER` does: files of unknown formats are noted and skipped, not fatal.
     results = pipeline.land_files(settings, [settings.landing_dir], progress=_Logged())
+    print(summary(results), flush=True)
     return sum(not r.skipped for r in results)
 
 
@@ -28,7 +30,8 @@ class _Logged:
         print(f"landing {path} ({done + 1} of {total})", flush=True)
 
     def landed(self, result) -> None:
-        print(result.line(), flush=True)
+        if not result.companion:  # actor.json beside a follows CSV: read with it, nothing to say about it
+            print(result.line(), flush=True)
 
 
 def begin(ds: str, algorithm: str = "v1") -> str:

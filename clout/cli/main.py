@@ -49,17 +49,25 @@ def land(
 ) -> None:
     """Land export files or folders (format detected per file; files already landed are skipped).
 
-    Prints one reconcile line per file: records read = staged + duplicates + quarantined.
+    Prints a reconcile line (records read = staged + duplicates + quarantined) for each file named and for each file
+    of a folder that needs attention (skipped, records quarantined, new fields), then a line of totals.
     """
     from clout.land.formats import LandOptions
     from clout.land.formats.generic import ColumnMap
 
     wait_for_lock(wait)
     options = LandOptions(network, ColumnMap.parse(map_), account, quarantine_limit, _kind(kind))
+    _land_printed(load_settings(warehouse), paths, options)
+
+
+def _land_printed(settings, paths: list[Path], options=None) -> None:
     from clout import pipeline
+    from clout.land.land import summary
 
     with _landing() as progress:
-        pipeline.land_files(load_settings(warehouse), paths, options=options, progress=progress)
+        results = pipeline.land_files(settings, paths, options=options, progress=progress)
+    if len(results) > 1 or not all(r.named for r in results):  # one file named: its own line says it all
+        console.print(summary(results), highlight=False, soft_wrap=True)
 
 
 def _kind(value: str | None) -> str | None:
@@ -74,8 +82,9 @@ def _kind(value: str | None) -> str | None:
 
 
 class _PrintedLanding:
-    """A landing's progress on the console (a clout.land.LandProgress): each file's reconcile line as soon as
-    it lands, under a live line with the file in hand and the count of files (terminals only)."""
+    """A landing's progress on the console (a clout.land.LandProgress): the reconcile line of each file named, and
+    of each file of a folder that needs attention, as soon as it lands (a folder of hundreds of clean exports is
+    its totals line), under a live line with the file in hand and the count of files (terminals only)."""
 
     def __init__(self, bar: Progress) -> None:
         self.bar, self.task = bar, bar.add_task("landing", total=None)
@@ -84,7 +93,8 @@ class _PrintedLanding:
         self.bar.update(self.task, description=f"landing {path.name}", completed=done, total=total)
 
     def landed(self, result) -> None:
-        self.bar.console.print(result.line(), highlight=False, soft_wrap=True)
+        if result.named or result.needs_attention:
+            self.bar.console.print(result.line(), highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -107,11 +117,8 @@ def run(
     use_engine(engine)
     wait_for_lock(wait)
     settings = load_settings(warehouse)
-    from clout import pipeline
-
     if input_:
-        with _landing() as progress:
-            pipeline.land_files(settings, input_, progress=progress)
+        _land_printed(settings, input_)
     _run_night(settings, parse_date(date_), algorithm)
 
 

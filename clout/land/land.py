@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from clout.core.errors import CloutError
 from clout.core.warehouse import registered, run_sql, transaction
 from clout.land import plausible
 from clout.land.canonical_interactions import InteractionParams
-from clout.land.formats import Detected, LandOptions, detect, generic
+from clout.land.formats import READERS, Detected, LandOptions, detect, generic
 from clout.land.formats.base import ENTITY_SCHEMAS, QUARANTINE_SCHEMA, Batch, NextFile, stat_key
 from clout.land.formats.checks import violations
 
@@ -49,6 +49,13 @@ class LandResult:
     note: str | None = None
     first_problem: str | None = field(default=None, compare=False)
     owner: str | None = None  # the export's owner when its rows do not name it: part of the file's identity
+    companion: bool = False  # a file a format reads beside its export (actor.json): not an export, not unknown
+    named: bool = field(default=True, compare=False)  # named on the command line, not found in a folder
+
+    @property
+    def needs_attention(self) -> bool:
+        """Worth a line of its own in a folder's landing: skipped as unknown, or records quarantined, or new fields."""
+        return bool((self.note and not self.companion) or self.quarantined or self.new_fields)
 
     def line(self) -> str:
         if self.note:
@@ -63,6 +70,23 @@ class LandResult:
         if self.new_fields:
             line += f"; new field(s) kept in the raw payload: {', '.join(sorted(self.new_fields))}"
         return line
+
+
+def summary(results: list[LandResult]) -> str:
+    """One line of totals for a landing session: files by outcome, then records as each file's line counts them."""
+    landed = [r for r in results if not r.skipped]
+    again = sum(1 for r in results if r.skipped and not r.note)
+    companions = sum(1 for r in results if r.companion)
+    skipped = sum(1 for r in results if r.note and not r.companion)
+    read, staged, dups, quarantined = (sum(getattr(r, f) for r in landed)
+                                       for f in ("records", "staged", "duplicates", "quarantined"))
+    files = f"{len(results):,} file{'s' * (len(results) != 1)}: {len(landed):,} landed, {again:,} already landed, "
+    files += f"{skipped:,} skipped"
+    if companions:  # actor.json and its kind: read with the export beside them
+        files += (f", {companions:,} owner file read with its export" if companions == 1 else
+                  f", {companions:,} owner files read with their exports")
+    return (f"total: {files}; {read:,} records read = {staged:,} staged + {dups:,} duplicates + "
+            f"{quarantined:,} quarantined")
 
 
 def sha256_of(path: Path) -> str:
@@ -116,7 +140,8 @@ def land_paths(con: duckdb.DuckDBPyConnection, paths: list[Path], options: LandO
         for i, (path, explicit) in enumerate(files):
             this, hashing = hashing, _hash(hasher, files[i + 1][0]) if i + 1 < len(files) else None
             progress.starting(path, len(results), len(files))
-            results.append(_land_or_note(con, path, explicit, options, this, ahead, stage_file))
+            results.append(replace(_land_or_note(con, path, explicit, options, this, ahead, stage_file),
+                                   named=explicit))
             progress.landed(results[-1])
         run_sql(con, "land/checkpoint")
         return results
@@ -151,7 +176,7 @@ def _land_or_note(con, path: Path, explicit: bool, options: LandOptions, hashing
     except _NotAnExport as e:
         if explicit:
             raise CloutError(str(e)) from None
-        return LandResult(path.resolve(), "", 0, skipped=True, note=e.note)
+        return LandResult(path.resolve(), "", 0, skipped=True, note=e.note, companion=e.companion)
     except _RESOURCES as e:  # the file's transaction rolled back: the warehouse is as it was
         raise CloutError(f"{path}: {_resource_problem(e)}; nothing was landed from it") from None
 
@@ -171,9 +196,9 @@ def _resource_problem(e: BaseException) -> str:
 
 
 class _NotAnExport(CloutError):
-    def __init__(self, message: str, note: str) -> None:
+    def __init__(self, message: str, note: str, companion: bool = False) -> None:
         super().__init__(message)
-        self.note = note
+        self.note, self.companion = note, companion
 
 
 def land_generic_file(con: duckdb.DuckDBPyConnection, path: Path, network: str = "twitter") -> LandResult:
@@ -205,6 +230,7 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
     if fast and shape is None:
         shape = generic.text_shape(path)
     if found is None:
+        _check_companion(path)
         if path.stat().st_size == 0 or not path.read_bytes()[:1 << 16].strip():
             raise _NotAnExport(f"{path}: the file is empty; nothing to land", "empty file, skipped")
         raise _NotAnExport(
@@ -231,6 +257,17 @@ def _owner(found: Detected | None, path: Path, options: LandOptions) -> str | No
     None. It is part of the file's identity: two owners' byte-identical files are two deliveries, not one."""
     reader = found.reader if found is not None else None
     return reader.owner(path, options) if hasattr(reader, "owner") else None
+
+
+def _check_companion(path: Path) -> None:
+    """A file a format reads beside its export (actor.json: whose follows a Mastodon CSV holds) is where an owner
+    comes from, not an unknown format: in a folder it is counted, not reported."""
+    reader = next((r for r in READERS if path.name in getattr(r, "COMPANIONS", ())), None)
+    if reader is not None:
+        raise _NotAnExport(
+            f"{path}: not an export but where a {reader.NAME} export's owner comes from; land the export beside it "
+            "(or its folder), which reads it", f"the owner of the {reader.NAME} export beside it, read with it",
+            companion=True)
 
 
 def _first_line(path: Path, limit: int = 80) -> str:
@@ -460,4 +497,4 @@ def _new_fields(con, file_id: int, fmt: str, unknown: set[str]) -> list[str]:
 
 
 __all__ = ["Batch", "LandOptions", "LandProgress", "LandResult", "StageFile", "land_file", "land_generic_file",
-           "land_paths"]
+           "land_paths", "summary"]

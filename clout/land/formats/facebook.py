@@ -19,6 +19,7 @@ from clout.land.formats.base import Counter, batched, file_time, read_bytes
 
 NAME = "facebook"
 NETWORK = "facebook"
+COMPANIONS = ("profile_information.json",)  # read for the owner, beside the export; not landed themselves
 HASHTAG = re.compile(r"#(\w+)")
 POST_FIELDS = frozenset({"timestamp", "data", "attachments", "title", "tags", "event"})
 

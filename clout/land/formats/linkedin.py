@@ -17,6 +17,7 @@ from clout.land.formats.base import Counter, batched, decode, file_time, read_by
 
 NAME = "linkedin"
 NETWORK = "linkedin"
+COMPANIONS = ("Profile.csv",)  # read for the owner, beside the export; not landed themselves
 HASHTAG = re.compile(r"#(\w+)")
 _SHARES = ("Date", "ShareLink", "ShareCommentary")
 _CONNECTIONS = ("First Name", "Last Name", "URL")

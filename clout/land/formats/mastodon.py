@@ -20,6 +20,7 @@ from clout.land.formats.base import Counter, batched, decode, file_time, parse_t
 
 NAME = "mastodon"
 NETWORK = "mastodon"
+COMPANIONS = ("actor.json",)  # read for the owner, beside the export; not landed themselves
 _TAG = re.compile(r"<[^>]+>")
 _USER_URI = re.compile(r"^https?://([^/]+)/(?:users/|@)([^/]+)")
 ACTIVITY_FIELDS = frozenset({"id", "type", "actor", "published", "to", "cc", "object", "signature", "@context"})

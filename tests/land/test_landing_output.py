@@ -1,0 +1,42 @@
+"""What `clout land` prints: a line for each file named and for each file of a folder that needs attention, then a
+line of totals; the files a format reads for its owner (actor.json, Profile.csv, profile_information.json) are
+counted, never reported as unknown."""
+
+from __future__ import annotations
+
+import shutil
+
+from landkit import FIXTURES
+from testkit import clout_here
+
+
+def _copy(tmp_path, *names):
+    for name in names:
+        shutil.copytree(FIXTURES / name, tmp_path / "in" / name)
+    return tmp_path / "in"
+
+
+def test_a_folder_prints_what_needs_attention_and_its_totals(settings, tmp_path):
+    folder = _copy(tmp_path, "mastodon", "linkedin", "facebook", "x_archive")
+    first = clout_here("land", folder, warehouse=settings, check=True).stdout.splitlines()
+    # owner files are not unknown formats; like.js (an X archive file clout does not read) is
+    assert not [line for line in first if any(n in line for n in ("actor.json", "Profile.csv", "profile_information"))]
+    assert [line for line in first if "not an export format" in line] == [
+        f"{folder / 'x_archive' / 'data' / 'like.js'}: not an export format clout knows, skipped"]
+    assert len(first) == 2  # like.js and the totals: clean landings need no line of their own
+    assert first[-1].startswith("total: 15 files: 11 landed, 0 already landed, 1 skipped, "
+                                "3 owner files read with their exports; ")
+    assert "records read = " in first[-1] and " quarantined" in first[-1]
+    again = clout_here("land", folder, warehouse=settings, check=True).stdout.splitlines()
+    assert again[-1].startswith("total: 15 files: 0 landed, 11 already landed, 1 skipped, 3 owner files")
+    assert not [line for line in again if "already landed (sha256" in line]  # counted, not listed
+
+
+def test_a_named_file_keeps_its_line_and_a_named_owner_file_says_what_to_land(settings, tmp_path):
+    folder = _copy(tmp_path, "mastodon")
+    out = clout_here("land", folder / "mastodon" / "following_accounts.csv", warehouse=settings, check=True).stdout
+    assert out.splitlines() == [f"{folder / 'mastodon' / 'following_accounts.csv'}: mastodon: 2 records read = "
+                                "2 staged + 0 duplicates + 0 quarantined"]
+    proc = clout_here("land", folder / "mastodon" / "actor.json", warehouse=settings)
+    assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1
+    assert "actor.json: not an export but where a mastodon export's owner comes from" in proc.stderr

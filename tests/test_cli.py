@@ -139,3 +139,37 @@ def test_the_demo_ends_with_each_nights_top_accounts_and_the_next_commands(week_
     assert "Top 3 on 2012-07-01" in out and "Top 3 on 2012-07-07" in out
     explain = next(line for line in out.splitlines() if "clout explain" in line)
     assert "ACCOUNT" not in explain and "--date 2012-07-07" in explain
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "table", "parquet"])
+def test_sql_out_that_cannot_be_written_is_one_line_and_writes_nothing(night, tmp_path, fmt):
+    query = ("sql", "select 1 as a", "--format", fmt, "--out")
+    tmp_path = tmp_path / "out"  # beside the warehouse's copy
+    tmp_path.mkdir()
+    missing = tmp_path / "nodir" / "x.out"
+    assert_one_line_error(clout(night, *query, missing, check=False), str(missing), "does not exist", "mkdir -p")
+    assert_one_line_error(clout(night, *query, tmp_path, check=False), str(tmp_path), "is a folder")
+    a_file = tmp_path / "a_file"
+    a_file.write_text("kept\n")
+    assert_one_line_error(clout(night, *query, a_file / "x.out", check=False), str(a_file), "is a file, not a folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"] and a_file.read_text() == "kept\n"
+    written = tmp_path / "x.out"
+    clout(night, *query, written)  # written whole, by a rename: no temporary file left beside it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "x.out"] and written.stat().st_size > 0
+
+
+def test_sql_table_format_with_out_writes_the_table_to_the_file(night, tmp_path):
+    out = tmp_path / "t.txt"
+    proc = clout(night, "sql", "select 'in the file' as w", "--out", out)
+    assert "in the file" in out.read_text() and "in the file" not in proc.stdout
+
+
+def test_generate_and_score_features_out_that_cannot_be_written_is_one_line(tmp_path):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    for out, needle in ((a_file / "x", "is a file, not a folder"), (a_file, "is a file, not a folder")):
+        proc = clout_here("generate", "--out", out, "--people", "20", "--days", "1")
+        assert_one_line_error(proc, f"--out {out}", needle)
+    missing = tmp_path / "nodir" / "scores.csv"
+    proc = clout_here("score-features", tmp_path / "features.csv", "--out", missing)
+    assert_one_line_error(proc, str(missing), "does not exist")

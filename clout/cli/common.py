@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from rich.console import Console
 
+from clout.core.errors import CloutError
 from clout.core.warehouse import LOCK_WAIT_ENV
 
 HELP = """`clout`: the command line. Every command calls the same stage entry points as the Airflow DAGs.
@@ -51,3 +55,41 @@ def print_table(columns: list[str], rows: list[tuple], title: str | None = None,
     from clout.cli.output import show
 
     show(console, columns, rows, title, count=count, wrap=wrap)
+
+
+def out_problem(path: Path, folder: bool = False) -> str | None:
+    """Why `--out PATH` cannot be written (a file, or with `folder` a folder made if missing), in one line naming
+    the path and what to do; None when it can. Checked before the work, so a bad path costs nothing."""
+    path = Path(path)
+    if not folder and path.is_dir():
+        return f"--out {path}: is a folder; give a file name, e.g. --out {path / ('result' + (path.suffix or '.csv'))}"
+    if folder and path.exists() and not path.is_dir():
+        return f"--out {path}: is a file, not a folder; choose a folder (it is created if missing)"
+    start = path if folder else path.parent
+    existing = next(p for p in (start, *start.parents) if p.exists())
+    if not existing.is_dir():
+        return f"--out {path}: {existing} is a file, not a folder; choose another --out"
+    if not folder and existing != start:
+        return f"--out {path}: the folder {start} does not exist; create it (mkdir -p {start}) or choose another --out"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"--out {path}: no permission to write in {existing}; choose another --out"
+    return None
+
+
+def check_out(path: Path | None, folder: bool = False) -> None:
+    if path is not None and (problem := out_problem(path, folder)):
+        raise CloutError(problem)
+
+
+@contextmanager
+def written(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to write to, renamed to `path` when the block succeeds and removed when it
+    fails: `--out` is the whole result or untouched, never half-written. An OSError is one line naming `path`."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as e:
+        raise CloutError(f"--out {path}: cannot write it ({e.strerror or e}); nothing was written") from None
+    finally:
+        tmp.unlink(missing_ok=True)

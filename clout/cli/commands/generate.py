@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from clout.cli.common import app, console
+from clout.cli.common import app, check_out, console
+from clout.core.errors import CloutError
 
 
 @app.command()
@@ -28,8 +29,13 @@ def generate(
     from clout.land.generator import generate as run
 
     parse_date(start)
+    check_out(out, folder=True)
     params = GeneratorParams(people=people, days=days, seed=seed, start=datetime.strptime(start, "%Y-%m-%d").date())
-    summary = run(out, params)
+    try:
+        summary = run(out, params)
+    except OSError as e:  # a full disk, a file in the way: one line, not a traceback
+        raise CloutError(f"--out {out}: cannot write the exports ({e.strerror or e}: {e.filename}); what was "
+                         "written there is incomplete: remove it, fix the cause and generate again") from None
     console.print(f"{out}: {summary.line()}; ground truth in {out / 'ground_truth.json'}", highlight=False)
     console.print(next_commands(out, params), highlight=False, markup=False, soft_wrap=True)
 

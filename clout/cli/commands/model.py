@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 import typer
 
-from clout.cli.common import app, console
+from clout.cli.common import app, check_out, console, written
 from clout.consent.access import open_snapshot
 from clout.core.dates import parse_date
 from clout.core.errors import CloutError
@@ -55,6 +55,7 @@ def score_features_cmd(
     out: Path = typer.Option(..., "--out", help="CSV to write: account_id, score, raw_score, parts"),
 ) -> None:
     """Score a feature file (CSV or Parquet, one row per account) with the pure model; missing columns = unknown."""
+    check_out(out)
     try:
         algo = load_algorithm(algorithm)
     except ValueError as e:
@@ -62,7 +63,8 @@ def score_features_cmd(
     frame = _read_features(path)
     unknown = [c for c in INPUT_COLUMNS[:14] if c not in frame.columns]
     scored = score_features(frame.lazy(), algo.model, algo.calibration).select(OUTPUT_COLUMNS).collect()
-    scored.write_csv(out)
+    with written(out) as tmp:
+        scored.write_csv(tmp)
     console.print(f"{path}: {scored.height:,} accounts scored with {algo.version} ({algo.fingerprint}) -> {out}")
     if unknown:
         console.print(f"unknown (no column): {', '.join(unknown)}", highlight=False)

@@ -17,7 +17,7 @@ import duckdb
 import typer
 
 from clout.cli import sql_prompt as prompt
-from clout.cli.common import WarehouseOpt, app, console, print_table
+from clout.cli.common import WarehouseOpt, app, check_out, console, written
 from clout.consent.access import check_reading, open_snapshot, open_warehouse
 from clout.consent.limits import MEMORY_ENV, SPILL_ENV, TIMEOUT_ENV, SqlLimits, run_limited
 from clout.core.errors import CloutError
@@ -55,6 +55,7 @@ def sql(
         raise CloutError(f"unknown --format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "parquet" and out is None:
         raise CloutError("--format parquet writes a file: add --out FILE.parquet")
+    check_out(out)  # before the query: a wrong path costs nothing
     if file is not None:
         if statement is not None:
             raise CloutError("give a statement or --file, not both")
@@ -116,7 +117,8 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path, li
     table = _execute(con, statement, limits, arrow=True)
     if table is None:
         raise CloutError("--format parquet needs a statement that returns rows")
-    pq.write_table(table, out)
+    with written(out) as tmp:
+        pq.write_table(table, tmp)
     console.print(f"wrote {table.num_rows:,} rows to {out}")
 
 
@@ -139,15 +141,27 @@ def _emit(result: tuple | None, fmt: str, out: Path | None, shape: Shape = Shape
         index = [columns.index(c) for c in shown]
         show(console, shown, [tuple(r[i] for i in index) for r in rows], view=shape.view, count=True)
         return
-    with (out.open("w", newline="", encoding="utf-8") if out else _stdout()) as f:
-        if fmt == "csv":
-            writer = csv.writer(f, lineterminator="\n")  # not csv's CRLF: shell tools read lines
-            writer.writerow(columns)
-            writer.writerows(rows)
-        elif fmt == "json":
-            f.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1) + "\n")
-        else:
-            print_table(columns, rows, count=True)
+    if out is None:
+        with _stdout() as f:
+            _write_rows(f, fmt, columns, rows)
+        return
+    with written(out) as tmp, tmp.open("w", newline="", encoding="utf-8") as f:  # closed, then renamed to `out`
+        _write_rows(f, fmt, columns, rows)
+
+
+def _write_rows(f, fmt: str, columns: list[str], rows: list[tuple]) -> None:
+    if fmt == "csv":
+        writer = csv.writer(f, lineterminator="\n")  # not csv's CRLF: shell tools read lines
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif fmt == "json":
+        f.write(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], default=str, indent=1) + "\n")
+    else:  # a table into the file, not onto the terminal
+        from rich.console import Console
+
+        from clout.cli.output import show
+
+        show(Console(file=f, width=200), columns, rows, count=True)
 
 
 class _stdout:

@@ -85,14 +85,25 @@ def explain(
     except duckdb.Error as e:
         raise CloutError(f"cannot read the published snapshot: {str(e).splitlines()[0]}") from None
     if not rows:
-        when = f"on {day}" if day else "on the latest published night"
-        raise CloutError(f"account {account!r} has no published score {when}; check the id with "
-                         "`clout sql \"select * from published.current_scores limit 5\"`")
+        raise CloutError(_no_score(con, account, day))
     if len(rows) > 1 and network is None:
         raise CloutError(f"account {account!r} exists on {', '.join(r['network'] for r in rows)}; add --network")
     row = rows[0]
     _print_explanation(row, records(query(con, "serve/explain_topics", account_id=account,
                                           logical_date=row["logical_date"], network=row["network"])))
+
+
+def _no_score(con, account: str, day) -> str:
+    """Why there is no score to explain: no night published on that date (say which are), or not this account."""
+    (nights,) = records(query(con, "serve/published_range", logical_date=day))
+    if not nights["nights"]:
+        return "no night has been published yet; run one with `clout run --date YYYY-MM-DD`"
+    if day is not None and not nights["published"]:
+        return (f"no night is published on {day}; the published nights run from {nights['first_date']} to "
+                f"{nights['last_date']} ({nights['nights']} nights; `clout runs` lists them)")
+    when = f"on {day}" if day else "on the latest published night"
+    return (f"account {account!r} has no published score {when}; check the id with "
+            "`clout sql \"select * from published.current_scores limit 5\"`")
 
 
 def _print_explanation(row: dict, topics: list[dict]) -> None:

@@ -27,8 +27,10 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 WarehouseOpt = typer.Option(None, "--warehouse", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
 
 
-EngineOpt = typer.Option(None, "--engine", help="where the score step's transforms run: duckdb (default: Polars) or "
-                         "spark (CLOUT_SPARK_MASTER, default local[2]); default: CLOUT_ENGINE, else duckdb")
+EngineOpt = typer.Option(None, "--engine", metavar="duckdb|spark",
+                         help="where the score step's transforms run: `duckdb` (the default: Polars transforms on the "
+                         "DuckDB warehouse; `polars` is accepted for it) or `spark` (CLOUT_SPARK_MASTER, default "
+                         "local[2]); default: CLOUT_ENGINE, else duckdb")
 
 
 def use_engine(engine: str | None) -> str:

@@ -26,6 +26,8 @@ from typing import Any
 from clout.core.errors import CloutError
 
 ENGINES = ("duckdb", "spark")
+# The default engine is DuckDB's warehouse with Polars transforms: a newcomer who reads "Polars" may type it.
+ALIASES = {"polars": "duckdb"}
 DEFAULT_ENGINE = "duckdb"
 ENGINE_ENV = "CLOUT_ENGINE"
 MASTER_ENV = "CLOUT_SPARK_MASTER"
@@ -40,11 +42,12 @@ LOG4J2 = Path(__file__).resolve().with_name("spark-log4j2.properties")
 
 
 def resolve_engine(engine: str | None = None) -> str:
-    """The engine named on the command line, else in CLOUT_ENGINE, else duckdb."""
+    """The engine named on the command line, else in CLOUT_ENGINE, else duckdb (`polars` names it too)."""
     name = (engine or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE).strip().lower()
+    name = ALIASES.get(name, name)
     if name not in ENGINES:
         where = "--engine" if engine else ENGINE_ENV
-        raise CloutError(f"{where} {name!r}: not an engine; use one of {', '.join(ENGINES)}")
+        raise CloutError(f"{where} {name!r}: not an engine; use one of {', '.join(ENGINES)} (polars is duckdb)")
     return name
 
 

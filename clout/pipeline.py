@@ -115,8 +115,16 @@ def _no_deliveries(con, run_id: str, logical_date: date, settings: Settings) -> 
               else "nothing has been landed yet")
     return (f"run {run_id}: no deliveries for {logical_date}: no interaction or post dated {logical_date} has been "
             f"landed ({landed}). A night without its data is not published; the last published night stays live. "
-            f"Land the night's exports (`clout land PATH`, or put them in {settings.landing_dir}), then run "
-            f"{logical_date} again.")
+            f"Land the night's exports (`clout land PATH`{_landing_folder(settings)}), then run {logical_date} "
+            "again.")
+
+
+def _landing_folder(settings: Settings) -> str:
+    """The landing folder, named only where it exists (Airflow's landing DAG made it): pointing a newcomer at a folder
+    that is not there sends them looking for it."""
+    if not settings.landing_dir.is_dir():
+        return ""
+    return f", or put them in {settings.landing_dir} for the clout_landing DAG"
 
 
 def aggregate_step(settings: Settings, run_id: str) -> int:

@@ -173,3 +173,52 @@ def test_generate_and_score_features_out_that_cannot_be_written_is_one_line(tmp_
     missing = tmp_path / "nodir" / "scores.csv"
     proc = clout_here("score-features", tmp_path / "features.csv", "--out", missing)
     assert_one_line_error(proc, str(missing), "does not exist")
+
+
+def test_explain_on_a_date_with_no_published_night_names_the_published_nights(night):
+    proc = clout(night, "explain", "88", "--date", "2012-07-09", check=False)
+    assert_one_line_error(proc, "no night is published on 2012-07-09", "from 2012-07-01 to 2012-07-02")
+    assert "check the id" not in proc.stderr  # the account is not the problem
+    proc = clout(night, "explain", "no-such-account", "--date", "2012-07-02", check=False)
+    assert_one_line_error(proc, "account 'no-such-account' has no published score on 2012-07-02", "check the id")
+
+
+def test_engine_help_names_its_values_and_polars_means_the_default(night):
+    help_text = " ".join(clout_here("run", "--help").stdout.split())
+    assert "--engine duckdb|spark" in help_text  # the values, where a newcomer looks
+    from clout.cli.common import EngineOpt
+
+    assert "`polars` is accepted for it" in EngineOpt.help
+    # --engine polars runs the default engine: this date has no data, so the run stops at its stage step
+    proc = clout(night, "run", "--date", "2012-07-09", "--engine", "polars", check=False)
+    assert_one_line_error(proc, "no deliveries for 2012-07-09", "clout land PATH")
+    assert "not an engine" not in proc.stderr
+    assert str(night.landing_dir) not in proc.stderr  # no landing folder here: the error does not send you to one
+    night.landing_dir.mkdir()
+    proc = clout(night, "run", "--date", "2012-07-09", check=False)
+    assert f"put them in {night.landing_dir} for the clout_landing DAG" in " ".join(proc.stderr.split())
+
+
+def test_sql_errors_say_an_attach_and_how_to_list_the_views(night):
+    assert_one_line_error(clout(night, "sql", "attach 'x.duckdb' as x", check=False), "an ATTACH statement")
+    proc = clout(night, "sql", "select * from scorez", check=False)
+    assert_one_line_error(proc, "scorez does not exist", 'clout sql "show tables"')
+    assert "published.scores" in clout(night, "sql", "show tables").stdout  # the hint works in the sandbox
+
+
+def test_the_lock_error_names_the_holder(night):
+    import os
+
+    import duckdb
+
+    holder = duckdb.connect(str(night.warehouse))  # this process holds DuckDB's lock; `clout` runs in another
+    try:
+        proc = clout_process("land", Path(__file__), warehouse=night)
+    finally:
+        holder.close()
+    assert_one_line_error(proc, "is writing the warehouse", f"(pid {os.getpid()}: ", "pytest", "running since")
+
+
+def test_version():
+    proc = clout_here("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("clout ") and proc.stdout.split()[1][0].isdigit()

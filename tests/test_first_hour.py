@@ -392,7 +392,7 @@ def test_a_second_writer_waits_for_the_lock(week):
     finally:
         holder.close()
     out, err = proc.communicate(timeout=120)
-    assert "another clout process" not in err  # once the lock is free it goes on: no "is writing" error
+    assert "is writing the warehouse" not in err  # once the lock is free it goes on: no "is writing" error
 
 
 # 8. the SQL prompt ---------------------------------------------------------------------------------------------

@@ -35,6 +35,23 @@ from clout.core.settings import load_settings
 from clout.core.warehouse import connect, query
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"clout {version('clout')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("clout (not installed: no version)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(_: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                    help="print clout's version and exit")) -> None:
+    pass
+
+
 @app.command()
 def land(
     paths: list[Path],

@@ -38,6 +38,7 @@ _HELP = {"help", "\\?", ".help", "\\h", "?"}
 _TABLES = {".tables", "\\d", "\\dt", "\\dv", "show tables"}
 _SHOW_TABLES = re.compile(r"^\s*show\s+tables\s*;?\s*$", re.IGNORECASE)
 _DESCRIBE = re.compile(r"^(?:\\d|\.schema)\s+([\w.\"]+)$", re.IGNORECASE)
+_NO_SUCH_TABLE = re.compile(r"(?:Table|View|Schema) with name \S+ does not exist", re.IGNORECASE)
 _NOT_PUBLISHED = re.compile(r"(?:schema|table) (?:with name )?\"?(raw|staging|quarantine|marts|candidate)\b",
                             re.IGNORECASE)
 
@@ -81,4 +82,6 @@ def hint(message: str) -> str:
                 "allowed by CLOUT_SQL_ALLOW_RAW=1)")
     if "read-only" in message.lower() or "disabled by configuration" in message:
         return message + " (clout sql only reads, and only the published snapshot: see docs/security.md)"
+    if _NO_SUCH_TABLE.search(message):
+        return message + " (`clout sql \"show tables\"` lists the views you can query; `describe VIEW` its columns)"
     return message

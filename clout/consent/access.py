@@ -51,7 +51,8 @@ def check_reading(statement: str) -> None:
     elif kind == "SELECT":
         _check_query(parsed[0].query, "SELECT")
     else:
-        raise CloutError(f"clout sql is read-only: a {kind} statement is not allowed; it runs {WHAT_RUNS}")
+        article = "an" if kind[:1] in "AEIOU" else "a"
+        raise CloutError(f"clout sql is read-only: {article} {kind} statement is not allowed; it runs {WHAT_RUNS}")
 
 
 def _statements(sql: str) -> list:

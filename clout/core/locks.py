@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from clout.core.errors import CloutError
@@ -130,3 +132,34 @@ def run_mode_and_age(settings: Settings, run_id: str) -> tuple[str | None, float
         return path.read_text(encoding="utf-8").strip() or None, time.time() - path.stat().st_mtime
     except FileNotFoundError:
         return None, None
+
+
+# ---- who holds the warehouse ---------------------------------------------------------------------------------
+
+_PID = re.compile(r"\(PID (\d+)\)")
+
+
+def lock_holder(duckdb_message: str) -> str:
+    """` (pid N: COMMAND, running since TIME)` for the process DuckDB names as holding the file's lock (its message
+    says `Conflicting lock is held in /path/python (PID N)`); what /proc does not tell is left out."""
+    m = _PID.search(duckdb_message)
+    if not m:
+        return ""
+    pid = int(m.group(1))
+    parts = [f"pid {pid}"]
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+        command = " ".join([Path(argv[0].decode()).name, *(a.decode(errors="replace") for a in argv[1:])])
+        parts[0] += f": {command[:120]}"
+        parts.append(f"running since {_started(pid):%Y-%m-%d %H:%M:%S} UTC")
+    except (OSError, ValueError, IndexError, StopIteration):
+        pass  # not Linux, or the process has just ended
+    return f" ({', '.join(parts)})"
+
+
+def _started(pid: int) -> datetime:
+    """A process's start time: its start in clock ticks after boot (/proc/PID/stat, field 22) plus the boot time."""
+    after_boot = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+    boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                if line.startswith("btime "))
+    return datetime.fromtimestamp(boot + after_boot, UTC)

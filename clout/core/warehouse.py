@@ -17,7 +17,7 @@ from functools import cache
 import duckdb
 
 from clout.core.errors import CloutError
-from clout.core.locks import warehouse_lock
+from clout.core.locks import lock_holder, warehouse_lock
 from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.resources import SQL_DIR
 from clout.core.settings import Settings, elsewhere_hint
@@ -100,7 +100,7 @@ def connect(settings: Settings, read_only: bool = False, config: dict | None = N
                 raise CloutError(f"{settings.warehouse}: cannot open the warehouse: {e}") from None
             if time.monotonic() >= deadline:
                 raise CloutError(
-                    f"{settings.warehouse}: another clout process is writing the warehouse; wait for it "
+                    f"{settings.warehouse}: another process is writing the warehouse{lock_holder(str(e))}; wait for it "
                     "(`--wait SECONDS` waits here), or query the published snapshot with `clout sql` (the default)"
                 ) from None
             if not told:  # one line, on stderr: stdout may be a pipe someone parses

@@ -1,8 +1,9 @@
 """One transform code path, two engines: what the model, explanations and person scores are written against.
 
-transforms/model.py, explain.py and scores.py are written in the part of Polars' API that Narwhals implements
-(https://narwhals-dev.github.io/narwhals/): `F.col`, `F.when`, `F.sum_horizontal`, `.with_columns`, `.join`,
-`.group_by().agg`, `.over` ... where `F` is the module the frame calls for:
+transforms/model.py, explain.py, scores.py, topics.py and audit/ (the swing metrics and their judging) are written
+in the part of Polars' API that Narwhals implements (https://narwhals-dev.github.io/narwhals/): `F.col`, `F.when`,
+`F.sum_horizontal`, `.with_columns`, `.join`, `.group_by().agg`, `.over` ... where `F` is the module the frame
+calls for:
 
 - a Polars frame (the default engine) gets `polars` itself: the expressions are Polars' own, so the default engine
   pays nothing for the second engine (Narwhals in between cost 2x on the Higgs night's model and change parts:
@@ -22,7 +23,11 @@ are here, each the narrowest engine-specific step there is:
 - `with_row_ids` / `small_table`: an id per row to group by and join back on, and a lookup table made in Python,
   on the frame's engine (the Shapley split's long form, transforms/model.py `_shapley_long`);
 - `any_horizontal` / `all_horizontal`: Narwhals needs to be told how nulls count, Polars' takes no such argument
-  (every use here combines non-null booleans, so both mean the same).
+  (every use here combines non-null booleans, so both mean the same);
+- `full_join`: a full join with one key column per key (Polars coalesces them when asked; Narwhals keeps the
+  right side's keys beside the left's, so they are coalesced here);
+- `row_number`: 1, 2, ... within a partition in a given order (Narwhals orders a window by column names, ascending
+  only; the order's values are columns until then).
 
 No engine is imported here but Polars (PySpark only when a Spark frame is in hand): a frame says what it is.
 """
@@ -112,3 +117,23 @@ def any_horizontal(F: ModuleType, exprs: list) -> Any:
 
 def all_horizontal(F: ModuleType, exprs: list) -> Any:
     return F.all_horizontal(exprs, ignore_nulls=True) if F is nw else F.all_horizontal(exprs)
+
+
+def full_join(left: Any, right: Any, on: list[str], suffix: str) -> Any:
+    """Every row of either side, matched on `on` (a null key matches nothing), one column per key."""
+    if isinstance(left, pl.LazyFrame):
+        return left.join(right, on=on, how="full", coalesce=True, suffix=suffix)
+    joined = left.join(right, on=on, how="full", suffix=suffix)
+    right_keys = [f"{k}{suffix}" for k in on if f"{k}{suffix}" in joined.columns]
+    if not right_keys:  # a backend that coalesced them itself
+        return joined
+    return joined.with_columns(*[nw.coalesce(k, f"{k}{suffix}").alias(k) for k in on]).drop(*right_keys)
+
+
+def row_number(F: ModuleType, frame: Any, partition: list[str], order: list, name: str = "_row") -> Any:
+    """`frame` with `name`: 1, 2, ... within each `partition` in the order of the expressions `order`, ascending
+    (a descending order is given negated); rows alike in every one of them get different numbers."""
+    names = [f"_order_{i}" for i in range(len(order))]
+    frame = frame.with_columns(*[expr.alias(n) for expr, n in zip(order, names, strict=True)])
+    number = F.col(partition[0]).cum_count().over(*partition, order_by=names).cast(F.Int32)
+    return frame.with_columns(number.alias(name)).drop(*names)

@@ -26,7 +26,7 @@ from typing import Any
 import polars as pl
 
 from transforms.algorithm import TopicParams
-from transforms.frames import api, api_of, cut, native, small_table
+from transforms.frames import api, api_of, cut, native, row_number, small_table
 
 ONTOLOGY_DIR = files("transforms.data") / "klout_topics"
 TOPICS_FILE = "klout_topic_ontology_20180601.csv"
@@ -169,7 +169,7 @@ def _roll_up(direct: Any, edges: pl.LazyFrame | pl.DataFrame, params: TopicParam
     )
     evidence = [-F.col(c).cast(F.Int64) for c in ("posts", "days", "distinct_reactors")]
     # Every column is a key or in the order, so rows tied in the order are one row (a topic reached by two paths)
-    best = _row_number(F, F.concat([direct, parents]), ["network", "account_id", "topic_id"],
+    best = row_number(F, F.concat([direct, parents]), ["network", "account_id", "topic_id"],
                        [-F.col("share"), ~F.col("direct"), *evidence])
     return best.filter(F.col("_row") == 1).drop("_row")
 
@@ -199,16 +199,6 @@ def _damped(F: ModuleType, params: TopicParams) -> Any:
     return damped
 
 
-def _row_number(F: ModuleType, frame: Any, partition: list[str], order: list) -> Any:
-    """`frame` with `_row`: 1, 2, ... within each `partition` in the order of the expressions `order`, ascending
-    (a descending order is given negated); rows alike in every one of them get different numbers. The order's
-    values are columns until then: Narwhals orders a window by column names, in ascending order only."""
-    names = [f"_order_{i}" for i in range(len(order))]
-    frame = frame.with_columns(*[expr.alias(name) for expr, name in zip(order, names, strict=True)])
-    return (frame.with_columns(_row=F.col(partition[0]).cum_count().over(*partition, order_by=names).cast(F.Int32))
-            .drop(*names))
-
-
 def top_topics(influence: Any, scores: Any, topics: pl.LazyFrame | pl.DataFrame, params: TopicParams) -> Any:
     """Keep each account's `top_n` topics (the largest share first, then direct matches, then by slug; a topic
     missing from the ontology's topic list has no slug and comes first, as Polars sorts nulls); topic points = the
@@ -222,7 +212,7 @@ def top_topics(influence: Any, scores: Any, topics: pl.LazyFrame | pl.DataFrame,
         .join(small_table(lf, topics.lazy().select("topic_id", "slug", "name").collect()), on="topic_id", how="left")
         .with_columns(topic_score=_tenths(F.col("score") * F.col("share")))
     )
-    ranked = _row_number(F, named, account, [-F.col("share"), ~F.col("direct"), F.col("slug").fill_null("")])
+    ranked = row_number(F, named, account, [-F.col("share"), ~F.col("direct"), F.col("slug").fill_null("")])
     return native(
         ranked.filter(F.col("_row") <= params.top_n)
         .select(*account, "topic_id", F.col("slug").alias("topic_slug"), F.col("name").alias("topic_name"),

@@ -2,13 +2,15 @@
 
 1. Contract checks (Great Expectations): the static contract plus checks against the last published night.
    A failed check is a broken run: HOLD.
-2. Swing metrics (transforms/swing.py) against the last published night, overall, per network and per topic.
+2. Swing metrics (transforms/audit/swing.py) against the last published night, overall, per network and per topic.
    When the run's algorithm fingerprint differs from the last published night's, the night is scored again
    with the last published algorithm (a shadow run, never published), so the change splits into a
    data-driven part (old algorithm: new data vs last night) and an algorithm-driven part (new vs old
    algorithm, same data).
-3. Judging (transforms/gate_rules.py, thresholds in config/gate.yaml): an algorithm-driven swing past
+3. Judging (transforms/audit/gate_rules.py, thresholds in config/gate.yaml): an algorithm-driven swing past
    tolerance is a HOLD; an unusual data-driven swing is a real-world change: WARN, published with the warning.
+   Steps 2 and 3 run on the configured engine (CLOUT_ENGINE): on spark the nights' rows travel to Spark, Spark
+   computes the metrics and judges them, and the long rows (a few per group) come back (docs/engines.md).
 4. Recording: meta.gate_outcomes, meta.gate_results, meta.gate_checks, the run's outcome, and the HTML run report.
 """
 
@@ -27,6 +29,7 @@ import yaml
 from clout.audit.checks import Check, Reference, run_checks
 from clout.audit.report import write_report
 from clout.audit.result import Finding, GateResult, Night
+from clout.core.engine import resolve_engine
 from clout.core.resources import GATE_CONFIG
 from clout.core.settings import Settings
 from clout.core.warehouse import query, records, run_sql, sql_text, transaction
@@ -87,8 +90,8 @@ def published_night(con: duckdb.DuckDBPyConnection, logical_date: date, topics: 
     return _night(con, "published", topics, logical_date=logical_date)
 
 
-def compare(part: str, before: Night, after: Night, floor: int | None = None, shared: dict | None = None
-            ) -> pl.LazyFrame:
+def compare(part: str, before: Night, after: Night, floor: int | None = None, shared: dict | None = None,
+            spark_rows: dict | None = None) -> pl.LazyFrame:
     """Long swing metrics of one part, overall, per network and per topic. `floor`: accounts at or below it on
     both sides are left out of the account metrics (transforms/audit/swing.py). A night compared with itself (the
     same frames: a backfill night whose old algorithm's scores are the published run it is compared with) gets the
@@ -96,20 +99,23 @@ def compare(part: str, before: Night, after: Night, floor: int | None = None, sh
 
     `shared`: a dict kept across the compares of one gate that compare the same frames twice (that backfill night:
     its total change and its algorithm part are both the published run against the night's): the accounts are
-    paired once, and the topic metrics (which `floor` does not change) computed once."""
+    paired once, and the topic metrics (which `floor` does not change) computed once.
+
+    `spark_rows`: on the Spark engine, a dict kept across the compares of one gate: the metrics are computed by
+    Spark, each night's rows moved there once (`_swing_on_spark`). The rows returned are Polars' either way."""
     networks = pl.concat([before.scores["network"], after.scores["network"]]).unique()
     if networks.len() == 1:  # one network: its metrics are the overall ones (the same rows), computed once
         params = SwingParams(groupings=((),), floor=floor)
-        overall = _swing(before.scores, after.scores, params, shared).collect()
+        overall = _swing(before.scores, after.scores, params, shared, spark_rows).collect()
         frames = [overall.lazy(), overall.lazy().with_columns(scope=pl.lit("network"), scope_value=pl.lit(networks[0]))]
     else:
         params = SwingParams(groupings=((), ("network",)), floor=floor)
-        frames = [_swing(before.scores, after.scores, params, shared)]
+        frames = [_swing(before.scores, after.scores, params, shared, spark_rows)]
     if before.topics is not None and after.topics is not None:
         params = SwingParams(keys=("network", "account_id", "topic"), groupings=(("topic",),))
         key = ("topics", id(before.topics), id(after.topics))
         if shared is None or key not in shared:
-            topics = _swing(before.topics, after.topics, params).collect()
+            topics = _swing(before.topics, after.topics, params, spark_rows=spark_rows).collect()
             if shared is not None:
                 shared[key] = topics
         frames.append((shared[key] if shared is not None else topics).lazy())
@@ -120,17 +126,51 @@ def _pairs_key(before: pl.DataFrame, after: pl.DataFrame, keys: tuple[str, ...])
     return ("pairs", id(before), id(after), keys)
 
 
-def _swing(before: pl.DataFrame, after: pl.DataFrame, params: SwingParams, shared: dict | None = None
-           ) -> pl.LazyFrame:
+def _swing(before: pl.DataFrame, after: pl.DataFrame, params: SwingParams, shared: dict | None = None,
+           spark_rows: dict | None = None) -> pl.LazyFrame:
     same = self_metrics(before, params) if before is after else None
     if same is not None:
         return same
+    if spark_rows is not None:
+        return _swing_on_spark(before, after, params, spark_rows)
     if shared is None:
         return swing_metrics(before.lazy(), after.lazy(), params)
     key = _pairs_key(before, after, params.keys)
     if key not in shared:
         shared[key] = paired(before.lazy(), after.lazy(), params.keys).collect()
     return swing_metrics(before.lazy(), after.lazy(), params, pairs=shared[key])
+
+
+def _swing_on_spark(before: pl.DataFrame, after: pl.DataFrame, params: SwingParams, spark_rows: dict
+                    ) -> pl.LazyFrame:
+    """The swing metrics computed by Spark over the two nights' rows. The rows live in the DuckDB warehouse, so
+    they travel to Spark through Arrow, as the contract checks' do (clout/audit/checks.py `rows_on_spark`), each
+    night once per gate (`spark_rows`: id of the Polars frame -> its Spark DataFrame; the nights outlive the gate's
+    compares, so an id is not reused meanwhile). A backfill night's pairs are not shared here (`shared`): Spark
+    pairs the nights in each compare."""
+    from clout.core.engine import from_spark, to_spark
+
+    on_spark = []
+    for frame in (before, after):
+        if id(frame) not in spark_rows:
+            spark_rows[id(frame)] = to_spark(frame)
+        on_spark.append(spark_rows[id(frame)])
+    return from_spark(swing_metrics(*on_spark, params)).lazy()
+
+
+def _judge_on_engine(current: pl.LazyFrame, history: pl.LazyFrame, rules: GateRules, split: bool,
+                     spark: bool) -> pl.DataFrame:
+    """`judge`, on Spark when `spark`: the metric rows (a few thousand with topics) and their history go to Spark
+    and the verdicts come back, in the rows' order (Spark's rows have none; the default engine keeps `current`'s)."""
+    if not spark:
+        return judge(current, history, rules, split).collect()
+    from clout.core.engine import from_spark, to_spark
+
+    rows = current.collect()
+    judged = from_spark(judge(to_spark(rows), to_spark(history.collect()), rules, split))
+    keys = ["part", "scope", "scope_value", "metric"]
+    order = rows.select(keys).with_row_index("_order")
+    return order.join(judged, on=keys, how="left", nulls_equal=True).sort("_order").drop("_order")
 
 
 def shadow_run(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict) -> tuple[str | None, str]:
@@ -241,13 +281,16 @@ def run_gate(
     nights = {"candidate": run_night(con, run_id, topics)}
     notes: list[Finding] = []
     shadow_id, split, shared = None, True, None
+    # on the Spark engine the swing metrics and their judging run on Spark (each night's rows moved there once)
+    spark_rows = {} if resolve_engine() == "spark" else None
     current = pl.LazyFrame(schema={"part": pl.String, "scope": pl.String, "scope_value": pl.String,
                                    "metric": pl.String, "value": pl.Float64, "n_common": pl.Int64})
     if baseline is not None:
         nights["baseline"] = published_night(con, baseline["logical_date"], topics)
         # the compares of a backfill night whose old algorithm's scores are the baseline share their pairs (compare)
         shared = {} if same_date_baseline else None
-        parts = [current, compare("total", nights["baseline"], nights["candidate"], shared=shared)]
+        parts = [current, compare("total", nights["baseline"], nights["candidate"], shared=shared,
+                                  spark_rows=spark_rows)]
         # the algorithm the change is measured against: the last night's, or the history's when that night is an
         # exception in it (sql/gate/reference_algorithm.sql)
         against = baseline if same_date_baseline else _reference(con, run, baseline, rules, notes)
@@ -265,9 +308,10 @@ def run_gate(
             same_as_baseline = "candidate" if baseline["fingerprint"] == run["fingerprint"] else "shadow"
             # The algorithm is judged against a fixed tolerance, over the accounts either algorithm scores above
             # the bottom of the scale: silent accounts sit there under any algorithm (swing.py, `floor`).
-            parts += [compare("data", nights["baseline"], nights[same_as_baseline]),
+            parts += [compare("data", nights["baseline"], nights[same_as_baseline], spark_rows=spark_rows),
                       compare("algorithm", nights["shadow"], nights["candidate"], floor=cfg["checks"]["min_score"],
-                              shared=shared if nights["shadow"] is nights["baseline"] else None)]
+                              shared=shared if nights["shadow"] is nights["baseline"] else None,
+                              spark_rows=spark_rows)]
         current = pl.concat(parts, how="vertical_relaxed").collect()
         if split and not shadow_id:  # same algorithm: all of the change is data-driven (the same figures again)
             current = pl.concat([current, current.filter(pl.col("part") == "total").with_columns(part=pl.lit("data"))])
@@ -276,7 +320,8 @@ def run_gate(
     if history.is_empty():
         history = pl.DataFrame(schema={"scope": pl.String, "scope_value": pl.String, "metric": pl.String,
                                        "value": pl.Float64})
-    metrics = judge(current, history.lazy().select("scope", "scope_value", "metric", "value"), rules, split).collect()
+    metrics = _judge_on_engine(current, history.lazy().select("scope", "scope_value", "metric", "value"), rules,
+                               split, spark=spark_rows is not None)
 
     ref = Reference.of(nights["baseline"].scores, cfg["checks"]["min_score"]) if baseline else None
     missing = metrics.filter((pl.col("part") == "total") & (pl.col("scope") == "all")

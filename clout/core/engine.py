@@ -9,7 +9,8 @@
 On either engine the warehouse stays DuckDB: the feature frame comes from the score state, the candidate rows are
 written back, and the swing gate, publish and `clout sql` do not change. On Spark the model, change parts, person
 and topic scores (transforms/, written once for both engines: transforms/frames.py) run on Spark DataFrames, and so
-do the audit's contract checks (clout/audit/checks.py: the candidate rows' exact aggregates).
+do the audit's contract checks (clout/audit/checks.py: the candidate rows' exact aggregates) and the gate's swing
+metrics and their judging (transforms/audit/, clout/audit/gate.py).
 
 One SparkSession per process, started on first use (a JVM start: 10-35 s here), with logs at ERROR and settings
 for one machine that a cluster's own configuration (spark-defaults.conf, spark-submit --conf) overrides.

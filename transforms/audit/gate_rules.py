@@ -1,4 +1,5 @@
-"""Judge swing metrics against their own history and against fixed bounds (pure Polars, no DuckDB).
+"""Judge swing metrics against their own history and against fixed bounds (no DuckDB; on the metrics' engine,
+transforms/frames.py: `judge` takes and returns Polars LazyFrames or Spark DataFrames).
 
 A metric row is one (part, scope, scope_value, metric, value). `part` says what was compared:
 - `data`: old algorithm on new data vs the last published night (the whole change when the algorithm is unchanged);
@@ -12,10 +13,12 @@ tolerance: kept back until approved), `info` (reported, not judged).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
 from transforms.audit.swing import METRICS
+from transforms.frames import api, native, small_table
 
 MAD_TO_SIGMA = 1.4826  # MAD x this estimates the standard deviation of normal data
 
@@ -56,60 +59,66 @@ class GateRules:
         )
 
 
-def history_stats(history: pl.LazyFrame) -> pl.LazyFrame:
+def history_stats(history: Any) -> Any:
     """Median, MAD and count per (scope, scope_value, metric) of past data-driven values."""
-    dev = (pl.col("value") - pl.col("value").median()).abs()
-    return history.group_by("scope", "scope_value", "metric").agg(
-        history_n=pl.len().cast(pl.Int64),
-        history_median=pl.col("value").median(),
-        history_mad=dev.median(),
-    )
+    F, lf = api(history)
+    keys = ["scope", "scope_value", "metric"]
+    # the deviations from the group's median are a column first: a SQL engine cannot nest one aggregate in another
+    dev = lf.with_columns(_dev=(F.col("value") - F.col("value").median().over(*keys)).abs())
+    return native(dev.group_by(keys).agg(
+        history_n=F.len().cast(F.Int64),
+        history_median=F.col("value").median(),
+        history_mad=F.col("_dev").median(),
+    ), history)
 
 
-def judge(current: pl.LazyFrame, history: pl.LazyFrame, rules: GateRules, split: bool = True) -> pl.LazyFrame:
+def judge(current: Any, history: Any, rules: GateRules, split: bool = True) -> Any:
     """`current`: part, scope, scope_value, metric, value, n_common. `history`: scope, scope_value, metric,
     value (data-driven values of recent published, not-held nights). `split=False` means the change could
-    not be split into data and algorithm parts, so the total is held to the algorithm tolerance.
+    not be split into data and algorithm parts, so the total is held to the algorithm tolerance. Both frames of one
+    engine (transforms/frames.py); the result is that engine's frame.
 
     Adds history_n, history_median, z, bound, basis and verdict.
     """
-    high = pl.col("bad") == "high"
-    scale = pl.max_horizontal(MAD_TO_SIGMA * pl.col("history_mad"), pl.col("min_scale"))
-    z = (pl.col("value") - pl.col("history_median")) / scale
-    has_history = pl.col("history_n").fill_null(0) >= rules.min_history
-    history_bound = pl.when(high).then(pl.col("history_median") + rules.z_max * scale).otherwise(
-        pl.col("history_median") - rules.z_max * scale
+    F, lf = api(current)
+    high = F.col("bad") == "high"
+    part = F.col("part")
+    scale = F.max_horizontal(MAD_TO_SIGMA * F.col("history_mad"), F.col("min_scale"))
+    z = (F.col("value") - F.col("history_median")) / scale
+    has_history = F.col("history_n").fill_null(0) >= rules.min_history
+    history_bound = F.when(high).then(F.col("history_median") + rules.z_max * scale).otherwise(
+        F.col("history_median") - rules.z_max * scale
     )
-    strict = pl.col("part").eq("algorithm") | (pl.col("part").eq("total") & pl.lit(not split))
+    strict = (part == "algorithm") | ((part == "total") & F.lit(not split))
     bound = (
-        pl.when(strict).then(pl.col("algorithm_bound"))
-        .when(pl.col("part").eq("data") & has_history).then(history_bound)
-        .when(pl.col("part").eq("data")).then(pl.col("data_bound"))
+        F.when(strict).then(F.col("algorithm_bound"))
+        .when((part == "data") & has_history).then(history_bound)
+        .when(part == "data").then(F.col("data_bound"))
     )
-    beyond = pl.when(high).then(pl.col("value") > pl.col("bound")).otherwise(pl.col("value") < pl.col("bound"))
-    judged = pl.col("bound").is_not_null() & (
-        pl.col("scope").eq("all") | (pl.col("n_common") >= rules.min_group_accounts)
+    beyond = F.when(high).then(F.col("value") > F.col("bound")).otherwise(F.col("value") < F.col("bound"))
+    judged = ~F.col("bound").is_null() & (
+        (F.col("scope") == "all") | (F.col("n_common") >= rules.min_group_accounts)
     )
-    return (
-        current.join(rules.frame(), on="metric", how="left")
-        .join(history_stats(history), on=["scope", "scope_value", "metric"], how="left")
+    return native(
+        lf.join(small_table(lf, rules.frame().collect()), on="metric", how="left")
+        .join(api(history_stats(history))[1], on=["scope", "scope_value", "metric"], how="left")
         .with_columns(z=z, bound=bound)
         .with_columns(
-            basis=pl.when(strict).then(pl.lit("tolerance"))
-            .when(pl.col("part").eq("data") & has_history).then(pl.lit("history"))
-            .when(pl.col("part").eq("data")).then(pl.lit("fixed"))
-            .otherwise(pl.lit("none")),
-            verdict=pl.when(~judged).then(pl.lit("info"))
-            .when(~beyond.fill_null(False)).then(pl.lit("ok"))
-            .when(strict).then(pl.lit("hold"))
-            .otherwise(pl.lit("warn")),
+            basis=F.when(strict).then(F.lit("tolerance"))
+            .when((part == "data") & has_history).then(F.lit("history"))
+            .when(part == "data").then(F.lit("fixed"))
+            .otherwise(F.lit("none")),
+            verdict=F.when(~judged).then(F.lit("info"))
+            .when(~beyond.fill_null(False)).then(F.lit("ok"))
+            .when(strict).then(F.lit("hold"))
+            .otherwise(F.lit("warn")),
         )
         # history is of data-driven values: shown only beside the data-driven part
-        .with_columns(pl.when(pl.col("part") == "data").then(pl.col(c)).alias(c)
-                      for c in ("history_n", "history_median", "z"))
-        .with_columns(history_n=pl.col("history_n").fill_null(0))
+        .with_columns(*[F.when(part == "data").then(F.col(c)).alias(c) for c in ("history_n", "history_median", "z")])
+        .with_columns(history_n=F.col("history_n").fill_null(0))
         .select("part", "scope", "scope_value", "metric", "value", "n_common", "history_n", "history_median",
-                "z", "bound", "basis", "verdict")
+                "z", "bound", "basis", "verdict"),
+        current,
     )
 
 

@@ -3,7 +3,8 @@ history, gate the whole range against it, and promote every night in one transac
 
 Each night of a backfill is an ordinary run (stage, aggregate, score into run-scoped candidate tables) with
 status `backfill`, so nothing published changes until `promote`. Progress is kept in meta.backfill_nights:
-a backfill that stops midway resumes where it stopped, and finished nights are not recomputed. Scoring is
+a backfill that stops midway (or `failed`: a night raised) resumes where it stopped, and finished nights are not
+recomputed. Scoring is
 deterministic, so a resumed backfill gives the same rows as an uninterrupted one.
 """
 
@@ -48,8 +49,12 @@ class BackfillResult:
     report_path: str
     movers: list[dict] = field(default_factory=list)  # the accounts the algorithm moved most (range_movers.sql)
     reasons: list[str] = field(default_factory=list)  # why it was held: the held nights' findings
+    message: str | None = None  # why it failed (meta.backfills.reason while it is `failed`)
+    resume: str = ""  # the command that resumes it
 
     def lines(self, movers: int = MOVERS_SHOWN) -> list[str]:
+        if self.status in ("running", "failed"):
+            return self._unfinished_lines()
         s = self.summary
         out = [
             f"backfill {self.backfill_id}: {len(self.nights)} nights, gate {self.outcome} ({self.status})",
@@ -70,6 +75,16 @@ class BackfillResult:
             out += [f"    {m['network']}:{m['account_id']} on {m['logical_date']}: {m['old_algorithm_score']:.0f} -> "
                     f"{m['new_algorithm_score']:.0f}, {m['why']}" for m in self.movers[:movers]]
         out.append(f"  report: {self.report_path}")
+        return out
+
+    def _unfinished_lines(self) -> list[str]:
+        """Not gated yet (no figures, no report): where it stopped and each night's state."""
+        scored = sum(n["status"] in ("scored", "gated") for n in self.nights)
+        why = (f"failed at {self.message}" if self.status == "failed" else
+               "running, or stopped without finishing (killed?)")
+        out = [f"backfill {self.backfill_id}: {len(self.nights)} nights, {scored} scored, not gated yet: {why}"]
+        out += [f"  {n['logical_date']}: {n['status']}" + (f" (run {n['run_id']})" if n["run_id"] else "")
+                for n in self.nights]
         return out
 
 
@@ -102,30 +117,72 @@ def start_or_resume(settings: Settings, date_from: date, date_to: date, algorith
 
 
 def score_nights(settings: Settings, backfill_id: str, on_night: Callable[[date], None] = lambda d: None) -> int:
-    """Score and gate every night not scored yet, in date order; returns how many were scored now."""
+    """Score and gate every night not scored yet (or whose run failed), in date order; returns how many were
+    scored now. A night that raises stops the backfill: its run is marked failed and the backfill `failed`, and
+    the error names the command that resumes it."""
     stop_after = int(os.environ.get(STOP_AFTER_ENV) or 0)
     with connect(settings) as con:
         bf = _backfill(con, backfill_id)
         todo = [n["logical_date"] for n in records(query(con, "backfill/nights", backfill_id=backfill_id))
-                if n["status"] == "pending"]
+                if n["status"] in ("pending", "failed")]
+        if bf["status"] == "failed":  # resumed (the same command, or an Airflow retry of the nights' task)
+            with transaction(con):
+                run_sql(con, "backfill/resume", backfill_id=backfill_id)
     for done, night in enumerate(todo):
         if stop_after and done == stop_after:
             raise CloutError(f"backfill {backfill_id} stopped after {done} nights ({STOP_AFTER_ENV}); "
                              "run the same command again to resume")
         on_night(night)
-        run_id = pipeline.begin_run(settings, night, bf["algorithm_version"])
-        for step in (pipeline.stage_step, pipeline.aggregate_step, pipeline.score_step):
-            step(settings, run_id)
-        with connect(settings) as con:
-            with transaction(con):
-                run_sql(con, "publish/set_status", run_id=run_id, status="backfill",
-                        message=f"night of backfill {backfill_id}; published only by promoting the whole backfill")
-                run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
-                        status="scored", outcome=None)
-            # Gated now, not after the range: the night's kept features serve its shadow run and are dropped,
-            # instead of 90 nights of them waiting in the file.
-            _gate_night(con, settings, backfill_id, night, run_id)
+        _score_night(settings, bf, night)
     return len(todo)
+
+
+def resume_command(bf: dict) -> str:
+    return (f"clout backfill --from {bf['date_from']} --to {bf['date_to']} "
+            f"--algorithm {bf['algorithm_version']}")
+
+
+def _score_night(settings: Settings, bf: dict, night: date) -> None:
+    backfill_id = bf["backfill_id"]
+    run_id = pipeline.begin_run(settings, night, bf["algorithm_version"])
+    resume = resume_command(bf)
+    then = f"resume the backfill: `{resume}`"  # the night's own errors name this, not `clout run`
+    steps = (("stage", lambda: pipeline.stage_step(settings, run_id, then)),
+             ("aggregate", lambda: pipeline.aggregate_step(settings, run_id)),
+             ("score", lambda: pipeline.score_step(settings, run_id, then)))  # the gate comes below
+    step_name = "stage"
+    try:
+        for name, step in steps:
+            step_name = name  # the step that raised, for the run's and the backfill's message
+            step()
+    except BaseException as e:  # Ctrl-C too: the night must not stay `running`, nor the backfill
+        _night_failed(settings, backfill_id, night, run_id, step_name, e)
+        if not isinstance(e, Exception):
+            raise
+        hint = "" if resume in str(e) else f" Once that is fixed, `{resume}` resumes it from {night}."
+        raise CloutError(f"backfill {backfill_id} stopped at {night} ({step_name} failed): {e}{hint}") from e
+    with connect(settings) as con:
+        with transaction(con):
+            run_sql(con, "publish/set_status", run_id=run_id, status="backfill",
+                    message=f"night of backfill {backfill_id}; published only by promoting the whole backfill")
+            run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
+                    status="scored", outcome=None)
+        # Gated now, not after the range: the night's kept features serve its shadow run and are dropped,
+        # instead of 90 nights of them waiting in the file.
+        _gate_night(con, settings, backfill_id, night, run_id)
+
+
+def _night_failed(settings: Settings, backfill_id: str, night: date, run_id: str, step: str,
+                  error: BaseException) -> None:
+    """The night's run `failed` (as a nightly run's), the night `failed` and the backfill `failed` with why:
+    what `clout runs` and `clout backfill review` show until the same command resumes it."""
+    why = str(error) or type(error).__name__  # KeyboardInterrupt says nothing
+    pipeline.mark_failed(settings, run_id, step, why)
+    with connect(settings) as con, transaction(con):
+        run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
+                status="failed", outcome=None)
+        run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="failed", outcome=None, summary=None,
+                report_path=None, actor=None, reason=f"{night}: {step} failed: {why}")
 
 
 def _gate_night(con, settings: Settings, backfill_id: str, night: date, run_id: str) -> None:
@@ -280,7 +337,8 @@ def review(settings: Settings, backfill_id: str) -> BackfillResult:
         reasons = _held_reasons(con, backfill_id)
     summary = json.loads(bf["summary"]) if bf.get("summary") else {}
     return BackfillResult(backfill_id, bf["outcome"] or "-", bf["status"], nights, summary,
-                          str(bf.get("report_path") or ""), movers, reasons)
+                          str(bf.get("report_path") or ""), movers, reasons,
+                          bf["reason"] if bf["status"] == "failed" else None, resume_command(bf))
 
 
 def run_backfill(

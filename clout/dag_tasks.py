@@ -47,7 +47,7 @@ def step(name: str, run_id: str) -> str:
         STEPS[name](settings, run_id)
     except Exception as e:
         progress.clear_marker(settings, run_id)  # failed or held: meta.runs says which; no longer in progress
-        pipeline._mark_failed(settings, run_id, name, e)
+        pipeline.mark_failed(settings, run_id, name, e)
         raise
     if name == pipeline.STEPS[-1][0]:
         progress.clear_marker(settings, run_id)

@@ -6,7 +6,7 @@ import shutil
 from datetime import date
 
 import pytest
-from testkit import built_once, clout_here, copy_warehouse
+from testkit import built_once, clout_here, copy_warehouse, higgs_sample
 
 from clout import backfill, pipeline
 from clout.core.errors import CloutError
@@ -282,3 +282,50 @@ def test_a_night_whose_old_scores_are_its_published_run_is_gated_as_with_a_real_
         assert [x for x in ours[-1] if x is not None] == pytest.approx([x for x in theirs[-1] if x is not None],
                                                                        rel=1e-12, abs=1e-15)
     assert results[0].summary == results[1].summary and results[0].outcome == results[1].outcome
+
+
+def _runs_of(settings, day: str) -> list[tuple]:
+    with connect(settings) as con:
+        return con.execute("select run_id, status from meta.runs where logical_date = ? and status <> 'shadow' "
+                           "order by started_at", [day]).fetchall()
+
+
+def test_a_night_that_fails_stops_the_backfill_clearly_and_the_same_command_resumes_it(history, tmp_path):
+    """July 4 is not landed: its night fails in stage. Neither its run nor the backfill stays `running` (a stale
+    `running` backfill night held a lock for CLOUT_ABANDON_AFTER, 6 hours), review says where it stopped, and the
+    error names the command that resumes it; landing July 4 and running that command finishes the range."""
+    resume = "clout backfill --from 2012-07-03 --to 2012-07-04 --algorithm v1"
+    proc = clout_here(*resume.split()[1:], warehouse=history)
+    assert proc.returncode == 1
+    assert "no deliveries for 2012-07-04" in proc.stderr and f"`{resume}`" in proc.stderr
+    assert "run 2012-07-04 again" not in proc.stderr  # a backfill's night is resumed, not run as a night
+    with connect(history) as con:
+        (backfill_id, status, reason), = con.execute(
+            "select backfill_id, status, reason from meta.backfills").fetchall()
+        nights = con.execute("select logical_date::varchar, status from meta.backfill_nights order by 1").fetchall()
+    assert status == "failed" and reason.startswith("2012-07-04: stage failed: run ")
+    assert nights == [("2012-07-03", "gated"), ("2012-07-04", "failed")]
+    (failed_run, run_status), = _runs_of(history, "2012-07-04")
+    assert run_status == "failed"
+    runs = clout_here("runs", "--columns", "run_id,status", warehouse=history, env={"COLUMNS": "200"}).stdout
+    assert failed_run in runs and "running" not in runs
+
+    review = clout_here("backfill", "review", backfill_id, warehouse=history)
+    assert review.returncode == 0, review.stderr
+    assert "failed at 2012-07-04: stage failed" in review.stdout and f"next: `{resume}` resumes it" in review.stdout
+    for stale in ("(running)", "n/a-driven", "report: "):
+        assert stale not in review.stdout
+
+    with connect(history) as con:
+        (gated_run,), = con.execute("select run_id from meta.backfill_nights where status = 'gated'").fetchall()
+    july4 = tmp_path / "july4.txt.gz"
+    higgs_sample(july4, every=10, days={4})
+    clout_here("land", july4, warehouse=history, check=True)
+    resumed = clout_here(*resume.split()[1:], warehouse=history)
+    assert resumed.returncode in (0, 1), resumed.stderr  # gated or held: either way finished
+    assert f"backfill {backfill_id}:" in resumed.stdout
+    with connect(history) as con:
+        (status,), = con.execute("select status from meta.backfills").fetchall()
+        runs = con.execute("select logical_date::varchar, run_id from meta.backfill_nights order by 1").fetchall()
+    assert status in ("gated", "held") and runs[0] == ("2012-07-03", gated_run)  # July 3 was not scored again
+    assert [s for _, s in _runs_of(history, "2012-07-04")] == ["failed", "backfill"]

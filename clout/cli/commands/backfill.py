@@ -97,9 +97,13 @@ def review_cmd(backfill_id: str,
     for line in result.lines(movers=movers):
         console.print(line, highlight=False, soft_wrap=True)
     if result.status in ("held", "gated"):
-        console.print(f"next: `clout backfill promote {backfill_id}`" + (" --reason \"...\"" if result.status == "held"
-                      else "") + f" publishes every night; `clout backfill reject {backfill_id} --reason \"...\"` "
-                      "discards it", highlight=False, soft_wrap=True)
+        approval = " --reason \"...\"" if result.status == "held" else ""
+        console.print(f"next: `clout backfill promote {backfill_id}{approval}` publishes every night; "
+                      f"`clout backfill reject {backfill_id} --reason \"...\"` discards it",
+                      highlight=False, soft_wrap=True)
+    elif result.status in ("running", "failed"):
+        console.print(f"next: `{result.resume}` resumes it (finished nights are not scored again)",
+                      highlight=False, soft_wrap=True)
 
 
 @backfill_app.command("reject")

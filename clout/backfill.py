@@ -96,8 +96,12 @@ def _backfill(con: duckdb.DuckDBPyConnection, backfill_id: str) -> dict:
     return rows[0]
 
 
-def start_or_resume(settings: Settings, date_from: date, date_to: date, algorithm: str) -> str:
-    """The id of an unfinished backfill of the same range and algorithm, or of a new one."""
+ENDED = ("promoted", "rolled_back", "rejected")  # a backfill's statuses after which the same command does nothing
+
+
+def start_or_resume(settings: Settings, date_from: date, date_to: date, algorithm: str, new: bool = False) -> str:
+    """The id of the latest backfill of the same range and algorithm while it is unfinished, or of a new one if
+    there is none (or `new`). One that was promoted, rolled back or rejected is not done again without `new`."""
     if date_to < date_from:
         raise CloutError(f"--to {date_to} is before --from {date_from}")
     try:
@@ -105,15 +109,30 @@ def start_or_resume(settings: Settings, date_from: date, date_to: date, algorith
     except ValueError as e:
         raise CloutError(str(e)) from None
     with connect(settings) as con:
-        found = records(query(con, "backfill/resumable", date_from=date_from, date_to=date_to,
-                              fingerprint=algo.fingerprint))
-        if found:
-            return found[0]["backfill_id"]
+        latest = records(query(con, "backfill/latest", date_from=date_from, date_to=date_to,
+                               fingerprint=algo.fingerprint))
+        if latest and not new:
+            if latest[0]["status"] in ENDED:
+                raise CloutError(_already_backfilled(latest[0], date_from, date_to, algo.version))
+            return latest[0]["backfill_id"]
         backfill_id = f"bf-{date_from:%Y%m%d}-{date_to:%Y%m%d}-{algo.version}-{uuid.uuid4().hex[:6]}"
         with transaction(con):
             run_sql(con, "backfill/begin", backfill_id=backfill_id, date_from=date_from, date_to=date_to,
                     algorithm_version=algo.version, fingerprint=algo.fingerprint)
     return backfill_id
+
+
+def _already_backfilled(bf: dict, date_from: date, date_to: date, version: str) -> str:
+    bid, when = bf["backfill_id"], f"{bf['finished_at']:%Y-%m-%d %H:%M}"
+    fate = {
+        "promoted": f"promoted ({when}, {bf['actor']}): `clout backfill review {bid}` shows it, "
+                    f"`clout backfill rollback {bid}` restores the history it replaced",
+        "rolled_back": f"promoted, then rolled back ({when}, {bf['actor']}): `clout backfill review {bid}` shows it",
+        "rejected": f"rejected ({when}, {bf['actor']}: {bf['reason']})",
+    }[bf["status"]]
+    return (f"{date_from} .. {date_to} was already backfilled with {version} by backfill {bid}, {fate}; nothing "
+            f"was recomputed. To backfill the range again: `clout backfill --from {date_from} --to {date_to} "
+            f"--algorithm {version} --new`")
 
 
 def score_nights(settings: Settings, backfill_id: str, on_night: Callable[[date], None] = lambda d: None) -> int:
@@ -343,10 +362,10 @@ def review(settings: Settings, backfill_id: str) -> BackfillResult:
 
 def run_backfill(
     settings: Settings, date_from: date, date_to: date, algorithm: str,
-    on_night: Callable[[date], None] = lambda d: None,
+    on_night: Callable[[date], None] = lambda d: None, new: bool = False,
 ) -> BackfillResult:
     """Start (or resume) a backfill, score its nights and gate the range. Publishes nothing."""
-    backfill_id = start_or_resume(settings, date_from, date_to, algorithm)
+    backfill_id = start_or_resume(settings, date_from, date_to, algorithm, new)
     score_nights(settings, backfill_id, on_night)
     return gate(settings, backfill_id)
 

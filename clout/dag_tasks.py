@@ -56,10 +56,10 @@ def step(name: str, run_id: str) -> str:
     return run_id
 
 
-def backfill_start(date_from: str, date_to: str, algorithm: str) -> str:
+def backfill_start(date_from: str, date_to: str, algorithm: str, new: bool = False) -> str:
     from clout import backfill
 
-    return backfill.start_or_resume(load_settings(), parse_date(date_from), parse_date(date_to), algorithm)
+    return backfill.start_or_resume(load_settings(), parse_date(date_from), parse_date(date_to), algorithm, new)
 
 
 def backfill_score(backfill_id: str) -> str:

@@ -329,3 +329,35 @@ def test_a_night_that_fails_stops_the_backfill_clearly_and_the_same_command_resu
         runs = con.execute("select logical_date::varchar, run_id from meta.backfill_nights order by 1").fetchall()
     assert status in ("gated", "held") and runs[0] == ("2012-07-03", gated_run)  # July 3 was not scored again
     assert [s for _, s in _runs_of(history, "2012-07-04")] == ["failed", "backfill"]
+
+
+def test_the_same_command_after_a_promotion_says_so_and_recomputes_nothing_unless_new(v2_backfill, tmp_path,
+                                                                                        monkeypatch):
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")  # the v2 backfill of July 1..3, held
+    command = ("backfill", "--from", "2012-07-01", "--to", "2012-07-03", "--algorithm", "v2")
+    count = "select (select count(*) from meta.backfills), (select count(*) from meta.runs)"
+    with connect(settings) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+    clout_here("backfill", "promote", backfill_id, "--reason", "v2 reviewed", warehouse=settings, check=True)
+    with connect(settings) as con:
+        before = con.execute(count).fetchall()
+
+    again = clout_here(*command, warehouse=settings)
+    assert again.returncode == 1
+    assert (f"2012-07-01 .. 2012-07-03 was already backfilled with v2 by backfill {backfill_id}, promoted ("
+            in again.stderr)
+    assert f"`clout backfill rollback {backfill_id}`" in again.stderr and "nothing was recomputed" in again.stderr
+    assert f"`clout {' '.join(command)} --new`" in again.stderr
+    clout_here("backfill", "rollback", backfill_id, warehouse=settings, check=True)
+    assert "promoted, then rolled back (" in clout_here(*command, warehouse=settings).stderr
+    with connect(settings) as con:
+        assert con.execute(count).fetchall() == before  # no new backfill, no night scored again
+
+    def stop(settings, new_id, on_night=None):  # `--new` starts a new one: stopped before scoring anything
+        raise CloutError(f"stopped {new_id}")
+
+    monkeypatch.setattr(backfill, "score_nights", stop)
+    fresh = clout_here(*command, "--new", warehouse=settings)
+    new_id = fresh.stderr.split("stopped ")[1].strip()
+    assert new_id.startswith("bf-20120701-20120703-v2-") and new_id != backfill_id
+    assert fresh.stdout.startswith(f"backfill {new_id}: ")

@@ -81,7 +81,8 @@ def backfill_gate(backfill_id: str) -> str:
         print(line)
     if result.outcome == "HOLD":
         raise CloutError(f"backfill {backfill_id} HELD; nothing published. Report: {result.report_path}. Next: "
-                         f"`clout backfill promote {backfill_id} --reason ...` or `clout backfill reject ...`")
+                         f"`clout backfill promote {backfill_id} --reason \"...\"` or "
+                         f"`clout backfill reject {backfill_id} --reason \"...\"`")
     return backfill_id
 
 

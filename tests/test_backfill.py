@@ -1,9 +1,12 @@
 """Backfills after an algorithm change, on a slice of the real Higgs data: gated against the published history,
 held when the algorithm moves scores a lot, promoted all at once after approval, rolled back, resumable."""
 
+import html
 import json
+import re
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 from testkit import built_once, clout_here, copy_warehouse, higgs_sample
@@ -361,3 +364,20 @@ def test_the_same_command_after_a_promotion_says_so_and_recomputes_nothing_unles
     new_id = fresh.stderr.split("stopped ")[1].strip()
     assert new_id.startswith("bf-20120701-20120703-v2-") and new_id != backfill_id
     assert fresh.stdout.startswith(f"backfill {new_id}: ")
+
+
+def test_the_next_commands_of_a_held_backfill_are_whole_inside_their_backticks(v2_backfill, tmp_path):
+    """Copied from between the backticks (or the report's <code>), each runs as it is: `--reason` inside."""
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")
+    with connect(settings) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+    review = clout_here("backfill", "review", backfill_id, warehouse=settings, check=True).stdout
+    (hint,) = [line for line in review.splitlines() if line.startswith("next:")]
+    wanted = [f'clout backfill promote {backfill_id} --reason "..."',
+              f'clout backfill reject {backfill_id} --reason "..."']
+    assert re.findall(r"`([^`]*)`", hint) == wanted
+    assert "--" not in re.sub(r"`[^`]*`", "", hint)  # no option left outside a command
+
+    report = Path(backfill.gate(settings, backfill_id).report_path).read_text(encoding="utf-8")  # written again
+    next_step = report[report.index("<p>Next:"):]
+    assert [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", next_step)[1:]] == wanted

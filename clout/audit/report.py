@@ -523,6 +523,7 @@ def write_backfill_report(con: duckdb.DuckDBPyConnection, path: Path, bf: dict, 
     night by night."""
     path.parent.mkdir(parents=True, exist_ok=True)
     bid = bf["backfill_id"]
+    approval = ' --reason "..."' if outcome == "HOLD" else ""  # the whole command in the code, ready to copy
     rows = "".join(
         f"<tr><td>{n['logical_date']}</td><td class='{(n['outcome'] or '').lower()}'>{n['outcome']}</td>"
         f"<td>{html.escape(str(n['attribution']))}</td><td class='num'>{percent(n['algorithm_share_moved'])}</td>"
@@ -550,8 +551,8 @@ each part of the score (its Shapley points) counts under the new algorithm minus
 <h2>The whole range against the published history</h2><table>{_summary_rows(summary)}</table>
 <h2>Night by night</h2><table><tr><th>night</th><th>gate</th><th>mostly</th><th>algorithm: moved 10+</th>
 <th>algorithm: mean move</th><th>data: moved 10+</th><th></th></tr>{rows}</table>
-<p>Next: <code>clout backfill review {_esc(bid)}</code>; <code>clout backfill promote {_esc(bid)}</code> (a held
-backfill needs <code>--reason</code>), or <code>clout backfill reject {_esc(bid)} --reason ...</code>.</p>
+<p>Next: <code>clout backfill review {_esc(bid)}</code>; <code>clout backfill promote {_esc(bid)}{approval}</code>,
+or <code>clout backfill reject {_esc(bid)} --reason "..."</code>.</p>
 </body></html>"""
     tmp = path.with_suffix(".tmp")
     tmp.write_text(page, encoding="utf-8")

@@ -173,10 +173,7 @@ def publish_step(settings: Settings, run_id: str) -> None:
     from clout.publish import publish_run
 
     with _step(settings, run_id, "publish") as con:
-        publish_run(con, settings, run_id)
-        # keep the gate's warnings as the run's message
-        run_sql(con, "meta/finish_run", run_id=run_id, status="published", outcome=None,
-                message=_run(con, run_id)["message"])
+        publish_run(con, settings, run_id)  # ends the run (meta/finish_run) in the publish's transaction
 
 
 def summary(settings: Settings, run_id: str) -> RunSummary:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 from testkit import clout, clout_here
 
 from clout import dag_tasks, pipeline
+from clout.core.warehouse import connect
 from clout.progress import mark_step, running_dir
 
 CLOUT = str(Path(sys.executable).with_name("clout"))
@@ -81,3 +83,16 @@ def test_a_killed_run_stops_counting_and_once_abandoned_shows_as_abandoned(night
     time.sleep(1.1)
     assert _runs_json(settings)[run_id]["seconds"] == runs[run_id]["seconds"]  # fixed, not counting up
     assert not [r for r in runs.values() if r["status"].startswith(("stopped", "running"))]
+
+
+def test_runs_shows_the_newest_published_runs_final_seconds(nights_copy):
+    """`clout runs` reads the published snapshot, written by the publish: the run's seconds are final by then, the
+    figure `clout run` prints and meta.runs keeps (the snapshot had the audit's, until the next publish)."""
+    settings = nights_copy(2)
+    proc = clout_here("run", "--date", "2012-07-03", warehouse=settings, check=True)
+    printed = float(re.search(r" in (\d+\.\d) s", proc.stdout).group(1))
+    with connect(settings) as con:
+        (run_id, seconds), = con.execute("select run_id, seconds from meta.runs where logical_date = '2012-07-03'"
+                                         ).fetchall()
+    shown = _runs_json(settings)[run_id]
+    assert shown["status"] == "published" and shown["seconds"] == seconds and round(seconds, 1) == printed

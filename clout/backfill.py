@@ -33,6 +33,8 @@ from clout.core.snapshot import refresh_snapshot
 from clout.core.warehouse import connect, query, records, run_sql, transaction
 from clout.publish.publish import make_live, take_down
 from transforms.algorithm import load_algorithm
+from transforms.audit.gate_rules import brief
+from transforms.audit.swing import METRICS
 
 # Fault injection for the resume test: stop after scoring this many nights in one invocation.
 STOP_AFTER_ENV = "CLOUT_BACKFILL_STOP_AFTER"
@@ -48,7 +50,9 @@ class BackfillResult:
     summary: dict
     report_path: str
     movers: list[dict] = field(default_factory=list)  # the accounts the algorithm moved most (range_movers.sql)
-    reasons: list[str] = field(default_factory=list)  # why it was held: the held nights' findings
+    reasons: list[str] = field(default_factory=list)  # why it was held: one held night's findings (`held_on`)
+    held_on: str = ""  # which night `reasons` are from, e.g. "2012-07-03's findings (one of 3 held nights; ...)"
+    held_by: dict = field(default_factory=dict)  # each held night: the metrics past their bound, in a few words
     message: str | None = None  # why it failed (meta.backfills.reason while it is `failed`)
     resume: str = ""  # the command that resumes it
 
@@ -63,12 +67,10 @@ class BackfillResult:
             f"moved 10+ points, mean |move| {number(s.get('mean_abs_move'))}; "
             f"top-100 churn {percent(s.get('top100_churn'))}",
         ]
-        out += [
-            f"  {n['logical_date']}: {n['outcome'] or '-'} (change mostly {n['attribution'] or 'n/a'}-driven; "
-            f"algorithm part moved {percent(n['algorithm_share_moved'])} 10+ points)"
-            for n in self.nights
-        ]
-        out += [f"  held: {r}" for r in self.reasons]
+        out += [self._night_line(n) for n in self.nights]
+        if self.reasons:
+            out.append(f"  why held, {self.held_on}:")
+            out += [f"    - {r}" for r in self.reasons]
         if self.movers:
             out.append(f"  accounts the algorithm moved most (new minus published algorithm on the same data; "
                        f"{min(movers, len(self.movers))} of {len(self.movers)}, all in the report):")
@@ -76,6 +78,14 @@ class BackfillResult:
                     f"{m['new_algorithm_score']:.0f}, {m['why']}" for m in self.movers[:movers]]
         out.append(f"  report: {self.report_path}")
         return out
+
+    def _night_line(self, n: dict) -> str:
+        """A held night names what held it; another, how much the algorithm alone moved."""
+        head = f"  {n['logical_date']}: {n['outcome'] or '-'} (change mostly {n['attribution'] or 'n/a'}-driven"
+        held_by = self.held_by.get(n["logical_date"])
+        if n["outcome"] == "HOLD" and held_by:
+            return f"{head}; held by {', '.join(held_by)})"
+        return f"{head}; algorithm part moved {percent(n['algorithm_share_moved'])} 10+ points)"
 
     def _unfinished_lines(self) -> list[str]:
         """Not gated yet (no figures, no report): where it stopped and each night's state."""
@@ -312,14 +322,16 @@ def gate(settings: Settings, backfill_id: str) -> BackfillResult:
         movers = _range_movers(con, backfill_id)
         outcomes = {n["outcome"] for n in nights}
         outcome = "HOLD" if "HOLD" in outcomes else "WARN" if "WARN" in outcomes else "PASS"
-        reasons = _held_reasons(con, backfill_id)
+        held_on, reasons = _held_reasons(con, backfill_id)
+        held_by = _held_by(con, backfill_id)
         report = write_backfill_report(con, settings.reports_dir / f"{backfill_id}.html", bf, nights, summary,
-                                       outcome, reasons)
+                                       outcome, reasons, held_on)
         status = "held" if outcome == "HOLD" else "gated"
         with transaction(con):
             run_sql(con, "backfill/set_status", backfill_id=backfill_id, status=status, outcome=outcome,
                     summary=json.dumps(summary, default=str), report_path=str(report), actor=None, reason=None)
-    return BackfillResult(backfill_id, outcome, status, nights, summary, str(report), movers, reasons)
+    return BackfillResult(backfill_id, outcome, status, nights, summary, str(report), movers, reasons, held_on,
+                          held_by)
 
 
 def _range_movers(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[dict]:
@@ -333,17 +345,27 @@ def _range_movers(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[dict
     return frame.to_dicts()
 
 
-def _held_reasons(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[str]:
+def _held_reasons(con: duckdb.DuckDBPyConnection, backfill_id: str) -> tuple[str, list[str]]:
     """The hold findings of the held night with the most of them, the latest if several (the others' read alike;
-    each night's report has its own)."""
+    each night's report has its own), and which night that is."""
     rows = records(query(con, "backfill/held_findings", backfill_id=backfill_id))
     held = [(r["logical_date"], [f["text"] for f in json.loads(r["findings"] or "[]") if f["severity"] == "hold"])
             for r in rows]
     if not held:
-        return []
+        return "", []
     night, texts = max(held, key=lambda h: (len(h[1]), h[0]))
-    more = f" (and {len(held) - 1} more held nights)" if len(held) > 1 else ""
-    return [f"{night}{more}: {t}" for t in texts]
+    of = f" (one of {len(held)} held nights; each night's report has its own)" if len(held) > 1 else ""
+    return f"{night}'s findings{of}", texts
+
+
+def _held_by(con: duckdb.DuckDBPyConnection, backfill_id: str) -> dict[date, list[str]]:
+    """Each held night's metrics past their bound, in the gate's order of metrics, a few words each."""
+    order = list(METRICS)
+    out: dict[date, list[dict]] = {}
+    for row in records(query(con, "backfill/held_metrics", backfill_id=backfill_id)):
+        out.setdefault(row["logical_date"], []).append(row)
+    return {night: [brief(r) for r in sorted(rows, key=lambda r: order.index(r["metric"]))]
+            for night, rows in out.items()}
 
 
 def review(settings: Settings, backfill_id: str) -> BackfillResult:
@@ -353,10 +375,11 @@ def review(settings: Settings, backfill_id: str) -> BackfillResult:
         bf = _backfill(con, backfill_id)
         nights = records(query(con, "backfill/nights", backfill_id=backfill_id))
         movers = query(con, "backfill/range_movers", backfill_id=backfill_id, top=TOP_MOVERS).pl().to_dicts()
-        reasons = _held_reasons(con, backfill_id)
+        held_on, reasons = _held_reasons(con, backfill_id)
+        held_by = _held_by(con, backfill_id)
     summary = json.loads(bf["summary"]) if bf.get("summary") else {}
     return BackfillResult(backfill_id, bf["outcome"] or "-", bf["status"], nights, summary,
-                          str(bf.get("report_path") or ""), movers, reasons,
+                          str(bf.get("report_path") or ""), movers, reasons, held_on, held_by,
                           bf["reason"] if bf["status"] == "failed" else None, resume_command(bf))
 
 

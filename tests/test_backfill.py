@@ -381,3 +381,23 @@ def test_the_next_commands_of_a_held_backfill_are_whole_inside_their_backticks(v
     report = Path(backfill.gate(settings, backfill_id).report_path).read_text(encoding="utf-8")  # written again
     next_step = report[report.index("<p>Next:"):]
     assert [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", next_step)[1:]] == wanted
+
+
+def test_a_held_nights_line_names_what_held_it_and_the_findings_say_their_night_once(v2_backfill, tmp_path):
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")  # v2 on July 1..3: every night held
+    with connect(settings) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+    out = clout_here("backfill", "review", backfill_id, warehouse=settings, check=True).stdout.splitlines()
+
+    nights = {line.split(":")[0].strip(): line for line in out if line.startswith("  2012-07-0")}
+    assert sorted(nights) == ["2012-07-01", "2012-07-02", "2012-07-03"]
+    for line in nights.values():  # the metrics past their tolerance, not a metric that passed
+        assert "HOLD" in line and "; held by " in line and "algorithm part moved" not in line
+    assert re.search(r"rank agreement 0\.8\d\d < 0\.900", nights["2012-07-02"])  # below 0.90: held
+    assert re.search(r"moved 10\+ \d+\.\d% > 5\.0%", nights["2012-07-01"])
+
+    (heading,) = [i for i, line in enumerate(out) if line.startswith("  why held, ")]
+    assert out[heading] == "  why held, 2012-07-03's findings (one of 3 held nights; each night's report has its own):"
+    findings = [line for line in out[heading + 1:] if line.startswith("    - ")]
+    assert findings and all("tolerance for an algorithm change" in f and "2012-07" not in f for f in findings)
+    assert not [line for line in out if line.startswith("  held: ")]

@@ -517,7 +517,7 @@ def _summary_rows(summary: dict) -> str:
 
 
 def write_backfill_report(con: duckdb.DuckDBPyConnection, path: Path, bf: dict, nights: list[dict], summary: dict,
-                          outcome: str, reasons: list[str] | None = None) -> Path:
+                          outcome: str, reasons: list[str] | None = None, held_on: str = "") -> Path:
     """A backfill's report: one HTML page for the whole range, linking each night's gate report: why it was held,
     the accounts the algorithm moved most over the range (stored rows, like a run report's), the range's figures,
     night by night."""
@@ -542,7 +542,7 @@ def write_backfill_report(con: duckdb.DuckDBPyConnection, path: Path, bf: dict, 
 (fingerprint <code>{_esc(bf['fingerprint'])}</code>), compared night by night with the published history.
 Algorithm-driven change is the new algorithm against the published algorithm on the same data (each night's shadow
 run); data-driven change is the published night against the published algorithm rerun now.</p>
-{f"<h2>Why it was held</h2><ul>{held}</ul>" if held else ""}
+{f"<h2>Why it was held</h2><p>{_esc(held_on)}:</p><ul>{held}</ul>" if held else ""}
 <h2 id='algorithm-movers'>Accounts the algorithm moved most over the range (top {TOP_MOVERS})</h2>
 <p>Each account's score under {_esc(bf['algorithm_version'])} minus under the published algorithm on the same data,
 at its night of largest move: the change no event explains, not the change since the night before. Why: how much

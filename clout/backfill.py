@@ -26,7 +26,9 @@ import polars as pl
 from clout import pipeline
 from clout.audit.gate import run_gate
 from clout.audit.report import TOP_MOVERS, number, percent, save_movers, write_backfill_report
+from clout.core import faults
 from clout.core.errors import CloutError
+from clout.core.locks import WHOLE_RUN, run_lock
 from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
 from clout.core.snapshot import refresh_snapshot
@@ -172,8 +174,16 @@ def resume_command(bf: dict) -> str:
 
 
 def _score_night(settings: Settings, bf: dict, night: date) -> None:
+    # held by this process for the whole night, as `clout run` holds its run: killed, the night's run is abandoned by
+    # the next command that writes, not after CLOUT_ABANDON_AFTER as a run driven step by step
+    run_id = pipeline.new_run_id(night)
+    with run_lock(settings, run_id, WHOLE_RUN):
+        pipeline.begin_run(settings, night, bf["algorithm_version"], run_id)
+        _score_and_gate(settings, bf, night, run_id)
+
+
+def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> None:
     backfill_id = bf["backfill_id"]
-    run_id = pipeline.begin_run(settings, night, bf["algorithm_version"])
     resume = resume_command(bf)
     then = f"resume the backfill: `{resume}`"  # the night's own errors name this, not `clout run`
     steps = (("stage", lambda: pipeline.stage_step(settings, run_id, then)),
@@ -184,6 +194,7 @@ def _score_night(settings: Settings, bf: dict, night: date) -> None:
         for name, step in steps:
             step_name = name  # the step that raised, for the run's and the backfill's message
             step()
+            faults.point(f"backfill:after_{name}")
     except BaseException as e:  # Ctrl-C too: the night must not stay `running`, nor the backfill
         _night_failed(settings, backfill_id, night, run_id, step_name, e)
         if not isinstance(e, Exception):

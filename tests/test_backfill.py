@@ -5,11 +5,12 @@ import html
 import json
 import re
 import shutil
+import signal
 from datetime import date
 from pathlib import Path
 
 import pytest
-from testkit import built_once, clout_here, copy_warehouse, higgs_sample
+from testkit import built_once, clout, clout_here, copy_warehouse, higgs_sample
 
 from clout import backfill, pipeline
 from clout.core.errors import CloutError
@@ -401,3 +402,18 @@ def test_a_held_nights_line_names_what_held_it_and_the_findings_say_their_night_
     findings = [line for line in out[heading + 1:] if line.startswith("    - ")]
     assert findings and all("tolerance for an algorithm change" in f and "2012-07" not in f for f in findings)
     assert not [line for line in out if line.startswith("  held: ")]
+
+
+def test_a_killed_backfills_night_is_abandoned_by_the_next_writer_not_hours_later(history):
+    """The backfill holds its night's run as `clout run` does (not as a run driven step by step, abandoned only after
+    CLOUT_ABANDON_AFTER): killed, its night's run is `abandoned` at the next write, and review says how to resume."""
+    command = ("backfill", "--from", "2012-07-03", "--to", "2012-07-03", "--algorithm", "v1")
+    killed = clout(*command, warehouse=history, env={"CLOUT_FAULT": "backfill:after_stage"})
+    assert killed.returncode == -signal.SIGKILL
+    connect(history).close()  # the next command that writes
+    (run_id, status), = _runs_of(history, "2012-07-03")[-1:]
+    assert status == "abandoned"
+    with connect(history) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+    review = clout_here("backfill", "review", backfill_id, warehouse=history, check=True).stdout
+    assert "running, or stopped without finishing" in review and f"next: `clout {' '.join(command)}`" in review

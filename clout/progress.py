@@ -23,6 +23,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from clout.core.locks import ABANDON_AFTER
 from clout.core.settings import Settings
 
 HEARTBEAT_S = float(os.environ.get("CLOUT_HEARTBEAT_SECONDS") or 15)
@@ -122,8 +123,6 @@ def _status(r: dict) -> str:
     if pid is not None and _alive(int(pid)):
         return f"running: {r['step']}" + (" (Airflow task)" if r.get("mode") == "steps" else "")
     if r.get("mode") == "steps":
-        from clout.recovery import ABANDON_AFTER
-
         idle = time.time() - float(r.get("updated_at") or r["started_at"])
         if pid is None and idle < ABANDON_AFTER:
             return f"in progress: {r['step']}, next step not started yet ({idle:.0f} s)"

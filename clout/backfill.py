@@ -3,7 +3,8 @@ history, gate the whole range against it, and promote every night in one transac
 
 Each night of a backfill is an ordinary run (stage, aggregate, score into run-scoped candidate tables) with
 status `backfill`, so nothing published changes until `promote`. Progress is kept in meta.backfill_nights:
-a backfill that stops midway resumes where it stopped, and finished nights are not recomputed. Scoring is
+a backfill that stops midway (or `failed`: a night raised) resumes where it stopped, and finished nights are not
+recomputed. Scoring is
 deterministic, so a resumed backfill gives the same rows as an uninterrupted one.
 """
 
@@ -25,13 +26,17 @@ import polars as pl
 from clout import pipeline
 from clout.audit.gate import run_gate
 from clout.audit.report import TOP_MOVERS, number, percent, save_movers, write_backfill_report
+from clout.core import faults
 from clout.core.errors import CloutError
+from clout.core.locks import WHOLE_RUN, run_lock
 from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
 from clout.core.snapshot import refresh_snapshot
 from clout.core.warehouse import connect, query, records, run_sql, transaction
 from clout.publish.publish import make_live, take_down
 from transforms.algorithm import load_algorithm
+from transforms.audit.gate_rules import brief
+from transforms.audit.swing import METRICS
 
 # Fault injection for the resume test: stop after scoring this many nights in one invocation.
 STOP_AFTER_ENV = "CLOUT_BACKFILL_STOP_AFTER"
@@ -47,9 +52,15 @@ class BackfillResult:
     summary: dict
     report_path: str
     movers: list[dict] = field(default_factory=list)  # the accounts the algorithm moved most (range_movers.sql)
-    reasons: list[str] = field(default_factory=list)  # why it was held: the held nights' findings
+    reasons: list[str] = field(default_factory=list)  # why it was held: one held night's findings (`held_on`)
+    held_on: str = ""  # which night `reasons` are from, e.g. "2012-07-03's findings (one of 3 held nights; ...)"
+    held_by: dict = field(default_factory=dict)  # each held night: the metrics past their bound, in a few words
+    message: str | None = None  # why it failed (meta.backfills.reason while it is `failed`)
+    resume: str = ""  # the command that resumes it
 
     def lines(self, movers: int = MOVERS_SHOWN) -> list[str]:
+        if self.status in ("running", "failed"):
+            return self._unfinished_lines()
         s = self.summary
         out = [
             f"backfill {self.backfill_id}: {len(self.nights)} nights, gate {self.outcome} ({self.status})",
@@ -58,18 +69,34 @@ class BackfillResult:
             f"moved 10+ points, mean |move| {number(s.get('mean_abs_move'))}; "
             f"top-100 churn {percent(s.get('top100_churn'))}",
         ]
-        out += [
-            f"  {n['logical_date']}: {n['outcome'] or '-'} (change mostly {n['attribution'] or 'n/a'}-driven; "
-            f"algorithm part moved {percent(n['algorithm_share_moved'])} 10+ points)"
-            for n in self.nights
-        ]
-        out += [f"  held: {r}" for r in self.reasons]
+        out += [self._night_line(n) for n in self.nights]
+        if self.reasons:
+            out.append(f"  why held, {self.held_on}:")
+            out += [f"    - {r}" for r in self.reasons]
         if self.movers:
             out.append(f"  accounts the algorithm moved most (new minus published algorithm on the same data; "
                        f"{min(movers, len(self.movers))} of {len(self.movers)}, all in the report):")
             out += [f"    {m['network']}:{m['account_id']} on {m['logical_date']}: {m['old_algorithm_score']:.0f} -> "
                     f"{m['new_algorithm_score']:.0f}, {m['why']}" for m in self.movers[:movers]]
         out.append(f"  report: {self.report_path}")
+        return out
+
+    def _night_line(self, n: dict) -> str:
+        """A held night names what held it; another, how much the algorithm alone moved."""
+        head = f"  {n['logical_date']}: {n['outcome'] or '-'} (change mostly {n['attribution'] or 'n/a'}-driven"
+        held_by = self.held_by.get(n["logical_date"])
+        if n["outcome"] == "HOLD" and held_by:
+            return f"{head}; held by {', '.join(held_by)})"
+        return f"{head}; algorithm part moved {percent(n['algorithm_share_moved'])} 10+ points)"
+
+    def _unfinished_lines(self) -> list[str]:
+        """Not gated yet (no figures, no report): where it stopped and each night's state."""
+        scored = sum(n["status"] in ("scored", "gated") for n in self.nights)
+        why = (f"failed at {self.message}" if self.status == "failed" else
+               "running, or stopped without finishing (killed?)")
+        out = [f"backfill {self.backfill_id}: {len(self.nights)} nights, {scored} scored, not gated yet: {why}"]
+        out += [f"  {n['logical_date']}: {n['status']}" + (f" (run {n['run_id']})" if n["run_id"] else "")
+                for n in self.nights]
         return out
 
 
@@ -81,8 +108,12 @@ def _backfill(con: duckdb.DuckDBPyConnection, backfill_id: str) -> dict:
     return rows[0]
 
 
-def start_or_resume(settings: Settings, date_from: date, date_to: date, algorithm: str) -> str:
-    """The id of an unfinished backfill of the same range and algorithm, or of a new one."""
+ENDED = ("promoted", "rolled_back", "rejected")  # a backfill's statuses after which the same command does nothing
+
+
+def start_or_resume(settings: Settings, date_from: date, date_to: date, algorithm: str, new: bool = False) -> str:
+    """The id of the latest backfill of the same range and algorithm while it is unfinished, or of a new one if
+    there is none (or `new`). One that was promoted, rolled back or rejected is not done again without `new`."""
     if date_to < date_from:
         raise CloutError(f"--to {date_to} is before --from {date_from}")
     try:
@@ -90,10 +121,12 @@ def start_or_resume(settings: Settings, date_from: date, date_to: date, algorith
     except ValueError as e:
         raise CloutError(str(e)) from None
     with connect(settings) as con:
-        found = records(query(con, "backfill/resumable", date_from=date_from, date_to=date_to,
-                              fingerprint=algo.fingerprint))
-        if found:
-            return found[0]["backfill_id"]
+        latest = records(query(con, "backfill/latest", date_from=date_from, date_to=date_to,
+                               fingerprint=algo.fingerprint))
+        if latest and not new:
+            if latest[0]["status"] in ENDED:
+                raise CloutError(_already_backfilled(latest[0], date_from, date_to, algo.version))
+            return latest[0]["backfill_id"]
         backfill_id = f"bf-{date_from:%Y%m%d}-{date_to:%Y%m%d}-{algo.version}-{uuid.uuid4().hex[:6]}"
         with transaction(con):
             run_sql(con, "backfill/begin", backfill_id=backfill_id, date_from=date_from, date_to=date_to,
@@ -101,31 +134,95 @@ def start_or_resume(settings: Settings, date_from: date, date_to: date, algorith
     return backfill_id
 
 
+def _already_backfilled(bf: dict, date_from: date, date_to: date, version: str) -> str:
+    bid, when = bf["backfill_id"], f"{bf['finished_at']:%Y-%m-%d %H:%M}"
+    fate = {
+        "promoted": f"promoted ({when}, {bf['actor']}): `clout backfill review {bid}` shows it, "
+                    f"`clout backfill rollback {bid}` restores the history it replaced",
+        "rolled_back": f"promoted, then rolled back ({when}, {bf['actor']}): `clout backfill review {bid}` shows it",
+        "rejected": f"rejected ({when}, {bf['actor']}: {bf['reason']})",
+    }[bf["status"]]
+    return (f"{date_from} .. {date_to} was already backfilled with {version} by backfill {bid}, {fate}; nothing "
+            f"was recomputed. To backfill the range again: `clout backfill --from {date_from} --to {date_to} "
+            f"--algorithm {version} --new`")
+
+
 def score_nights(settings: Settings, backfill_id: str, on_night: Callable[[date], None] = lambda d: None) -> int:
-    """Score and gate every night not scored yet, in date order; returns how many were scored now."""
+    """Score and gate every night not scored yet (or whose run failed), in date order; returns how many were
+    scored now. A night that raises stops the backfill: its run is marked failed and the backfill `failed`, and
+    the error names the command that resumes it."""
     stop_after = int(os.environ.get(STOP_AFTER_ENV) or 0)
     with connect(settings) as con:
         bf = _backfill(con, backfill_id)
         todo = [n["logical_date"] for n in records(query(con, "backfill/nights", backfill_id=backfill_id))
-                if n["status"] == "pending"]
+                if n["status"] in ("pending", "failed")]
+        if bf["status"] == "failed":  # resumed (the same command, or an Airflow retry of the nights' task)
+            with transaction(con):
+                run_sql(con, "backfill/resume", backfill_id=backfill_id)
     for done, night in enumerate(todo):
         if stop_after and done == stop_after:
             raise CloutError(f"backfill {backfill_id} stopped after {done} nights ({STOP_AFTER_ENV}); "
                              "run the same command again to resume")
         on_night(night)
-        run_id = pipeline.begin_run(settings, night, bf["algorithm_version"])
-        for step in (pipeline.stage_step, pipeline.aggregate_step, pipeline.score_step):
-            step(settings, run_id)
-        with connect(settings) as con:
-            with transaction(con):
-                run_sql(con, "publish/set_status", run_id=run_id, status="backfill",
-                        message=f"night of backfill {backfill_id}; published only by promoting the whole backfill")
-                run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
-                        status="scored", outcome=None)
-            # Gated now, not after the range: the night's kept features serve its shadow run and are dropped,
-            # instead of 90 nights of them waiting in the file.
-            _gate_night(con, settings, backfill_id, night, run_id)
+        _score_night(settings, bf, night)
     return len(todo)
+
+
+def resume_command(bf: dict) -> str:
+    return (f"clout backfill --from {bf['date_from']} --to {bf['date_to']} "
+            f"--algorithm {bf['algorithm_version']}")
+
+
+def _score_night(settings: Settings, bf: dict, night: date) -> None:
+    # held by this process for the whole night, as `clout run` holds its run: killed, the night's run is abandoned by
+    # the next command that writes, not after CLOUT_ABANDON_AFTER as a run driven step by step
+    run_id = pipeline.new_run_id(night)
+    with run_lock(settings, run_id, WHOLE_RUN):
+        pipeline.begin_run(settings, night, bf["algorithm_version"], run_id)
+        _score_and_gate(settings, bf, night, run_id)
+
+
+def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> None:
+    backfill_id = bf["backfill_id"]
+    resume = resume_command(bf)
+    then = f"resume the backfill: `{resume}`"  # the night's own errors name this, not `clout run`
+    steps = (("stage", lambda: pipeline.stage_step(settings, run_id, then)),
+             ("aggregate", lambda: pipeline.aggregate_step(settings, run_id)),
+             ("score", lambda: pipeline.score_step(settings, run_id, then)))  # the gate comes below
+    step_name = "stage"
+    try:
+        for name, step in steps:
+            step_name = name  # the step that raised, for the run's and the backfill's message
+            step()
+            faults.point(f"backfill:after_{name}")
+    except BaseException as e:  # Ctrl-C too: the night must not stay `running`, nor the backfill
+        _night_failed(settings, backfill_id, night, run_id, step_name, e)
+        if not isinstance(e, Exception):
+            raise
+        hint = "" if resume in str(e) else f" Once that is fixed, `{resume}` resumes it from {night}."
+        raise CloutError(f"backfill {backfill_id} stopped at {night} ({step_name} failed): {e}{hint}") from e
+    with connect(settings) as con:
+        with transaction(con):
+            run_sql(con, "publish/set_status", run_id=run_id, status="backfill",
+                    message=f"night of backfill {backfill_id}; published only by promoting the whole backfill")
+            run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
+                    status="scored", outcome=None)
+        # Gated now, not after the range: the night's kept features serve its shadow run and are dropped,
+        # instead of 90 nights of them waiting in the file.
+        _gate_night(con, settings, backfill_id, night, run_id)
+
+
+def _night_failed(settings: Settings, backfill_id: str, night: date, run_id: str, step: str,
+                  error: BaseException) -> None:
+    """The night's run `failed` (as a nightly run's), the night `failed` and the backfill `failed` with why:
+    what `clout runs` and `clout backfill review` show until the same command resumes it."""
+    why = str(error) or type(error).__name__  # KeyboardInterrupt says nothing
+    pipeline.mark_failed(settings, run_id, step, why)
+    with connect(settings) as con, transaction(con):
+        run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
+                status="failed", outcome=None)
+        run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="failed", outcome=None, summary=None,
+                report_path=None, actor=None, reason=f"{night}: {step} failed: {why}")
 
 
 def _gate_night(con, settings: Settings, backfill_id: str, night: date, run_id: str) -> None:
@@ -236,14 +333,16 @@ def gate(settings: Settings, backfill_id: str) -> BackfillResult:
         movers = _range_movers(con, backfill_id)
         outcomes = {n["outcome"] for n in nights}
         outcome = "HOLD" if "HOLD" in outcomes else "WARN" if "WARN" in outcomes else "PASS"
-        reasons = _held_reasons(con, backfill_id)
+        held_on, reasons = _held_reasons(con, backfill_id)
+        held_by = _held_by(con, backfill_id)
         report = write_backfill_report(con, settings.reports_dir / f"{backfill_id}.html", bf, nights, summary,
-                                       outcome, reasons)
+                                       outcome, reasons, held_on)
         status = "held" if outcome == "HOLD" else "gated"
         with transaction(con):
             run_sql(con, "backfill/set_status", backfill_id=backfill_id, status=status, outcome=outcome,
                     summary=json.dumps(summary, default=str), report_path=str(report), actor=None, reason=None)
-    return BackfillResult(backfill_id, outcome, status, nights, summary, str(report), movers, reasons)
+    return BackfillResult(backfill_id, outcome, status, nights, summary, str(report), movers, reasons, held_on,
+                          held_by)
 
 
 def _range_movers(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[dict]:
@@ -257,17 +356,27 @@ def _range_movers(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[dict
     return frame.to_dicts()
 
 
-def _held_reasons(con: duckdb.DuckDBPyConnection, backfill_id: str) -> list[str]:
+def _held_reasons(con: duckdb.DuckDBPyConnection, backfill_id: str) -> tuple[str, list[str]]:
     """The hold findings of the held night with the most of them, the latest if several (the others' read alike;
-    each night's report has its own)."""
+    each night's report has its own), and which night that is."""
     rows = records(query(con, "backfill/held_findings", backfill_id=backfill_id))
     held = [(r["logical_date"], [f["text"] for f in json.loads(r["findings"] or "[]") if f["severity"] == "hold"])
             for r in rows]
     if not held:
-        return []
+        return "", []
     night, texts = max(held, key=lambda h: (len(h[1]), h[0]))
-    more = f" (and {len(held) - 1} more held nights)" if len(held) > 1 else ""
-    return [f"{night}{more}: {t}" for t in texts]
+    of = f" (one of {len(held)} held nights; each night's report has its own)" if len(held) > 1 else ""
+    return f"{night}'s findings{of}", texts
+
+
+def _held_by(con: duckdb.DuckDBPyConnection, backfill_id: str) -> dict[date, list[str]]:
+    """Each held night's metrics past their bound, in the gate's order of metrics, a few words each."""
+    order = list(METRICS)
+    out: dict[date, list[dict]] = {}
+    for row in records(query(con, "backfill/held_metrics", backfill_id=backfill_id)):
+        out.setdefault(row["logical_date"], []).append(row)
+    return {night: [brief(r) for r in sorted(rows, key=lambda r: order.index(r["metric"]))]
+            for night, rows in out.items()}
 
 
 def review(settings: Settings, backfill_id: str) -> BackfillResult:
@@ -277,18 +386,20 @@ def review(settings: Settings, backfill_id: str) -> BackfillResult:
         bf = _backfill(con, backfill_id)
         nights = records(query(con, "backfill/nights", backfill_id=backfill_id))
         movers = query(con, "backfill/range_movers", backfill_id=backfill_id, top=TOP_MOVERS).pl().to_dicts()
-        reasons = _held_reasons(con, backfill_id)
+        held_on, reasons = _held_reasons(con, backfill_id)
+        held_by = _held_by(con, backfill_id)
     summary = json.loads(bf["summary"]) if bf.get("summary") else {}
     return BackfillResult(backfill_id, bf["outcome"] or "-", bf["status"], nights, summary,
-                          str(bf.get("report_path") or ""), movers, reasons)
+                          str(bf.get("report_path") or ""), movers, reasons, held_on, held_by,
+                          bf["reason"] if bf["status"] == "failed" else None, resume_command(bf))
 
 
 def run_backfill(
     settings: Settings, date_from: date, date_to: date, algorithm: str,
-    on_night: Callable[[date], None] = lambda d: None,
+    on_night: Callable[[date], None] = lambda d: None, new: bool = False,
 ) -> BackfillResult:
     """Start (or resume) a backfill, score its nights and gate the range. Publishes nothing."""
-    backfill_id = start_or_resume(settings, date_from, date_to, algorithm)
+    backfill_id = start_or_resume(settings, date_from, date_to, algorithm, new)
     score_nights(settings, backfill_id, on_night)
     return gate(settings, backfill_id)
 

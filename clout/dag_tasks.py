@@ -50,7 +50,7 @@ def step(name: str, run_id: str) -> str:
         STEPS[name](settings, run_id)
     except Exception as e:
         progress.clear_marker(settings, run_id)  # failed or held: meta.runs says which; no longer in progress
-        pipeline._mark_failed(settings, run_id, name, e)
+        pipeline.mark_failed(settings, run_id, name, e)
         raise
     if name == pipeline.STEPS[-1][0]:
         progress.clear_marker(settings, run_id)
@@ -59,10 +59,10 @@ def step(name: str, run_id: str) -> str:
     return run_id
 
 
-def backfill_start(date_from: str, date_to: str, algorithm: str) -> str:
+def backfill_start(date_from: str, date_to: str, algorithm: str, new: bool = False) -> str:
     from clout import backfill
 
-    return backfill.start_or_resume(load_settings(), parse_date(date_from), parse_date(date_to), algorithm)
+    return backfill.start_or_resume(load_settings(), parse_date(date_from), parse_date(date_to), algorithm, new)
 
 
 def backfill_score(backfill_id: str) -> str:
@@ -84,7 +84,8 @@ def backfill_gate(backfill_id: str) -> str:
         print(line)
     if result.outcome == "HOLD":
         raise CloutError(f"backfill {backfill_id} HELD; nothing published. Report: {result.report_path}. Next: "
-                         f"`clout backfill promote {backfill_id} --reason ...` or `clout backfill reject ...`")
+                         f"`clout backfill promote {backfill_id} --reason \"...\"` or "
+                         f"`clout backfill reject {backfill_id} --reason \"...\"`")
     return backfill_id
 
 

@@ -99,24 +99,25 @@ def land_files(
     return results
 
 
-def stage_step(settings: Settings, run_id: str) -> int:
+def stage_step(settings: Settings, run_id: str, then: str | None = None) -> int:
+    """`then`: what to do once the night's data is landed (default: run the date again)."""
     counts = {}
     with _step(settings, run_id, "stage", counts) as con:
         logical_date = _run(con, run_id)["logical_date"]
         counts["rows_staged"] = stage_date(con, logical_date)
         if not counts["rows_staged"]:  # a missing delivery, not a quiet night: never scored, never published
-            raise CloutError(_no_deliveries(con, run_id, logical_date, settings))
+            raise CloutError(_no_deliveries(con, run_id, logical_date, settings, then))
     return counts["rows_staged"]
 
 
-def _no_deliveries(con, run_id: str, logical_date: date, settings: Settings) -> str:
+def _no_deliveries(con, run_id: str, logical_date: date, settings: Settings, then: str | None) -> str:
     (span,) = records(query(con, "stage/delivered_dates"))
     landed = (f"the landed deliveries cover {span['first_date']} to {span['last_date']}" if span["dates"]
               else "nothing has been landed yet")
     return (f"run {run_id}: no deliveries for {logical_date}: no interaction or post dated {logical_date} has been "
             f"landed ({landed}). A night without its data is not published; the last published night stays live. "
-            f"Land the night's exports (`clout land PATH`{_landing_folder(settings)}), then run {logical_date} "
-            "again.")
+            f"Land the night's exports (`clout land PATH`{_landing_folder(settings)}), then "
+            f"{then or f'run {logical_date} again'}.")
 
 
 def _landing_folder(settings: Settings) -> str:
@@ -132,7 +133,8 @@ def aggregate_step(settings: Settings, run_id: str) -> int:
         return aggregate_date(con, _run(con, run_id)["logical_date"])
 
 
-def score_step(settings: Settings, run_id: str) -> int:
+def score_step(settings: Settings, run_id: str, then: str | None = None) -> int:
+    """`then`: what to do once the night's data is landed (default: run the date again)."""
     from clout.score import score_date
 
     counts = {}
@@ -158,7 +160,7 @@ def score_step(settings: Settings, run_id: str) -> int:
         raise CloutError(
             f"run {run_id}: no interactions in the {algo.window_days}-day window ending {run['logical_date']}: "
             f"nothing to score. Land the night's exports first (`clout land PATH`, or put them in "
-            f"{settings.landing_dir}), then run the date again."
+            f"{settings.landing_dir}), then {then or 'run the date again'}."
         )
     return counts["rows_scored"]
 
@@ -179,10 +181,7 @@ def publish_step(settings: Settings, run_id: str) -> None:
     from clout.publish import publish_run
 
     with _step(settings, run_id, "publish") as con:
-        publish_run(con, settings, run_id)
-        # keep the gate's warnings as the run's message
-        run_sql(con, "meta/finish_run", run_id=run_id, status="published", outcome=None,
-                message=_run(con, run_id)["message"])
+        publish_run(con, settings, run_id)  # ends the run (meta/finish_run) in the publish's transaction
 
 
 def summary(settings: Settings, run_id: str) -> RunSummary:
@@ -219,7 +218,7 @@ def run_night(
                 try:
                     step(settings, run_id)
                 except Exception as e:
-                    _mark_failed(settings, run_id, name, e)
+                    mark_failed(settings, run_id, name, e)
                     raise
                 faults.point(f"run:after_{name}")
         finally:
@@ -228,7 +227,8 @@ def run_night(
     return summary(settings, run_id)
 
 
-def _mark_failed(settings: Settings, run_id: str, step: str, error: Exception) -> None:
+def mark_failed(settings: Settings, run_id: str, step: str, error: Exception | str) -> None:
+    """A run that raised in `step`: `failed` with why (unless the gate already held it)."""
     with connect(settings) as con:
         if _run(con, run_id)["status"] == "running":
             run_sql(con, "meta/finish_run", run_id=run_id, status="failed", outcome=None,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from clout.core.locks import ABANDON_AFTER
 from clout.core.settings import Settings
 
 HEARTBEAT_S = float(os.environ.get("CLOUT_HEARTBEAT_SECONDS") or 15)
@@ -72,7 +73,8 @@ def running_dir(settings: Settings) -> Path:
 
 
 class RunMarker:
-    """`running/RUN_ID.json` while a run works; removed when it ends, however it ends."""
+    """`running/RUN_ID.json` while a run works; removed when it ends. A killed process cannot remove it: the next
+    command that writes marks the run abandoned and removes it (clout.recovery)."""
 
     def __init__(self, settings: Settings, run_id: str, logical_date: date, algorithm: str) -> None:
         self.path = running_dir(settings) / f"{run_id}.json"
@@ -121,8 +123,6 @@ def _status(r: dict) -> str:
     if pid is not None and _alive(int(pid)):
         return f"running: {r['step']}" + (" (Airflow task)" if r.get("mode") == "steps" else "")
     if r.get("mode") == "steps":
-        from clout.recovery import ABANDON_AFTER
-
         idle = time.time() - float(r.get("updated_at") or r["started_at"])
         if pid is None and idle < ABANDON_AFTER:
             return f"in progress: {r['step']}, next step not started yet ({idle:.0f} s)"
@@ -148,8 +148,10 @@ def running_runs(settings: Settings, columns: list[str]) -> list[tuple]:
         with suppress(OSError, ValueError):
             r = json.loads(path.read_text(encoding="utf-8"))
             status = _status(r)
+            # a stopped run's time ends at its last sign of life (the marker's last write), not now
+            until = path.stat().st_mtime if status.startswith("stopped") else time.time()
             values = {"run_id": r["run_id"], "logical_date": date.fromisoformat(r["logical_date"]),
                       "algorithm_version": r["algorithm_version"], "status": status, "live": False,
-                      "seconds": round(time.time() - float(r["started_at"]), 1)}
+                      "seconds": round(until - float(r["started_at"]), 1)}
             rows.append(tuple(values.get(c) for c in columns))
     return rows

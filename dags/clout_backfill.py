@@ -37,6 +37,8 @@ ENGINE = dag_engine()  # CLOUT_ENGINE when the file is parsed: duckdb (the night
         "date_to": Param("2012-07-07", type="string", format="date"),
         "algorithm": Param("v1", type="string"),
         "promote": Param(False, type="boolean", description="publish all nights if the gate does not hold"),
+        "new": Param(False, type="boolean",
+                     description="a new backfill even if this range and algorithm were backfilled before"),
     },
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
                   "pool": POOL},
@@ -46,7 +48,8 @@ def clout_backfill():
     def start(params: dict | None = None) -> str:
         from clout import dag_tasks
 
-        return dag_tasks.backfill_start(params["date_from"], params["date_to"], params["algorithm"])
+        return dag_tasks.backfill_start(params["date_from"], params["date_to"], params["algorithm"],
+                                        params.get("new", False))
 
     @task
     def score_nights(backfill_id: str) -> str:

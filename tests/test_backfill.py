@@ -1,12 +1,16 @@
 """Backfills after an algorithm change, on a slice of the real Higgs data: gated against the published history,
 held when the algorithm moves scores a lot, promoted all at once after approval, rolled back, resumable."""
 
+import html
 import json
+import re
 import shutil
+import signal
 from datetime import date
+from pathlib import Path
 
 import pytest
-from testkit import built_once, clout_here, copy_warehouse
+from testkit import built_once, clout, clout_here, copy_warehouse, higgs_sample
 
 from clout import backfill, pipeline
 from clout.core.errors import CloutError
@@ -282,3 +286,134 @@ def test_a_night_whose_old_scores_are_its_published_run_is_gated_as_with_a_real_
         assert [x for x in ours[-1] if x is not None] == pytest.approx([x for x in theirs[-1] if x is not None],
                                                                        rel=1e-12, abs=1e-15)
     assert results[0].summary == results[1].summary and results[0].outcome == results[1].outcome
+
+
+def _runs_of(settings, day: str) -> list[tuple]:
+    with connect(settings) as con:
+        return con.execute("select run_id, status from meta.runs where logical_date = ? and status <> 'shadow' "
+                           "order by started_at", [day]).fetchall()
+
+
+def test_a_night_that_fails_stops_the_backfill_clearly_and_the_same_command_resumes_it(history, tmp_path):
+    """July 4 is not landed: its night fails in stage. Neither its run nor the backfill stays `running` (a stale
+    `running` backfill night held a lock for CLOUT_ABANDON_AFTER, 6 hours), review says where it stopped, and the
+    error names the command that resumes it; landing July 4 and running that command finishes the range."""
+    resume = "clout backfill --from 2012-07-03 --to 2012-07-04 --algorithm v1"
+    proc = clout_here(*resume.split()[1:], warehouse=history)
+    assert proc.returncode == 1
+    assert "no deliveries for 2012-07-04" in proc.stderr and f"`{resume}`" in proc.stderr
+    assert "run 2012-07-04 again" not in proc.stderr  # a backfill's night is resumed, not run as a night
+    with connect(history) as con:
+        (backfill_id, status, reason), = con.execute(
+            "select backfill_id, status, reason from meta.backfills").fetchall()
+        nights = con.execute("select logical_date::varchar, status from meta.backfill_nights order by 1").fetchall()
+    assert status == "failed" and reason.startswith("2012-07-04: stage failed: run ")
+    assert nights == [("2012-07-03", "gated"), ("2012-07-04", "failed")]
+    (failed_run, run_status), = _runs_of(history, "2012-07-04")
+    assert run_status == "failed"
+    runs = clout_here("runs", "--columns", "run_id,status", warehouse=history, env={"COLUMNS": "200"}).stdout
+    assert failed_run in runs and "running" not in runs
+
+    review = clout_here("backfill", "review", backfill_id, warehouse=history)
+    assert review.returncode == 0, review.stderr
+    assert "failed at 2012-07-04: stage failed" in review.stdout and f"next: `{resume}` resumes it" in review.stdout
+    for stale in ("(running)", "n/a-driven", "report: "):
+        assert stale not in review.stdout
+
+    with connect(history) as con:
+        (gated_run,), = con.execute("select run_id from meta.backfill_nights where status = 'gated'").fetchall()
+    july4 = tmp_path / "july4.txt.gz"
+    higgs_sample(july4, every=10, days={4})
+    clout_here("land", july4, warehouse=history, check=True)
+    resumed = clout_here(*resume.split()[1:], warehouse=history)
+    assert resumed.returncode in (0, 1), resumed.stderr  # gated or held: either way finished
+    assert f"backfill {backfill_id}:" in resumed.stdout
+    with connect(history) as con:
+        (status,), = con.execute("select status from meta.backfills").fetchall()
+        runs = con.execute("select logical_date::varchar, run_id from meta.backfill_nights order by 1").fetchall()
+    assert status in ("gated", "held") and runs[0] == ("2012-07-03", gated_run)  # July 3 was not scored again
+    assert [s for _, s in _runs_of(history, "2012-07-04")] == ["failed", "backfill"]
+
+
+def test_the_same_command_after_a_promotion_says_so_and_recomputes_nothing_unless_new(v2_backfill, tmp_path,
+                                                                                        monkeypatch):
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")  # the v2 backfill of July 1..3, held
+    command = ("backfill", "--from", "2012-07-01", "--to", "2012-07-03", "--algorithm", "v2")
+    count = "select (select count(*) from meta.backfills), (select count(*) from meta.runs)"
+    with connect(settings) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+    clout_here("backfill", "promote", backfill_id, "--reason", "v2 reviewed", warehouse=settings, check=True)
+    with connect(settings) as con:
+        before = con.execute(count).fetchall()
+
+    again = clout_here(*command, warehouse=settings)
+    assert again.returncode == 1
+    assert (f"2012-07-01 .. 2012-07-03 was already backfilled with v2 by backfill {backfill_id}, promoted ("
+            in again.stderr)
+    assert f"`clout backfill rollback {backfill_id}`" in again.stderr and "nothing was recomputed" in again.stderr
+    assert f"`clout {' '.join(command)} --new`" in again.stderr
+    clout_here("backfill", "rollback", backfill_id, warehouse=settings, check=True)
+    assert "promoted, then rolled back (" in clout_here(*command, warehouse=settings).stderr
+    with connect(settings) as con:
+        assert con.execute(count).fetchall() == before  # no new backfill, no night scored again
+
+    def stop(settings, new_id, on_night=None):  # `--new` starts a new one: stopped before scoring anything
+        raise CloutError(f"stopped {new_id}")
+
+    monkeypatch.setattr(backfill, "score_nights", stop)
+    fresh = clout_here(*command, "--new", warehouse=settings)
+    new_id = fresh.stderr.split("stopped ")[1].strip()
+    assert new_id.startswith("bf-20120701-20120703-v2-") and new_id != backfill_id
+    assert fresh.stdout.startswith(f"backfill {new_id}: ")
+
+
+def test_the_next_commands_of_a_held_backfill_are_whole_inside_their_backticks(v2_backfill, tmp_path):
+    """Copied from between the backticks (or the report's <code>), each runs as it is: `--reason` inside."""
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")
+    with connect(settings) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+    review = clout_here("backfill", "review", backfill_id, warehouse=settings, check=True).stdout
+    (hint,) = [line for line in review.splitlines() if line.startswith("next:")]
+    wanted = [f'clout backfill promote {backfill_id} --reason "..."',
+              f'clout backfill reject {backfill_id} --reason "..."']
+    assert re.findall(r"`([^`]*)`", hint) == wanted
+    assert "--" not in re.sub(r"`[^`]*`", "", hint)  # no option left outside a command
+
+    report = Path(backfill.gate(settings, backfill_id).report_path).read_text(encoding="utf-8")  # written again
+    next_step = report[report.index("<p>Next:"):]
+    assert [html.unescape(c) for c in re.findall(r"<code>(.*?)</code>", next_step)[1:]] == wanted
+
+
+def test_a_held_nights_line_names_what_held_it_and_the_findings_say_their_night_once(v2_backfill, tmp_path):
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")  # v2 on July 1..3: every night held
+    with connect(settings) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+    out = clout_here("backfill", "review", backfill_id, warehouse=settings, check=True).stdout.splitlines()
+
+    nights = {line.split(":")[0].strip(): line for line in out if line.startswith("  2012-07-0")}
+    assert sorted(nights) == ["2012-07-01", "2012-07-02", "2012-07-03"]
+    for line in nights.values():  # the metrics past their tolerance, not a metric that passed
+        assert "HOLD" in line and "; held by " in line and "algorithm part moved" not in line
+    assert re.search(r"rank agreement 0\.8\d\d < 0\.900", nights["2012-07-02"])  # below 0.90: held
+    assert re.search(r"moved 10\+ \d+\.\d% > 5\.0%", nights["2012-07-01"])
+
+    (heading,) = [i for i, line in enumerate(out) if line.startswith("  why held, ")]
+    assert out[heading] == "  why held, 2012-07-03's findings (one of 3 held nights; each night's report has its own):"
+    findings = [line for line in out[heading + 1:] if line.startswith("    - ")]
+    assert findings and all("tolerance for an algorithm change" in f and "2012-07" not in f for f in findings)
+    assert not [line for line in out if line.startswith("  held: ")]
+
+
+def test_a_killed_backfills_night_is_abandoned_by_the_next_writer_not_hours_later(history):
+    """The backfill holds its night's run as `clout run` does (not as a run driven step by step, abandoned only after
+    CLOUT_ABANDON_AFTER): killed, its night's run is `abandoned` at the next write, and review says how to resume."""
+    command = ("backfill", "--from", "2012-07-03", "--to", "2012-07-03", "--algorithm", "v1")
+    killed = clout(*command, warehouse=history, env={"CLOUT_FAULT": "backfill:after_stage"})
+    assert killed.returncode == -signal.SIGKILL
+    connect(history).close()  # the next command that writes
+    (run_id, status), = _runs_of(history, "2012-07-03")[-1:]
+    assert status == "abandoned"
+    with connect(history) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+    review = clout_here("backfill", "review", backfill_id, warehouse=history, check=True).stdout
+    assert "running, or stopped without finishing" in review and f"next: `clout {' '.join(command)}`" in review

@@ -3,13 +3,20 @@ from its `begin` task to its last step, with the step a task is running or the l
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from testkit import clout, clout_here
+
 from clout import dag_tasks, pipeline
-from clout.progress import mark_step
+from clout.core.warehouse import connect
+from clout.progress import mark_step, running_dir
 
 CLOUT = str(Path(sys.executable).with_name("clout"))
 
@@ -46,3 +53,46 @@ def test_a_run_driven_step_by_step_shows_in_progress_until_its_last_step(setting
         dag_tasks.step(name, run_id)
     out = runs(settings)
     assert run_id in out and "in progress" not in out and "running" not in out
+
+
+def _runs_json(settings) -> dict:
+    proc = clout_here("runs", "--json", warehouse=settings)
+    assert proc.returncode == 0, proc.stderr
+    return {r["run_id"]: r for r in json.loads(proc.stdout)}
+
+
+def test_a_killed_run_stops_counting_and_once_abandoned_shows_as_abandoned(nights_copy):
+    """`clout run` killed (SIGKILL right after its stage step: no `finally` runs, as with kill -TERM): its marker
+    stays behind. `clout runs` says where it stopped with a fixed time, and once the next writer (a later run of the
+    date) has marked it abandoned, the marker is gone and `clout runs` shows `abandoned` (docs/operations.md,
+    Crashes)."""
+    settings = nights_copy(2)  # July 3 landed, not run
+    killed = clout("run", "--date", "2012-07-03", warehouse=settings, env={"CLOUT_FAULT": "run:after_stage"})
+    assert killed.returncode == -signal.SIGKILL
+    (marker,) = running_dir(settings).glob("*.json")
+    run_id = marker.stem
+
+    first = _runs_json(settings)[run_id]
+    time.sleep(1.1)
+    assert first["status"].startswith("stopped in stage (process ") and _runs_json(settings)[run_id] == first
+
+    clout_here("run", "--date", "2012-07-03", warehouse=settings, check=True)  # the next writer
+    assert not marker.exists()
+    runs = _runs_json(settings)
+    assert runs[run_id]["status"] == "abandoned" and "Run the date again" in runs[run_id]["message"]
+    time.sleep(1.1)
+    assert _runs_json(settings)[run_id]["seconds"] == runs[run_id]["seconds"]  # fixed, not counting up
+    assert not [r for r in runs.values() if r["status"].startswith(("stopped", "running"))]
+
+
+def test_runs_shows_the_newest_published_runs_final_seconds(nights_copy):
+    """`clout runs` reads the published snapshot, written by the publish: the run's seconds are final by then, the
+    figure `clout run` prints and meta.runs keeps (the snapshot had the audit's, until the next publish)."""
+    settings = nights_copy(2)
+    proc = clout_here("run", "--date", "2012-07-03", warehouse=settings, check=True)
+    printed = float(re.search(r" in (\d+\.\d) s", proc.stdout).group(1))
+    with connect(settings) as con:
+        (run_id, seconds), = con.execute("select run_id, seconds from meta.runs where logical_date = '2012-07-03'"
+                                         ).fetchall()
+    shown = _runs_json(settings)[run_id]
+    assert shown["status"] == "published" and shown["seconds"] == seconds and round(seconds, 1) == printed

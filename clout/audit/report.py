@@ -517,12 +517,13 @@ def _summary_rows(summary: dict) -> str:
 
 
 def write_backfill_report(con: duckdb.DuckDBPyConnection, path: Path, bf: dict, nights: list[dict], summary: dict,
-                          outcome: str, reasons: list[str] | None = None) -> Path:
+                          outcome: str, reasons: list[str] | None = None, held_on: str = "") -> Path:
     """A backfill's report: one HTML page for the whole range, linking each night's gate report: why it was held,
     the accounts the algorithm moved most over the range (stored rows, like a run report's), the range's figures,
     night by night."""
     path.parent.mkdir(parents=True, exist_ok=True)
     bid = bf["backfill_id"]
+    approval = ' --reason "..."' if outcome == "HOLD" else ""  # the whole command in the code, ready to copy
     rows = "".join(
         f"<tr><td>{n['logical_date']}</td><td class='{(n['outcome'] or '').lower()}'>{n['outcome']}</td>"
         f"<td>{html.escape(str(n['attribution']))}</td><td class='num'>{percent(n['algorithm_share_moved'])}</td>"
@@ -541,7 +542,7 @@ def write_backfill_report(con: duckdb.DuckDBPyConnection, path: Path, bf: dict, 
 (fingerprint <code>{_esc(bf['fingerprint'])}</code>), compared night by night with the published history.
 Algorithm-driven change is the new algorithm against the published algorithm on the same data (each night's shadow
 run); data-driven change is the published night against the published algorithm rerun now.</p>
-{f"<h2>Why it was held</h2><ul>{held}</ul>" if held else ""}
+{f"<h2>Why it was held</h2><p>{_esc(held_on)}:</p><ul>{held}</ul>" if held else ""}
 <h2 id='algorithm-movers'>Accounts the algorithm moved most over the range (top {TOP_MOVERS})</h2>
 <p>Each account's score under {_esc(bf['algorithm_version'])} minus under the published algorithm on the same data,
 at its night of largest move: the change no event explains, not the change since the night before. Why: how much
@@ -550,8 +551,8 @@ each part of the score (its Shapley points) counts under the new algorithm minus
 <h2>The whole range against the published history</h2><table>{_summary_rows(summary)}</table>
 <h2>Night by night</h2><table><tr><th>night</th><th>gate</th><th>mostly</th><th>algorithm: moved 10+</th>
 <th>algorithm: mean move</th><th>data: moved 10+</th><th></th></tr>{rows}</table>
-<p>Next: <code>clout backfill review {_esc(bid)}</code>; <code>clout backfill promote {_esc(bid)}</code> (a held
-backfill needs <code>--reason</code>), or <code>clout backfill reject {_esc(bid)} --reason ...</code>.</p>
+<p>Next: <code>clout backfill review {_esc(bid)}</code>; <code>clout backfill promote {_esc(bid)}{approval}</code>,
+or <code>clout backfill reject {_esc(bid)} --reason "..."</code>.</p>
 </body></html>"""
     tmp = path.with_suffix(".tmp")
     tmp.write_text(page, encoding="utf-8")

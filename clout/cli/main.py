@@ -214,7 +214,9 @@ def runs(
         if not running_runs(settings, ["run_id"]):
             raise
         names, done = list(RUNS_COLUMNS), []  # the first night is still writing: nothing to read yet but it
-    running = running_runs(settings, names)
+    # a marker left by a run that has ended (abandoned, failed) is stale: meta.runs has the last word
+    ended = {r[0] for r in done if r[names.index("status")] != "running"}
+    running = [r for r in running_runs(settings, names) if r[0] not in ended]
     ids = {r[0] for r in running}
     rows = running + [r for r in done if r[0] not in ids]
     if as_json:

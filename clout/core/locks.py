@@ -69,6 +69,8 @@ def _acquire(fd: int, mode: int, wait: float, message: str) -> None:
 # ---- runs ----------------------------------------------------------------------------------------------------
 
 WHOLE_RUN, ONE_STEP = "process", "steps"
+# A run driven step by step whose lock is free this long (no step began) was abandoned (clout.recovery)
+ABANDON_AFTER = float(os.environ.get("CLOUT_ABANDON_AFTER", str(6 * 3600)))
 
 
 def run_lock_path(settings: Settings, run_id: str) -> Path:

@@ -81,6 +81,10 @@ def publish_run(
     refresh_if_stale(con, settings)  # a crash after an earlier commit left the snapshot behind
     with transaction(con):
         make_live(con, run_id, action, actor or getpass.getuser(), reason)
+        if action == "publish":
+            # the run ends here, before the snapshot is written: the snapshot's copy of meta.runs (what `clout runs`
+            # reads) then has the run's final seconds; the gate's warnings stay its message
+            run_sql(con, "meta/finish_run", run_id=run_id, status="published", outcome=None, message=run["message"])
         _fault_point()
     refresh_snapshot(con, settings)
 

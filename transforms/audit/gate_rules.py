@@ -154,6 +154,27 @@ def value_text(metric: str, value: float | None) -> str:
     return f"{value:.3f}" if metric in ("psi", "ks") else f"{value:.2f}"
 
 
+# Each metric in a few words, for a line that lists several (a backfill's night: what held it).
+_SHORT = {
+    "share_moved_10": "moved 10+", "mean_abs_move": "mean move", "spearman": "rank agreement",
+    "spearman_top1000": "top-1,000 rank agreement", "top100_overlap": "top 100 kept", "psi": "band shift",
+    "ks": "distribution gap", "share_new": "new accounts", "share_missing": "missing accounts",
+}
+
+
+def brief(row: dict) -> str:
+    """A metric against its bound in a few words, e.g. "rank agreement 0.845 < 0.900": three decimals where
+    `value_text` has two, so a value just past its bound never reads as equal to it."""
+    metric = row["metric"]
+
+    def text(v: float) -> str:
+        return value_text(metric, v) if metric in _PERCENT or metric == "mean_abs_move" else f"{v:.3f}"
+
+    where = "" if row["scope"] == "all" else f" ({row['scope']} {row['scope_value']})"
+    sign = ">" if METRICS.get(metric) == "high" else "<"
+    return f"{_SHORT.get(metric, metric)}{where} {text(row['value'])} {sign} {text(row['bound'])}"
+
+
 def describe(row: dict) -> str:
     """One line a person can read: what moved, by how much, against what. E.g. "the algorithm alone (...): 21.0%
     of the top 100 left the top 100 ... below the tolerance for an algorithm change, 70.0%"."""

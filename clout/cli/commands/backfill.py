@@ -26,12 +26,15 @@ def backfill(
     date_to: str = typer.Option(None, "--to", help="last logical date YYYY-MM-DD (inclusive)"),
     algorithm: str = typer.Option(None, help="algorithm version to recompute with, e.g. v2"),
     promote_if_passed: bool = typer.Option(False, "--promote", help="promote right away unless the gate holds"),
+    new: bool = typer.Option(False, "--new", help="a new backfill, even if this range and algorithm were "
+                             "backfilled before (promoted, rolled back or rejected)"),
     engine: str | None = EngineOpt,
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
     """`clout backfill --from D1 --to D2 --algorithm vN`: score and gate the range; publishes nothing.
 
-    Rerunning the same command resumes an interrupted backfill without recomputing finished nights.
+    Rerunning the same command resumes an interrupted backfill without recomputing finished nights; once it was
+    promoted, rolled back or rejected, it says so and does nothing (`--new`: backfill the range again).
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -42,7 +45,7 @@ def backfill(
 
     settings = load_settings(warehouse)
     first, last = parse_date(date_from), parse_date(date_to)
-    backfill_id = bf.start_or_resume(settings, first, last, algorithm)
+    backfill_id = bf.start_or_resume(settings, first, last, algorithm, new)
     total = (last - first).days + 1
     console.print(f"backfill {backfill_id}: {first} .. {last} ({total} nights) with {algorithm}; "
                   "rerun the same command to resume if it stops", highlight=False)
@@ -97,9 +100,13 @@ def review_cmd(backfill_id: str,
     for line in result.lines(movers=movers):
         console.print(line, highlight=False, soft_wrap=True)
     if result.status in ("held", "gated"):
-        console.print(f"next: `clout backfill promote {backfill_id}`" + (" --reason \"...\"" if result.status == "held"
-                      else "") + f" publishes every night; `clout backfill reject {backfill_id} --reason \"...\"` "
-                      "discards it", highlight=False, soft_wrap=True)
+        approval = " --reason \"...\"" if result.status == "held" else ""
+        console.print(f"next: `clout backfill promote {backfill_id}{approval}` publishes every night; "
+                      f"`clout backfill reject {backfill_id} --reason \"...\"` discards it",
+                      highlight=False, soft_wrap=True)
+    elif result.status in ("running", "failed"):
+        console.print(f"next: `{result.resume}` resumes it (finished nights are not scored again)",
+                      highlight=False, soft_wrap=True)
 
 
 @backfill_app.command("reject")

@@ -15,6 +15,7 @@ from pathlib import Path
 from testkit import clout, clout_here
 
 from clout import dag_tasks, pipeline
+from clout.core.locks import run_is_held
 from clout.core.warehouse import connect
 from clout.progress import mark_step, running_dir
 
@@ -96,3 +97,28 @@ def test_runs_shows_the_newest_published_runs_final_seconds(nights_copy):
                                          ).fetchall()
     shown = _runs_json(settings)[run_id]
     assert shown["status"] == "published" and shown["seconds"] == seconds and round(seconds, 1) == printed
+
+
+def test_a_run_stopped_by_sigterm_is_failed_with_why_and_its_date_runs_again(nights_copy):
+    """SIGTERM (Airflow's timeout, an operator's `kill`) inside a step stops `clout run` as Ctrl-C does: one line on
+    stderr and code 143, the run `failed` with why, no marker, its lock free, the date publishes when run again
+    (docs/operations.md, Crashes)."""
+    settings = nights_copy(2)  # July 3 landed, not run
+    env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse), "CLOUT_PAUSE": "in:score"}
+    proc = subprocess.Popen([CLOUT, "run", "--date", "2012-07-03"], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert "paused at in:score" in proc.stderr.readline()  # inside the score step, the run locked
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143, err
+    (line,) = err.strip().splitlines()  # no traceback
+    run_id = re.match(r"error: run (\S+) stopped by SIGTERM in score: marked failed", line).group(1)
+
+    run = _runs_json(settings)[run_id]
+    assert run["status"] == "failed" and run["message"] == "stopped by SIGTERM in score"
+    assert not list(running_dir(settings).glob("*.json")) and not run_is_held(settings, run_id)
+    clout_here("run", "--date", "2012-07-03", warehouse=settings, check=True)
+    assert "2012-07-03" in [str(r["logical_date"]) for r in _runs_json(settings).values() if r["live"]]

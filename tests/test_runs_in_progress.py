@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from testkit import clout, clout_here
 
 from clout import dag_tasks, pipeline
@@ -99,9 +100,11 @@ def test_runs_shows_the_newest_published_runs_final_seconds(nights_copy):
     assert shown["status"] == "published" and shown["seconds"] == seconds and round(seconds, 1) == printed
 
 
-def test_a_run_stopped_by_sigterm_is_failed_with_why_and_its_date_runs_again(nights_copy):
+@pytest.mark.parametrize(("sig", "by", "code"), [(signal.SIGTERM, "SIGTERM", 143), (signal.SIGINT, "Ctrl-C", 130)])
+def test_a_run_stopped_by_sigterm_or_ctrl_c_is_failed_with_why_and_its_date_runs_again(nights_copy, sig, by, code):
     """SIGTERM (Airflow's timeout, an operator's `kill`) inside a step stops `clout run` as Ctrl-C does: one line on
-    stderr and code 143, the run `failed` with why, no marker, its lock free, the date publishes when run again
+    stderr and code 143 (Ctrl-C: 130, not 0), the run `failed` with why, no marker, its lock free, the date publishes
+    when run again
     (docs/operations.md, Crashes)."""
     settings = nights_copy(2)  # July 3 landed, not run
     env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse), "CLOUT_PAUSE": "in:score"}
@@ -109,16 +112,16 @@ def test_a_run_stopped_by_sigterm_is_failed_with_why_and_its_date_runs_again(nig
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert "paused at in:score" in proc.stderr.readline()  # inside the score step, the run locked
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
         _, err = proc.communicate(timeout=300)
     finally:
         proc.kill()
-    assert proc.returncode == 143, err
+    assert proc.returncode == code, err
     (line,) = err.strip().splitlines()  # no traceback
-    run_id = re.match(r"error: run (\S+) stopped by SIGTERM in score: marked failed", line).group(1)
+    run_id = re.match(rf"error: run (\S+) stopped by {by} in score: marked failed", line).group(1)
 
     run = _runs_json(settings)[run_id]
-    assert run["status"] == "failed" and run["message"] == "stopped by SIGTERM in score"
+    assert run["status"] == "failed" and run["message"] == f"stopped by {by} in score"
     assert not list(running_dir(settings).glob("*.json")) and not run_is_held(settings, run_id)
     clout_here("run", "--date", "2012-07-03", warehouse=settings, check=True)
     assert "2012-07-03" in [str(r["logical_date"]) for r in _runs_json(settings).values() if r["live"]]

@@ -104,8 +104,7 @@ def test_runs_shows_the_newest_published_runs_final_seconds(nights_copy):
 def test_a_run_stopped_by_sigterm_or_ctrl_c_is_failed_with_why_and_its_date_runs_again(nights_copy, sig, by, code):
     """SIGTERM (Airflow's timeout, an operator's `kill`) inside a step stops `clout run` as Ctrl-C does: one line on
     stderr and code 143 (Ctrl-C: 130, not 0), the run `failed` with why, no marker, its lock free, the date publishes
-    when run again
-    (docs/operations.md, Crashes)."""
+    when run again (docs/operations.md, Crashes)."""
     settings = nights_copy(2)  # July 3 landed, not run
     env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse), "CLOUT_PAUSE": "in:score"}
     proc = subprocess.Popen([CLOUT, "run", "--date", "2012-07-03"], env=env, text=True,

@@ -28,7 +28,7 @@ from clout.audit.gate import run_gate
 from clout.audit.report import TOP_MOVERS, number, percent, save_movers, write_backfill_report
 from clout.core import faults
 from clout.core.errors import CloutError, failure_message, stopped_by
-from clout.core.locks import WHOLE_RUN, run_lock
+from clout.core.locks import WHOLE_RUN, forget_run, run_lock
 from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
 from clout.core.snapshot import refresh_snapshot
@@ -178,8 +178,11 @@ def _score_night(settings: Settings, bf: dict, night: date) -> None:
     # the next command that writes, not after CLOUT_ABANDON_AFTER as a run driven step by step
     run_id = pipeline.new_run_id(night)
     with run_lock(settings, run_id, WHOLE_RUN):
-        pipeline.begin_run(settings, night, bf["algorithm_version"], run_id)
-        _score_and_gate(settings, bf, night, run_id)
+        try:
+            pipeline.begin_run(settings, night, bf["algorithm_version"], run_id)
+            _score_and_gate(settings, bf, night, run_id)
+        finally:
+            forget_run(settings, run_id)  # gated or failed, the night's run is over: its lock file goes
 
 
 def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> None:

@@ -20,7 +20,7 @@ from clout.consent import land_guard
 from clout.consent.pending import compact_if_due
 from clout.core import faults
 from clout.core.errors import CloutError, failure_message, stopped_by
-from clout.core.locks import ONE_STEP, WHOLE_RUN, note_run, run_lock, run_lock_path
+from clout.core.locks import ONE_STEP, WHOLE_RUN, forget_run, note_run, run_lock, run_lock_path
 from clout.core.settings import Settings
 from clout.core.warehouse import connect, query, records, run_sql
 from clout.land import LandOptions, LandProgress, LandResult, land_paths
@@ -226,6 +226,7 @@ def run_night(
                 faults.point(f"run:after_{name}")
         finally:
             marker.clear()
+            forget_run(settings, run_id)  # over, however it ended: its lock file goes with the lock
     compact_if_due(settings)  # an erasure finished by one of the steps leaves its bytes in the file until then
     return summary(settings, run_id)
 

@@ -16,7 +16,7 @@ import pytest
 from testkit import clout, clout_here
 
 from clout import dag_tasks, pipeline
-from clout.core.locks import run_is_held
+from clout.core.locks import run_is_held, run_lock_path
 from clout.core.warehouse import connect
 from clout.progress import mark_step, running_dir
 
@@ -55,6 +55,7 @@ def test_a_run_driven_step_by_step_shows_in_progress_until_its_last_step(setting
         dag_tasks.step(name, run_id)
     out = runs(settings)
     assert run_id in out and "in progress" not in out and "running" not in out
+    assert not run_lock_path(settings, run_id).exists()  # the run is over: its lock file is gone
 
 
 def _runs_json(settings) -> dict:
@@ -78,8 +79,10 @@ def test_a_killed_run_stops_counting_and_once_abandoned_shows_as_abandoned(night
     time.sleep(1.1)
     assert first["status"].startswith("stopped in stage (process ") and _runs_json(settings)[run_id] == first
 
+    assert run_lock_path(settings, run_id).exists()
     clout_here("run", "--date", "2012-07-03", warehouse=settings, check=True)  # the next writer
-    assert not marker.exists()
+    assert not marker.exists() and not run_lock_path(settings, run_id).exists()
+    assert not list(run_lock_path(settings, run_id).parent.glob("20120703-*.lock"))  # nor the rerun's: it is over
     runs = _runs_json(settings)
     assert runs[run_id]["status"] == "abandoned" and "Run the date again" in runs[run_id]["message"]
     time.sleep(1.1)
@@ -122,5 +125,6 @@ def test_a_run_stopped_by_sigterm_or_ctrl_c_is_failed_with_why_and_its_date_runs
     run = _runs_json(settings)[run_id]
     assert run["status"] == "failed" and run["message"] == f"stopped by {by} in score"
     assert not list(running_dir(settings).glob("*.json")) and not run_is_held(settings, run_id)
+    assert not run_lock_path(settings, run_id).exists()
     clout_here("run", "--date", "2012-07-03", warehouse=settings, check=True)
     assert "2012-07-03" in [str(r["logical_date"]) for r in _runs_json(settings).values() if r["live"]]

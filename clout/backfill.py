@@ -27,8 +27,8 @@ from clout import pipeline
 from clout.audit.gate import run_gate
 from clout.audit.report import TOP_MOVERS, number, percent, save_movers, write_backfill_report
 from clout.core import faults
-from clout.core.errors import CloutError
-from clout.core.locks import WHOLE_RUN, run_lock
+from clout.core.errors import CloutError, failure_message, stopped_by
+from clout.core.locks import WHOLE_RUN, forget_run, run_lock
 from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
 from clout.core.snapshot import refresh_snapshot
@@ -178,8 +178,11 @@ def _score_night(settings: Settings, bf: dict, night: date) -> None:
     # the next command that writes, not after CLOUT_ABANDON_AFTER as a run driven step by step
     run_id = pipeline.new_run_id(night)
     with run_lock(settings, run_id, WHOLE_RUN):
-        pipeline.begin_run(settings, night, bf["algorithm_version"], run_id)
-        _score_and_gate(settings, bf, night, run_id)
+        try:
+            pipeline.begin_run(settings, night, bf["algorithm_version"], run_id)
+            _score_and_gate(settings, bf, night, run_id)
+        finally:
+            forget_run(settings, run_id)  # gated or failed, the night's run is over: its lock file goes
 
 
 def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> None:
@@ -198,6 +201,8 @@ def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> N
     except BaseException as e:  # Ctrl-C too: the night must not stay `running`, nor the backfill
         _night_failed(settings, backfill_id, night, run_id, step_name, e)
         if not isinstance(e, Exception):
+            if stopped_by(e):
+                e.add_note(f"backfill {backfill_id} {failure_message(step_name, e)} of {night}; `{resume}` resumes it")
             raise
         hint = "" if resume in str(e) else f" Once that is fixed, `{resume}` resumes it from {night}."
         raise CloutError(f"backfill {backfill_id} stopped at {night} ({step_name} failed): {e}{hint}") from e
@@ -216,13 +221,13 @@ def _night_failed(settings: Settings, backfill_id: str, night: date, run_id: str
                   error: BaseException) -> None:
     """The night's run `failed` (as a nightly run's), the night `failed` and the backfill `failed` with why:
     what `clout runs` and `clout backfill review` show until the same command resumes it."""
-    why = str(error) or type(error).__name__  # KeyboardInterrupt says nothing
-    pipeline.mark_failed(settings, run_id, step, why)
+    pipeline.mark_failed(settings, run_id, step, error)
+    why = failure_message(step, error) if stopped_by(error) else f"{step} failed: {error}"
     with connect(settings) as con, transaction(con):
         run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
                 status="failed", outcome=None)
         run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="failed", outcome=None, summary=None,
-                report_path=None, actor=None, reason=f"{night}: {step} failed: {why}")
+                report_path=None, actor=None, reason=f"{night}: {why}")
 
 
 def _gate_night(con, settings: Settings, backfill_id: str, night: date, run_id: str) -> None:

@@ -7,6 +7,7 @@ import os
 
 from clout import pipeline, progress
 from clout.core.dates import parse_date
+from clout.core.locks import forget_run
 from clout.core.settings import load_settings
 from clout.land.land import summary
 
@@ -51,9 +52,11 @@ def step(name: str, run_id: str) -> str:
     except Exception as e:
         progress.clear_marker(settings, run_id)  # failed or held: meta.runs says which; no longer in progress
         pipeline.mark_failed(settings, run_id, name, e)
+        forget_run(settings, run_id)  # a retry of the step makes its lock file again
         raise
     if name == pipeline.STEPS[-1][0]:
         progress.clear_marker(settings, run_id)
+        forget_run(settings, run_id)
     else:
         progress.mark_step(settings, run_id, f"{name} done", None)
     return run_id

@@ -19,8 +19,8 @@ from clout.aggregate import aggregate_date
 from clout.consent import land_guard
 from clout.consent.pending import compact_if_due
 from clout.core import faults
-from clout.core.errors import CloutError
-from clout.core.locks import ONE_STEP, WHOLE_RUN, note_run, run_lock, run_lock_path
+from clout.core.errors import CloutError, failure_message, stopped_by
+from clout.core.locks import ONE_STEP, WHOLE_RUN, forget_run, note_run, run_lock, run_lock_path
 from clout.core.settings import Settings
 from clout.core.warehouse import connect, query, records, run_sql
 from clout.land import LandOptions, LandProgress, LandResult, land_paths
@@ -57,6 +57,7 @@ def _step(settings: Settings, run_id: str, step: str, counts: dict | None = None
         started = time.perf_counter()
         try:
             run_sql(con, "meta/resume_run", run_id=run_id)  # an Airflow retry of a run marked abandoned
+            faults.point(f"in:{step}")
             yield con
             params = {"rows_staged": None, "rows_scored": None} | (counts or {})
             run_sql(con, "meta/record_step", run_id=run_id, step=step, seconds=time.perf_counter() - started,
@@ -217,23 +218,29 @@ def run_night(
                 marker.step(name)
                 try:
                     step(settings, run_id)
-                except Exception as e:
-                    mark_failed(settings, run_id, name, e)
+                except BaseException as e:  # Ctrl-C and SIGTERM too: the run must not stay `running`
+                    if mark_failed(settings, run_id, name, e) and stopped_by(e):
+                        e.add_note(f"run {run_id} {failure_message(name, e)}: marked failed, nothing published; "
+                                   f"run the date again (`clout run --date {logical_date}`)")
                     raise
                 faults.point(f"run:after_{name}")
         finally:
             marker.clear()
+            forget_run(settings, run_id)  # over, however it ended: its lock file goes with the lock
     compact_if_due(settings)  # an erasure finished by one of the steps leaves its bytes in the file until then
     return summary(settings, run_id)
 
 
-def mark_failed(settings: Settings, run_id: str, step: str, error: Exception | str) -> None:
-    """A run that raised in `step`: `failed` with why (unless the gate already held it)."""
+def mark_failed(settings: Settings, run_id: str, step: str, error: BaseException | str) -> bool:
+    """A run that raised in `step`: `failed` with why (unless the gate already held it, or its publish committed);
+    True if it was marked."""
     with connect(settings) as con:
-        if _run(con, run_id)["status"] == "running":
-            run_sql(con, "meta/finish_run", run_id=run_id, status="failed", outcome=None,
-                    message=f"{step}: {error}")
-            if settings.published_catalog.exists():  # readers' `clout runs` shows the failure at once
-                from clout.core.snapshot import refresh_snapshot
+        if _run(con, run_id)["status"] != "running":
+            return False
+        run_sql(con, "meta/finish_run", run_id=run_id, status="failed", outcome=None,
+                message=failure_message(step, error))
+        if settings.published_catalog.exists():  # readers' `clout runs` shows the failure at once
+            from clout.core.snapshot import refresh_snapshot
 
-                refresh_snapshot(con, settings)
+            refresh_snapshot(con, settings)
+    return True

@@ -48,5 +48,6 @@ def _show_abandoned(con: duckdb.DuckDBPyConnection, settings: Settings, run_ids:
 
     for run_id in run_ids:
         clear_marker(settings, run_id)
+        locks.forget_run(settings, run_id)
     if settings.published_catalog.exists():
         refresh_snapshot(con, settings)

@@ -222,3 +222,27 @@ def test_the_lock_error_names_the_holder(night):
 def test_version():
     proc = clout_here("--version")
     assert proc.returncode == 0 and proc.stdout.startswith("clout ") and proc.stdout.split()[1][0].isdigit()
+
+
+def _command_paths(group, path=()):
+    for name, command in group.commands.items():
+        yield (*path, name)
+        if hasattr(command, "commands"):
+            yield from _command_paths(command, (*path, name))
+
+
+def test_every_commands_help_shows_its_flags_without_a_type():
+    """`--help` (and `--json`, `--all`...) take no value: the help must not show one (`--help <bool>`), for the app and
+    every command and subcommand; the app's help is for its users, not about its imports."""
+    import typer.main
+
+    from clout.cli.main import _register_command_modules, app
+
+    _register_command_modules()
+    paths = [(), *_command_paths(typer.main.get_command(app))]
+    assert ("backfill", "promote") in paths
+    for path in paths:
+        proc = clout_here(*path, "--help")
+        assert proc.returncode == 0 and "--help" in proc.stdout, (path, proc.stderr)
+        assert "<bool>" not in proc.stdout, path
+    assert "imported" not in clout_here("--help").stdout

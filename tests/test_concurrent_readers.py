@@ -87,3 +87,17 @@ def _read(settings) -> dict:
     proc = clout_here("sql", QUERY, "--format", "json", warehouse=settings)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)[0]
+
+
+def test_the_snapshot_keeps_the_newest_catalogs_only(nights_copy):
+    """Each publish writes a catalog; `published/` keeps the live one and the KEEP_CATALOGS - 1 before it (a reader
+    may still read one), not one per publish forever (docs/operations.md, Warehouse files)."""
+    from clout.core.snapshot import KEEP_CATALOGS, refresh_snapshot
+    from clout.core.warehouse import connect
+
+    settings = nights_copy(2)
+    with connect(settings) as con:
+        made = [refresh_snapshot(con, settings) for _ in range(KEEP_CATALOGS + 2)]
+    kept = sorted(settings.snapshot_dir.glob("catalog-*.duckdb*"))
+    assert kept == sorted(made[-KEEP_CATALOGS:])
+    assert settings.published_catalog.resolve() == made[-1]

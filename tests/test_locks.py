@@ -3,12 +3,15 @@ it, and a process that opens the warehouse during a compaction waits for the new
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import time
 
 import pytest
 
 from clout.consent import compact
+from clout.core import locks
 from clout.core.errors import CloutError
 from clout.core.locks import warehouse_lock
 from clout.core.warehouse import connect
@@ -52,3 +55,57 @@ def test_a_writer_opening_during_a_compaction_writes_to_the_compacted_file(setti
     assert opened and opened[0] >= done - 0.05  # opened after the swap, not during the copy
     with connect(settings) as con:
         assert con.execute("select count(*) from meta.probe").fetchall() == [(1,)]  # the row was not lost
+
+
+def _held_elsewhere(path) -> bool:
+    """Whether another open of `path` (another process, as flock sees it) finds its lock taken."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def test_a_run_lock_file_goes_when_the_run_is_over_and_never_from_under_its_holder(settings):
+    """`runs/RUN_ID.lock` is removed when the run is over (forget_run), only under its lock: left alone while another
+    process holds it, removed when its holder lets go."""
+    path = locks.run_lock_path(settings, "r1")
+    with locks.run_lock(settings, "r1", locks.WHOLE_RUN):
+        locks.forget_run(settings, "r1")  # held here: goes when let go, not before
+        assert path.exists() and _held_elsewhere(path)
+    assert not path.exists()
+
+    locks.note_run(settings, "r2", locks.ONE_STEP)
+    other = locks.run_lock_path(settings, "r2")
+    fd = os.open(other, os.O_RDWR)  # another process working on r2
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        locks.forget_run(settings, "r2")
+        assert other.exists()
+    finally:
+        os.close(fd)
+    locks.forget_run(settings, "r2")
+    assert not other.exists() and not locks.run_is_held(settings, "r2")
+
+
+def test_a_process_that_locks_a_run_file_as_it_is_removed_locks_the_file_that_is_there(settings, monkeypatch):
+    """The race with flock: a process opens `runs/RUN_ID.lock`, another removes it (the run was over), then the first
+    locks what it opened: a file no one else can find, so a third process would think the run free. run_lock checks
+    the path still names the file it locked and locks the path's own file if not."""
+    path = locks.run_lock_path(settings, "r3")
+    real_flock, removed = locks.fcntl.flock, []
+
+    def flock_after_removal(fd, op):
+        if not removed:  # between this process's open and its lock, another removes the file
+            removed.append(path)
+            path.unlink()
+        return real_flock(fd, op)
+
+    locks.note_run(settings, "r3", locks.ONE_STEP)
+    monkeypatch.setattr(locks.fcntl, "flock", flock_after_removal)
+    with locks.run_lock(settings, "r3"):
+        monkeypatch.setattr(locks.fcntl, "flock", real_flock)
+        assert removed and path.exists() and _held_elsewhere(path)

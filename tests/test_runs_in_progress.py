@@ -12,9 +12,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from testkit import clout, clout_here
 
 from clout import dag_tasks, pipeline
+from clout.core.locks import run_is_held, run_lock_path
 from clout.core.warehouse import connect
 from clout.progress import mark_step, running_dir
 
@@ -53,6 +55,7 @@ def test_a_run_driven_step_by_step_shows_in_progress_until_its_last_step(setting
         dag_tasks.step(name, run_id)
     out = runs(settings)
     assert run_id in out and "in progress" not in out and "running" not in out
+    assert not run_lock_path(settings, run_id).exists()  # the run is over: its lock file is gone
 
 
 def _runs_json(settings) -> dict:
@@ -76,8 +79,10 @@ def test_a_killed_run_stops_counting_and_once_abandoned_shows_as_abandoned(night
     time.sleep(1.1)
     assert first["status"].startswith("stopped in stage (process ") and _runs_json(settings)[run_id] == first
 
+    assert run_lock_path(settings, run_id).exists()
     clout_here("run", "--date", "2012-07-03", warehouse=settings, check=True)  # the next writer
-    assert not marker.exists()
+    assert not marker.exists() and not run_lock_path(settings, run_id).exists()
+    assert not list(run_lock_path(settings, run_id).parent.glob("20120703-*.lock"))  # nor the rerun's: it is over
     runs = _runs_json(settings)
     assert runs[run_id]["status"] == "abandoned" and "Run the date again" in runs[run_id]["message"]
     time.sleep(1.1)
@@ -96,3 +101,30 @@ def test_runs_shows_the_newest_published_runs_final_seconds(nights_copy):
                                          ).fetchall()
     shown = _runs_json(settings)[run_id]
     assert shown["status"] == "published" and shown["seconds"] == seconds and round(seconds, 1) == printed
+
+
+@pytest.mark.parametrize(("sig", "by", "code"), [(signal.SIGTERM, "SIGTERM", 143), (signal.SIGINT, "Ctrl-C", 130)])
+def test_a_run_stopped_by_sigterm_or_ctrl_c_is_failed_with_why_and_its_date_runs_again(nights_copy, sig, by, code):
+    """SIGTERM (Airflow's timeout, an operator's `kill`) inside a step stops `clout run` as Ctrl-C does: one line on
+    stderr and code 143 (Ctrl-C: 130, not 0), the run `failed` with why, no marker, its lock free, the date publishes
+    when run again (docs/operations.md, Crashes)."""
+    settings = nights_copy(2)  # July 3 landed, not run
+    env = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse), "CLOUT_PAUSE": "in:score"}
+    proc = subprocess.Popen([CLOUT, "run", "--date", "2012-07-03"], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert "paused at in:score" in proc.stderr.readline()  # inside the score step, the run locked
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+    assert proc.returncode == code, err
+    (line,) = err.strip().splitlines()  # no traceback
+    run_id = re.match(rf"error: run (\S+) stopped by {by} in score: marked failed", line).group(1)
+
+    run = _runs_json(settings)[run_id]
+    assert run["status"] == "failed" and run["message"] == f"stopped by {by} in score"
+    assert not list(running_dir(settings).glob("*.json")) and not run_is_held(settings, run_id)
+    assert not run_lock_path(settings, run_id).exists()
+    clout_here("run", "--date", "2012-07-03", warehouse=settings, check=True)
+    assert "2012-07-03" in [str(r["logical_date"]) for r in _runs_json(settings).values() if r["live"]]

@@ -14,11 +14,24 @@ from rich.console import Console
 from clout.core.errors import CloutError
 from clout.core.warehouse import LOCK_WAIT_ENV
 
-HELP = """`clout`: the command line. Every command calls the same stage entry points as the Airflow DAGs.
+HELP = """Nightly influence scores in a DuckDB warehouse: land exports, run a night through the swing gate, review
+what it held, query what it published. `clout COMMAND --help`: a command's options."""
 
-The pipeline is imported inside the commands that run it, so quick commands (`clout sql`) start fast.
-"""
 
+def _flags_without_a_type() -> None:
+    """Typer's rich help writes a flag's type (`--help <bool>`, `--json <bool>`) as if the flag took a value; its
+    plain help leaves it out, and so does clout's."""
+    from typer.core import TyperOption
+
+    typed = TyperOption.display_type_rich
+
+    def display_type_rich(self, ctx):
+        return None if self.is_flag or self.count else typed(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich
+
+
+_flags_without_a_type()
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=HELP)
 # Piped output (CI logs, `| less`) gets wide tables instead of rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 200)

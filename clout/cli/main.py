@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from typer.exceptions import TyperException
 
@@ -29,7 +30,7 @@ from clout.cli.common import (
 )
 from clout.consent.access import open_snapshot
 from clout.core.dates import parse_date
-from clout.core.errors import CloutError
+from clout.core.errors import CloutError, Stopped, stopped_by
 from clout.core.resources import HIGGS_FILE
 from clout.core.settings import load_settings
 from clout.core.warehouse import connect, query
@@ -260,11 +261,46 @@ def _register_command_modules() -> None:
         importlib.import_module(f"clout.cli.commands.{mod.name}")
 
 
+def _stop_on_signals(stops: list[KeyboardInterrupt]) -> dict:
+    """SIGTERM (Airflow's timeout, an operator's `kill`) stops the command as Ctrl-C does: the step's transaction
+    rolls back, the run is marked failed, its locks are released. Each interruption is kept in `stops`: Typer turns
+    it into a bare exit code, and its notes (the run, what next) are what the user needs. Only in the CLI's process:
+    an Airflow worker calling clout/dag_tasks.py keeps Airflow's own handler. Returns the handlers it replaced."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        return {}
+
+    def stop(signum, frame) -> None:
+        if signum == signal.SIGTERM:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process, even mid-cleanup
+        stops.append(Stopped("SIGTERM") if signum == signal.SIGTERM else KeyboardInterrupt())
+        raise stops[-1]
+
+    return {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+
+def _interrupted(e: KeyboardInterrupt) -> None:
+    """One line for Ctrl-C or SIGTERM: what the interrupted work said about itself (its run, what next), and the
+    shell's code for the signal."""
+    notes = getattr(e, "__notes__", None)
+    err.print(f"[red]error:[/red] {escape(notes[-1] if notes else f'stopped by {stopped_by(e)}')}", highlight=False,
+              soft_wrap=True)
+    sys.exit(143 if isinstance(e, Stopped) else 130)
+
+
 def main() -> None:
     """Entry point: user errors are one line on stderr and exit code 1, never a traceback."""
+    import signal
+
     _register_command_modules()
+    stops: list[KeyboardInterrupt] = []
+    replaced = _stop_on_signals(stops)
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if stops and code == 130:  # Typer's code for an interruption it caught: `stops` has what it was
+            _interrupted(stops[-1])
     except CloutError as e:
         err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)  # one line, however long
         sys.exit(1)
@@ -276,3 +312,6 @@ def main() -> None:
         else:
             err.print(f"[red]error:[/red] {e}", highlight=False)
         sys.exit(getattr(e, "exit_code", 2))
+    finally:
+        for sig, handler in replaced.items():  # `clout_here` runs main() inside the test process
+            signal.signal(sig, handler)

@@ -8,7 +8,7 @@ only clout may write the warehouse (docs/security.md).
 
 Run locks (`runs/<run_id>.lock` beside the warehouse): held by the process working on a run: `clout run` for the
 whole run, an Airflow task for its step. A run still `running` whose lock is free was abandoned (the process was
-killed): the next writer marks it so (clout.recovery).
+killed): the next writer marks it so (clout.recovery). A run that is over has its lock file removed (`forget_run`).
 """
 
 from __future__ import annotations
@@ -87,6 +87,24 @@ def note_run(settings: Settings, run_id: str, mode: str) -> Path:
 
 
 _HELD: set[Path] = set()  # run locks this process holds (a step inside `clout run` is already covered)
+_ENDED: set[Path] = set()  # of those, runs that are over: their lock file goes when the lock is let go
+
+
+def _lock_file(path: Path) -> int | None:
+    """The file at `path` opened (created if missing) and locked, or None when another process holds it. A lock
+    file is removed only by a process holding its lock (`forget_run`): one that locked the file just as it was
+    removed holds a lock on a file no other process can find, so it checks the path still names that file and
+    starts again with the path's file if not."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        if _names(path, fd):
+            return fd
+        os.close(fd)  # removed (or replaced) while we locked it: lock the file that is there now
 
 
 @contextmanager
@@ -97,34 +115,64 @@ def run_lock(settings: Settings, run_id: str, mode: str | None = None) -> Iterat
         return
     path = note_run(settings, run_id, mode) if mode else run_lock_path(settings, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = _lock_file(path)
+    if fd is None:
+        raise CloutError(f"run {run_id} is being worked on by another process; wait for it")
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CloutError(f"run {run_id} is being worked on by another process; wait for it") from None
         os.utime(fd)  # last activity: a step-by-step run is abandoned only after a while without any
         _HELD.add(path)
         yield
     finally:
         _HELD.discard(path)
+        if path in _ENDED:  # removed while still locked: no other process can lock it meanwhile
+            _ENDED.discard(path)
+            path.unlink(missing_ok=True)
         os.close(fd)
+
+
+def forget_run(settings: Settings, run_id: str) -> None:
+    """The run is over (published, held, failed, abandoned): remove its lock file, so `runs/` does not keep one per
+    run forever. Held by this process: when it lets go; held by another: left alone (that process works on it);
+    free: now, under its lock. A run that starts again (an Airflow retry) makes a new one."""
+    path = run_lock_path(settings, run_id)
+    if path in _HELD:
+        _ENDED.add(path)
+        return
+    if not path.exists():
+        return
+    fd = _lock_file(path)
+    if fd is not None:
+        try:
+            path.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
 
 
 def run_is_held(settings: Settings, run_id: str) -> bool:
     path = run_lock_path(settings, run_id)
     if path in _HELD:
         return True
-    if not path.exists():
-        return False
-    fd = os.open(path, os.O_RDONLY)
+    while True:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:  # never made, or the run is over (forget_run)
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if _names(path, fd):
+                return False
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+
+
+def _names(path: Path, fd: int) -> bool:
+    """Whether `path` still names the file open as `fd` (not removed, nor made again, since it was opened)."""
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
         return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
 
 
 def run_mode_and_age(settings: Settings, run_id: str) -> tuple[str | None, float | None]:

@@ -48,7 +48,15 @@ def _gate(con: duckdb.DuckDBPyConnection, run_id: str) -> dict | None:
     return next(iter(records(query(con, "audit/outcome", run_id=run_id))), None)
 
 
-def _check_publishable(run: dict, gate: dict | None, action: str) -> None:
+def status_words(con: duckdb.DuckDBPyConnection, run: dict) -> str:
+    """A run's status as `clout runs` says it: a published run is `live`, or `replaced` by another run of its night."""
+    if run["status"] != "published":
+        return run["status"]
+    return "live" if query(con, "meta/run_is_live", run_id=run["run_id"]).fetchall()[0][0] else \
+        "replaced (published, then replaced by another run of its night)"
+
+
+def _check_publishable(con: duckdb.DuckDBPyConnection, run: dict, gate: dict | None, action: str) -> None:
     rid = run["run_id"]
     if run["status"] in ("shadow", "rejected"):
         raise CloutError(f"run {rid} is {run['status']}: it can never be published; run the date again")
@@ -58,7 +66,7 @@ def _check_publishable(run: dict, gate: dict | None, action: str) -> None:
         raise CloutError(
             f"run {rid} is held by the gate; `clout review {rid}`, then `clout approve {rid} --reason ...`")
     if action == "approve" and run["status"] != "held":
-        raise CloutError(f"run {rid} is {run['status']}, not held: only a held run needs approval")
+        raise CloutError(f"run {rid} is {status_words(con, run)}, not held: only a held run needs approval")
 
 
 def _fault_point() -> None:
@@ -74,7 +82,7 @@ def publish_run(
 ) -> None:
     """Make the run's candidate night live. `action`: publish (gate PASS/WARN) or approve (a held run)."""
     run, gate = _run(con, run_id), _gate(con, run_id)
-    _check_publishable(run, gate, action)
+    _check_publishable(con, run, gate, action)
     if action == "publish":
         actor = actor or AUTO_ACTOR
         reason = reason or (f"gate {gate['outcome']}" + (f": {run['message']}" if run["message"] else ""))
@@ -116,9 +124,11 @@ def reject_run(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, 
     if not (reason or "").strip():
         raise CloutError("rejecting a run needs a reason: --reason \"what is wrong with it\"")
     run = _run(con, run_id)
-    if run["status"] in ("published", "shadow", "rejected"):
-        raise CloutError(f"run {run_id} is {run['status']}; only an unpublished run can be rejected "
-                         "(`clout rollback` takes a published night back)")
+    if run["status"] == "published":
+        raise CloutError(f"run {run_id} is {status_words(con, run)}: a run that was live keeps its rows for a "
+                         "rollback and cannot be rejected (`clout rollback` takes a live night back)")
+    if run["status"] in ("shadow", "rejected"):
+        raise CloutError(f"run {run_id} is {run['status']}; only an unpublished run can be rejected")
     with transaction(con):
         run_sql(con, "publish/log_action", run_id=run_id, action="reject", actor=getpass.getuser(), reason=reason)
         run_sql(con, "publish/reject_run", run_id=run_id, reason=reason)

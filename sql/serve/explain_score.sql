@@ -8,7 +8,8 @@ with night as (
 ranked as (
     select
         *,
-        100.0 * (rank() over (order by score desc, raw_score desc)) / count(*) over () as top_percent
+        rank() over (order by score desc, raw_score desc) as score_rank,
+        count(*) over () as accounts_scored
     from night
 ),
 

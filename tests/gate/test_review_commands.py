@@ -70,3 +70,19 @@ def test_a_hold_fails_loudly_then_review_runs_reject_and_rollback(held):
     assert live == [(JULY[0],)]
     runs = clout(settings, "sql", "select logical_date from published.current_scores limit 1", "--format", "json")
     assert json.loads(runs.stdout)[0]["logical_date"] == str(JULY[0])  # readers see the rollback too
+
+
+def test_approve_and_runs_call_the_approved_run_by_the_same_word(held):
+    """`clout runs` says `live` for the published run of its night: `clout approve` and the errors about that run say
+    the same, not `published`."""
+    settings, run_id, _ = held
+    approved = clout(settings, "approve", run_id, "--reason", "v2 reviewed")
+    assert approved.returncode == 0 and f"the live run of {JULY[2]}" in approved.stdout
+    assert "published" not in approved.stdout
+    line = next(line for line in clout(settings, "runs", "--columns", "run_id,status").stdout.splitlines()
+                if run_id in line)
+    assert "live" in line and "published" not in line
+    again = clout(settings, "approve", run_id, "--reason", "again")
+    assert f"run {run_id} is live, not held" in again.stderr
+    reject = clout(settings, "reject", run_id, "--reason", "late")
+    assert f"run {run_id} is live:" in reject.stderr and "published" not in reject.stderr.split("(")[0]

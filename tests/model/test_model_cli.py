@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import polars as pl
 import pytest
@@ -73,6 +74,7 @@ def test_explain_prints_parts_change_and_causes(settings):
     assert "score" in text and "different people who reacted" in text
     assert "Change since the last published night" in text and "more different people reacted" in text
     assert "unknown" in text  # posts and followers are not in this data
+    assert re.search(r"#\d of \d+ accounts scored that night", text) and "%" not in text.split("What makes")[0]
     older = clout("explain", "star", "--date", "2024-03-01", warehouse=settings.warehouse).stdout
     assert "first published score" in older
     one_line_error(clout("explain", "nobody", warehouse=settings.warehouse, check=False), "nobody", "no published")
@@ -99,3 +101,15 @@ def test_score_features_with_v3_on_the_profile_and_count_columns(tmp_path):
         total = sum(float(r[f"part_{p}"] or 0) for p in ("reach", "engagement", "rate", "impact", "audience",
                                                           "discount"))
         assert total == pytest.approx(int(r["score"]) - 1, abs=1e-6)
+
+
+@pytest.mark.parametrize("rank, accounts, words", [
+    (1, 222_996, "#1 of 222,996 accounts scored that night."),  # not `Top 0.00045%`
+    (1_500, 222_996, "#1,500 of 222,996 accounts scored that night."),
+    (30_000, 222_996, "Top 13% of the 222,996 accounts scored that night."),
+    (200_000, 222_996, "#200,000 of 222,996 accounts scored that night."),  # not `Top 90%`
+])
+def test_explain_says_where_an_account_ranks_in_words_that_read_well(rank, accounts, words):
+    from clout.cli.commands.model import rank_words
+
+    assert rank_words(rank, accounts) == words

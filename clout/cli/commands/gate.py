@@ -85,7 +85,9 @@ def approve(run_id: str, reason: str = ReasonOpt, warehouse: Path | None = Wareh
     settings = load_settings(warehouse)
     with connect(settings) as con:
         approve_run(con, settings, run_id, reason)
-    console.print(f"run {run_id} approved and published", highlight=False)
+        (run,) = records(query(con, "meta/run", run_id=run_id))
+    console.print(f"run {run_id} approved: the live run of {run['logical_date']} now (`clout rollback --run {run_id}` "
+                  "takes it back)", highlight=False)
 
 
 @app.command()

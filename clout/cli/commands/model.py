@@ -106,11 +106,20 @@ def _no_score(con, account: str, day) -> str:
             "`clout sql \"select * from published.current_scores limit 5\"`")
 
 
+def rank_words(rank: int, accounts: int) -> str:
+    """Where the account ranks that night: its rank (`#1 of 222,996 accounts`) among the first 100, where a share
+    would read `Top 0.00045%`, and in the lower half, where it would read `Top 100%`; a share in between (`Top 12%`)."""
+    share = 100 * rank / accounts
+    if rank > 100 and 1 <= share <= 50:
+        return f"Top {share:.2g}% of the {accounts:,} accounts scored that night."
+    return f"#{rank:,} of {accounts:,} accounts scored that night."
+
+
 def _print_explanation(row: dict, topics: list[dict]) -> None:
     out = console.print
     out(f"[bold]{row['network']} account {row['account_id']}[/bold] on {row['logical_date']}: "
         f"score [bold]{row['score']}[/bold] of 100 (algorithm {row['algorithm_version']})", highlight=False)
-    out(f"Top {row['top_percent']:.2g}% of the accounts scored that night." if row["top_percent"] else "")
+    out(rank_words(row["score_rank"], row["accounts_scored"]) if row["score_rank"] else "")
     out("What makes up the score (1 point for being scored, plus):")
     for line in describe_parts(row):
         out(f"  {line}", highlight=False)

@@ -1,3 +1,5 @@
+from testkit import old_layout
+
 from clout.core.resources import SQL_DIR
 from clout.core.warehouse import connect, migrate, statements
 
@@ -27,18 +29,7 @@ def test_statement_splitter_keeps_semicolons_inside_lines():
 def test_the_rebuild_migrations_keep_rows_landed_before_them(tmp_path):
     """0102 and 0103 rebuild raw.generic_interactions and raw.records; a warehouse that already holds rows keeps
     them, payloads end up in zstd and generic ids in DuckDB's own choice (0103 undoes 0102 for them)."""
-    import duckdb
-
-    con = duckdb.connect(str(tmp_path / "old.duckdb"))
-    con.execute("create schema meta")
-    con.execute("create table meta.schema_migrations (version integer primary key, name varchar not null, "
-                "applied_at timestamp not null default now())")
-    for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
-        if path.name < "0102_":
-            for stmt in statements(path.read_text()):
-                con.execute(stmt)
-            con.execute("insert into meta.schema_migrations (version, name) values (?, ?)",
-                        [int(path.name[:4]), path.name])
+    con = old_layout(tmp_path / "old.duckdb", "0102_")
     con.execute("insert into raw.generic_interactions values (1, 1, 'twitter', 'a', 'b', '2012-07-01', 'RT', "
                 "'2012-07-01', null, 'repost')")
     con.execute("insert into raw.records values (1, 2, 'line 2', 'post', 'twitter', ['a'], '{\"id\": \"9\"}')")
@@ -98,30 +89,13 @@ def test_an_error_inside_a_registered_block_is_the_error_that_shows():
     assert con.execute("select count(*) from duckdb_views() where view_name = 'block'").fetchall() == [(0,)]
 
 
-def _old_layout(path, before: str):
-    """A warehouse migrated up to (not including) migration `before`: the layout an older clout left."""
-    import duckdb
-
-    con = duckdb.connect(str(path))
-    con.execute("create schema meta")
-    con.execute("create table meta.schema_migrations (version integer primary key, name varchar not null, "
-                "applied_at timestamp not null default now())")
-    for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
-        if path.name < before:
-            for stmt in statements(path.read_text()):
-                con.execute(stmt)
-            con.execute("insert into meta.schema_migrations (version, name) values (?, ?)",
-                        [int(path.name[:4]), path.name])
-    return con
-
-
 def test_the_published_views_migration_keeps_every_published_row(tmp_path):
     """0800 replaces published.scores, person_scores and topic_scores (copies of the live nights) by views over the
     live runs' candidate rows. What the old tables held is what the views show, and no row is lost: a night whose
     run's candidate rows were discarded gets them back from the published copy; a run whose candidate rows differ
     from what was published has them set aside and the published ones put in their place; published rows of a
     date no live run names are kept in candidate.* (never live)."""
-    con = _old_layout(tmp_path / "old.duckdb", "0800_")
+    con = old_layout(tmp_path / "old.duckdb", "0800_")
 
     def score(run, day, account, value):
         con.execute("insert into candidate.scores by name select ? as run_id, cast(? as date) as logical_date, "

@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from clout.core.resources import HIGGS_FILE
+from clout.core.resources import HIGGS_FILE, SQL_DIR
 from clout.core.settings import Settings, load_settings
 
 CLOUT = str(Path(sys.executable).with_name("clout"))
@@ -139,6 +139,26 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
             build(folder)
             done.touch()
     return folder
+
+
+def old_layout(path: Path, before: str):
+    """A DuckDB warehouse at `path` migrated up to (not including) migration `before` (e.g. "0830_"): the layout an
+    older clout left, for the tests of a migration that must keep its rows."""
+    import duckdb
+
+    from clout.core.warehouse import statements
+
+    con = duckdb.connect(str(path))
+    con.execute("create schema meta")
+    con.execute("create table meta.schema_migrations (version integer primary key, name varchar not null, "
+                "applied_at timestamp not null default now())")
+    for migration in sorted((SQL_DIR / "migrations").glob("*.sql")):
+        if migration.name < before:
+            for stmt in statements(migration.read_text()):
+                con.execute(stmt)
+            con.execute("insert into meta.schema_migrations (version, name) values (?, ?)",
+                        [int(migration.name[:4]), migration.name])
+    return con
 
 
 def copy_warehouse(src: Path, dst: Path) -> Settings:

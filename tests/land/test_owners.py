@@ -10,9 +10,9 @@ import shutil
 import duckdb
 import pytest
 from landkit import FIXTURES, land, sql
+from testkit import old_layout
 
-from clout.core.resources import SQL_DIR
-from clout.core.warehouse import migrate, statements
+from clout.core.warehouse import migrate
 
 
 def _mastodon(folder, name):
@@ -88,16 +88,7 @@ def test_a_file_landed_before_owners_were_recorded_is_still_recognised(settings,
 
 
 def test_migration_0830_keeps_files_and_lets_two_owners_share_bytes(tmp_path):
-    con = duckdb.connect(str(tmp_path / "old.duckdb"))
-    con.execute("create schema meta")
-    con.execute("create table meta.schema_migrations (version integer primary key, name varchar not null, "
-                "applied_at timestamp not null default now())")
-    for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
-        if path.name < "0830_":
-            for stmt in statements(path.read_text()):
-                con.execute(stmt)
-            con.execute("insert into meta.schema_migrations (version, name) values (?, ?)",
-                        [int(path.name[:4]), path.name])
+    con = old_layout(tmp_path / "old.duckdb", "0830_")
     row = (7, "/in/ada/following_accounts.csv", 60, "49e620ec798c", "mastodon", "mastodon", 2, "2026-01-01 00:00:00")
     con.execute("insert into raw.files values (?, ?, ?, ?, ?, ?, ?, ?)", row)
     assert migrate(con) == ["0830_raw_files_owner.sql"]

@@ -97,9 +97,10 @@ def compare(part: str, before: Night, after: Night, floor: int | None = None, sh
     same frames: a backfill night whose old algorithm's scores are the published run it is compared with) gets the
     same rows from swing.self_metrics, without pairing every account with itself.
 
-    `shared`: a dict kept across the compares of one gate that compare the same frames twice (that backfill night:
-    its total change and its algorithm part are both the published run against the night's): the accounts are
-    paired once, and the topic metrics (which `floor` does not change) computed once.
+    `shared`: a dict kept across the compares of one gate that compare the same frames twice (a backfill night's
+    total change and algorithm part are both the published run against the night's; a night's total change and
+    data part when its algorithm did not change): the accounts are paired once, and the topic metrics (which
+    `floor` does not change) computed once. The report's movers read the total's pairs from it too.
 
     `spark_rows`: on the Spark engine, a dict kept across the compares of one gate: the metrics are computed by
     Spark, each night's rows moved there once (`_swing_on_spark`). The rows returned are Polars' either way."""
@@ -287,8 +288,9 @@ def run_gate(
                                    "metric": pl.String, "value": pl.Float64, "n_common": pl.Int64})
     if baseline is not None:
         nights["baseline"] = published_night(con, baseline["logical_date"], topics)
-        # the compares of a backfill night whose old algorithm's scores are the baseline share their pairs (compare)
-        shared = {} if same_date_baseline else None
+        # compares of the same two nights share their pairs (compare): a backfill night whose old algorithm's scores
+        # are the baseline, a night's data part when its algorithm did not change; so does the report's movers
+        shared = {}
         parts = [current, compare("total", nights["baseline"], nights["candidate"], shared=shared,
                                   spark_rows=spark_rows)]
         # the algorithm the change is measured against: the last night's, or the history's when that night is an
@@ -308,7 +310,8 @@ def run_gate(
             same_as_baseline = "candidate" if baseline["fingerprint"] == run["fingerprint"] else "shadow"
             # The algorithm is judged against a fixed tolerance, over the accounts either algorithm scores above
             # the bottom of the scale: silent accounts sit there under any algorithm (swing.py, `floor`).
-            parts += [compare("data", nights["baseline"], nights[same_as_baseline], spark_rows=spark_rows),
+            parts += [compare("data", nights["baseline"], nights[same_as_baseline], spark_rows=spark_rows,
+                              shared=shared if same_as_baseline == "candidate" else None),
                       compare("algorithm", nights["shadow"], nights["candidate"], floor=cfg["checks"]["min_score"],
                               shared=shared if nights["shadow"] is nights["baseline"] else None,
                               spark_rows=spark_rows)]

@@ -41,8 +41,8 @@ class GateResult:
     report_path: Path | None = None
     seconds: float = 0.0
     nights: dict[str, Night] = field(default_factory=dict, repr=False)
-    # the baseline's and the candidate's accounts paired (transforms.audit.swing.paired), when the gate kept them for
-    # several compares (a backfill night: clout.audit.gate.compare `shared`); the backfill's range sums read them
+    # the baseline's and the candidate's accounts paired (transforms.audit.swing.paired), as the gate's compares shared
+    # them (clout.audit.gate.compare `shared`; not on Spark); the report's movers and a backfill's range sums read them
     paired: pl.DataFrame | None = field(default=None, repr=False)
 
     @property

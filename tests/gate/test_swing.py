@@ -246,3 +246,28 @@ def test_compares_of_the_same_nights_share_their_pairs_and_topic_metrics_with_th
             assert x.sort(key).drop("value").equals(y.sort(key).drop("value"))
             assert (x.sort(key)["value"] - y.sort(key)["value"]).abs().max() < 1e-12  # sums in another order
         assert ours[1].filter(pl.col("scope") == "topic").height > 0
+
+
+@pytest.mark.parametrize("with_shadow", [False, True])
+def test_the_reports_movers_from_the_gates_pairs_are_the_movers_joined_again(with_shadow):
+    """The report reads the nightly gate's paired accounts (clout/audit/gate.py `shared`) instead of joining the
+    two nights again: the same movers, new and vanished accounts left out, with and without an old algorithm."""
+    from datetime import date
+
+    from clout.audit.report import _movers
+    from clout.audit.result import GateResult, Night
+    from transforms.audit.swing import paired
+
+    before, after = _random_nights(11, 3000, False)
+    nights = {"baseline": Night(before), "candidate": Night(after)}
+    if with_shadow:
+        nights["shadow"] = Night(after.with_columns(score=pl.col("score") // 2))
+
+    def movers(pairs):
+        result = GateResult("r", date(2024, 1, 1), "PASS", "data", {}, None, [], [], pl.DataFrame(), nights=nights,
+                            paired=pairs)
+        return _movers(result).sort("network", "account_id")
+
+    joined = movers(None)
+    assert joined.height == before.join(after, on=["network", "account_id"]).height < min(before.height, after.height)
+    assert movers(paired(before.lazy(), after.lazy(), ("network", "account_id")).collect()).equals(joined)

@@ -282,7 +282,7 @@ STATEMENT_MODULES = ("clout.stage.stage", "clout.aggregate.aggregate", "clout.sc
 PHASES = (("clout.score.score", "window_frame"), ("clout.score.score", "prepare_state"),
           ("clout.score.score", "state_features"), ("clout.score.score_state", "_impact"),
           ("clout.score.score_state", "night_edges"), ("clout.score.score_state", "_trusted_weights"),
-          ("clout.score.score_state", "pagerank_matrix"), ("clout.score.impact_edges", "_read"),
+          ("clout.score.score_state", "pagerank_matrix"), ("clout.score.impact_edges", "_load"),
           ("clout.score.impact_edges", "_places"), ("clout.score.impact_edges", "_patched"),
           ("clout.score.impact_edges", "_keep"), ("clout.score.score", "scores_from_features"),
           ("clout.score.score", "change_parts"), ("clout.score.score", "person_scores"),

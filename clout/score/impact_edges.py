@@ -11,20 +11,13 @@ The kept edges are a cache of the state, never the truth: they are used only for
 (a rerun) or the night after it reached by one applied night (the patch), with the same epoch, the same rebuild
 and the same number of pairs as the state; anything else (a rebuild, an undo, a missing or damaged folder)
 reads every pair from the state and sorts them again, which gives the same edges.
-
-At 10M accounts the kept edges are ~3 GB, written a day before the night that reads them: reading them from disk
-and writing the next night's took ~13 s of PageRank's path. So they are read in the background while the night's
-state SQL runs (`read_ahead`, started by prepare_state when the chain looks one night behind), and written in the
-background while PageRank's entries are made (`night_edges` hands back the write to wait for).
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -58,21 +51,11 @@ class EdgeSource:
     pairs: int
     patch: dict | None  # the pairs the night touched, when one applied night can patch the kept edges
     read_all: Callable[[], dict]  # every pair of the state (waits for the connection first)
-    kept: Future | None  # the kept folder's (meta, edges) read ahead (read_ahead), or None: read when needed
 
 
-def read_ahead(con: duckdb.DuckDBPyConnection, chain: dict) -> Future | None:
-    """The kept edges of `chain` (chain_id, epoch, rebuilt_on before the night) read from disk in a background thread
-    (numpy lets go of the GIL while it reads); a Future of what _read gives, None in memory. Checked again against
-    the state brought to the night when used (night_edges)."""
-    folder = _folder(con, chain["chain_id"])
-    return None if folder is None else _in_background(_read, folder, chain)
-
-
-def edge_source(con: duckdb.DuckDBPyConnection, chain: dict, report, wait: Callable[[], object],
-                kept: Future | None = None) -> EdgeSource:
+def edge_source(con: duckdb.DuckDBPyConnection, chain: dict, report, wait: Callable[[], object]) -> EdgeSource:
     """`chain`: chain_id, epoch, rebuilt_on of the state; `report`: how prepare_state brought it to the night;
-    `wait`: returns once the connection is free again (read_all runs after it); `kept`: read_ahead's."""
+    `wait`: returns once the connection is free again (read_all runs after it)."""
     chain_id = chain["chain_id"]
     pairs = query(con, "score/state_pair_count", chain_id=chain_id).fetchall()[0][0]
     patching = report.path == "incremental" and report.undone == 0 and report.applied == 1
@@ -82,16 +65,12 @@ def edge_source(con: duckdb.DuckDBPyConnection, chain: dict, report, wait: Calla
         wait()
         return query(con, "score/state_impact_edges", chain_id=chain_id).fetchnumpy()
 
-    return EdgeSource(chain, _folder(con, chain_id), pairs, patch, read_all, kept)
+    return EdgeSource(chain, _folder(con, chain_id), pairs, patch, read_all)
 
 
-def night_edges(source: EdgeSource, night: date, report, index: np.ndarray) -> tuple[Edges, Future]:
-    """The chain's edges on `night`, sorted by the night's `index` (code -> account order), and their write for the
-    next night, in the background: wait for it (its result is None) before the edges are let go."""
-    if source.kept is not None:
-        kept = _checked(source.kept.result(), source.chain)
-    else:
-        kept = _load(source.folder, source.chain) if source.folder else None
+def night_edges(source: EdgeSource, night: date, report, index: np.ndarray) -> Edges:
+    """The chain's edges on `night`, sorted by the night's `index` (code -> account order); kept for the next night."""
+    kept = _load(source.folder, source.chain) if source.folder else None
     edges = None
     if kept is not None:
         meta, edges = kept
@@ -104,25 +83,9 @@ def night_edges(source: EdgeSource, night: date, report, index: np.ndarray) -> t
             edges = None
     if edges is None or len(edges.dst) != source.pairs:
         edges = _sorted(source.read_all(), index)
-    if not source.folder:
-        done: Future = Future()
-        done.set_result(None)
-        return edges, done
-    return edges, _in_background(_keep, source.folder, source.chain, night, edges)
-
-
-def _in_background(work: Callable, *args) -> Future:
-    """work(*args) in a daemon thread (a night that fails does not wait for it); its result or error in the Future."""
-    future: Future = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(work(*args))
-        except BaseException as e:  # handed to whoever waits for it
-            future.set_exception(e)
-
-    threading.Thread(target=run, name=f"kept-edges-{work.__name__}", daemon=True).start()
-    return future
+    if source.folder:
+        _keep(source.folder, source.chain, night, edges)
+    return edges
 
 
 def _sorted(fetched: dict, index: np.ndarray) -> Edges:
@@ -245,35 +208,14 @@ def _folder(con: duckdb.DuckDBPyConnection, chain_id: int) -> Path | None:
 
 
 def _load(folder: Path, chain: dict) -> tuple[dict, Edges] | None:
-    return _checked(_read(folder, chain), chain)
-
-
-def _read(folder: Path, chain: dict | None = None) -> tuple[dict, Edges] | None:
-    """The kept folder's meta and edges; None if missing or damaged, or (given `chain`) another epoch's or rebuild's:
-    its ~3 GB are not read for nothing."""
     try:
         meta = json.loads((folder / "meta.json").read_text())
-        if chain is not None and _checked((meta, None), chain, whole=False) is None:
+        if meta["epoch"] != str(chain["epoch"]) or meta["rebuilt_on"] != str(chain["rebuilt_on"]):
             return None
         edges = Edges(*(np.load(folder / f"{name}.npy") for name in FILES))
     except (OSError, ValueError, KeyError):
         return None  # missing or damaged: the state is read again
-    return meta, edges
-
-
-def _checked(kept: tuple[dict, Edges | None] | None, chain: dict, whole: bool = True) -> tuple | None:
-    """The kept edges if they are the chain's (same epoch and rebuild) and (`whole`) as many as meta says, else None."""
-    if kept is None:
-        return None
-    meta, edges = kept
-    try:
-        if meta["epoch"] != str(chain["epoch"]) or meta["rebuilt_on"] != str(chain["rebuilt_on"]):
-            return None
-        if not whole:
-            return kept
-        return kept if len(edges.dst) == len(edges.src) == len(edges.reactions) == meta["pairs"] else None
-    except (KeyError, TypeError):
-        return None  # a damaged meta.json
+    return (meta, edges) if len(edges.dst) == len(edges.src) == len(edges.reactions) == meta["pairs"] else None
 
 
 def _keep(folder: Path, chain: dict, night: date, edges: Edges) -> None:

@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import duckdb
@@ -25,7 +25,7 @@ import polars as pl
 import scipy.sparse as sp
 
 from clout.core.warehouse import query, records, run_sql, transaction
-from clout.score.impact_edges import EdgeSource, edge_source, night_edges, read_ahead
+from clout.score.impact_edges import EdgeSource, edge_source, night_edges
 from transforms.algorithm import KINDS, Algorithm
 from transforms.features import SENT, burst_reactors
 from transforms.network_impact import pagerank_matrix
@@ -52,7 +52,6 @@ class StateReport:
     applied: int  # nights applied
     seconds: float
     rebuilt_on: date  # the night the chain's state was last rebuilt
-    kept_edges: Future | None = field(default=None, compare=False)  # PageRank's kept edges, read ahead
 
 
 def epoch_for(logical_date: date, algo: Algorithm) -> date:
@@ -86,10 +85,6 @@ def prepare_state(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algo
     _ensure_checksums(con, logical_date - timedelta(days=window + MAX_ROLL_DAYS + KEEP_NIGHTS), logical_date)
     chain = _chain(con, key)
     epoch = epoch_for(logical_date, algo)
-    # a chain one night behind (or a rerun) will most likely patch its kept edges: read them while the SQL runs
-    likely = (chain["state_date"] in (logical_date, logical_date - timedelta(days=1)) and chain["epoch"] == epoch
-              and chain["excluded_hash"] == excluded_hash)
-    kept = read_ahead(con, chain) if likely else None
     try:
         with transaction(con):
             path, undone, applied = _bring(con, chain, logical_date, algo, epoch, excluded_hash, progress)
@@ -97,8 +92,7 @@ def prepare_state(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algo
         with transaction(con):
             path, undone, applied = _rebuild(con, chain, logical_date, algo, epoch, excluded_hash, progress)
     rebuilt_on = _chain(con, key)["rebuilt_on"]
-    return StateReport(chain["chain_id"], epoch, path, undone, applied, time.perf_counter() - started, rebuilt_on,
-                       kept)
+    return StateReport(chain["chain_id"], epoch, path, undone, applied, time.perf_counter() - started, rebuilt_on)
 
 
 def _chain(con: duckdb.DuckDBPyConnection, key: str) -> dict:
@@ -284,16 +278,15 @@ def _impact_inputs(con, logical_date: date, algo: Algorithm, report: StateReport
     held = warm["code"] < len(index)
     at = index[warm["code"][held]]
     start[at[at >= 0]] = warm["rank"][held][at >= 0]
-    return _ImpactInputs(nodes, state_code, index, edge_source(con, chain, report, wait, report.kept_edges), scale,
+    return _ImpactInputs(nodes, state_code, index, edge_source(con, chain, report, wait), scale,
                          query(con, "score/state_untrusted").fetchnumpy()["code"], start)
 
 
 def _impact(inputs: _ImpactInputs, logical_date: date, algo: Algorithm, report: StateReport) -> np.ndarray:
     """PageRank per network by the night's index, warm-started from the previous night's vector; no warehouse
     access (but a full read of the pairs when the kept edges cannot be used)."""
-    edges, kept = night_edges(inputs.edges, logical_date, report, inputs.index)
-    row_sizes, columns, weight = _trusted_weights(inputs, edges)  # while the edges are written for the next night
-    kept.result()
+    edges = night_edges(inputs.edges, logical_date, report, inputs.index)
+    row_sizes, columns, weight = _trusted_weights(inputs, edges)
     del edges  # ~3 GB at 10M accounts: kept on disk for the next night, not needed here any more
     total = len(inputs.state_code)
     # the edges sorted by (target, actor) in account order are the rows of the matrix, each row's entries sorted

@@ -161,16 +161,11 @@ def _no_sort(*args):
     raise AssertionError("PageRank's edges were read from the state and sorted again, not kept")
 
 
-def _not_read_ahead(*args):
-    raise AssertionError("PageRank's kept edges were read when needed, not ahead while the state's SQL ran")
-
-
 def test_pagerank_edges_kept_and_patched_night_to_night_are_the_edges_read_from_the_state(copied, monkeypatch):
     settings, _ = copied
     last, before = NIGHTS[-1], NIGHTS[-2]
     features_now(settings, before)  # a rerun of the night before: the last night undone, its edges read and kept
     monkeypatch.setattr(impact_edges, "_sorted", _no_sort)
-    monkeypatch.setattr(impact_edges, "_load", _not_read_ahead)
     patched = features_now(settings, last)  # one night applied: the kept edges patched with the pairs it touched
     again = features_now(settings, last)  # a rerun of that night: the kept edges as they are
     monkeypatch.undo()

@@ -27,10 +27,11 @@ def every_key(edges: Edges, index: np.ndarray, dst: np.ndarray, src: np.ndarray)
     """The baseline: each edge's key (target's place x accounts + actor's place), then a search over them."""
     n = np.int64(len(index))
     scaled = index.astype(np.int64) * n
-    keys = np.empty(len(edges.dst), dtype=np.int64)
+    targets = edges.dst
+    keys = np.empty(len(targets), dtype=np.int64)
     for lo in range(0, len(keys), impact_edges.BLOCK):
         hi = min(lo + impact_edges.BLOCK, len(keys))
-        np.take(scaled, edges.dst[lo:hi], out=keys[lo:hi])
+        np.take(scaled, targets[lo:hi], out=keys[lo:hi])
         keys[lo:hi] += index[edges.src[lo:hi]]
     return np.searchsorted(keys, scaled[dst] + index[src])
 
@@ -41,7 +42,7 @@ def synthetic(rng: np.random.Generator, n: int, edges_n: int, patch_n: int):
     index = np.empty(n, dtype=np.int32)
     index[state_code] = np.arange(n, dtype=np.int32)
     keys = np.unique((n * rng.random(edges_n) ** 4).astype(np.int64) * n + rng.integers(0, n, edges_n))
-    edges = Edges(state_code[keys // n], state_code[keys % n], rng.random(len(keys)))
+    edges = Edges.from_targets(state_code[keys // n], state_code[keys % n], rng.random(len(keys)))
     old = keys[rng.choice(len(keys), patch_n // 2, replace=False)]
     new = (n * rng.random(patch_n - len(old)) ** 4).astype(np.int64) * n + rng.integers(0, n, patch_n - len(old))
     pairs = np.unique(np.concatenate([old, new]))
@@ -56,7 +57,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     edges, index, dst, src = synthetic(np.random.default_rng(1), args.accounts, args.edges, args.patch)
-    print(f"{len(edges.dst):,} edges among {args.accounts:,} accounts, a patch of {len(dst):,} pairs; "
+    print(f"{len(edges.src):,} edges among {args.accounts:,} accounts, a patch of {len(dst):,} pairs; "
           f"load average {load_average()} ({os.cpu_count()} cores)")
     for round_ in range(1, args.repeat + 1):
         print(f"round {round_}:")

@@ -52,8 +52,8 @@ def main() -> None:
     state_code = rng.permutation(n).astype(np.int32)  # the night's index -> code
     index = np.empty(n, dtype=np.int32)
     index[state_code] = np.arange(n, dtype=np.int32)
-    edges = Edges(np.sort((n * rng.random(args.edges) ** 4).astype(np.int32)),
-                  rng.integers(0, n, args.edges, dtype=np.int32), rng.random(args.edges) * 1e3)
+    edges = Edges.from_targets(np.sort((n * rng.random(args.edges) ** 4).astype(np.int32)),
+                               rng.integers(0, n, args.edges, dtype=np.int32), rng.random(args.edges) * 1e3)
     untrusted = rng.choice(n, n // 100, replace=False).astype(np.int32)
     inputs = score_state._ImpactInputs([(0, n)], state_code, index, None, 7.0, untrusted, None)
     print(f"{args.edges:,} edges among {n:,} accounts; load average {load_average()} ({os.cpu_count()} cores)")

@@ -28,17 +28,37 @@ import scipy.sparse as sp
 
 from clout.core.warehouse import query
 
-FILES = ("dst", "src", "reactions")
+FILES = ("targets", "runs", "src", "reactions")
 
 
 @dataclass
 class Edges:
-    """A chain's pairs as edges: target code, actor code, reactions_s as a double, sorted in account order of
-    (target, actor) (`index` of the night maps a code to its place in account order)."""
+    """A chain's pairs as edges, sorted in account order of (target, actor) (`index` of the night maps a code to its
+    place in account order): each target's edges are one run. `targets` (code) and `runs` (its number of edges) list
+    the runs in order; `src` (actor code) and `reactions` (reactions_s as a double) are per edge. A target per run,
+    not per edge: at 10M accounts a per-edge target column was 0.8 GB to read, patch and write every night, and the
+    passes that need the runs (the places, the rows' sizes) had to find them in it first."""
 
-    dst: np.ndarray
-    src: np.ndarray
-    reactions: np.ndarray
+    targets: np.ndarray  # int32
+    runs: np.ndarray  # int64, each > 0
+    src: np.ndarray  # int32
+    reactions: np.ndarray  # float64
+
+    @classmethod
+    def from_targets(cls, dst: np.ndarray, src: np.ndarray, reactions: np.ndarray) -> Edges:
+        """From a target per edge (edges already sorted, so each target's edges are consecutive)."""
+        starts = np.flatnonzero(np.diff(dst, prepend=-1))  # codes are >= 0
+        return cls(dst[starts], np.diff(np.append(starts, len(dst))).astype(np.int64), src, reactions)
+
+    @property
+    def bounds(self) -> np.ndarray:
+        """Where each run starts, and the number of edges last (len(runs) + 1 values)."""
+        return np.concatenate([[0], np.cumsum(self.runs)]).astype(np.int64)
+
+    @property
+    def dst(self) -> np.ndarray:
+        """Each edge's target code (a copy the size of the edges: for checks, not for the night's passes)."""
+        return np.repeat(self.targets, self.runs)
 
 
 @dataclass
@@ -81,7 +101,7 @@ def night_edges(source: EdgeSource, night: date, report, index: np.ndarray) -> E
             edges = _patched(edges, source.patch, index)
         else:
             edges = None
-    if edges is None or len(edges.dst) != source.pairs:
+    if edges is None or len(edges.src) != source.pairs:
         edges = _sorted(source.read_all(), index)
     if source.folder:
         _keep(source.folder, source.chain, night, edges)
@@ -90,37 +110,48 @@ def night_edges(source: EdgeSource, night: date, report, index: np.ndarray) -> E
 
 def _sorted(fetched: dict, index: np.ndarray) -> Edges:
     """Every pair, sorted in account order of (target, actor): scipy's sparse matrix sorts by row (a counting
-    sort) and each row's entries."""
+    sort) and each row's entries; its rows' sizes are the runs."""
     n = len(index)
     m = sp.csr_matrix((fetched.pop("reactions"), (index[fetched["dst"]], index[fetched["src"]])), shape=(n, n))
     order = np.empty(n, dtype=np.int32)  # account order -> code
     order[index[index >= 0]] = np.flatnonzero(index >= 0)
-    rows = np.repeat(np.arange(n, dtype=np.int32), np.diff(m.indptr))
-    return Edges(order[rows], order[m.indices], m.data)
+    sizes = np.diff(m.indptr)
+    rows = np.flatnonzero(sizes)
+    return Edges(order[rows], sizes[rows].astype(np.int64), order[m.indices], m.data)
 
 
-def _patched(edges: Edges, patch: dict, index: np.ndarray) -> Edges:
+def _patched(edges: Edges, patch: dict, index: np.ndarray) -> Edges | None:
     """The kept edges of the night before with the pairs the night touched: updated, deleted (reactions null) or
-    inserted in their place, so the edges stay sorted."""
+    inserted in their place, so the edges stay sorted; a target's run shrinks, grows, goes or comes with them."""
     n = np.int64(len(index))
     order = np.argsort(index[patch["dst"]].astype(np.int64) * n + index[patch["src"]])
     dst, src = patch["dst"][order], patch["src"][order]
-    at = _places(edges, index, dst, src)
-    if at is None:
+    located = _locate(edges, index, dst, src)
+    if located is None:
         return None  # not in the night's account order: read the state again
+    at, run, has_run = located
     reactions = np.ma.getdata(patch["reactions"])[order]
     alive = ~np.ma.getmaskarray(patch["reactions"])[order]
-    found = at < len(edges.dst)
-    found[found] = (edges.dst[at[found]] == dst[found]) & (edges.src[at[found]] == src[found])
+    found = has_run.copy()  # the edge at the pair's place is the pair: in its target's run, with its actor
+    found[found] = at[found] < edges.bounds[run[found] + 1]
+    found[found] = edges.src[at[found]] == src[found]
     edges.reactions[at[found & alive]] = reactions[found & alive]
     gone = at[found & ~alive]
     add = ~found & alive
     # the new pairs' places once the deleted ones are gone (np.insert's: before the kept edge of that rank)
     place = at[add] - np.searchsorted(gone, at[add])
-    splice = _Splice(len(edges.dst), gone, place)
-    for name, values in (("dst", dst[add]), ("src", src[add]), ("reactions", reactions[add])):
-        setattr(edges, name, splice.apply(getattr(edges, name), values))
-    return edges
+    splice = _Splice(len(edges.src), gone, place)
+    runs = (edges.runs - np.bincount(run[found & ~alive], minlength=len(edges.runs))
+            + np.bincount(run[add & has_run], minlength=len(edges.runs)))
+    # a target without a run gets one, before the run it would come before (the pairs are in account order)
+    new = add & ~has_run
+    new_dst, new_run = dst[new], run[new]
+    first = np.flatnonzero(np.diff(new_dst, prepend=-1))  # each new target's first pair (codes are >= 0)
+    targets = np.insert(edges.targets, new_run[first], new_dst[first])
+    runs = np.insert(runs, new_run[first], np.diff(np.append(first, len(new_dst))))
+    left = runs > 0  # a target whose every pair was deleted has no run
+    return Edges(targets[left], runs[left], splice.apply(edges.src, src[add]),
+                 splice.apply(edges.reactions, reactions[add]))
 
 
 BLOCK = 1 << 22  # edges per block of the passes over the kept edges: the temporaries stay small (tens of MB)
@@ -129,25 +160,32 @@ BLOCK = 1 << 22  # edges per block of the passes over the kept edges: the tempor
 def _places(edges: Edges, index: np.ndarray, dst: np.ndarray, src: np.ndarray) -> np.ndarray | None:
     """Where each pair (target and actor codes) is, or would go, in the edges sorted in the night's account order of
     (target, actor): np.searchsorted's (left) place among the edges' keys, without a key per edge (at 10M accounts
-    that was a gather over 195M edges, the longest pass of the patch). A pair's target has a run of edges, found by
-    its place in account order; the pair's place in the run is a binary search on the actors' places, all pairs at
-    once. None (read the state again) if a pair's account is not in the night's index (it left the window) or the
-    runs' targets are not in strictly increasing account order. Inside a run the order is the night before's,
-    which the night's index keeps: it numbers the same accounts in the same (network, account_id) order."""
+    that was a gather over 195M edges, the longest pass of the patch). None (read the state again) if a pair's
+    account is not in the night's index (it left the window) or the runs' targets are not in strictly increasing
+    account order. Inside a run the order is the night before's, which the night's index keeps: it numbers the
+    same accounts in the same (network, account_id) order."""
+    located = _locate(edges, index, dst, src)
+    return None if located is None else located[0]
+
+
+def _locate(edges: Edges, index: np.ndarray, dst: np.ndarray, src: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """_places' places, each pair's run (its target's, or the run it would come before) and whether its target has
+    a run. A pair's place in its target's run is a binary search on the actors' places, all pairs at once."""
     t, s = index[dst], index[src]
-    starts = _run_starts(edges.dst)
-    run_rank = index[edges.dst[starts]]
+    run_rank = index[edges.targets]
     if (t < 0).any() or (s < 0).any() or (run_rank < 0).any() or (run_rank[1:] <= run_rank[:-1]).any():
         return None
-    total = len(edges.dst)
-    ends = np.append(starts[1:], total)
+    bounds = edges.bounds
+    total = int(bounds[-1])
     r = np.searchsorted(run_rank, t)  # the pair's run, or the run it would come before
     inside = r < len(run_rank)
     lo = np.full(len(t), total, dtype=np.int64)
-    lo[inside] = starts[r[inside]]
-    inside[inside] = run_rank[r[inside]] == t[inside]
+    lo[inside] = bounds[r[inside]]
+    has_run = inside.copy()
+    has_run[inside] = run_rank[r[inside]] == t[inside]
     hi = lo.copy()
-    hi[inside] = ends[r[inside]]
+    hi[has_run] = bounds[r[has_run] + 1]
     active = np.flatnonzero(lo < hi)
     while active.size:  # halve each pair's [lo, hi) until it is the place: at most log2 of the longest run
         mid = (lo[active] + hi[active]) // 2
@@ -155,18 +193,7 @@ def _places(edges: Edges, index: np.ndarray, dst: np.ndarray, src: np.ndarray) -
         lo[active[right]] = mid[right] + 1
         hi[active[~right]] = mid[~right]
         active = active[lo[active] < hi[active]]
-    return lo
-
-
-def _run_starts(dst: np.ndarray) -> np.ndarray:
-    """Where each run of equal targets starts, a block at a time (no edge-sized temporary)."""
-    parts = []
-    for lo in range(0, len(dst), BLOCK):
-        block = dst[lo:min(lo + BLOCK, len(dst))]
-        if lo == 0 or dst[lo - 1] != block[0]:
-            parts.append(np.array([lo], dtype=np.int64))
-        parts.append(np.flatnonzero(block[1:] != block[:-1]).astype(np.int64) + lo + 1)
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    return lo, r, has_run
 
 
 class _Splice:
@@ -214,8 +241,10 @@ def _load(folder: Path, chain: dict) -> tuple[dict, Edges] | None:
             return None
         edges = Edges(*(np.load(folder / f"{name}.npy") for name in FILES))
     except (OSError, ValueError, KeyError):
-        return None  # missing or damaged: the state is read again
-    return (meta, edges) if len(edges.dst) == len(edges.src) == len(edges.reactions) == meta["pairs"] else None
+        return None  # missing (or kept in an older layout) or damaged: the state is read again
+    whole = (len(edges.targets) == len(edges.runs) and len(edges.src) == len(edges.reactions) == meta["pairs"]
+             and int(edges.runs.sum()) == meta["pairs"] and (edges.runs > 0).all())
+    return (meta, edges) if whole else None
 
 
 def _keep(folder: Path, chain: dict, night: date, edges: Edges) -> None:
@@ -228,7 +257,7 @@ def _keep(folder: Path, chain: dict, night: date, edges: Edges) -> None:
             np.save(fresh / f"{name}.npy", getattr(edges, name))
         (fresh / "meta.json").write_text(json.dumps({"night": str(night), "epoch": str(chain["epoch"]),
                                                      "rebuilt_on": str(chain["rebuilt_on"]),
-                                                     "pairs": len(edges.dst)}))
+                                                     "pairs": len(edges.src)}))
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)  # a full disk: its 3 GB of partial files are not left to fill it
         raise

@@ -323,12 +323,12 @@ def _trusted_weights(inputs: _ImpactInputs, edges) -> tuple[np.ndarray, np.ndarr
     impact): each row's (target's) number of entries by the night's index, each entry's column (actor) by the
     night's index, and its weight ln(1 + decayed reactions). At 10M accounts these are ~190M entries (each array
     0.8-1.5 GB): they are written in place, a block of edges at a time on every core (numpy lets go of the GIL in
-    these passes; by then the features' SQL beside PageRank is done, so one core sat idle), and the rows are
-    counted from the targets' runs of the sorted edges. Each entry is the same element-wise formula whichever
-    block makes it, so the bits are those of the whole-array formulas."""
+    these passes; by then the features' SQL beside PageRank is done, so one core sat idle), and each row is counted
+    from its target's run of the sorted edges. Each entry is the same element-wise formula whichever block makes
+    it, so the bits are those of the whole-array formulas."""
     trusted = np.ones(len(inputs.index), dtype=bool)
     trusted[inputs.untrusted] = False
-    total = len(edges.dst)
+    total, bounds = len(edges.src), edges.bounds
     blocks = [(lo, min(lo + WEIGHT_BLOCK, total)) for lo in range(0, total, WEIGHT_BLOCK)]
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
         keeps = list(pool.map(lambda b: trusted[edges.src[b[0]:b[1]]], blocks))
@@ -336,21 +336,24 @@ def _trusted_weights(inputs: _ImpactInputs, edges) -> tuple[np.ndarray, np.ndarr
         weight = np.empty(int(offsets[-1]))
         columns = np.empty(int(offsets[-1]), dtype=np.int32)
 
-        def fill(i: int) -> tuple[np.ndarray, np.ndarray]:
+        def fill(i: int) -> tuple[int, np.ndarray]:
             (lo, hi), keep, out = blocks[i], keeps[i], slice(offsets[i], offsets[i + 1])
             np.compress(keep, edges.reactions[lo:hi], out=weight[out])
             np.divide(weight[out], inputs.scale, out=weight[out])
             np.log1p(weight[out], out=weight[out])
             np.take(inputs.index, np.compress(keep, edges.src[lo:hi]), out=columns[out])
-            dst = edges.dst[lo:hi]  # sorted by target: each target's edges are one run, its kept ones summed
-            runs = np.flatnonzero(np.concatenate([[True], dst[1:] != dst[:-1]]))
-            return dst[runs], np.add.reduceat(keep, runs, dtype=np.int64)
+            # the runs in the block (the first may have begun in the block before): their kept edges summed
+            first, last = np.searchsorted(bounds, lo, side="right") - 1, np.searchsorted(bounds, hi)
+            cuts = np.maximum(bounds[first:last], lo) - lo
+            return first, np.add.reduceat(keep, cuts, dtype=np.int64)
 
         counted = list(pool.map(fill, range(len(blocks))))
-    by_code = np.zeros(len(inputs.index), dtype=np.int64)
-    for targets, kept in counted:  # one run per target within a block; a run cut by a block's end adds up here
-        by_code[targets] += kept
-    return by_code[inputs.state_code], columns, weight
+    by_run = np.zeros(len(edges.runs), dtype=np.int64)
+    for first, kept in counted:  # a run cut by a block's end adds up here
+        by_run[first:first + len(kept)] += kept
+    rows = np.zeros(len(inputs.state_code), dtype=np.int64)
+    rows[inputs.index[edges.targets]] = by_run
+    return rows, columns, weight
 
 
 def _local(codes: np.ndarray, lo: int) -> np.ndarray:

@@ -50,8 +50,8 @@ def test_a_splice_at_both_ends_and_of_a_whole_block(small_blocks):
 
 def _edges(rng, accounts: int, pairs: int):
     keys = np.sort(rng.choice(accounts * accounts, pairs, replace=False))
-    return Edges(dst=(keys // accounts).astype(np.int32), src=(keys % accounts).astype(np.int32),
-                 reactions=rng.random(pairs))
+    return Edges.from_targets((keys // accounts).astype(np.int32), (keys % accounts).astype(np.int32),
+                              rng.random(pairs))
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -64,7 +64,8 @@ def test_places_are_searchsorted_over_the_edges_keys(small_blocks, seed):
     index = rng.permutation(accounts).astype(np.int32)  # code -> account order
     order = np.argsort(index)
     in_order = _edges(rng, accounts, 500)
-    edges = Edges(order[in_order.dst].astype(np.int32), order[in_order.src].astype(np.int32), in_order.reactions)
+    edges = Edges.from_targets(order[in_order.dst].astype(np.int32), order[in_order.src].astype(np.int32),
+                               in_order.reactions)
     keys = in_order.dst.astype(np.int64) * accounts + in_order.src
     dst, src = rng.integers(0, accounts, (2, 300)).astype(np.int32)
     dst, src = np.append(dst, edges.dst[[0, -1]]), np.append(src, edges.src[[0, -1]])  # the first and last edge
@@ -78,14 +79,14 @@ def test_places_refuse_edges_out_of_account_order_and_accounts_outside_it(small_
     edges = _edges(rng, 50, 300)
     some = (edges.dst[:5], edges.src[:5])
     assert _places(edges, index, *some) is not None
-    swapped = _edges(rng, 50, 300)
-    swapped.dst[3] = swapped.dst[4] + 1  # a later target before an earlier one, inside a block
-    assert _places(swapped, index, *some) is None
-    split = _edges(rng, 50, 300)
-    cut = int(np.flatnonzero(split.dst != split.dst[0])[0])
-    split.dst[cut + 1:] = np.maximum(split.dst[cut + 1:], split.dst[cut])  # a target's run broken by another's
-    split.dst[cut + 1] = split.dst[0]
-    assert _places(split, index, *some) is None
+    swapped = _edges(rng, 50, 300).dst
+    swapped[3] = swapped[4] + 1  # a later target before an earlier one
+    assert _places(Edges.from_targets(swapped, edges.src, edges.reactions), index, *some) is None
+    split = _edges(rng, 50, 300).dst
+    cut = int(np.flatnonzero(split != split[0])[0])
+    split[cut + 1:] = np.maximum(split[cut + 1:], split[cut])  # a target's run broken by another's
+    split[cut + 1] = split[0]
+    assert _places(Edges.from_targets(split, edges.src, edges.reactions), index, *some) is None
     gone = index.copy()
     gone[edges.src[2]] = -1  # an account of a pair left the night's index
     assert _places(edges, gone, *some) is None
@@ -96,8 +97,9 @@ def test_a_patch_updates_deletes_and_inserts_in_account_order(small_blocks):
     accounts, pairs = 40, 400
     index = rng.permutation(accounts).astype(np.int32)  # codes are not in account order
     order = np.argsort(index)  # account order -> code
-    edges = _edges(rng, accounts, pairs)
-    edges.dst, edges.src = order[edges.dst].astype(np.int32), order[edges.src].astype(np.int32)
+    in_order = _edges(rng, accounts, pairs)
+    edges = Edges.from_targets(order[in_order.dst].astype(np.int32), order[in_order.src].astype(np.int32),
+                               in_order.reactions)
     truth = {(int(d), int(s)): float(r) for d, s, r in zip(edges.dst, edges.src, edges.reactions, strict=True)}
     existing = list(truth)
     updated = [existing[i] for i in rng.choice(len(existing), 30, replace=False)]
@@ -119,6 +121,25 @@ def test_a_patch_updates_deletes_and_inserts_in_account_order(small_blocks):
     np.testing.assert_array_equal(result.reactions, [v for _, v in expected])
 
 
+def test_a_patch_makes_and_removes_target_runs():
+    """A target with no edge yet gets its run (before the first, between two, after the last, several pairs in it);
+    a target whose every pair is deleted loses its run; the runs stay one per target in account order."""
+    index = np.array([5, 0, 3, 1, 4, 2, 6], dtype=np.int32)  # code -> account order
+    order = np.argsort(index).astype(np.int32)  # account order -> code
+    kept = [(1, 0), (1, 3), (3, 1), (4, 2), (4, 5)]  # (target, actor) in account order
+    edges = Edges.from_targets(order[[t for t, _ in kept]], order[[a for _, a in kept]], np.arange(5.0))
+    patch = [((0, 1), 10.0), ((0, 4), 11.0), ((2, 6), 12.0), ((3, 1), None), ((6, 0), 13.0), ((6, 1), 14.0),
+             ((1, 3), 15.0)]
+    reactions = np.ma.array([r or 0.0 for _, r in patch], mask=[r is None for _, r in patch])
+    result = _patched(edges, {"dst": order[[t for (t, _), _ in patch]], "src": order[[a for (_, a), _ in patch]],
+                              "reactions": reactions}, index)
+    expected = [((0, 1), 10.0), ((0, 4), 11.0), ((1, 0), 0.0), ((1, 3), 15.0), ((2, 6), 12.0), ((4, 2), 3.0),
+                ((4, 5), 4.0), ((6, 0), 13.0), ((6, 1), 14.0)]
+    assert list(zip(index[result.dst].tolist(), index[result.src].tolist(), strict=True)) == [p for p, _ in expected]
+    np.testing.assert_array_equal(result.reactions, [r for _, r in expected])
+    assert index[result.targets].tolist() == [0, 1, 2, 4, 6] and result.runs.tolist() == [2, 2, 1, 2, 2]
+
+
 @pytest.mark.parametrize("block", [1 << 22, 7, 1])
 @pytest.mark.parametrize("untrusted_n", [0, 5, 40])
 def test_the_matrix_entries_are_the_trusted_edges_with_rows_counted_from_the_targets_runs(untrusted_n, block,
@@ -133,7 +154,7 @@ def test_the_matrix_entries_are_the_trusted_edges_with_rows_counted_from_the_tar
     index = np.empty(accounts, dtype=np.int32)
     index[state_code] = np.arange(accounts, dtype=np.int32)
     in_order = _edges(rng, accounts, 500)  # sorted in account order; their codes:
-    edges = Edges(state_code[in_order.dst], state_code[in_order.src], in_order.reactions * 1e3)
+    edges = Edges.from_targets(state_code[in_order.dst], state_code[in_order.src], in_order.reactions * 1e3)
     untrusted = rng.choice(accounts, untrusted_n, replace=False).astype(np.int32)
     inputs = score_state._ImpactInputs([(0, accounts)], state_code, index, None, 7.0, untrusted, np.full(accounts, 1.0))
     row_sizes, columns, weight = score_state._trusted_weights(inputs, edges)

@@ -70,11 +70,11 @@ def _paired(F: ModuleType, before: Any, after: Any, keys: tuple[str, ...]) -> An
 
 
 def _top_rows(pairs: pl.LazyFrame, group: list[str], keys: tuple[str, ...], side: str, top: int) -> pl.LazyFrame:
-    """The row numbers (`_row`) of each group's top `top` rows of one night: by score, then raw
-    score, then key (smallest first), so ties break the same way every time. A top-k per group, not a sort of the
-    whole night; row numbers, not keys, so flagging looks up one integer instead of the key strings. Only the rows at
-    or above the group's k-th score can be among its top k: the top-k by the key strings reads those only (at 10M
-    accounts it read every row, 5-7 s of each grouping)."""
+    """The row numbers (`_row`) of each group's top `top` rows of one night: by score, then raw score, then key
+    (smallest first), so ties break the same way every time. A top-k per group, not a sort of the whole night; row
+    numbers, not keys, so flagging looks up one integer instead of the key strings. Only the rows at or above the
+    group's k-th score can be among its top k: the top-k by the key strings reads those only (at 10M accounts it
+    read every row, 5-7 s of each grouping)."""
     score, raw = f"score_{side}", f"raw_{side}"
     return (
         pairs.filter(pl.col(score).is_not_null())

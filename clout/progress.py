@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -106,7 +107,7 @@ def mark_step(settings: Settings, run_id: str, step: str, pid: int | None, logic
         record["algorithm_version"] = algorithm
     record.setdefault("logical_date", f"{run_id[:4]}-{run_id[4:6]}-{run_id[6:8]}")  # run ids start YYYYMMDD
     record.setdefault("algorithm_version", None)
-    record.update(step=step, pid=pid, mode="steps", updated_at=time.time())
+    record.update(step=step, pid=pid, host=socket.gethostname(), mode="steps", updated_at=time.time())
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record), encoding="utf-8")
@@ -129,6 +130,19 @@ def _status(r: dict) -> str:
         if pid is None:
             return f"stopped: {r['step']}, no step for {idle / 3600:.1f} h"
     return f"stopped in {r['step']} (process {pid} gone)"
+
+
+def step_process_gone(settings: Settings, run_id: str) -> bool:
+    """Whether a step-by-step run's marker names a step running in a process of this machine that no longer exists:
+    the task died in the middle of the step (Airflow kills a task past its timeout with SIGKILL, which no handler
+    sees), so nothing will finish or fail it. A process of another machine cannot be checked: False."""
+    try:
+        r = json.loads((running_dir(settings) / f"{run_id}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    pid = r.get("pid")
+    return (r.get("mode") == "steps" and pid is not None and r.get("host") == socket.gethostname()
+            and not _alive(int(pid)))
 
 
 def _alive(pid: int) -> bool:

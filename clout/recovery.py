@@ -4,14 +4,16 @@ Called on every writable connection (clout.core.warehouse.connect): cheap when t
   - an opt-out whose erasure did not finish: finished (clout.consent.pending);
   - a run still `running` that no process holds (clout.core.locks): marked `abandoned`. A run driven by one process
     (`clout run`) is abandoned as soon as its lock is free; a run driven step by step (Airflow tasks, one process
-    per step) only after locks.ABANDON_AFTER seconds with no step, since its lock is free between two steps too. Its
-    `running/` marker is removed and the published snapshot refreshed, so `clout runs` says `abandoned`.
+    per step) as soon as the process of the step its marker names is gone (a killed task), else only after
+    locks.ABANDON_AFTER seconds with no step, since its lock is free between two steps too. Its `running/` marker
+    is removed and the published snapshot refreshed, so `clout runs` says `abandoned`.
 """
 
 from __future__ import annotations
 
 import duckdb
 
+from clout import progress
 from clout.core import locks
 from clout.core.settings import Settings
 from clout.core.warehouse import query, run_sql
@@ -24,7 +26,8 @@ def abandoned_runs(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[s
         if locks.run_is_held(settings, run_id):
             continue
         mode, age = locks.run_mode_and_age(settings, run_id)
-        if mode == locks.WHOLE_RUN or age is None or age > locks.ABANDON_AFTER:
+        if (mode == locks.WHOLE_RUN or age is None or age > locks.ABANDON_AFTER
+                or progress.step_process_gone(settings, run_id)):
             out.append(run_id)
     return out
 
@@ -44,10 +47,9 @@ def _show_abandoned(con: duckdb.DuckDBPyConnection, settings: Settings, run_ids:
     """`clout runs` shows an abandoned run as such: its `running/` marker (left by the killed process) would say
     "stopped in ..." forever, and the published snapshot's copy of meta.runs would still say `running`."""
     from clout.core.snapshot import refresh_snapshot
-    from clout.progress import clear_marker
 
     for run_id in run_ids:
-        clear_marker(settings, run_id)
+        progress.clear_marker(settings, run_id)
         locks.forget_run(settings, run_id)
     if settings.published_catalog.exists():
         refresh_snapshot(con, settings)

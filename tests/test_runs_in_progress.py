@@ -50,12 +50,19 @@ def test_a_run_driven_step_by_step_shows_in_progress_until_its_last_step(setting
         task.kill()
         task.wait()
     assert f"stopped in aggregate (process {task.pid} gone)" in runs(settings)
+    # the next writer marks it abandoned now, not CLOUT_ABANDON_AFTER (6 h) later: its step's process is gone
+    # (Airflow SIGKILLs a task past its timeout: no handler marks the run failed)
+    with connect(settings) as con:
+        assert con.execute("select status from meta.runs where run_id = ?", [run_id]).fetchone() == ("abandoned",)
+    assert not (running_dir(settings) / f"{run_id}.json").exists()
 
-    for name, _ in pipeline.STEPS[1:]:
+    for name, _ in pipeline.STEPS[1:]:  # the task retried: the run resumes and finishes
         dag_tasks.step(name, run_id)
     out = runs(settings)
     assert run_id in out and "in progress" not in out and "running" not in out
     assert not run_lock_path(settings, run_id).exists()  # the run is over: its lock file is gone
+    with connect(settings) as con:
+        assert con.execute("select status from meta.runs where run_id = ?", [run_id]).fetchone() == ("published",)
 
 
 def _runs_json(settings) -> dict:

@@ -20,6 +20,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -50,7 +51,7 @@ class Edges:
         starts = np.flatnonzero(np.diff(dst, prepend=-1))  # codes are >= 0
         return cls(dst[starts], np.diff(np.append(starts, len(dst))).astype(np.int64), src, reactions)
 
-    @property
+    @cached_property  # read by the places, the patch and the entries of one night; `runs` is never changed in place
     def bounds(self) -> np.ndarray:
         """Where each run starts, and the number of edges last (len(runs) + 1 values)."""
         return np.concatenate([[0], np.cumsum(self.runs)]).astype(np.int64)

@@ -80,7 +80,8 @@ class RunMarker:
     def __init__(self, settings: Settings, run_id: str, logical_date: date, algorithm: str) -> None:
         self.path = running_dir(settings) / f"{run_id}.json"
         self.record = {"run_id": run_id, "logical_date": str(logical_date), "algorithm_version": algorithm,
-                       "pid": os.getpid(), "started_at": time.time(), "step": "starting"}
+                       "pid": os.getpid(), "host": socket.gethostname(), "started_at": time.time(),
+                       "step": "starting"}
         self.step("starting")
 
     def step(self, name: str) -> None:
@@ -120,7 +121,10 @@ def clear_marker(settings: Settings, run_id: str) -> None:
 
 def _status(r: dict) -> str:
     """What `clout runs` says about a run with a marker: running a step, between two steps, or stopped."""
-    pid = r.get("pid")
+    pid, host = r.get("pid"), r.get("host")
+    if pid is not None and host not in (None, socket.gethostname()):
+        # another machine's process id means nothing here (an Airflow worker on another host)
+        return f"{r['step']} on {host} (process {pid} there; not checked from this machine)"
     if pid is not None and _alive(int(pid)):
         return f"running: {r['step']}" + (" (Airflow task)" if r.get("mode") == "steps" else "")
     if r.get("mode") == "steps":

@@ -3,6 +3,7 @@ built once per session (all xdist workers share one build, testkit.built_once) a
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import os
 import shutil
@@ -14,6 +15,7 @@ import pytest
 
 # Airflow reads its config at import time: point it at a throwaway home before any test imports it.
 _AIRFLOW_HOME = Path(tempfile.mkdtemp(prefix="clout-airflow-"))
+atexit.register(shutil.rmtree, _AIRFLOW_HOME, ignore_errors=True)
 os.environ.setdefault("AIRFLOW_HOME", str(_AIRFLOW_HOME))
 os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve().parents[1] / "dags"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")

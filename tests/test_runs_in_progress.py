@@ -65,6 +65,24 @@ def test_a_run_driven_step_by_step_shows_in_progress_until_its_last_step(setting
         assert con.execute("select status from meta.runs where run_id = ?", [run_id]).fetchone() == ("published",)
 
 
+def test_a_step_on_another_machine_is_shown_there_not_as_gone(settings, higgs_slice, monkeypatch):
+    """An Airflow worker on another host runs the step: its process id cannot be checked here, so `clout runs`
+    names the host instead of calling the process gone, and the next writer does not abandon the run."""
+    monkeypatch.setenv("CLOUT_WAREHOUSE", str(settings.warehouse))
+    pipeline.land_files(settings, [higgs_slice])
+    run_id = dag_tasks.begin("2012-07-01", "v1")
+    dag_tasks.step("stage", run_id)
+    mark_step(settings, run_id, "aggregate", 1)  # pid 1 is alive here too: the host decides, not the pid
+    marker = running_dir(settings) / f"{run_id}.json"
+    marker.write_text(json.dumps({**json.loads(marker.read_text()), "host": "worker-7", "pid": 4_000_000}))
+
+    status = _runs_json(settings)[run_id]["status"]
+    assert status == "aggregate on worker-7 (process 4000000 there; not checked from this machine)"
+    with connect(settings) as con:  # a writer here leaves the run alone (the 6-hour rule still holds)
+        assert con.execute("select status from meta.runs where run_id = ?", [run_id]).fetchone() == ("running",)
+    assert marker.exists()
+
+
 def _runs_json(settings) -> dict:
     proc = clout_here("runs", "--json", warehouse=settings)
     assert proc.returncode == 0, proc.stderr

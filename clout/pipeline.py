@@ -73,9 +73,23 @@ def _run(con, run_id: str) -> dict:
     return rows[0]
 
 
-def begin_run(settings: Settings, logical_date: date, algorithm: str = "v1", run_id: str | None = None) -> str:
+# What the first night of a warehouse scores with when no algorithm is named (transforms/algorithms/v1.yaml).
+FIRST_ALGORITHM = "v1"
+
+
+def live_algorithm(settings: Settings) -> str:
+    """The algorithm a run given none scores with: the newest published night's (after `clout backfill promote`,
+    the promoted one's), else FIRST_ALGORITHM. Naming another one is an algorithm change the gate judges."""
+    if not settings.warehouse.exists():
+        return FIRST_ALGORITHM
+    with connect(settings, read_only=True) as con:
+        rows = query(con, "meta/live_algorithm").fetchall()
+    return rows[0][0] if rows else FIRST_ALGORITHM
+
+
+def begin_run(settings: Settings, logical_date: date, algorithm: str | None = None, run_id: str | None = None) -> str:
     try:
-        algo = load_algorithm(algorithm)
+        algo = load_algorithm(algorithm or live_algorithm(settings))
     except ValueError as e:
         raise CloutError(str(e)) from None
     run_id = run_id or new_run_id(logical_date)
@@ -199,14 +213,16 @@ STEPS: tuple[tuple[str, Callable[[Settings, str], object]], ...] = (
 
 
 def run_night(
-    settings: Settings, logical_date: date, algorithm: str = "v1",
+    settings: Settings, logical_date: date, algorithm: str | None = None,
     on_step: Callable[[str], None] = lambda step: None,
 ) -> RunSummary:
     """The nightly job for one logical date: stage, aggregate, score, audit, publish. The process holds the run
-    from its first row to its end: killed, the run is marked abandoned by the next command that writes."""
+    from its first row to its end: killed, the run is marked abandoned by the next command that writes.
+    `algorithm`: None for the live one (live_algorithm)."""
     from clout.core.contracts import import_gx_beside
     from clout.progress import RunMarker
 
+    algorithm = algorithm or live_algorithm(settings)
     run_id = new_run_id(logical_date)
     with run_lock(settings, run_id, WHOLE_RUN):
         begin_run(settings, logical_date, algorithm, run_id)

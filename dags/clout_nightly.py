@@ -51,7 +51,8 @@ def step_task(name: str):
     max_active_runs=1,
     tags=["clout", "nightly"],
     doc_md=__doc__,
-    params={"algorithm": Param("v1", type="string", description="algorithm version (transforms/algorithms)")},
+    params={"algorithm": Param("", type="string", description="algorithm version (transforms/algorithms); empty: "
+                               "the newest published night's, v1 in a new warehouse")},
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
                   "pool": POOL},
 )

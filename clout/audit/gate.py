@@ -28,7 +28,7 @@ import yaml
 
 from clout.audit.checks import Check, Reference, run_checks
 from clout.audit.report import write_report
-from clout.audit.result import Finding, GateResult, Night
+from clout.audit.result import HELD_SUFFIX, Finding, GateResult, Night
 from clout.core.engine import resolve_engine
 from clout.core.resources import GATE_CONFIG
 from clout.core.settings import Settings
@@ -226,6 +226,16 @@ def _reference(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict, rules:
     return {**baseline, "algorithm_version": ref["algorithm_version"], "fingerprint": ref["fingerprint"]}
 
 
+def _baseline(con: duckdb.DuckDBPyConnection, run: dict, same_date: bool) -> tuple[dict | None, bool]:
+    """The published night a run is compared with, and whether it is of the run's own date: a backfill night's,
+    or the night a rerun replaces when another algorithm scored it (else the first night of a history, which has no
+    night before it, would publish any algorithm unjudged, and a rerun from there would carry it night by night)."""
+    replaced = next(iter(records(query(con, "audit/baseline_same_night", logical_date=run["logical_date"]))), None)
+    if same_date or (replaced is not None and replaced["fingerprint"] != run["fingerprint"]):
+        return replaced, True
+    return next(iter(records(query(con, "audit/baseline_night", logical_date=run["logical_date"]))), None), False
+
+
 def _findings(checks: list[Check], metrics: pl.DataFrame, notes: list[Finding]) -> list[Finding]:
     out = [Finding(c.severity, "check", c.line()) for c in checks if not c.passed]
     flagged = metrics.filter(pl.col("verdict").is_in(["hold", "warn"]))
@@ -238,7 +248,7 @@ def _findings(checks: list[Check], metrics: pl.DataFrame, notes: list[Finding]) 
         if row["verdict"] == "warn":
             text += ": a real-world (data-driven) change: a warning, not a reason to hold"
         elif row["part"] == "algorithm":
-            text += ": an algorithm-driven change, held until someone reviews it"
+            text += HELD_SUFFIX
         out.append(Finding(row["verdict"], "swing", text))
     return out + notes
 
@@ -276,8 +286,7 @@ def run_gate(
     rules = GateRules.from_config(cfg)
     (run,) = records(query(con, "meta/run", run_id=run_id))
     logical_date = run["logical_date"]
-    baseline_sql = "audit/baseline_same_night" if same_date_baseline else "audit/baseline_night"
-    baseline = next(iter(records(query(con, baseline_sql, logical_date=logical_date))), None)
+    baseline, same_date_baseline = _baseline(con, run, same_date_baseline)
     topics = _topics_cfg(con, cfg)
     nights = {"candidate": run_night(con, run_id, topics)}
     notes: list[Finding] = []
@@ -334,7 +343,7 @@ def run_gate(
     result = GateResult(
         run_id=run_id, logical_date=logical_date, outcome=_outcome(findings),
         attribution=_attribution(baseline, split, shadow_id, metrics), baseline=baseline, shadow_run_id=shadow_id,
-        findings=findings, checks=checks, metrics=metrics, nights=nights,
+        findings=findings, checks=checks, metrics=metrics, nights=nights, algorithm=run["algorithm_version"],
         paired=shared.get(_pairs_key(nights["baseline"].scores, nights["candidate"].scores, SwingParams().keys))
         if shared else None,
     )

@@ -44,6 +44,7 @@ class GateResult:
     # the baseline's and the candidate's accounts paired (transforms.audit.swing.paired), as the gate's compares shared
     # them (clout.audit.gate.compare `shared`; not on Spark); the report's movers and a backfill's range sums read them
     paired: pl.DataFrame | None = field(default=None, repr=False)
+    algorithm: str | None = None  # the run's algorithm version, named beside the baseline's when they differ
 
     @property
     def passed(self) -> bool:
@@ -66,13 +67,37 @@ class GateResult:
         return float(row["value"][0]) if row.height else None
 
     def hold_message(self) -> str:
-        # What happened and what to do first, the reasons after: they can be long, and a terminal or a task log
-        # shows the start of a message first
+        # What happened and what to do first, the reasons after, one to a line: they are long, and a terminal or a
+        # task log shows the start of a message first
         reasons = self.reasons()
-        more = f" (and {len(reasons) - 3} more: `clout review`)" if len(reasons) > 3 else ""
-        return (
-            f"run {self.run_id} ({self.logical_date}) HELD by the gate. The last published night stays live; the "
-            f"candidate is kept. Report: {self.report_path}. Next: `clout review {self.run_id}`, then "
-            f"`clout approve {self.run_id} --reason \"...\"` or `clout reject {self.run_id} --reason \"...\"`. "
-            "Why: " + "; ".join(reasons[:3]) + more + "."
-        )
+        old = (self.baseline or {}).get("algorithm_version")
+        change = f" (the algorithm {old} -> {self.algorithm})" if old and old != self.algorithm else ""
+        lines = [
+            f"run {self.run_id} ({self.logical_date}) HELD by the gate{change}. The last published night stays live; "
+            "the candidate is kept.",
+            f"  report: {self.report_path}",
+            f"  next:   `clout review {self.run_id}`, then `clout approve {self.run_id} --reason \"...\"` or "
+            f"`clout reject {self.run_id} --reason \"...\"`",
+            *_why(reasons[:3]),
+        ]
+        if len(reasons) > 3:
+            lines.append(f"          and {len(reasons) - 3} more: `clout review {self.run_id}`")
+        return "\n".join(lines)
+
+
+HELD_SUFFIX = ": an algorithm-driven change, held until someone reviews it"  # clout.audit.gate._findings
+
+
+def _why(reasons: list[str]) -> list[str]:
+    """The reasons under the part they measure, each part named once: "the algorithm alone (...)" heads them all."""
+    lines, part = [], None
+    for reason in reasons:
+        head, sep, rest = reason.removesuffix(HELD_SUFFIX).partition(": ")
+        if not sep:
+            head, rest = None, reason
+        if head != part or head is None:
+            lines.append(f"  why:    {head}:" if head else f"  why:    {rest}")
+            part = head
+        if head:
+            lines.append(f"          - {rest}")
+    return lines

@@ -125,7 +125,9 @@ def _landing() -> Iterator[_PrintedLanding]:
 @app.command()
 def run(
     date_: str = typer.Option(..., "--date", help="logical date YYYY-MM-DD"),
-    algorithm: str = typer.Option("v1", help="algorithm version (transforms/algorithms/<version>.yaml)"),
+    algorithm: str | None = typer.Option(
+        None, help="algorithm version (transforms/algorithms/<version>.yaml); default: the newest published night's "
+        "(v1 in a new warehouse)"),
     input_: list[Path] = typer.Option([], "--input", help="land these files first"),
     engine: str | None = EngineOpt,
     wait: float = WaitOpt,
@@ -140,7 +142,7 @@ def run(
     _run_night(settings, parse_date(date_), algorithm)
 
 
-def _run_night(settings, logical_date: date, algorithm: str):
+def _run_night(settings, logical_date: date, algorithm: str | None):
     from clout import pipeline
     from clout.progress import steps
 
@@ -164,7 +166,7 @@ def demo(warehouse: Path | None = WarehouseOpt, top: int = 10, engine: str | Non
         pipeline.land_files(settings, [HIGGS_FILE], progress=progress)
     first = date(2012, 7, 1)
     for day in (first + timedelta(days=i) for i in range(7)):
-        _run_night(settings, day, "v1")
+        _run_night(settings, day, None)  # the live algorithm: v1 in a new warehouse
     show_week(settings, first, top, warehouse)
 
 

@@ -50,7 +50,7 @@ def test_v1_week_publishes_every_night_and_july4_is_a_data_driven_warning(week_u
 
 
 def test_a_big_algorithm_change_is_held_and_attributed_to_the_algorithm(week):
-    with pytest.raises(CloutError, match=r"HELD.*Report: .*\.html.*clout review .*clout approve"):
+    with pytest.raises(CloutError, match=r"(?s)HELD.*report: .*\.html.*clout review .*clout approve"):
         pipeline.run_night(week, JULY[4], "v2")
     july5 = outcomes(week)[JULY[4]]
     assert july5["outcome"] == "HOLD" and july5["attribution"] == "algorithm" and july5["status"] == "held"

@@ -32,8 +32,9 @@ def test_a_hold_fails_loudly_then_review_runs_reject_and_rollback(held):
     assert "HELD" in proc.stderr and ".html" in proc.stderr and f"clout review {run_id}" in proc.stderr
     # what happened and what to do before the reasons, which are long: a log or a terminal shows the start first
     said = proc.stderr.replace("\n", " ")
-    assert said.index(".html") < said.index("Why: ") and said.index(f"clout review {run_id}") < said.index("Why: ")
-    assert said.index("HELD") < 120
+    assert said.index(".html") < said.index("why: ") and said.index(f"clout review {run_id}") < said.index("why: ")
+    assert said.index("HELD") < 120 and "(the algorithm v1 -> v2)" in said
+    assert all(len(line) < 400 for line in proc.stderr.splitlines())  # a line per reason, not one of 1,200
 
     review = clout(settings, "review", run_id)
     assert review.returncode == 0 and "HOLD" in review.stdout and "algorithm" in review.stdout

@@ -9,7 +9,7 @@ from clout import pipeline, progress
 from clout.core.dates import parse_date
 from clout.core.locks import forget_run
 from clout.core.settings import load_settings
-from clout.land.land import summary
+from clout.land.land import check_all_landed, summary
 
 STEPS = dict(pipeline.STEPS)
 
@@ -21,6 +21,7 @@ def land_landing_folder() -> int:
     # The folder itself, as `clout land FOLDER` does: files of unknown formats are noted and skipped, not fatal.
     results = pipeline.land_files(settings, [settings.landing_dir], progress=_Logged())
     print(summary(results), flush=True)
+    check_all_landed(results)  # a file that could not land fails the task, after every other file landed
     return sum(not r.skipped for r in results)
 
 

@@ -80,12 +80,13 @@ def land(
 
 def _land_printed(settings, paths: list[Path], options=None) -> None:
     from clout import pipeline
-    from clout.land.land import summary
+    from clout.land.land import check_all_landed, summary
 
     with _landing() as progress:
         results = pipeline.land_files(settings, paths, options=options, progress=progress)
     if len(results) > 1 or not all(r.named for r in results):  # one file named: its own line says it all
         console.print(summary(results), highlight=False, soft_wrap=True)
+    check_all_landed(results)
 
 
 def _kind(value: str | None) -> str | None:

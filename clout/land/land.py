@@ -51,13 +51,16 @@ class LandResult:
     owner: str | None = None  # the export's owner when its rows do not name it: part of the file's identity
     companion: bool = False  # a file a format reads beside its export (actor.json): not an export, not unknown
     named: bool = field(default=True, compare=False)  # named on the command line, not found in a folder
+    failed: str | None = None  # a folder's file that could not land (why, naming it): the others still land
 
     @property
     def needs_attention(self) -> bool:
         """Worth a line of its own in a folder's landing: skipped as unknown, or records quarantined, or new fields."""
-        return bool((self.note and not self.companion) or self.quarantined or self.new_fields)
+        return bool((self.note and not self.companion) or self.quarantined or self.new_fields or self.failed)
 
     def line(self) -> str:
+        if self.failed:
+            return f"error: {self.failed}"
         if self.note:
             return f"{self.path}: {self.note}"
         if self.skipped:
@@ -75,18 +78,30 @@ class LandResult:
 def summary(results: list[LandResult]) -> str:
     """One line of totals for a landing session: files by outcome, then records as each file's line counts them."""
     landed = [r for r in results if not r.skipped]
-    again = sum(1 for r in results if r.skipped and not r.note)
+    again = sum(1 for r in results if r.skipped and not r.note and not r.failed)
+    failed = sum(1 for r in results if r.failed)
     companions = sum(1 for r in results if r.companion)
     skipped = sum(1 for r in results if r.note and not r.companion)
     read, staged, dups, quarantined = (sum(getattr(r, f) for r in landed)
                                        for f in ("records", "staged", "duplicates", "quarantined"))
     files = f"{len(results):,} file{'s' * (len(results) != 1)}: {len(landed):,} landed, {again:,} already landed, "
     files += f"{skipped:,} skipped"
+    if failed:
+        files += f", {failed:,} not landed (errors above)"
     if companions:  # actor.json and its kind: read with the export beside them
         files += (f", {companions:,} owner file read with its export" if companions == 1 else
                   f", {companions:,} owner files read with their exports")
     return (f"total: {files}; {read:,} records read = {staged:,} staged + {dups:,} duplicates + "
             f"{quarantined:,} quarantined")
+
+
+def check_all_landed(results: list[LandResult]) -> None:
+    """After a folder's totals: fail (exit 1, the Airflow task) when one of its files could not land."""
+    failed = [r for r in results if r.failed]
+    if failed:
+        which = str(failed[0].path) + (f" and {len(failed) - 1} more" if len(failed) > 1 else "")
+        raise CloutError(f"{which}: not landed (the error above); every other file landed. Fix or re-deliver it and "
+                         "land again: what landed is skipped")
 
 
 def sha256_of(path: Path) -> str:
@@ -178,7 +193,19 @@ def _land_or_note(con, path: Path, explicit: bool, options: LandOptions, hashing
             raise CloutError(str(e)) from None
         return LandResult(path.resolve(), "", 0, skipped=True, note=e.note, companion=e.companion)
     except _RESOURCES as e:  # the file's transaction rolled back: the warehouse is as it was
-        raise CloutError(f"{path}: {_resource_problem(e)}; nothing was landed from it") from None
+        error = CloutError(f"{path}: {_resource_problem(e)}; nothing was landed from it")
+        if explicit:
+            raise error from None
+        return _failed(path, error)
+    except CloutError as e:  # one bad delivery in a folder does not keep the others out (check_all_landed)
+        if explicit:
+            raise
+        return _failed(path, e)
+
+
+def _failed(path: Path, error: CloutError) -> LandResult:
+    why = str(error) if str(error).startswith((str(path), str(path.resolve()))) else f"{path}: {error}"
+    return LandResult(path.resolve(), "", 0, skipped=True, failed=why)
 
 
 # Out of memory or out of disk while a file lands (a full disk fails the commit: TransactionException): one line

@@ -321,20 +321,24 @@ def test_a_file_written_to_while_it_lands_fails_with_nothing_landed(settings, tm
     assert land(settings, path)[0].records == 400
 
 
-def test_a_failing_v2_file_lets_go_of_the_next_file_begun(settings, tmp_path):
-    """A file that fails after the next one's parse began: the error shows, nothing lands, no parse thread is
-    left behind, and the warehouse opens for the next landing."""
+def test_a_failing_v2_file_hands_the_next_file_begun_on_to_its_landing(settings, tmp_path):
+    """A file of a folder that fails after the next one's parse began: its error is its result, nothing of it
+    lands, the next file lands from the parse begun (all its records), no parse thread is left behind, and the
+    warehouse opens for the next landing; named on its own, the file fails at once."""
     import threading
 
     folder = tmp_path / "landing"
     folder.mkdir()
     (folder / "a.jsonl").write_text(v2_pages(0, 3, bad_lines=5))  # 5 of 305 records bad: over the 1% limit
     (folder / "b.jsonl").write_text(v2_pages(1000, 3))
-    with pytest.raises(CloutError, match=r"a\.jsonl: 5 of 305 records"):
-        land(settings, folder)
+    a, b = land(settings, folder)
+    assert "a.jsonl: 5 of 305 records" in a.failed and not a.records
+    assert b.failed is None and (b.records, b.staged) == (300, 300) and reconciles(b)
     assert not [t for t in threading.enumerate() if t.name.startswith("clout-ahead")]
-    assert counts(settings)["raw.records"] == 0
-    assert land(settings, folder / "b.jsonl")[0].records == 300
+    assert counts(settings)["raw.records"] == 300
+    with pytest.raises(CloutError, match=r"a\.jsonl: 5 of 305 records"):
+        land(settings, folder / "a.jsonl")
+    assert counts(settings)["raw.records"] == 300
 
 
 def test_implausible_ids_and_times_in_a_v2_page_are_quarantined_with_the_reason(settings, tmp_path):

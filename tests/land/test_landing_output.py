@@ -5,9 +5,12 @@ counted, never reported as unknown."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from landkit import FIXTURES
 from testkit import clout_here
+
+from clout.core.warehouse import connect
 
 
 def _copy(tmp_path, *names):
@@ -40,3 +43,28 @@ def test_a_named_file_keeps_its_line_and_a_named_owner_file_says_what_to_land(se
     proc = clout_here("land", folder / "mastodon" / "actor.json", warehouse=settings)
     assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1
     assert "actor.json: not an export but where a mastodon export's owner comes from" in proc.stderr
+
+
+def test_a_bad_file_in_a_folder_does_not_keep_the_others_out(settings, tmp_path):
+    """A truncated export first in a folder: its error line, every other file landed, the totals, then exit 1 (the
+    Airflow landing task fails); landing the folder again lands nothing twice and still names the bad file."""
+    folder = _copy(tmp_path, "mastodon")
+    good = (FIXTURES / "twitter_v1" / "MentionSomeoneImportantForYou.json").read_bytes()
+    (folder / "a_bad.json").write_bytes(good[:3000])  # cut mid-document
+
+    proc = clout_here("land", folder, warehouse=settings)
+    assert proc.returncode == 1
+    out = proc.stdout.splitlines()
+    assert out[0].startswith(f"error: {folder / 'a_bad.json'}: 1 of 1 records") and "truncated" in out[0]
+    assert out[-1].startswith("total: 5 files: 3 landed, 0 already landed, 0 skipped, 1 not landed (errors above)")
+    assert proc.stderr.count("\n") == 1 and "a_bad.json: not landed (the error above)" in proc.stderr
+    with connect(settings) as con:
+        landed = {Path(p).name for (p,) in con.execute("select path from raw.files").fetchall()}
+    assert "a_bad.json" not in landed and len(landed) == 3
+
+    again = clout_here("land", folder, warehouse=settings)
+    assert again.returncode == 1 and again.stdout.splitlines()[-1].startswith("total: 5 files: 0 landed, 3 already")
+
+    # named on the command line, the same file still fails at once with its one line
+    named = clout_here("land", folder / "a_bad.json", warehouse=settings)
+    assert named.returncode == 1 and named.stderr.startswith(f"error: {folder / 'a_bad.json'}: 1 of 1 records")

@@ -37,7 +37,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=HELP)
 console = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
-WarehouseOpt = typer.Option(None, "--warehouse", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
+WarehouseOpt = typer.Option(None, "--warehouse", metavar="FILE", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
 
 
 EngineOpt = typer.Option(None, "--engine", metavar="duckdb|spark",
@@ -53,7 +53,8 @@ def use_engine(engine: str | None) -> str:
     return use(engine)
 
 
-WaitOpt = typer.Option(0, "--wait", help="seconds to wait while another clout process writes the warehouse "
+WaitOpt = typer.Option(0, "--wait", metavar="SECONDS",
+                       help="seconds to wait while another clout process writes the warehouse "
                        "(default: fail at once)")
 
 

@@ -125,11 +125,12 @@ def _landing() -> Iterator[_PrintedLanding]:
 
 @app.command()
 def run(
-    date_: str = typer.Option(..., "--date", help="logical date YYYY-MM-DD"),
+    date_: str = typer.Option(..., "--date", metavar="YYYY-MM-DD", help="logical date"),
     algorithm: str | None = typer.Option(
-        None, help="algorithm version (transforms/algorithms/<version>.yaml); default: the newest published night's "
-        "(v1 in a new warehouse)"),
-    input_: list[Path] = typer.Option([], "--input", help="land these files first"),
+        None, metavar="VERSION", help="algorithm version (transforms/algorithms/<version>.yaml); default: the newest "
+        "published night's (v1 in a new warehouse)"),
+    input_: list[Path] = typer.Option([], "--input", metavar="FILE",
+                                      help="land this file first (repeat --input for each file)"),
     engine: str | None = EngineOpt,
     wait: float = WaitOpt,
     warehouse: Path | None = WarehouseOpt,
@@ -301,7 +302,8 @@ def main() -> None:
     stops: list[KeyboardInterrupt] = []
     replaced = _stop_on_signals(stops)
     try:
-        code = app(standalone_mode=False)
+        # bare `clout` is a request for help, not a usage error (click exits 2 for no_args_is_help)
+        code = app(args=sys.argv[1:] or ["--help"], standalone_mode=False)
         if stops and code == 130:  # Typer's code for an interruption it caught: `stops` has what it was
             _interrupted(stops[-1])
     except CloutError as e:

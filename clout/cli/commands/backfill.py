@@ -22,8 +22,8 @@ app.add_typer(backfill_app, name="backfill")
 @backfill_app.callback()
 def backfill(
     ctx: typer.Context,
-    date_from: str = typer.Option(None, "--from", help="first logical date YYYY-MM-DD"),
-    date_to: str = typer.Option(None, "--to", help="last logical date YYYY-MM-DD (inclusive)"),
+    date_from: str = typer.Option(None, "--from", metavar="YYYY-MM-DD", help="first logical date"),
+    date_to: str = typer.Option(None, "--to", metavar="YYYY-MM-DD", help="last logical date (inclusive)"),
     algorithm: str = typer.Option(None, help="algorithm version to recompute with, e.g. v2"),
     promote_if_passed: bool = typer.Option(False, "--promote", help="promote right away unless the gate holds"),
     new: bool = typer.Option(False, "--new", help="a new backfill, even if this range and algorithm were "

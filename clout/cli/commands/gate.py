@@ -15,7 +15,7 @@ from clout.core.warehouse import connect, query, records
 from clout.publish.publish import approve_run, reject_run, rollback
 
 MOVERS_SHOWN = 10  # accounts the algorithm moved most, printed by `clout review` (the report lists 20)
-ReasonOpt = typer.Option(..., "--reason", help="why: recorded in the publish log with your user name")
+ReasonOpt = typer.Option(..., "--reason", metavar="TEXT", help="why: recorded in the publish log with your user name")
 
 
 def _outcome(con, run_id: str) -> dict:
@@ -101,8 +101,8 @@ def reject(run_id: str, reason: str = ReasonOpt, warehouse: Path | None = Wareho
 
 @app.command(name="rollback")
 def rollback_command(
-    reason: str = typer.Option("rollback", "--reason", help="why: recorded in the publish log"),
-    date_: str | None = typer.Option(None, "--date", help="undo the last publish of this date (YYYY-MM-DD)"),
+    reason: str = typer.Option("rollback", "--reason", metavar="TEXT", help="why: recorded in the publish log"),
+    date_: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="undo the last publish of this date"),
     run_id: str | None = typer.Option(None, "--run", help="undo the publish of this run"),
     warehouse: Path | None = WarehouseOpt,
 ) -> None:

@@ -18,7 +18,7 @@ from transforms.algorithm import load_algorithm
 from transforms.explain import describe_parts
 from transforms.model import INPUT_COLUMNS, OUTPUT_COLUMNS, score_features
 
-WarehouseOpt = typer.Option(None, "--warehouse", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
+WarehouseOpt = typer.Option(None, "--warehouse", metavar="FILE", envvar="CLOUT_WAREHOUSE", help="DuckDB warehouse file")
 
 
 def _read_features(path: Path) -> pl.DataFrame:
@@ -73,7 +73,8 @@ def score_features_cmd(
 @app.command()
 def explain(
     account: str,
-    date_: str | None = typer.Option(None, "--date", help="published night YYYY-MM-DD (default: the latest)"),
+    date_: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD",
+                                     help="published night (default: the latest)"),
     network: str | None = typer.Option(None, help="network, when the account id exists on several"),
     warehouse: Path | None = WarehouseOpt,
 ) -> None:

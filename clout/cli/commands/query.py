@@ -204,7 +204,7 @@ def _prompt(con: duckdb.DuckDBPyConnection, limits: SqlLimits, shape: Shape = Sh
             console.print(f"[red]error:[/red] {e}", highlight=False)
 
 
-@app.command()
+@app.command(hidden=True)  # for clout's developers: the docs are written from the checkout
 def docs() -> None:
     """Regenerate docs/published_views.md (run from the checkout's root) from data_contracts/published_views.yaml."""
     from clout.serve import docs as published_docs

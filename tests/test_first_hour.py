@@ -213,6 +213,17 @@ def test_every_example_query_returns_rows_and_an_empty_result_says_so(built):
     assert "0 rows" in empty.stdout
 
 
+def test_a_query_file_that_cannot_be_read_is_one_line_naming_it(built, tmp_path):
+    settings = load_settings(built / "clout.duckdb")
+    latin1 = tmp_path / "latin1.sql"
+    latin1.write_bytes("select 'café' as name".encode("latin-1"))
+    for path, says in ((tmp_path / "nope.sql", "no such file"), (latin1, "not UTF-8 text (byte 11)"),
+                       (tmp_path, "cannot read it")):
+        proc = clout_here("sql", "--file", path, warehouse=settings)
+        assert proc.returncode == 1 and proc.stderr.startswith(f"error: {path}: {says}"), proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1 and "Errno" not in proc.stderr, proc.stderr
+
+
 # 5. generated data and contract findings for a person -----------------------------------------------------------
 
 

@@ -61,8 +61,12 @@ def sql(
             raise CloutError("give a statement or --file, not both")
         try:
             statement = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise CloutError(f"cannot read {file}: {e}") from None
+        except FileNotFoundError:
+            raise CloutError(f"{file}: no such file") from None
+        except UnicodeDecodeError as e:
+            raise CloutError(f"{file}: not UTF-8 text (byte {e.start}); save the query as UTF-8") from None
+        except OSError as e:
+            raise CloutError(f"{file}: cannot read it ({e.strerror or e})") from None
     limits = SqlLimits.from_env(timeout, memory_limit, temp_dir)
     con, limits = _open(load_settings(warehouse), full_warehouse, limits)
     shape = Shape(columns, view)

@@ -153,6 +153,8 @@ def _run_night(settings, logical_date: date, algorithm: str | None):
     console.print(
         f"{s.logical_date}: run {s.run_id} {s.status} (gate {s.outcome}): "
         f"{s.rows_staged:,} interactions staged, {s.rows_scored:,} accounts scored in {s.seconds:.1f} s"
+        # a warning is published: say where its reason is (an unusual, data-driven swing: docs/gate.md)
+        + (f"; the warning: `clout review {s.run_id}`" if s.outcome == "WARN" else ""), highlight=False
     )
     return s
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from gatekit import JULY, copy_warehouse
+from testkit import clout_here
 
 from clout import pipeline
 from clout.core.errors import CloutError
@@ -47,6 +48,15 @@ def test_v1_week_publishes_every_night_and_july4_is_a_data_driven_warning(week_u
         bases = con.execute("select distinct basis from meta.gate_results where run_id = ? and part = 'data' "
                             "and scope = 'all' and metric = 'mean_abs_move'", [got[JULY[6]]["run_id"]]).fetchall()
     assert bases == [("history",)]
+
+
+def test_a_warned_night_says_where_its_warning_is(week):
+    """`clout run` (and so `make demo`) on the real July 4: published with a data-driven warning, and its line says
+    where to read it."""
+    proc = clout_here("run", "--date", str(JULY[3]), warehouse=week, check=True)
+    run_id = outcomes(week)[JULY[3]]["run_id"]  # the date's newest run: this one
+    line = proc.stdout.strip().splitlines()[-1]
+    assert "published (gate WARN)" in line and line.endswith(f"; the warning: `clout review {run_id}`"), line
 
 
 def test_a_big_algorithm_change_is_held_and_attributed_to_the_algorithm(week):

@@ -68,3 +68,12 @@ def test_a_bad_file_in_a_folder_does_not_keep_the_others_out(settings, tmp_path)
     # named on the command line, the same file still fails at once with its one line
     named = clout_here("land", folder / "a_bad.json", warehouse=settings)
     assert named.returncode == 1 and named.stderr.startswith(f"error: {folder / 'a_bad.json'}: 1 of 1 records")
+
+
+def test_a_mistyped_path_names_the_warehouse_and_makes_none(settings, tmp_path):
+    missing = tmp_path / "nope.txt.gz"
+    (tmp_path / "in").mkdir()
+    proc = clout_here("land", tmp_path / "in", missing, warehouse=settings)  # a folder that exists, then a typo
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == f"error: {missing}: no such file (nothing landed into {settings.warehouse})"
+    assert not settings.warehouse.exists()

@@ -33,9 +33,14 @@ def test_rerunning_the_first_night_with_another_algorithm_is_held_against_the_ni
                                   "using (run_id) where r.status = 'held'").fetchall()
     assert baseline == "2012-07-01"  # the night it would replace, not the night before (there is none)
 
+    with connect(settings) as con:
+        ((replaced,),) = con.execute("select run_id from published.nights where logical_date = '2012-07-02'"
+                                     ).fetchall()
     # a rerun with the live algorithm is an ordinary rerun: compared with the night before, published
     proc = clout_here("run", "--date", "2012-07-02", warehouse=settings)
     assert proc.returncode == 0 and "published" in proc.stdout, proc.stdout + proc.stderr
+    review = clout_here("review", replaced, warehouse=settings, check=True).stdout.splitlines()
+    assert review[1].startswith("  status replaced (published, then replaced by another run of its night)"), review
 
 
 def test_a_night_given_no_algorithm_scores_with_the_live_one(nights_copy):

@@ -12,7 +12,7 @@ from clout.cli.common import WarehouseOpt, app, console, print_table
 from clout.core.errors import CloutError
 from clout.core.settings import load_settings
 from clout.core.warehouse import connect, query, records
-from clout.publish.publish import approve_run, reject_run, rollback
+from clout.publish.publish import approve_run, reject_run, rollback, status_words
 
 MOVERS_SHOWN = 10  # accounts the algorithm moved most, printed by `clout review` (the report lists 20)
 ReasonOpt = typer.Option(..., "--reason", metavar="TEXT", help="why: recorded in the publish log with your user name")
@@ -38,16 +38,21 @@ def review(
     with connect(settings, read_only=True) as con:
         gate = _outcome(con, run_id)
         (run,) = records(query(con, "meta/run", run_id=run_id))
+        status = status_words(con, run)  # as `clout runs` says it: live, or replaced
         metrics = query(con, "audit/results", run_id=run_id).pl()
         checks = query(con, "audit/checks", run_id=run_id).pl()
         moved = query(con, "report/movers", run_id=run_id).pl().filter(pl.col("side") == "algorithm").sort("rank")
     color = {"PASS": "green", "WARN": "yellow", "HOLD": "red"}.get(gate["outcome"], "white")
-    console.print(
-        f"run {run_id} for {gate['logical_date']}: [bold {color}]{gate['outcome']}[/] "
-        f"(status {run['status']}, algorithm {run['algorithm_version']} {run['fingerprint']}); "
-        f"change attributed to: [bold]{gate['attribution']}[/]; compared with {gate['baseline_date'] or 'nothing'} "
-        f"(run {gate['baseline_run_id'] or '-'})" + (f"; shadow run {gate['shadow_run_id']}" if gate["shadow_run_id"]
-                                                     else ""), highlight=False)
+    # a line per fact: one long line wrapped mid-phrase on a terminal
+    console.print(f"run {run_id} for {gate['logical_date']}: [bold {color}]{gate['outcome']}[/]", highlight=False)
+    console.print(f"  status {status}; algorithm {run['algorithm_version']} ({run['fingerprint']})",
+                  highlight=False, soft_wrap=True)
+    console.print(f"  change attributed to: [bold]{gate['attribution']}[/]; compared with "
+                  f"{gate['baseline_date'] or 'nothing'} (run {gate['baseline_run_id'] or '-'})", highlight=False,
+                  soft_wrap=True)
+    if gate["shadow_run_id"]:
+        console.print(f"  shadow run {gate['shadow_run_id']} (the last published algorithm on the same data)",
+                      highlight=False, soft_wrap=True)
     for f in json.loads(gate["findings"] or "[]"):
         console.print(f"  [{f['severity']}] {f['text']}", highlight=False, soft_wrap=True)
     if moved.height:  # on an algorithm change: what the algorithm alone did, before the metrics

@@ -52,6 +52,7 @@ class LandResult:
     companion: bool = False  # a file a format reads beside its export (actor.json): not an export, not unknown
     named: bool = field(default=True, compare=False)  # named on the command line, not found in a folder
     failed: str | None = None  # a folder's file that could not land (why, naming it): the others still land
+    cut_short: bool = False  # records quarantined and no line end at the end of the file: perhaps a cut copy
 
     @property
     def needs_attention(self) -> bool:
@@ -70,6 +71,8 @@ class LandResult:
                 f"{self.duplicates:,} duplicates + {self.quarantined:,} quarantined")
         if self.first_problem:
             line += f" (first: {self.first_problem})"
+        if self.cut_short:
+            line += "; the file does not end with a line end: it may be cut short, ask for it again"
         if self.new_fields:
             line += f"; new field(s) kept in the raw payload: {', '.join(sorted(self.new_fields))}"
         return line
@@ -341,7 +344,18 @@ def _land(con, path: Path, hashed: _Hashed, found: Detected, options: LandOption
                 duplicates=read - staged - quarantined, quarantined=quarantined,
                 seconds=time.perf_counter() - started, owner=owner)
     return LandResult(path, hashed.digest, read, False, found.name, staged, read - staged - quarantined, quarantined,
-                      tuple(new_fields), first_problem=first_problem, owner=owner)
+                      tuple(new_fields), first_problem=first_problem, owner=owner,
+                      cut_short=bool(quarantined) and _no_line_end(path))
+
+
+def _no_line_end(path: Path) -> bool:
+    """A plain text file whose last byte is not a line end. With a bad record, the likeliest cause is a copy that
+    stopped in the middle of a line (a cut gzip fails on its own: its end marker is missing)."""
+    with path.open("rb") as f:
+        if f.read(2) == b"\x1f\x8b" or f.seek(0, 2) == 0:
+            return False
+        f.seek(-1, 2)
+        return f.read(1) not in (b"\n", b"\r", b"]", b"}")
 
 
 def _check_unchanged(path: Path, hashed: _Hashed) -> None:

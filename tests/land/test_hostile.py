@@ -44,6 +44,20 @@ def test_half_percent_garbage_lands_and_garbage_is_quarantined(settings, tmp_pat
     assert rows[0][2] == "garbage line 199 \x00 not an interaction"  # the raw text, as delivered
 
 
+def test_a_plain_file_cut_in_the_middle_of_its_last_line_says_it_may_be_cut_short(settings, tmp_path):
+    """A copy that stopped mid-line: one bad record, under the limit, so the rest lands; the reconcile line says
+    the file may be cut short (a cut .gz fails on its own). A bad record in a whole file says nothing of the kind."""
+    whole = higgs_like(400)
+    cut = tmp_path / "cut.txt"
+    cut.write_bytes(whole[:-9])  # "... 1341101199 RT\n" loses its end
+    (r,) = land(settings, cut)
+    assert (r.records, r.quarantined) == (400, 1) and r.cut_short and "may be cut short" in r.line()
+    bad_middle = tmp_path / "bad_middle.txt"
+    bad_middle.write_bytes(higgs_like(400, bad_every=300))
+    (r,) = land(settings, bad_middle)
+    assert r.quarantined == 1 and not r.cut_short and "cut short" not in r.line()
+
+
 def test_quarantine_limit_is_configurable(settings, tmp_path):
     bad = tmp_path / "two_percent.txt"
     bad.write_bytes(higgs_like(1000, bad_every=50))

@@ -122,6 +122,8 @@ def test_sql_runs_an_adhoc_file_and_a_bad_option_is_one_line(night):
     assert isinstance(json.loads(out), list)
     bad = clout(night, "sql", adhoc.read_text(encoding="utf-8"), check=False)  # "-- ..." reads as an option
     assert bad.returncode == 2 and "No such option" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.stderr.startswith("error: ") and bad.stderr.strip().endswith("(`clout sql --help`)")
+    assert len(bad.stderr.strip().splitlines()) == 1  # one line, like clout's own errors (exit 2: a usage error)
 
 
 def test_the_demo_ends_with_each_nights_top_accounts_and_the_next_commands(week_until_july7, tmp_path, capsys):

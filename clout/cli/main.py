@@ -313,11 +313,11 @@ def main() -> None:
         sys.exit(1)
     except typer.Abort:  # Ctrl-C at a prompt
         sys.exit(130)
-    except TyperException as e:  # a usage error (unknown option, missing value): typer's own short message
-        if hasattr(e, "show"):
-            e.show()
-        else:
-            err.print(f"[red]error:[/red] {e}", highlight=False)
+    except TyperException as e:  # a usage error (unknown option, missing value): one line, as clout's own errors
+        message = e.format_message() if hasattr(e, "format_message") else str(e)
+        ctx = getattr(e, "ctx", None)
+        where = f" (`{ctx.command_path} --help`)" if ctx is not None else ""
+        err.print(f"[red]error:[/red] {message}{where}", highlight=False, soft_wrap=True)
         sys.exit(getattr(e, "exit_code", 2))
     finally:
         for sig, handler in replaced.items():  # `clout_here` runs main() inside the test process

@@ -23,7 +23,7 @@ $(CHROMIUM):
 
 test: $(STAMP) $(CHROMIUM)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -q -n auto --dist loadfile
+	$(VENV)/bin/pytest -q -n auto --dist loadfile --durations=20
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -9,7 +9,8 @@ here. Warehouse: `$CLOUT_WAREHOUSE`.
 A night the gate holds fails the `audit` task; its log names the report and the `clout approve` /
 `clout reject` command to run next, and `publish` does not run, so the previous night stays live.
 Every task writes the DuckDB file, so all of them share the one-slot pool `clout_warehouse`.
-Manual runs may pick another committed algorithm with the `algorithm` param.
+A night scores with the live algorithm (the newest published night's: after a promoted backfill, its one); a
+manual run may name another committed algorithm with the `algorithm` param, an algorithm change the gate judges.
 
 With `CLOUT_ENGINE=spark` in the environment of the scheduler and the workers, the `score` task submits the score
 step as a Spark application (`clout/spark_job.py`) with the Spark provider's `SparkSubmitOperator`, on

@@ -1,5 +1,5 @@
-"""Names the Airflow DAGs share, and the tasks that differ between engines: on Spark, the nightly DAG's score step
-and the backfill DAG's nights are submitted as Spark applications (imports beyond the Task SDK stay inside
+"""Names the Airflow DAGs share, and the tasks that differ between engines: on Spark, the nightly DAG's score and
+audit steps and the backfill DAG's nights are submitted as Spark applications (imports beyond the Task SDK stay inside
 functions, so DAG files parse fast)."""
 
 from __future__ import annotations
@@ -32,9 +32,15 @@ def dag_engine() -> str:
     return resolve_engine()
 
 
-def spark_score_task(clout_run):
-    """clout_nightly's score step of `clout_run` (the run id's XComArg) as a Spark application: spark_job.py RUN_ID."""
-    return _spark_submit("score", "clout-score", [clout_run])
+# clout_nightly's steps that run on Spark, as Spark applications: the model's transforms, and the gate (its
+# contract checks and a shadow run of the published algorithm), each on the connection's master.
+SPARK_STEPS = ("score", "audit")
+
+
+def spark_step_task(name: str, clout_run, **options):
+    """clout_nightly's step `name` (one of SPARK_STEPS) of `clout_run` (the run id's XComArg) as a Spark
+    application: spark_job.py NAME RUN_ID. `options`: the task's own (the audit is never retried)."""
+    return _spark_submit(name, f"clout-{name}", [name, clout_run], **options)
 
 
 def spark_backfill_task(backfill_id):
@@ -43,7 +49,7 @@ def spark_backfill_task(backfill_id):
     return _spark_submit("score_nights", "clout-backfill", ["backfill", backfill_id])
 
 
-def _spark_submit(task_id: str, name: str, args: list):
+def _spark_submit(task_id: str, name: str, args: list, **options):
     """The task `task_id` that submits clout/spark_job.py with `args` with `spark-submit`, by the Spark provider's
     SparkSubmitOperator: on the master of the `spark_default` connection, the driver on this worker's Python (the
     one clout is installed in) with CLOUT_SPARK_DRIVER_MEMORY (default 2g). It returns no XCom: the task after it
@@ -56,4 +62,5 @@ def _spark_submit(task_id: str, name: str, args: list):
         # the driver: this worker's Python, Spark's start and its stages' progress kept out of the task log
         conf={"spark.pyspark.driver.python": sys.executable,
               "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{LOG4J2}"},
+        **options,
     )

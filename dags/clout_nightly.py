@@ -12,8 +12,8 @@ Every task writes the DuckDB file, so all of them share the one-slot pool `clout
 A night scores with the live algorithm (the newest published night's: after a promoted backfill, its one); a
 manual run may name another committed algorithm with the `algorithm` param, an algorithm change the gate judges.
 
-With `CLOUT_ENGINE=spark` in the environment of the scheduler and the workers, the `score` task submits the score
-step as a Spark application (`clout/spark_job.py`) with the Spark provider's `SparkSubmitOperator`, on
+With `CLOUT_ENGINE=spark` in the environment of the scheduler and the workers, the `score` and `audit` tasks submit
+their steps as Spark applications (`clout/spark_job.py`) with the Spark provider's `SparkSubmitOperator`, on
 the master of the `spark_default` connection; the other tasks are the same (docs/engines.md, "Airflow").
 """
 
@@ -24,7 +24,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from clout.orchestration import POOL, PUBLISHED, dag_engine, spark_score_task
+from clout.orchestration import POOL, PUBLISHED, SPARK_STEPS, dag_engine, spark_step_task
 from clout.pipeline import STEPS
 
 ENGINE = dag_engine()  # CLOUT_ENGINE when the file is parsed: duckdb (every step in Python) or spark
@@ -73,8 +73,8 @@ def clout_nightly():
     previous = clout_run = begin()
     land_new_files() >> clout_run
     for name, _ in STEPS:  # one task per step, in order, each given the run id by a step before it
-        if name == "score" and ENGINE == "spark":
-            previous = previous >> spark_score_task(clout_run)  # no run id out: the next step takes clout_run's
+        if name in SPARK_STEPS and ENGINE == "spark":  # no run id out: the next step takes clout_run's
+            previous = previous >> spark_step_task(name, clout_run, **TASK_OPTIONS.get(name, {}))
         else:
             previous = clout_run = previous >> step_task(name)(clout_run)
 

@@ -47,19 +47,25 @@ def test_a_bad_engine_or_no_java_is_one_line_before_anything_runs(settings, tmp_
 
 
 def test_the_spark_job_says_its_usage_and_fails_in_one_line(settings, monkeypatch, capsys):
-    """clout/spark_job.py, what the DAGs' Spark variant submits (RUN_ID, or backfill BACKFILL_ID): a wrong argument
-    list is its usage (exit 2), a failure one line (exit 1); here before any Spark session starts."""
+    """clout/spark_job.py, what the DAGs' Spark variant submits ([score] RUN_ID, audit RUN_ID, or backfill
+    BACKFILL_ID): a wrong argument list is its usage (exit 2), a failure one line (exit 1); here before any Spark
+    session starts."""
     from clout import spark_job
 
     monkeypatch.setenv("CLOUT_ENGINE", "duckdb")  # the job sets spark for its process: put back after the test
-    for args in ([], ["backfill"], ["run-1", "run-2"], ["backfill", "bf-1", "more"]):
+    for args in ([], ["backfill"], ["audit"], ["score"], ["run-1", "run-2"], ["backfill", "bf-1", "more"],
+                 ["audit", "run-1", "run-2"], ["publish", "run-1"]):
         assert spark_job.main(args) == 2, args
-        assert capsys.readouterr().err == "usage: spark-submit clout/spark_job.py RUN_ID | backfill BACKFILL_ID\n"
+        assert capsys.readouterr().err == ("usage: spark-submit clout/spark_job.py [score] RUN_ID | audit RUN_ID | "
+                                           "backfill BACKFILL_ID\n")
     monkeypatch.setenv("CLOUT_WAREHOUSE", str(settings.warehouse))
     monkeypatch.setattr(engine, "check_spark", lambda: None)  # no Java needed: it fails before Spark would start
     assert spark_job.main(["backfill", "bf-none"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: no backfill 'bf-none'") and err.count("\n") == 1, err
+    assert spark_job.main(["audit", "run-none"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: no run 'run-none'") and err.count("\n") == 1, err
 
 
 def test_the_spark_job_does_not_score_a_backfills_finished_nights_again(nights_copy, monkeypatch, capsys):

@@ -33,25 +33,30 @@ def _chain(dag) -> list[tuple[str, str, list[str], str]]:
     return [(t.task_id, type(t).__name__, sorted(t.upstream_task_ids), t.pool) for t in dag.tasks]
 
 
-def test_the_spark_variant_submits_only_the_score_step(dagbag, spark_dagbag):
-    """The same tasks in the same order and pool; only `score` is a SparkSubmitOperator, submitting the package's
-    own Spark application with the run id through the Spark provider's default connection."""
+def test_the_spark_variant_submits_the_score_and_audit_steps(dagbag, spark_dagbag):
+    """The same tasks in the same order and pool; `score` and `audit` are SparkSubmitOperators, submitting the
+    package's own Spark application with the step and the run id through the Spark provider's default connection
+    (the audit, like the Python one, never retried)."""
     from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
     default, spark = dagbag.dags["clout_nightly"], spark_dagbag.dags["clout_nightly"]
-    expected = [(task_id, "SparkSubmitOperator" if task_id == "score" else kind,
-                 # audit takes the run id from aggregate's XCom: the submitted job returns none
-                 sorted([*upstream, "aggregate"]) if task_id == "audit" else upstream, pool)
+    submitted = ("score", "audit")
+    expected = [(task_id, "SparkSubmitOperator" if task_id in submitted else kind,
+                 # audit and publish take the run id from aggregate's XCom: the submitted jobs return none
+                 sorted({*upstream, "aggregate"}) if task_id in ("audit", "publish") else upstream, pool)
                 for task_id, kind, upstream, pool in _chain(default)]
     assert _chain(spark) == expected
     assert {kind for _, kind, _, _ in _chain(default)} == {"_PythonDecoratedOperator"}
-    score = spark.get_task("score")
-    assert isinstance(score, SparkSubmitOperator)
-    application = Path(score.application)
-    assert application.is_file() and application.parent.name == "clout" and application.name == "spark_job.py"
-    assert "def main" in application.read_text()
-    assert score._conn_id == "spark_default" and score.pool == "clout_warehouse"
-    assert [str(arg.operator.task_id) for arg in score.application_args] == ["aggregate"]
+    for task_id in submitted:
+        task = spark.get_task(task_id)
+        assert isinstance(task, SparkSubmitOperator)
+        application = Path(task.application)
+        assert application.is_file() and application.parent.name == "clout" and application.name == "spark_job.py"
+        assert "def main" in application.read_text()
+        assert task._conn_id == "spark_default" and task.pool == "clout_warehouse"
+        step, run_id = task.application_args
+        assert step == task_id and str(run_id.operator.task_id) == "aggregate"
+    assert spark.get_task("audit").retries == 0 == default.get_task("audit").retries
     # the landing DAG does not depend on the engine
     for dag_id in set(dagbag.dag_ids) - {"clout_nightly", "clout_backfill"}:
         assert _chain(spark_dagbag.dags[dag_id]) == _chain(dagbag.dags[dag_id])

@@ -1,7 +1,7 @@
 """`dag.test()` of the DAGs' Spark variant (CLOUT_ENGINE=spark when the DAGs are parsed): clout_nightly's score
-task and clout_backfill's score_nights task submit clout/spark_job.py with the Spark provider's SparkSubmitOperator,
-`spark-submit --master local[2]` runs it in a JVM of its own, and the night (the backfill) publishes what the
-default DAG publishes for it.
+and audit tasks and clout_backfill's score_nights task submit clout/spark_job.py with the Spark provider's
+SparkSubmitOperator, `spark-submit --master local[2]` runs it in a JVM of its own, and the night (the backfill)
+publishes what the default DAG publishes for it.
 
 Tolerance, as in tests/score/test_spark_engine.py: every 1..100 integer and string equal, floats within FLOATS
 (log(1 + x) on Spark where Polars takes log1p, sums in Spark's order: measured 1e-14)."""
@@ -40,7 +40,9 @@ def test_the_spark_variant_publishes_what_the_default_dag_publishes(dagbag, spar
         dagrun = bag.dags["clout_nightly"].test(logical_date=night, run_conf={"algorithm": "v1"})
         tis = {ti.task_id: ti for ti in dagrun.get_task_instances()}
         assert dagrun.state == "success", {task_id: ti.state for task_id, ti in tis.items()}
-        assert tis["score"].operator == ("SparkSubmitOperator" if engine == "spark" else "_PythonDecoratedOperator")
+        for submitted in ("score", "audit"):  # the gate's contract checks (and a shadow run) on the connection too
+            assert tis[submitted].operator == (
+                "SparkSubmitOperator" if engine == "spark" else "_PythonDecoratedOperator"), submitted
         with connect(settings) as con:
             runs[engine] = (settings, con.execute(
                 "select status, outcome, rows_scored from meta.runs where logical_date = '2012-07-02' "
@@ -51,6 +53,7 @@ def test_the_spark_variant_publishes_what_the_default_dag_publishes(dagbag, spar
     log = capfd.readouterr().out
     assert "spark-submit --master local[2]" in log and "clout/spark_job.py" in log
     assert "scored on Spark (master local[2])" in log and "INFO SparkContext" not in log
+    assert "audited on Spark (master local[2])" in log
     assert default_runs == spark_runs and default_runs[0][0] == "published", runs  # the gate's same outcome
     for table, keys in TABLES.items():
         default_rows, spark_rows = _published(default, table), _published(spark, table)

@@ -82,7 +82,7 @@ def live_algorithm(settings: Settings) -> str:
     the promoted one's), else FIRST_ALGORITHM. Naming another one is an algorithm change the gate judges."""
     if not settings.warehouse.exists():
         return FIRST_ALGORITHM
-    with connect(settings, read_only=True) as con:
+    with connect(settings) as con:  # writable: an older warehouse is migrated first, as begin_run's would be
         rows = query(con, "meta/live_algorithm").fetchall()
     return rows[0][0] if rows else FIRST_ALGORITHM
 

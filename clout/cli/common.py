@@ -54,8 +54,7 @@ def use_engine(engine: str | None) -> str:
 
 
 WaitOpt = typer.Option(0, "--wait", metavar="SECONDS",
-                       help="seconds to wait while another clout process writes the warehouse "
-                       "(default: fail at once)")
+                       help="seconds to wait while another clout process writes the warehouse (default: fail at once)")
 
 
 def wait_for_lock(seconds: float) -> None:

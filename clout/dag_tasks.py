@@ -7,13 +7,17 @@ import os
 
 from clout import pipeline, progress
 from clout.core.dates import parse_date
-from clout.core.locks import forget_run
+from clout.core.locks import forget_run, writer_session
 from clout.core.settings import load_settings
 from clout.land.land import check_all_landed, summary
 
 STEPS = dict(pipeline.STEPS)
 
+# Each task below is one writer from its first connection to its end (clout.core.locks.writer_session): a `clout`
+# command waiting for the warehouse waits for the whole task, not only for one of its connections.
 
+
+@writer_session()
 def land_landing_folder() -> int:
     """Land every file in the landing folder that was not landed before; returns how many were new."""
     settings = load_settings()
@@ -36,6 +40,7 @@ class _Logged:
             print(result.line(), flush=True)
 
 
+@writer_session()
 def begin(ds: str, algorithm: str | None = None) -> str:
     """`algorithm`: None (or empty) for the live one: the newest published night's (pipeline.live_algorithm)."""
     settings, logical_date = load_settings(), parse_date(ds)
@@ -46,6 +51,7 @@ def begin(ds: str, algorithm: str | None = None) -> str:
     return run_id
 
 
+@writer_session()
 def step(name: str, run_id: str) -> str:
     """Run one stage for the run; a failure marks the run failed and fails the task with the reason."""
     settings = load_settings()
@@ -65,12 +71,14 @@ def step(name: str, run_id: str) -> str:
     return run_id
 
 
+@writer_session()
 def backfill_start(date_from: str, date_to: str, algorithm: str, new: bool = False) -> str:
     from clout import backfill
 
     return backfill.start_or_resume(load_settings(), parse_date(date_from), parse_date(date_to), algorithm, new)
 
 
+@writer_session()
 def backfill_score(backfill_id: str) -> str:
     """Score and gate the backfill's nights not scored yet, on the engine of CLOUT_ENGINE (the Spark variant's
     clout/spark_job.py sets spark); each night's line in the task log as it starts."""
@@ -81,6 +89,7 @@ def backfill_score(backfill_id: str) -> str:
     return backfill_id
 
 
+@writer_session()
 def backfill_gate(backfill_id: str) -> str:
     from clout import backfill
     from clout.core.errors import CloutError
@@ -95,6 +104,7 @@ def backfill_gate(backfill_id: str) -> str:
     return backfill_id
 
 
+@writer_session()
 def backfill_promote(backfill_id: str, promote: bool) -> int:
     from clout import backfill
 

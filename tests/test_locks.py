@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +18,8 @@ from clout.core import locks
 from clout.core.errors import CloutError
 from clout.core.locks import warehouse_lock
 from clout.core.warehouse import connect
+
+CLOUT = str(Path(sys.executable).with_name("clout"))
 
 
 def test_compaction_waits_for_a_process_opening_the_warehouse(settings):
@@ -109,3 +114,36 @@ def test_a_process_that_locks_a_run_file_as_it_is_removed_locks_the_file_that_is
     with locks.run_lock(settings, "r3"):
         monkeypatch.setattr(locks.fcntl, "flock", real_flock)
         assert removed and path.exists() and _held_elsewhere(path)
+
+
+def _clout_run(settings, date: str, *more: str, **env) -> subprocess.Popen:
+    environ = {**os.environ, "CLOUT_WAREHOUSE": str(settings.warehouse), **env}
+    return subprocess.Popen([CLOUT, "run", "--date", date, *more], env=environ, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _paused(proc: subprocess.Popen, step: str) -> None:
+    line = proc.stderr.readline()  # the run's progress lines go to stdout; the pause says so on stderr
+    assert line.strip() == f"paused at {step}", line
+
+
+def test_a_waiting_writer_waits_for_the_whole_run_not_for_a_gap_between_two_steps(nights_copy):
+    """`clout run` opens the warehouse once per step, so DuckDB's lock is free between two steps. A second writer
+    with `--wait` used to take it there and the first night failed half-way (and was recorded as abandoned). Now
+    the second waits for the whole run, and without `--wait` it fails at once naming the run's process."""
+    settings = nights_copy(2)  # July 3 landed, not run
+    first = _clout_run(settings, "2012-07-03", CLOUT_PAUSE="run:after_stage", CLOUT_PAUSE_SECONDS="4")
+    try:
+        _paused(first, "run:after_stage")  # between stage and aggregate: no connection open
+        refused = _clout_run(settings, "2012-07-02")
+        _, err = refused.communicate(timeout=300)
+        assert refused.returncode == 1 and f"another process is writing the warehouse (pid {first.pid}" in err, err
+        second = _clout_run(settings, "2012-07-02", "--wait", "300")
+        out, err = second.communicate(timeout=600)
+        assert second.returncode == 0 and "waiting for the warehouse" in err, out + err
+        assert first.wait(timeout=600) == 0, first.stderr.read()
+    finally:
+        first.kill()
+    with connect(settings) as con:
+        statuses = con.execute("select logical_date::varchar, status from meta.runs order by started_at").fetchall()
+    assert statuses[-2:] == [("2012-07-03", "published"), ("2012-07-02", "published")], statuses

@@ -31,6 +31,7 @@ from clout.cli.common import (
 from clout.consent.access import open_snapshot
 from clout.core.dates import parse_date
 from clout.core.errors import CloutError, Stopped, stopped_by
+from clout.core.locks import writer_session
 from clout.core.resources import HIGGS_FILE
 from clout.core.settings import load_settings
 from clout.core.warehouse import connect, query
@@ -304,8 +305,10 @@ def main() -> None:
     stops: list[KeyboardInterrupt] = []
     replaced = _stop_on_signals(stops)
     try:
-        # bare `clout` is a request for help, not a usage error (click exits 2 for no_args_is_help)
-        code = app(args=sys.argv[1:] or ["--help"], standalone_mode=False)
+        # one writer from the command's first writable connection to its end (a night's steps open several)
+        with writer_session():
+            # bare `clout` is a request for help, not a usage error (click exits 2 for no_args_is_help)
+            code = app(args=sys.argv[1:] or ["--help"], standalone_mode=False)
         if stops and code == 130:  # Typer's code for an interruption it caught: `stops` has what it was
             _interrupted(stops[-1])
     except CloutError as e:

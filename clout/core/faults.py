@@ -3,7 +3,8 @@ power cut or `kill -9` would) when it reaches a named step. Steps are named wher
 `optout:registered`, `erase:after_tables`, `erase:after_parquet`, `compact:after_copy`. Unset: no effect.
 
 `CLOUT_PAUSE=step` makes the process wait at that step instead (a line `paused at STEP` on stderr first), so a test
-can signal a process that is inside a step (`in:score`: the score step, its warehouse open, the run locked)."""
+can signal a process that is inside a step (`in:score`: the score step, its warehouse open, the run locked), for
+CLOUT_PAUSE_SECONDS (default 120)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import signal
 import sys
 import time
 
-PAUSE_SECONDS = 120
+PAUSE_SECONDS = float(os.environ.get("CLOUT_PAUSE_SECONDS", "120"))
 
 
 def point(step: str) -> None:

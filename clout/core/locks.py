@@ -6,6 +6,12 @@ replaced it. So no clout process can be connected to the old file when it is swa
 makes the compaction refuse: DuckDB's lock). A program that opens the file without clout does not take this lock:
 only clout may write the warehouse (docs/security.md).
 
+The writer lock (`.<warehouse>.writer.lock`): a command that writes (`clout run`, `clout land`, an Airflow task's
+step, ...) holds it from its first writable connection to its end (`writer_session`), across the several
+connections a night's steps open one after another. DuckDB's own lock is free between two of them, and a writer
+waiting with `--wait` used to take it there, failing the night half-way; now it waits for the whole command. A
+connection opened outside a session (a library caller) only checks that no session holds the warehouse.
+
 Run locks (`runs/<run_id>.lock` beside the warehouse): held by the process working on a run: `clout run` for the
 whole run, an Airflow task for its step. A run still `running` whose lock is free was abandoned (the process was
 killed): the next writer marks it so (clout.recovery). A run that is over has its lock file removed (`forget_run`).
@@ -16,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,6 +71,67 @@ def _acquire(fd: int, mode: int, wait: float, message: str) -> None:
             if time.monotonic() >= deadline:
                 raise CloutError(message) from None
             time.sleep(0.05)
+
+
+# ---- writers ---------------------------------------------------------------------------------------------------
+
+_SESSIONS: list[dict[Path, int]] = []  # writer sessions this process is in: the writer locks each took, by path
+
+
+def writer_lock_path(settings: Settings) -> Path:
+    return settings.warehouse.with_name(f".{settings.warehouse.name}.writer.lock")
+
+
+@contextmanager
+def writer_session() -> Iterator[None]:
+    """From here to the end of the block, the first writable connection to a warehouse takes its writer lock and
+    keeps it (hold_writer): another process's writes wait for the whole block, not only one connection."""
+    _SESSIONS.append({})
+    try:
+        yield
+    finally:
+        for fd in _SESSIONS.pop().values():
+            os.close(fd)  # releases the lock
+
+
+def hold_writer(settings: Settings, wait: float) -> None:
+    """Before a writable connection: in a writer session, take the warehouse's writer lock (waiting up to `wait`
+    seconds for another process's session) and keep it to the session's end; outside one, only wait until no other
+    process holds it. Raises CloutError naming the holder when the wait runs out."""
+    path = writer_lock_path(settings)
+    if any(path in held for held in _SESSIONS):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline, told = time.monotonic() + wait, False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                os.close(fd)
+                raise CloutError(f"{settings.warehouse}: another process is writing the warehouse"
+                                 f"{_holder(writer_holder(path))}; wait for it (`--wait SECONDS` waits here), or query "
+                                 "the published snapshot with `clout sql` (the default)") from None
+            if not told:  # one line, on stderr: stdout may be a pipe someone parses
+                print(f"waiting for the warehouse: another clout process is writing it (at most {wait:.0f} s)",
+                      file=sys.stderr, flush=True)
+                told = True
+            time.sleep(0.2)
+    if not _SESSIONS:
+        os.close(fd)  # a check only: no session here to keep it for
+        return
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())  # who holds it, for the error of the process that waits
+    _SESSIONS[-1][path] = fd
+
+
+def writer_holder(path: Path) -> int | None:
+    try:
+        return int(path.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return None
 
 
 # ---- runs ----------------------------------------------------------------------------------------------------
@@ -191,11 +259,15 @@ _PID = re.compile(r"\(PID (\d+)\)")
 
 def lock_holder(duckdb_message: str) -> str:
     """` (pid N: COMMAND, running since TIME)` for the process DuckDB names as holding the file's lock (its message
-    says `Conflicting lock is held in /path/python (PID N)`); what /proc does not tell is left out."""
+    says `Conflicting lock is held in /path/python (PID N)`)."""
     m = _PID.search(duckdb_message)
-    if not m:
+    return _holder(int(m.group(1)) if m else None)
+
+
+def _holder(pid: int | None) -> str:
+    """` (pid N: COMMAND, running since TIME)`; what /proc does not tell is left out."""
+    if pid is None:
         return ""
-    pid = int(m.group(1))
     parts = [f"pid {pid}"]
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")

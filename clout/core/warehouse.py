@@ -17,7 +17,7 @@ from functools import cache
 import duckdb
 
 from clout.core.errors import CloutError
-from clout.core.locks import lock_holder, warehouse_lock
+from clout.core.locks import hold_writer, lock_holder, warehouse_lock
 from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.resources import SQL_DIR
 from clout.core.settings import Settings, elsewhere_hint
@@ -88,7 +88,10 @@ def connect(settings: Settings, read_only: bool = False, config: dict | None = N
         raise CloutError(f"{settings.warehouse}: no warehouse yet; run `clout run --date ...` or `clout demo` first"
                          + elsewhere_hint(settings.warehouse))
     settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + float(os.environ.get(LOCK_WAIT_ENV) or 0)
+    wait = float(os.environ.get(LOCK_WAIT_ENV) or 0)
+    if not read_only:  # queue behind another command's whole session, not only its open connection
+        hold_writer(settings, wait)
+    deadline = time.monotonic() + wait
     told = False
     while True:
         try:

@@ -42,9 +42,9 @@ class _Logged:
 
 @writer_session()
 def begin(ds: str, algorithm: str | None = None) -> str:
-    """`algorithm`: None (or empty) for the live one: the newest published night's (pipeline.live_algorithm)."""
+    """`algorithm`: None (or empty) for the history's (pipeline.live_algorithm)."""
     settings, logical_date = load_settings(), parse_date(ds)
-    algorithm = algorithm or pipeline.live_algorithm(settings)
+    algorithm = algorithm or pipeline.live_algorithm(settings, logical_date)
     run_id = pipeline.begin_run(settings, logical_date, algorithm)
     # `clout runs` shows the run in progress from here to its last step (clout.progress)
     progress.mark_step(settings, run_id, "begun", None, logical_date, algorithm)

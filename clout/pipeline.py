@@ -77,19 +77,23 @@ def _run(con, run_id: str) -> dict:
 FIRST_ALGORITHM = "v1"
 
 
-def live_algorithm(settings: Settings) -> str:
-    """The algorithm a run given none scores with: the newest published night's (after `clout backfill promote`,
-    the promoted one's), else FIRST_ALGORITHM. Naming another one is an algorithm change the gate judges."""
+def live_algorithm(settings: Settings, logical_date: date) -> str:
+    """The algorithm a run of `logical_date` given none scores with: the history's, the one most of the recent
+    published nights up to that date used (after `clout backfill promote`, the promoted one; an approved one-night
+    exception is not), else FIRST_ALGORITHM. Naming another one is an algorithm change the gate judges."""
+    from clout.audit.gate import load_gate_config
+
     if not settings.warehouse.exists():
         return FIRST_ALGORITHM
     with connect(settings) as con:  # writable: an older warehouse is migrated first, as begin_run's would be
-        rows = query(con, "meta/live_algorithm").fetchall()
+        rows = query(con, "meta/live_algorithm", logical_date=logical_date,
+                     nights=load_gate_config()["history"]["nights"]).fetchall()
     return rows[0][0] if rows else FIRST_ALGORITHM
 
 
 def begin_run(settings: Settings, logical_date: date, algorithm: str | None = None, run_id: str | None = None) -> str:
     try:
-        algo = load_algorithm(algorithm or live_algorithm(settings))
+        algo = load_algorithm(algorithm or live_algorithm(settings, logical_date))
     except ValueError as e:
         raise CloutError(str(e)) from None
     run_id = run_id or new_run_id(logical_date)
@@ -226,7 +230,7 @@ def run_night(
     from clout.core.contracts import import_gx_beside
     from clout.progress import RunMarker
 
-    algorithm = algorithm or live_algorithm(settings)
+    algorithm = algorithm or live_algorithm(settings, logical_date)
     run_id = new_run_id(logical_date)
     with run_lock(settings, run_id, WHOLE_RUN):
         begin_run(settings, logical_date, algorithm, run_id)

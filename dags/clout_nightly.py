@@ -9,8 +9,9 @@ here. Warehouse: `$CLOUT_WAREHOUSE`.
 A night the gate holds fails the `audit` task; its log names the report and the `clout approve` /
 `clout reject` command to run next, and `publish` does not run, so the previous night stays live.
 Every task writes the DuckDB file, so all of them share the one-slot pool `clout_warehouse`.
-A night scores with the live algorithm (the newest published night's: after a promoted backfill, its one); a
-manual run may name another committed algorithm with the `algorithm` param, an algorithm change the gate judges.
+A night scores with the history's algorithm (the one most of the recent published nights used: after a promoted
+backfill, its one); a manual run may name another committed algorithm with the `algorithm` param, an algorithm
+change the gate judges.
 
 With `CLOUT_ENGINE=spark` in the environment of the scheduler and the workers, the `score` and `audit` tasks submit
 their steps as Spark applications (`clout/spark_job.py`) with the Spark provider's `SparkSubmitOperator`, on
@@ -53,7 +54,7 @@ def step_task(name: str):
     tags=["clout", "nightly"],
     doc_md=__doc__,
     params={"algorithm": Param("", type="string", description="algorithm version (transforms/algorithms); empty: "
-                               "the newest published night's, v1 in a new warehouse")},
+                               "the recent published history's, v1 in a new warehouse")},
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
                   "pool": POOL},
 )

@@ -213,7 +213,9 @@ def _reference(con: duckdb.DuckDBPyConnection, run: dict, baseline: dict, rules:
                                   nights=rules.history_nights))), None)
     if ref is None or ref["fingerprint"] == baseline["fingerprint"]:
         return baseline
-    measured = ref if baseline["fingerprint"] == run["fingerprint"] else baseline
+    # the exception's algorithm again, or back to the history's: measured against the history's; a third: against
+    # the last night's, as any algorithm change
+    measured = ref if run["fingerprint"] in (baseline["fingerprint"], ref["fingerprint"]) else baseline
     notes.append(Finding("warn", "history", (
         f"mixed-algorithm history: the last published night {baseline['logical_date']} was scored with "
         f"{baseline['algorithm_version']} ({baseline['fingerprint']}), but {ref['nights']} of the last "

@@ -128,8 +128,8 @@ def _landing() -> Iterator[_PrintedLanding]:
 def run(
     date_: str = typer.Option(..., "--date", metavar="YYYY-MM-DD", help="logical date"),
     algorithm: str | None = typer.Option(
-        None, metavar="VERSION", help="algorithm version (transforms/algorithms/<version>.yaml); default: the newest "
-        "published night's (v1 in a new warehouse)"),
+        None, metavar="VERSION", help="algorithm version (transforms/algorithms/<version>.yaml); default: the one most "
+        "of the last 14 published nights used (v1 in a new warehouse)"),
     input_: list[Path] = typer.Option([], "--input", metavar="FILE",
                                       help="land this file first (repeat --input for each file)"),
     engine: str | None = EngineOpt,

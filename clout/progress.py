@@ -159,6 +159,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def last_seen(settings: Settings, run_id: str) -> float | None:
+    """When a run's marker was last written (its last step began), as epoch seconds; None without a marker."""
+    try:
+        return (running_dir(settings) / f"{run_id}.json").stat().st_mtime
+    except OSError:
+        return None
+
+
 def running_runs(settings: Settings, columns: list[str]) -> list[tuple]:
     """Rows shaped like sql/meta/recent_runs.sql for the runs in progress (or stopped without ending)."""
     rows = []

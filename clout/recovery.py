@@ -37,7 +37,7 @@ def after_crash(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
 
     abandoned = abandoned_runs(con, settings)
     for run_id in abandoned:
-        run_sql(con, "meta/abandon_run", run_id=run_id)
+        run_sql(con, "meta/abandon_run", run_id=run_id, last_seen=progress.last_seen(settings, run_id))
     finish_pending(con, settings)
     if abandoned:
         _show_abandoned(con, settings, abandoned)

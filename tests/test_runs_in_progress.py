@@ -112,6 +112,8 @@ def test_a_killed_run_stops_counting_and_once_abandoned_shows_as_abandoned(night
     assert runs[run_id]["status"] == "abandoned" and "Run the date again" in runs[run_id]["message"]
     time.sleep(1.1)
     assert _runs_json(settings)[run_id]["seconds"] == runs[run_id]["seconds"]  # fixed, not counting up
+    # up to its last sign of life, as `clout runs` showed it stopped, not to when the next writer noticed it
+    assert abs(runs[run_id]["seconds"] - first["seconds"]) < 1.0, (runs[run_id]["seconds"], first["seconds"])
     assert not [r for r in runs.values() if r["status"].startswith(("stopped", "running"))]
 
 

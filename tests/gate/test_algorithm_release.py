@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 from gatekit import JULY
 from testkit import clout_here
 
@@ -148,3 +149,18 @@ def test_every_finding_reads_for_a_person():
         assert any(w in text for w in ("tolerance", "usually", "fixed bound")), text
     assert "in network mastodon" in describe(cases[-1])
     assert "the algorithm alone" in describe(cases[0]) and "1,234 accounts" in describe(cases[0])
+
+
+@pytest.mark.parametrize(("metric", "value", "bound", "says", "against"), [
+    ("spearman", 0.8983, 0.90, "at 0.898 ", "tolerance for an algorithm change, 0.900"),
+    ("share_moved_10", 0.0504, 0.05, "5.04%", "5.00%"),
+    ("mean_abs_move", 2.5049, 2.50, "2.505 points", "2.500 points"),
+    ("spearman", 0.85, 0.90, "at 0.85 ", "tolerance for an algorithm change, 0.90"),  # apart already: as before
+])
+def test_a_value_just_past_its_bound_never_reads_as_equal_to_it(metric, value, bound, says, against):
+    """"keep their order at 0.90; below the tolerance, 0.90" was 0.8983 held against 0.90: as many more decimals
+    as it takes, for both."""
+    row = {"part": "algorithm", "scope": "all", "scope_value": "all", "metric": metric, "value": value,
+           "n_common": 10, "bound": bound, "basis": "tolerance"}
+    text = describe(row)
+    assert says in text and text.endswith(against), text

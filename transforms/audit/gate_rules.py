@@ -143,15 +143,25 @@ _PART = {
 }
 
 
-def value_text(metric: str, value: float | None) -> str:
-    """A metric's value in its unit: a percent, points, or a plain number."""
+def value_text(metric: str, value: float | None, extra: int = 0) -> str:
+    """A metric's value in its unit: a percent, points, or a plain number; `extra` more decimals."""
     if value is None:
         return "n/a"
     if metric in _PERCENT:
-        return f"{100 * value:.1f}%"
+        return f"{100 * value:.{1 + extra}f}%"
     if metric == "mean_abs_move":
-        return f"{value:.2f} points"
-    return f"{value:.3f}" if metric in ("psi", "ks") else f"{value:.2f}"
+        return f"{value:.{2 + extra}f} points"
+    return f"{value:.{(3 if metric in ('psi', 'ks') else 2) + extra}f}"
+
+
+def _value_and_bound(metric: str, value: float | None, bound: float | None) -> tuple[str, str]:
+    """Both in the metric's unit, with as many more decimals as it takes (up to 3) for a value past its bound not
+    to read as equal to it ("0.90 ... below the tolerance, 0.90" was 0.8983 against 0.90)."""
+    for extra in range(4):
+        texts = value_text(metric, value, extra), value_text(metric, bound, extra)
+        if texts[0] != texts[1] or value == bound:
+            return texts
+    return texts
 
 
 # Each metric in a few words, for a line that lists several (a backfill's night: what held it).
@@ -182,10 +192,9 @@ def describe(row: dict) -> str:
     where = "" if row["scope"] == "all" else f" in {row['scope']} {row['scope_value']}"
     # the algorithm part is measured over the accounts either algorithm scores above the bottom (swing.py `floor`)
     who = "accounts either algorithm scores above 1" if row["part"] == "algorithm" else "accounts compared"
-    says = _SAYS.get(metric, metric + " = {v}").format(v=value_text(metric, row["value"]),
-                                                      n=f"{int(row.get('n_common') or 0):,}", who=who)
+    value, bound = _value_and_bound(metric, row["value"], row["bound"])
+    says = _SAYS.get(metric, metric + " = {v}").format(v=value, n=f"{int(row.get('n_common') or 0):,}", who=who)
     direction = "above" if METRICS.get(metric) == "high" else "below"
-    bound = value_text(metric, row["bound"])
     if row["basis"] == "history":
         against = (f"usually {value_text(metric, row['history_median'])} over the last {row['history_n']} "
                    f"published nights; {direction} {bound} is unusual")

@@ -119,12 +119,12 @@ def hold_writer(settings: Settings, wait: float) -> None:
                       file=sys.stderr, flush=True)
                 told = True
             time.sleep(0.2)
-    if not _SESSIONS:
-        os.close(fd)  # a check only: no session here to keep it for
-        return
     os.ftruncate(fd, 0)
     os.write(fd, str(os.getpid()).encode())  # who holds it, for the error of the process that waits
-    _SESSIONS[-1][path] = fd
+    if _SESSIONS:
+        _SESSIONS[-1][path] = fd
+    else:
+        os.close(fd)  # a check only: no session here to keep it for
 
 
 def writer_holder(path: Path) -> int | None:

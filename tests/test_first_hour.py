@@ -213,6 +213,36 @@ def test_every_example_query_returns_rows_and_an_empty_result_says_so(built):
     assert "0 rows" in empty.stdout
 
 
+def test_a_big_result_on_the_screen_stops_at_max_rows_and_a_file_gets_every_row(built, tmp_path):
+    """Millions of rows drawn as a table were held whole and printed nothing for minutes (15 GB at 10M rows): the
+    screen shows --max-rows and says how to get the rest; --out gets them all, in the format of its extension."""
+    import pyarrow.parquet as pq
+
+    settings = load_settings(built / "clout.duckdb")
+    big = "select s.account_id, r.range as copy from published.scores s, range(3) r"
+    total = json.loads(clout(settings, "sql", f"select count(*) as n from ({big})", "--format", "json").stdout)[0]["n"]
+    assert total > 1000
+    shown = clout_here("sql", big, "--max-rows", "5", "--view", "records", warehouse=settings)
+    assert shown.returncode == 0 and shown.stdout.count("account_id") == 5, shown.stdout
+    assert "the first 5 rows; there are more" in shown.stdout
+    default = clout_here("sql", big, "--view", "records", warehouse=settings)
+    assert default.stdout.count("account_id") == 1000 and "the first 1,000 rows" in default.stdout
+    for name in ("all.parquet", "all.csv"):
+        proc = clout_here("sql", big, "--out", tmp_path / name, warehouse=settings)
+        assert proc.returncode == 0 and f"wrote {total:,} rows" in proc.stdout, proc.stdout + proc.stderr
+    assert pq.read_table(tmp_path / "all.parquet").num_rows == total  # Parquet, not a text table named .parquet
+    assert (tmp_path / "all.csv").read_text().count("\n") == total + 1
+
+
+def test_a_mistyped_name_keeps_duckdbs_suggestion(built):
+    settings = load_settings(built / "clout.duckdb")
+    view = clout_here("sql", "select * from published.current_score", warehouse=settings)
+    assert view.returncode == 1 and 'Did you mean "current_scores"?' in view.stderr
+    column = clout_here("sql", "select acount_id from published.current_scores", warehouse=settings)
+    assert column.returncode == 1 and 'Candidate bindings: "account_id"' in column.stderr
+    assert len(column.stderr.strip().splitlines()) == 1 and "LINE 1" not in column.stderr
+
+
 def test_a_query_file_that_cannot_be_read_is_one_line_naming_it(built, tmp_path):
     settings = load_settings(built / "clout.duckdb")
     latin1 = tmp_path / "latin1.sql"

@@ -31,11 +31,14 @@ ALLOW_RAW_ENV = "CLOUT_SQL_ALLOW_RAW"
 def sql(
     statement: str = typer.Argument(None, help="one SQL statement; omit it for an interactive prompt"),
     file: Path | None = typer.Option(None, "--file", "-f", help="run the statement in this file (e.g. sql/adhoc/)"),
-    fmt: str = typer.Option("table", "--format", help="table | csv | json | parquet"),
+    fmt: str | None = typer.Option(None, "--format", help="table | csv | json | parquet (default: from --out's "
+                                   "extension, else table)"),
     out: Path | None = typer.Option(None, "--out", help="write the result to this file (required for parquet)"),
     columns: str | None = typer.Option(None, "--columns", help="table format: show only these columns (a,b,c)"),
     view: str = typer.Option("auto", "--view", help="table format: auto (a table when it fits the terminal, "
                              "else one record per block), table or records"),
+    max_rows: int = typer.Option(1000, "--max-rows", metavar="N",
+                                 help="table format on the screen: show at most N rows (0: all)"),
     warehouse: Path | None = WarehouseOpt,
     full_warehouse: bool = typer.Option(
         False, "--full-warehouse",
@@ -51,6 +54,7 @@ def sql(
         f"folder; env {SPILL_ENV})"),
 ) -> None:
     """Run read-only SQL against the published snapshot: `clout sql "select ..."`, or no argument for a prompt."""
+    fmt = fmt or _format_of(out)
     if fmt not in FORMATS:
         raise CloutError(f"unknown --format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "parquet" and out is None:
@@ -69,16 +73,23 @@ def sql(
             raise CloutError(f"{file}: cannot read it ({e.strerror or e})") from None
     limits = SqlLimits.from_env(timeout, memory_limit, temp_dir)
     con, limits = _open(load_settings(warehouse), full_warehouse, limits)
-    shape = Shape(columns, view)
+    shape = Shape(columns, view, max_rows)
     try:
         if statement is None:
             _prompt(con, limits, shape)
         elif fmt == "parquet":
             _write_parquet(con, statement, out, limits)
         else:
-            _emit(_execute(con, statement, limits), fmt, out, shape)
+            on_screen = fmt == "table" and out is None
+            _emit(_execute(con, statement, limits, max_rows=shape.max_rows if on_screen else None), fmt, out, shape)
     finally:
         con.close()
+
+
+def _format_of(out: Path | None) -> str:
+    """--out's extension decides when --format is not given: a `.parquet` file is Parquet, not a text table."""
+    suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+    return suffix if suffix in ("csv", "json", "parquet") else "table"
 
 
 def _open(settings, full_warehouse: bool, limits: SqlLimits) -> tuple[duckdb.DuckDBPyConnection, SqlLimits]:
@@ -95,8 +106,10 @@ def _open(settings, full_warehouse: bool, limits: SqlLimits) -> tuple[duckdb.Duc
     return open_warehouse(settings, limits), limits  # read-only, and reads nothing outside the warehouse folder
 
 
-def _execute(con: duckdb.DuckDBPyConnection, statement: str, limits: SqlLimits, arrow: bool = False):
-    """Run one plain query within the limits: (columns, rows), or an Arrow table; None if it returns nothing."""
+def _execute(con: duckdb.DuckDBPyConnection, statement: str, limits: SqlLimits, arrow: bool = False,
+             max_rows: int | None = None):
+    """Run one plain query within the limits: (columns, rows), or an Arrow table; None if it returns nothing.
+    `max_rows`: fetch at most one row more than this (a result DuckDB streams is never held whole)."""
     statement = prompt.rewrite(statement)  # `show tables`: the published views, not the catalog's empty main
     check_reading(statement)  # one plain query, as DuckDB parses it: no COPY, ATTACH, SET or writes, even nested
 
@@ -107,12 +120,24 @@ def _execute(con: duckdb.DuckDBPyConnection, statement: str, limits: SqlLimits, 
         result = con.execute(statement)
         if result.description is None:
             return None
-        return [d[0] for d in result.description], result.fetchall()
+        if not max_rows:
+            return [d[0] for d in result.description], result.fetchall()
+        rows = result.fetchmany(max_rows + 1)
+        con.abort()  # the rest of a streamed result is never fetched
+        return [d[0] for d in result.description], rows
 
     try:
         return run_limited(con, limits, work)
     except duckdb.Error as e:
-        raise CloutError(f"SQL error: {prompt.hint(str(e).splitlines()[0])}") from None
+        raise CloutError(f"SQL error: {prompt.hint(_first_lines(str(e)))}") from None
+
+
+def _first_lines(message: str) -> str:
+    """DuckDB's error line, with its suggestion when it has one (`Did you mean "current_scores"?`, `Candidate
+    bindings: "account_id"`); not the echo of the statement under it."""
+    lines = message.splitlines()
+    suggestion = [line for line in lines[1:3] if line.startswith(("Did you mean", "Candidate bindings"))]
+    return " ".join(lines[:1] + suggestion)
 
 
 def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path, limits: SqlLimits) -> None:
@@ -128,10 +153,12 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path, li
 
 @dataclass(frozen=True)
 class Shape:
-    """How a table-format result is drawn: which columns, and table, records or whichever fits."""
+    """How a table-format result is drawn: which columns, table, records or whichever fits, and how many rows at
+    most (a result of millions drawn on a terminal held them all in memory and printed nothing for minutes)."""
 
     columns: str | None = None
     view: str = "auto"
+    max_rows: int = 1000
 
 
 def _emit(result: tuple | None, fmt: str, out: Path | None, shape: Shape = Shape()) -> None:
@@ -143,7 +170,12 @@ def _emit(result: tuple | None, fmt: str, out: Path | None, shape: Shape = Shape
 
         shown = pick_columns(columns, shape.columns)
         index = [columns.index(c) for c in shown]
-        show(console, shown, [tuple(r[i] for i in index) for r in rows], view=shape.view, count=True)
+        more = shape.max_rows and len(rows) > shape.max_rows
+        rows = rows[:shape.max_rows] if more else rows
+        show(console, shown, [tuple(r[i] for i in index) for r in rows], view=shape.view, count=not more)
+        if more:
+            console.print(f"the first {shape.max_rows:,} rows; there are more. Add a LIMIT or an aggregate, raise "
+                          "--max-rows, or write them all: --format csv|json|parquet --out FILE", highlight=False)
         return
     if out is None:
         with _stdout() as f:
@@ -151,6 +183,7 @@ def _emit(result: tuple | None, fmt: str, out: Path | None, shape: Shape = Shape
         return
     with written(out) as tmp, tmp.open("w", newline="", encoding="utf-8") as f:  # closed, then renamed to `out`
         _write_rows(f, fmt, columns, rows)
+    console.print(f"wrote {len(rows):,} rows to {out}", highlight=False)
 
 
 def _write_rows(f, fmt: str, columns: list[str], rows: list[tuple]) -> None:
@@ -182,6 +215,10 @@ def _prompt(con: duckdb.DuckDBPyConnection, limits: SqlLimits, shape: Shape = Sh
     """A small REPL: statements end with `;`; `help`, `.tables`, `\\d [view]` and `exit` / `quit` (with or without
     `;`, at the start of a statement) are commands; errors do not end it."""
     console.print(prompt.BANNER, highlight=False, markup=False)
+
+    def show(statement: str) -> None:
+        _emit(_execute(con, statement, limits, max_rows=shape.max_rows), "table", None, shape)
+
     buffer: list[str] = []
     while True:
         try:
@@ -194,7 +231,7 @@ def _prompt(con: duckdb.DuckDBPyConnection, limits: SqlLimits, shape: Shape = Sh
         command = None if buffer else command
         if command is not None:
             try:
-                prompt.run_command(command, con, lambda stmt: _emit(_execute(con, stmt, limits), "table", None, shape))
+                prompt.run_command(command, con, show)
             except CloutError as e:
                 console.print(f"[red]error:[/red] {e}", highlight=False)
             continue
@@ -203,7 +240,7 @@ def _prompt(con: duckdb.DuckDBPyConnection, limits: SqlLimits, shape: Shape = Sh
             continue
         statement, buffer = "\n".join(buffer), []
         try:
-            _emit(_execute(con, statement, limits), "table", None, shape)
+            show(statement)
         except CloutError as e:
             console.print(f"[red]error:[/red] {e}", highlight=False)
 

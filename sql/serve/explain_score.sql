@@ -9,7 +9,10 @@ ranked as (
     select
         *,
         rank() over (order by score desc, raw_score desc) as score_rank,
-        count(*) over () as accounts_scored
+        count(*) over () as accounts_scored,
+        -- the published score is an integer: accounts tied on it (most at 1) are told apart only by raw_score
+        count(*) over (partition by score) as same_score,
+        rank() over (order by score desc) - 1 as scored_higher
     from night
 ),
 

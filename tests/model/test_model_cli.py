@@ -113,3 +113,12 @@ def test_explain_says_where_an_account_ranks_in_words_that_read_well(rank, accou
     from clout.cli.commands.model import rank_words
 
     assert rank_words(rank, accounts) == words
+
+
+def test_an_account_tied_with_most_at_its_score_is_one_of_them_not_a_top_share():
+    """253,118 of 304,198 accounts at score 1: ranked among them by raw score, one read `Top 17%`."""
+    from clout.cli.commands.model import rank_words
+
+    assert rank_words(51_000, 304_198, same_score=253_118, higher=51_080) == (
+        "One of 253,118 accounts with this score (83% of the 304,198 scored that night); 51,080 score higher.")
+    assert rank_words(3, 304_198, same_score=2, higher=2) == "#3 of 304,198 accounts scored that night."

@@ -107,9 +107,16 @@ def _no_score(con, account: str, day) -> str:
             "`clout sql \"select * from published.current_scores limit 5\"`")
 
 
-def rank_words(rank: int, accounts: int) -> str:
+TIED = 100  # more accounts than this at one score: a rank among them (by raw_score) is not what the score says
+
+
+def rank_words(rank: int, accounts: int, same_score: int = 1, higher: int = 0) -> str:
     """Where the account ranks that night: its rank (`#1 of 222,996 accounts`) among the first 100, where a share
-    would read `Top 0.00045%`, and in the lower half, where it would read `Top 100%`; a share in between (`Top 12%`)."""
+    would read `Top 0.00045%`, and in the lower half, where it would read `Top 100%`; a share in between (`Top 12%`).
+    An account tied with many on its score (most accounts sit at 1) is one of them, not `Top 17%` by raw score."""
+    if same_score > TIED:
+        return (f"One of {same_score:,} accounts with this score ({100 * same_score / accounts:.2g}% of the "
+                f"{accounts:,} scored that night); {higher:,} score higher.")
     share = 100 * rank / accounts
     if rank > 100 and 1 <= share <= 50:
         return f"Top {share:.2g}% of the {accounts:,} accounts scored that night."
@@ -120,7 +127,8 @@ def _print_explanation(row: dict, topics: list[dict]) -> None:
     out = console.print
     out(f"[bold]{row['network']} account {row['account_id']}[/bold] on {row['logical_date']}: "
         f"score [bold]{row['score']}[/bold] of 100 (algorithm {row['algorithm_version']})", highlight=False)
-    out(rank_words(row["score_rank"], row["accounts_scored"]) if row["score_rank"] else "")
+    out(rank_words(row["score_rank"], row["accounts_scored"], row["same_score"], row["scored_higher"])
+        if row["score_rank"] else "")
     out("What makes up the score (1 point for being scored, plus):")
     for line in describe_parts(row):
         out(f"  {line}", highlight=False)

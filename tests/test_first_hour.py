@@ -454,6 +454,17 @@ def test_the_sql_prompt_commands_and_hints(built):
     assert csv == "a\n1\n2\n"
 
 
+def test_a_piped_script_runs_its_last_statement_and_fails_when_a_statement_failed(built):
+    """`printf 'select 42 as answer\\n' | clout sql` printed nothing and exited 0; a failed statement exited 0 too."""
+    settings = load_settings(built / "clout.duckdb")
+    last = clout(settings, "sql", stdin="select 41 + 1 as answer\n")
+    assert last.returncode == 0 and "42" in last.stdout, last.stdout + last.stderr
+    lines = "select 1 as first;\nselect nope from published.scores;\nselect 3 as third;\n"
+    script = clout(settings, "sql", stdin=lines)
+    assert script.returncode == 1 and "third" in script.stdout  # every statement ran; the exit code says one failed
+    assert script.stderr.strip() == "error: 1 statement failed (above)"
+
+
 # 9. a plain temporal edge list ------------------------------------------------------------------------------------
 
 

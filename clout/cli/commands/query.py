@@ -213,36 +213,43 @@ class _stdout:
 
 def _prompt(con: duckdb.DuckDBPyConnection, limits: SqlLimits, shape: Shape = Shape()) -> None:
     """A small REPL: statements end with `;`; `help`, `.tables`, `\\d [view]` and `exit` / `quit` (with or without
-    `;`, at the start of a statement) are commands; errors do not end it."""
+    `;`, at the start of a statement) are commands; errors do not end it. Fed by a pipe or a file (a script), a
+    last statement without `;` still runs at the end, and a statement that failed makes it exit 1."""
     console.print(prompt.BANNER, highlight=False, markup=False)
+    failed = 0
 
-    def show(statement: str) -> None:
-        _emit(_execute(con, statement, limits, max_rows=shape.max_rows), "table", None, shape)
+    def run(statement: str, command: str | None = None) -> None:
+        nonlocal failed
+        try:
+            if command is None:
+                _emit(_execute(con, statement, limits, max_rows=shape.max_rows), "table", None, shape)
+            else:
+                prompt.run_command(command, con, lambda stmt: run(stmt))
+        except CloutError as e:
+            failed += 1
+            console.print(f"[red]error:[/red] {e}", highlight=False)
 
     buffer: list[str] = []
     while True:
         try:
             line = input("clout> " if not buffer else "   ... ")
         except EOFError:
+            if buffer and "".join(buffer).strip():  # the script's last statement, its `;` left out
+                run("\n".join(buffer))
             break
         command = prompt.command(line)
         if command == "exit":  # also inside an unfinished statement, which is dropped: never part of the SQL
             break
         command = None if buffer else command
         if command is not None:
-            try:
-                prompt.run_command(command, con, show)
-            except CloutError as e:
-                console.print(f"[red]error:[/red] {e}", highlight=False)
+            run(line, command)
             continue
         buffer.append(line)
-        if not line.rstrip().endswith(";"):
-            continue
-        statement, buffer = "\n".join(buffer), []
-        try:
-            show(statement)
-        except CloutError as e:
-            console.print(f"[red]error:[/red] {e}", highlight=False)
+        if line.rstrip().endswith(";"):
+            statement, buffer = "\n".join(buffer), []
+            run(statement)
+    if failed and not sys.stdin.isatty():
+        raise CloutError(f"{failed} statement{'s' * (failed > 1)} failed (above)")
 
 
 @app.command(hidden=True)  # for clout's developers: the docs are written from the checkout

@@ -10,6 +10,8 @@ import pytest
 from testkit import clout as clout_process
 from testkit import clout_here
 
+from clout.core.warehouse import connect
+
 
 def clout(settings, *args, check=True):
     return clout_here(*args, warehouse=settings, check=check)
@@ -182,7 +184,18 @@ def test_explain_on_a_date_with_no_published_night_names_the_published_nights(ni
     assert_one_line_error(proc, "no night is published on 2012-07-09", "from 2012-07-01 to 2012-07-02")
     assert "check the id" not in proc.stderr  # the account is not the problem
     proc = clout(night, "explain", "no-such-account", "--date", "2012-07-02", check=False)
-    assert_one_line_error(proc, "account 'no-such-account' has no published score on 2012-07-02", "check the id")
+    assert_one_line_error(proc, "account 'no-such-account' has no published score on any night", "check the id")
+
+
+def test_explain_of_an_account_on_another_network_or_night_says_where_it_is_scored(night):
+    proc = clout(night, "explain", "88", "--network", "mastodon", "--date", "2012-07-02", check=False)
+    assert_one_line_error(proc, "account '88' has no score on mastodon on 2012-07-02", "`--network twitter`")
+    with connect(night) as con:
+        ((late,),) = con.execute("select account_id from published.scores group by account_id "
+                                 "having min(logical_date) = '2012-07-02' order by account_id limit 1").fetchall()
+    proc = clout(night, "explain", late, "--date", "2012-07-01", check=False)
+    assert_one_line_error(proc, f"account '{late}' has no published score on 2012-07-01",
+                          "scored on other nights (twitter: 2012-07-02 to 2012-07-02 (1 night))")
 
 
 def test_engine_help_names_its_values_and_polars_means_the_default(night):

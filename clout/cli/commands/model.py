@@ -86,7 +86,7 @@ def explain(
     except duckdb.Error as e:
         raise CloutError(f"cannot read the published snapshot: {str(e).splitlines()[0]}") from None
     if not rows:
-        raise CloutError(_no_score(con, account, day))
+        raise CloutError(_no_score(con, account, day, network))
     if len(rows) > 1 and network is None:
         raise CloutError(f"account {account!r} exists on {', '.join(r['network'] for r in rows)}; add --network")
     row = rows[0]
@@ -94,8 +94,9 @@ def explain(
                                           logical_date=row["logical_date"], network=row["network"])))
 
 
-def _no_score(con, account: str, day) -> str:
-    """Why there is no score to explain: no night published on that date (say which are), or not this account."""
+def _no_score(con, account: str, day, network: str | None = None) -> str:
+    """Why there is no score to explain: no night published on that date (say which are), the account scored on
+    another network that night or on other nights (say which), or no such account."""
     (nights,) = records(query(con, "serve/published_range", logical_date=day))
     if not nights["nights"]:
         return "no night has been published yet; run one with `clout run --date YYYY-MM-DD`"
@@ -103,8 +104,17 @@ def _no_score(con, account: str, day) -> str:
         return (f"no night is published on {day}; the published nights run from {nights['first_date']} to "
                 f"{nights['last_date']} ({nights['nights']} nights; `clout runs` lists them)")
     when = f"on {day}" if day else "on the latest published night"
-    return (f"account {account!r} has no published score {when}; check the id with "
-            "`clout sql \"select * from published.current_scores limit 5\"`")
+    scored = records(query(con, "serve/account_nights", account_id=account, logical_date=day))
+    there = [r["network"] for r in scored if r["on_the_night"]]
+    if network is not None and there:
+        return (f"account {account!r} has no score on {network} {when}; it has one on {', '.join(there)}: "
+                f"`--network {there[0]}`")
+    if scored:
+        spans = "; ".join(f"{r['network']}: {r['first_date']} to {r['last_date']} "
+                          f"({r['nights']} night{'s' * (r['nights'] != 1)})" for r in scored)
+        return f"account {account!r} has no published score {when}; it is scored on other nights ({spans})"
+    return (f"account {account!r} has no published score on any night; check the id with "
+            "`clout sql \"select network, account_id, score from published.current_scores limit 5\"`")
 
 
 TIED = 100  # more accounts than this at one score: a rank among them (by raw_score) is not what the score says

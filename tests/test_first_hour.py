@@ -452,6 +452,10 @@ def test_the_sql_prompt_commands_and_hints(built):
     assert raw.returncode == 1 and "--full-warehouse" in raw.stderr
     csv = clout(settings, "sql", "select 1 as a union all select 2", "--format", "csv").stdout
     assert csv == "a\n1\n2\n"
+    # the prompt's commands as the statement; --columns for every format, not only the table
+    tables = clout(settings, "sql", ".tables")
+    assert tables.returncode == 0 and "published.current_scores" in tables.stdout, tables.stderr
+    assert clout(settings, "sql", "select 1 as a, 2 as b", "--format", "csv", "--columns", "b").stdout == "b\n2\n"
 
 
 def test_a_piped_script_runs_its_last_statement_and_fails_when_a_statement_failed(built):

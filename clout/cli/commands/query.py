@@ -34,7 +34,7 @@ def sql(
     fmt: str | None = typer.Option(None, "--format", help="table | csv | json | parquet (default: from --out's "
                                    "extension, else table)"),
     out: Path | None = typer.Option(None, "--out", help="write the result to this file (required for parquet)"),
-    columns: str | None = typer.Option(None, "--columns", help="table format: show only these columns (a,b,c)"),
+    columns: str | None = typer.Option(None, "--columns", help="show (or write) only these columns (a,b,c)"),
     view: str = typer.Option("auto", "--view", help="table format: auto (a table when it fits the terminal, "
                              "else one record per block), table or records"),
     max_rows: int = typer.Option(1000, "--max-rows", metavar="N",
@@ -77,8 +77,11 @@ def sql(
     try:
         if statement is None:
             _prompt(con, limits, shape)
+        elif prompt.command(statement) not in (None, "exit"):  # `clout sql .tables`: the prompt's commands too
+            prompt.run_command(prompt.command(statement), con,
+                               lambda stmt: _emit(_execute(con, stmt, limits, max_rows=max_rows), "table", None, shape))
         elif fmt == "parquet":
-            _write_parquet(con, statement, out, limits)
+            _write_parquet(con, statement, out, limits, columns)
         else:
             on_screen = fmt == "table" and out is None
             _emit(_execute(con, statement, limits, max_rows=shape.max_rows if on_screen else None), fmt, out, shape)
@@ -140,12 +143,17 @@ def _first_lines(message: str) -> str:
     return " ".join(lines[:1] + suggestion)
 
 
-def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path, limits: SqlLimits) -> None:
+def _write_parquet(con: duckdb.DuckDBPyConnection, statement: str, out: Path, limits: SqlLimits,
+                   columns: str | None = None) -> None:
     import pyarrow.parquet as pq
+
+    from clout.cli.output import pick_columns
 
     table = _execute(con, statement, limits, arrow=True)
     if table is None:
         raise CloutError("--format parquet needs a statement that returns rows")
+    if columns:
+        table = table.select(pick_columns(table.column_names, columns))
     with written(out) as tmp:
         pq.write_table(table, tmp)
     console.print(f"wrote {table.num_rows:,} rows to {out}")
@@ -164,15 +172,17 @@ class Shape:
 def _emit(result: tuple | None, fmt: str, out: Path | None, shape: Shape = Shape()) -> None:
     if result is None:
         return
-    columns, rows = result
-    if fmt == "table" and out is None:
-        from clout.cli.output import pick_columns, show
+    from clout.cli.output import pick_columns, show
 
+    columns, rows = result
+    if shape.columns:  # every format: a CSV of the columns asked for, not of all of them
         shown = pick_columns(columns, shape.columns)
         index = [columns.index(c) for c in shown]
+        columns, rows = shown, [tuple(r[i] for i in index) for r in rows]
+    if fmt == "table" and out is None:
         more = shape.max_rows and len(rows) > shape.max_rows
         rows = rows[:shape.max_rows] if more else rows
-        show(console, shown, [tuple(r[i] for i in index) for r in rows], view=shape.view, count=not more)
+        show(console, columns, rows, view=shape.view, count=not more)
         if more:
             console.print(f"the first {shape.max_rows:,} rows; there are more. Add a LIMIT or an aggregate, raise "
                           "--max-rows, or write them all: --format csv|json|parquet --out FILE", highlight=False)

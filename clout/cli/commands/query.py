@@ -74,12 +74,13 @@ def sql(
     limits = SqlLimits.from_env(timeout, memory_limit, temp_dir)
     con, limits = _open(load_settings(warehouse), full_warehouse, limits)
     shape = Shape(columns, view, max_rows)
+    command = prompt.command(statement) if statement is not None else None
     try:
         if statement is None:
             _prompt(con, limits, shape)
-        elif prompt.command(statement) not in (None, "exit"):  # `clout sql .tables`: the prompt's commands too
-            prompt.run_command(prompt.command(statement), con,
-                               lambda stmt: _emit(_execute(con, stmt, limits, max_rows=max_rows), "table", None, shape))
+        elif command not in (None, "exit"):  # `clout sql .tables`: the prompt's commands too
+            prompt.run_command(command, con, lambda stmt: _emit(_execute(con, stmt, limits, max_rows=max_rows),
+                                                                 "table", None, shape))
         elif fmt == "parquet":
             _write_parquet(con, statement, out, limits, columns)
         else:
@@ -234,7 +235,7 @@ def _prompt(con: duckdb.DuckDBPyConnection, limits: SqlLimits, shape: Shape = Sh
             if command is None:
                 _emit(_execute(con, statement, limits, max_rows=shape.max_rows), "table", None, shape)
             else:
-                prompt.run_command(command, con, lambda stmt: run(stmt))
+                prompt.run_command(command, con, run)
         except CloutError as e:
             failed += 1
             console.print(f"[red]error:[/red] {e}", highlight=False)

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,9 +86,10 @@ def live_algorithm(settings: Settings, logical_date: date) -> str:
     if not settings.warehouse.exists():
         return FIRST_ALGORITHM
     with connect(settings) as con:  # writable: an older warehouse is migrated first, as begin_run's would be
-        rows = query(con, "meta/live_algorithm", logical_date=logical_date,
-                     nights=load_gate_config()["history"]["nights"]).fetchall()
-    return rows[0][0] if rows else FIRST_ALGORITHM
+        # the history the gate judges a night against (sql/audit/reference_algorithm.sql), the date's own night in
+        rows = records(query(con, "audit/reference_algorithm", logical_date=logical_date + timedelta(days=1),
+                             nights=load_gate_config()["history"]["nights"]))
+    return rows[0]["algorithm_version"] if rows else FIRST_ALGORITHM
 
 
 def begin_run(settings: Settings, logical_date: date, algorithm: str | None = None, run_id: str | None = None) -> str:

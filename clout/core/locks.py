@@ -24,7 +24,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,7 +61,9 @@ def warehouse_lock(settings: Settings, exclusive: bool = False, wait: float | No
         os.close(fd)  # releases the lock
 
 
-def _acquire(fd: int, mode: int, wait: float, message: str) -> None:
+def _acquire(fd: int, mode: int, wait: float, message: str | Callable[[], str], waiting: str | None = None) -> None:
+    """Lock `fd`, waiting up to `wait` seconds; then CloutError(`message`: a callable is asked when the wait runs
+    out). `waiting`: one line for stderr when it has to wait (stdout may be a pipe someone parses)."""
     deadline = time.monotonic() + wait
     while True:
         try:
@@ -69,7 +71,10 @@ def _acquire(fd: int, mode: int, wait: float, message: str) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise CloutError(message) from None
+                raise CloutError(message() if callable(message) else message) from None
+            if waiting:
+                print(waiting, file=sys.stderr, flush=True)
+                waiting = None
             time.sleep(0.05)
 
 
@@ -103,22 +108,15 @@ def hold_writer(settings: Settings, wait: float) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline, told = time.monotonic() + wait, False
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                os.close(fd)
-                raise CloutError(f"{settings.warehouse}: another process is writing the warehouse"
-                                 f"{_holder(writer_holder(path))}; wait for it (`--wait SECONDS` waits here), or query "
-                                 "the published snapshot with `clout sql` (the default)") from None
-            if not told:  # one line, on stderr: stdout may be a pipe someone parses
-                print(f"waiting for the warehouse: another clout process is writing it (at most {wait:.0f} s)",
-                      file=sys.stderr, flush=True)
-                told = True
-            time.sleep(0.2)
+    try:
+        _acquire(fd, fcntl.LOCK_EX, wait,
+                 lambda: (f"{settings.warehouse}: another process is writing the warehouse"
+                          f"{_holder(writer_holder(path))}; wait for it (`--wait SECONDS` waits here), or query the "
+                          "published snapshot with `clout sql` (the default)"),
+                 waiting=f"waiting for the warehouse: another clout process is writing it (at most {wait:.0f} s)")
+    except CloutError:
+        os.close(fd)
+        raise
     os.ftruncate(fd, 0)
     os.write(fd, str(os.getpid()).encode())  # who holds it, for the error of the process that waits
     if _SESSIONS:

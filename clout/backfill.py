@@ -150,15 +150,20 @@ def _already_backfilled(bf: dict, date_from: date, date_to: date, version: str) 
 def score_nights(settings: Settings, backfill_id: str, on_night: Callable[[date], None] = lambda d: None) -> int:
     """Score and gate every night not scored yet (or whose run failed), in date order; returns how many were
     scored now. A night that raises stops the backfill: its run is marked failed and the backfill `failed`, and
-    the error names the command that resumes it."""
+    the error names the command that resumes it. A night an earlier attempt scored but was stopped before gating
+    is gated first, here: on the engine this job runs on (on Airflow with Spark, the submitted job), not later in
+    the range's gate task."""
     stop_after = int(os.environ.get(STOP_AFTER_ENV) or 0)
     with connect(settings) as con:
         bf = _backfill(con, backfill_id)
-        todo = [n["logical_date"] for n in records(query(con, "backfill/nights", backfill_id=backfill_id))
-                if n["status"] in ("pending", "failed")]
+        nights = records(query(con, "backfill/nights", backfill_id=backfill_id))
+        todo = [n["logical_date"] for n in nights if n["status"] in ("pending", "failed")]
         if bf["status"] == "failed":  # resumed (the same command, or an Airflow retry of the nights' task)
             with transaction(con):
                 run_sql(con, "backfill/resume", backfill_id=backfill_id)
+        for night in (n for n in nights if n["status"] == "scored"):
+            on_night(night["logical_date"])
+            _gate_night(con, settings, backfill_id, night["logical_date"], night["run_id"])
     for done, night in enumerate(todo):
         if stop_after and done == stop_after:
             raise CloutError(f"backfill {backfill_id} stopped after {done} nights ({STOP_AFTER_ENV}); "
@@ -212,6 +217,7 @@ def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> N
                     message=f"night of backfill {backfill_id}; published only by promoting the whole backfill")
             run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
                     status="scored", outcome=None)
+        faults.point("backfill:before_gate")
         # Gated now, not after the range: the night's kept features serve its shadow run and are dropped,
         # instead of 90 nights of them waiting in the file.
         _gate_night(con, settings, backfill_id, night, run_id)
@@ -326,8 +332,8 @@ def range_summary(nights: list[dict]) -> dict:
 
 
 def gate(settings: Settings, backfill_id: str) -> BackfillResult:
-    """Gate the range as a whole (each night was gated when scored; one interrupted before its gate is gated
-    now against the published night of the same date)."""
+    """Gate the range as a whole. Each night was gated when scored (score_nights gates one an interrupted attempt
+    left ungated when it resumes); one still ungated is gated now against the published night of the same date."""
     with connect(settings) as con:
         bf = _backfill(con, backfill_id)
         for night in records(query(con, "backfill/nights", backfill_id=backfill_id)):

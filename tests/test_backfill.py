@@ -417,3 +417,24 @@ def test_a_killed_backfills_night_is_abandoned_by_the_next_writer_not_hours_late
         (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
     review = clout_here("backfill", "review", backfill_id, warehouse=history, check=True).stdout
     assert "running, or stopped without finishing" in review and f"next: `clout {' '.join(command)}`" in review
+
+
+def test_a_night_scored_but_not_gated_is_gated_when_its_nights_resume(history):
+    """Killed between a night's score and its gate, the backfill resumes by gating that night (the same run, not
+    scored again) in the nights' job itself: on Airflow with Spark that is the submitted job, so the range's `gate`
+    task in the worker has no night left to gate on the worker's own Spark session."""
+    command = ("backfill", "--from", "2012-07-02", "--to", "2012-07-03", "--algorithm", "v1")
+    killed = clout(*command, warehouse=history, env={"CLOUT_FAULT": "backfill:before_gate"})
+    assert killed.returncode == -signal.SIGKILL
+    with connect(history) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+        before = con.execute("select logical_date, status, run_id from meta.backfill_nights order by 1").fetchall()
+    assert [(str(d), s) for d, s, _ in before] == [("2012-07-02", "scored"), ("2012-07-03", "pending")]
+
+    assert backfill.score_nights(history, backfill_id) == 1  # the job Airflow retries: only 07-03 is scored
+    with connect(history) as con:
+        after = con.execute("select logical_date, status, run_id, outcome from meta.backfill_nights order by 1"
+                            ).fetchall()
+    assert [s for _, s, _, _ in after] == ["gated", "gated"] and all(o for *_, o in after)
+    assert after[0][2] == before[0][2]  # 07-02 gated as the killed attempt scored it
+    assert backfill.gate(history, backfill_id).status == "gated"

@@ -85,7 +85,7 @@ def _land_printed(settings, paths: list[Path], options=None) -> None:
 
     with _landing() as progress:
         results = pipeline.land_files(settings, paths, options=options, progress=progress)
-    if len(results) > 1 or not all(r.named for r in results):  # one file named: its own line says it all
+    if len(results) != 1 or not results[0].named:  # one file named: its own line says it all; none: say so
         console.print(summary(results), highlight=False, soft_wrap=True)
     check_all_landed(results)
 
@@ -322,6 +322,10 @@ def main() -> None:
         where = f" (`{ctx.command_path} --help`)" if ctx is not None else ""
         err.print(f"[red]error:[/red] {message}{where}", highlight=False, soft_wrap=True)
         sys.exit(getattr(e, "exit_code", 2))
+    except Exception:
+        if stops:  # the signal reached a DuckDB statement, which ended with its own error ("Query interrupted")
+            _interrupted(stops[-1])
+        raise
     finally:
         for sig, handler in replaced.items():  # `clout_here` runs main() inside the test process
             signal.signal(sig, handler)

@@ -31,7 +31,7 @@ from clout.core.warehouse import registered, run_sql, transaction
 from clout.land import plausible
 from clout.land.canonical_interactions import InteractionParams
 from clout.land.formats import READERS, Detected, LandOptions, detect, generic
-from clout.land.formats.base import ENTITY_SCHEMAS, QUARANTINE_SCHEMA, Batch, NextFile, stat_key
+from clout.land.formats.base import ENTITY_SCHEMAS, QUARANTINE_SCHEMA, Batch, NextFile, head_bytes, stat_key
 from clout.land.formats.checks import violations
 
 
@@ -52,12 +52,13 @@ class LandResult:
     companion: bool = False  # a file a format reads beside its export (actor.json): not an export, not unknown
     named: bool = field(default=True, compare=False)  # named on the command line, not found in a folder
     failed: str | None = None  # a folder's file that could not land (why, naming it): the others still land
-    cut_short: bool = False  # records quarantined and no line end at the end of the file: perhaps a cut copy
+    cut_short: int | None = None  # the last line, when no line end follows it and it may be cut (a cut copy)
 
     @property
     def needs_attention(self) -> bool:
         """Worth a line of its own in a folder's landing: skipped as unknown, or records quarantined, or new fields."""
-        return bool((self.note and not self.companion) or self.quarantined or self.new_fields or self.failed)
+        return bool((self.note and not self.companion) or self.quarantined or self.new_fields or self.failed
+                    or self.cut_short)
 
     def line(self) -> str:
         if self.failed:
@@ -72,7 +73,8 @@ class LandResult:
         if self.first_problem:
             line += f" (first: {self.first_problem})"
         if self.cut_short:
-            line += "; the file does not end with a line end: it may be cut short, ask for it again"
+            line += (f"; no line end after its last line ({self.cut_short:,}): the file may be cut short there, ask "
+                     "for it again if so")
         if self.new_fields:
             line += f"; new field(s) kept in the raw payload: {', '.join(sorted(self.new_fields))}"
         return line
@@ -117,7 +119,8 @@ def expand(paths: list[Path]) -> list[tuple[Path, bool]]:
     out = []
     for p in map(Path, paths):
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and not any(
+            # a broken link is kept: it fails with its own error instead of going unnoticed
+            files = sorted(f for f in p.rglob("*") if (f.is_file() or (f.is_symlink() and not f.exists())) and not any(
                 part.startswith(".") for part in f.relative_to(p).parts))
             out.extend((f, False) for f in files)
         else:
@@ -208,7 +211,7 @@ def _land_or_note(con, path: Path, explicit: bool, options: LandOptions, hashing
 
 def _failed(path: Path, error: CloutError) -> LandResult:
     why = str(error) if str(error).startswith((str(path), str(path.resolve()))) else f"{path}: {error}"
-    return LandResult(path.resolve(), "", 0, skipped=True, failed=why)
+    return LandResult(path.absolute(), "", 0, skipped=True, failed=why)  # as named: a broken link resolves to nothing
 
 
 # Out of memory or out of disk while a file lands (a full disk fails the commit: TransactionException): one line
@@ -241,6 +244,8 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
               stage_file: StageFile | None = None) -> LandResult:
     """Land one file (`hashing`: its sha256 being worked out, or None to work it out here; `ahead`: the landing
     session's files, of which a reader may begin the next)."""
+    if Path(path).is_symlink() and not Path(path).exists():
+        raise CloutError(f"{path}: a broken link (to {Path(path).readlink()}): no such file")
     path = Path(path).resolve()
     if not path.is_file():
         raise CloutError(f"{path}: no such file")
@@ -263,6 +268,7 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
         _check_companion(path)
         if path.stat().st_size == 0 or not path.read_bytes()[:1 << 16].strip():
             raise _NotAnExport(f"{path}: the file is empty; nothing to land", "empty file, skipped")
+        _check_not_utf16(path)
         raise _NotAnExport(
             f"{path}: not an export format clout knows (generic interactions, twitter_v2, twitter_v1, x_archive, "
             f"mastodon, facebook, linkedin, identity_links); its first line reads {_first_line(path)!r}. For a table "
@@ -300,6 +306,16 @@ def _check_companion(path: Path) -> None:
             companion=True)
 
 
+def _check_not_utf16(path: Path) -> None:
+    """An export saved as UTF-16 (some Windows tools' "Unicode") is one of clout's formats in another encoding, not
+    an unknown file to skip: it fails (in a folder too: the landing exits 1), saying what to do."""
+    head = head_bytes(path, 512)
+    every_other = max(head[0::2].count(0), head[1::2].count(0))  # Latin text in UTF-16: one byte of two is zero
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) >= 16 and every_other > 0.9 * (len(head) // 2)):
+        raise CloutError(f"{path}: not UTF-8: it looks like UTF-16 (a byte order mark, or a zero byte in every "
+                         "other place); re-export the file as UTF-8, or convert it (iconv -f UTF-16 -t UTF-8)")
+
+
 def _first_line(path: Path, limit: int = 80) -> str:
     with (gzip.open(path, "rb") if generic.is_gzip(path) else path.open("rb")) as f:
         return f.readline(limit).decode("utf-8", errors="replace").rstrip("\r\n")
@@ -335,8 +351,8 @@ def _land(con, path: Path, hashed: _Hashed, found: Detected, options: LandOption
             counts = _land_generic(con, file_id, path, found, options, shape)
         else:
             counts = _land_records(con, file_id, path, found, options, ahead, stage_file)
-        read, staged, quarantined, first_problem, new_fields = counts
-        _check_quarantine(path, found.name, read, quarantined, first_problem, options.quarantine_limit)
+        read, staged, quarantined, first_problem, new_fields, bad_share = counts
+        _check_quarantine(path, read, quarantined, first_problem, options.quarantine_limit, bad_share)
         _check_unchanged(path, hashed)
         run_sql(con, "land/finish_file", file_id=file_id, path=str(path), size_bytes=path.stat().st_size,
                 sha256=hashed.digest, format=found.name, network=_network(found, options), records=read,
@@ -345,17 +361,34 @@ def _land(con, path: Path, hashed: _Hashed, found: Detected, options: LandOption
                 seconds=time.perf_counter() - started, owner=owner)
     return LandResult(path, hashed.digest, read, False, found.name, staged, read - staged - quarantined, quarantined,
                       tuple(new_fields), first_problem=first_problem, owner=owner,
-                      cut_short=bool(quarantined) and _no_line_end(path))
+                      cut_short=_cut_short(con, file_id, path, found, quarantined))
 
 
-def _no_line_end(path: Path) -> bool:
-    """A plain text file whose last byte is not a line end. With a bad record, the likeliest cause is a copy that
-    stopped in the middle of a line (a cut gzip fails on its own: its end marker is missing)."""
+def _cut_short(con, file_id: int, path: Path, found: Detected, quarantined: int) -> int | None:
+    """The number of the file's last line when it may have been cut in the middle of it (a cut gzip fails on its
+    own: its end marker is missing): no line end follows it, and it is a table's line (which may read well cut:
+    `mastodon` cut to `mast`) or it was quarantined. A JSON document's bad items are placed by path (`$[3]`), not
+    by line, so a whole document ending in `}` is never taken for a cut one; a whole JSON line parses."""
+    last = _unterminated_line(path)
+    if last is None:
+        return None
+    if found.layout is not None and found.layout.kind in ("whitespace", "delimited"):
+        return last
+    if quarantined and run_sql(con, "land/quarantined_line", file_id=file_id, line=last).fetchall():
+        return last
+    return None
+
+
+def _unterminated_line(path: Path) -> int | None:
+    """The number of a plain file's last line when no line end follows it, else None."""
     with path.open("rb") as f:
         if f.read(2) == b"\x1f\x8b" or f.seek(0, 2) == 0:
-            return False
+            return None
         f.seek(-1, 2)
-        return f.read(1) not in (b"\n", b"\r", b"]", b"}")
+        if f.read(1) in (b"\n", b"\r"):
+            return None
+        f.seek(0)
+        return 1 + sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b""))
 
 
 def _check_unchanged(path: Path, hashed: _Hashed) -> None:
@@ -370,13 +403,19 @@ def _network(found: Detected, options: LandOptions) -> str:
     return getattr(found.reader, "NETWORK", None) or ("mixed" if found.name == "identity_links" else options.network)
 
 
-def _check_quarantine(path: Path, fmt: str, read: int, quarantined: int, first: str | None, limit: float) -> None:
+def _check_quarantine(path: Path, read: int, quarantined: int, first: str | None, limit: float,
+                      bad_share: float = 0.0) -> None:
+    """More than `limit` of the file's records quarantined, or of its content in lines that were no record at all
+    (`bad_share`: an API v2 line that is no page is one record, though it may have held a hundred): nothing lands."""
     if read and quarantined / read > limit:
-        raise CloutError(
-            f"{path}: {quarantined:,} of {read:,} records ({quarantined / read:.1%}) could not be landed, more than "
-            f"the {limit:.1%} limit; first: {first}. Nothing was landed; fix or re-deliver the file "
-            "(or raise --quarantine-limit)"
-        )
+        why = f"{quarantined:,} of {read:,} records ({quarantined / read:.1%}) could not be landed"
+    elif bad_share > limit:
+        why = (f"{quarantined:,} of {read:,} records could not be landed, among them lines that were no page of "
+               f"results: {bad_share:.1%} of the file's content")
+    else:
+        return
+    raise CloutError(f"{path}: {why}, more than the {limit:.1%} limit; first: {first}. Nothing was landed; fix or "
+                     "re-deliver the file (or raise --quarantine-limit)")
 
 
 def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandOptions,
@@ -389,7 +428,7 @@ def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandO
         good, quarantined, first_problem = _generic_fast(con, file_id, path, found.layout, params, shape), 0, None
     else:
         good, quarantined, first_problem = _generic_careful(con, file_id, path, found.layout, params)
-    return good + quarantined, _generic_new_keys(con, file_id), quarantined, first_problem, []
+    return good + quarantined, _generic_new_keys(con, file_id), quarantined, first_problem, [], 0.0
 
 
 def _generic_new_keys(con, file_id: int) -> int:
@@ -451,8 +490,13 @@ def _generic_careful(con, file_id: int, path: Path, layout, params: InteractionP
     return good, quarantined, first_problem
 
 
+SHOWN_CHARS = 120  # of a bad line in the reconcile line and errors (the whole line is in raw.quarantine)
+
+
 def _problem(row: dict) -> str:
-    return f"line {row['line_no']}: {row['error']} (found {row['line']!r})"
+    line = row["line"] or ""
+    shown = repr(line[:SHOWN_CHARS]) + (f" ... {len(line):,} characters in all" if len(line) > SHOWN_CHARS else "")
+    return f"line {row['line_no']}: {row['error']} (found {shown})"
 
 
 def _land_records(con, file_id: int, path: Path, found: Detected, options: LandOptions, ahead: NextFile | None,
@@ -465,13 +509,15 @@ def _land_records(con, file_id: int, path: Path, found: Detected, options: LandO
         landed = found.reader.land(con, file_id, path, options, ahead)
         good, quarantined = landed.records - landed.quarantined, landed.quarantined
         first_problem, unknown, entities = landed.first_problem, landed.unknown_fields, landed.entities
+        bad_share = landed.bad_line_bytes / landed.record_bytes if landed.record_bytes else 0.0
     else:
         good, quarantined, first_problem, unknown, entities = _land_batches(con, file_id, path, found, options)
+        bad_share = 0.0
     if entities and stage_file is None:
         raise CloutError(f"{path}: {found.name} rows are staged as they land; land it with clout.pipeline.land_files")
     staged = stage_file(con, file_id, entities) if entities else 0
     new_fields = _new_fields(con, file_id, found.name, unknown)
-    return good + quarantined, staged, quarantined, first_problem, new_fields
+    return good + quarantined, staged, quarantined, first_problem, new_fields, bad_share
 
 
 def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandOptions):

@@ -2,7 +2,7 @@
 -- handed over in small Arrow batches so DuckDB parses the block's pages on every core) inside the file's transaction.
 -- One pipeline, no table between pages and items: each line is parsed once, into its lists of items as JSON text
 -- (the payloads kept in raw), and each item once, into the fields clout reads. A line that is not a page (invalid
--- JSON, not UTF-8) is one record too, with its text. Record numbers come after (v2_line_records), from per-line
+-- JSON, not UTF-8, an API error, another object) is one record too, with its text. Record numbers come after (v2_line_records), from per-line
 -- counts, so no payload is sorted.
 -- Grain of v2_items: one row per item of `data`, `includes.users` or `includes.tweets`, or per line that is no page.
 create or replace temp table v2_items as
@@ -30,18 +30,35 @@ parsed as (
     from lines
 ),
 
+paged as (
+    -- a JSON object that is no page (an API error response, `data` of another type) is a bad line too: its text is
+    -- kept in quarantine, not dropped as a page of no items. A page holds `data` (an array, or one object) or
+    -- `includes`, or says it found nothing (`meta.result_count` 0); the JSON paths are read only for the rest.
+    select
+        *,
+        case
+            when page is null then case when bad_utf8 then 'bad_utf8' else 'invalid' end
+            when page.data is not null or page.includes is not null then null
+            when json_type(line, '$.data') = 'OBJECT' then null
+            when try_cast(json_extract(line, '$.meta.result_count') as bigint) = 0 then null
+            when json_exists(line, '$.errors') then 'api_error'
+            else 'no_page'
+        end as bad_kind
+    from parsed
+),
+
 listed as (
     select
         line_no,
-        case when page is null then line end as bad_line,
-        case when page is null then case when bad_utf8 then 'bad_utf8' else 'invalid' end end as bad_kind,
+        case when bad_kind is not null then line end as bad_line,
+        bad_kind,
         coalesce(try_cast(page.__twarc.retrieved_at as timestamptz) at time zone 'UTC', $fallback) as observed_at,
         -- a user lookup of one id answers `data` with an object, not an array
         coalesce(page.data, case when page is not null and json_type(line, '$.data') = 'OBJECT'
             then [json_extract(line, '$.data')] end, []) as data,
         coalesce(page.includes.users, []) as users,
         coalesce(page.includes.tweets, []) as tweets
-    from parsed
+    from paged
 ),
 
 concatenated as (

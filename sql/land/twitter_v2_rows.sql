@@ -73,6 +73,8 @@ final as (
         case entity
             when 'invalid' then 'not valid JSON (truncated or corrupt line)'
             when 'bad_utf8' then 'not valid UTF-8'
+            when 'api_error' then 'an API error response (`errors`), not a page of results: ask for the page again'
+            when 'no_page' then 'not a page of API v2 results (no `data` or `includes`)'
             when 'bad' then 'an item must be a JSON object'
             when 'post' then coalesce({post_violation}, {post_implausible})
             when 'account' then coalesce({account_violation}, {account_implausible})

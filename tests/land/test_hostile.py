@@ -7,6 +7,7 @@ import json
 
 import pytest
 from landkit import FIXTURES, counts, land, reconciles, sql
+from testkit import clout_here
 
 from clout.core.errors import CloutError
 
@@ -51,11 +52,72 @@ def test_a_plain_file_cut_in_the_middle_of_its_last_line_says_it_may_be_cut_shor
     cut = tmp_path / "cut.txt"
     cut.write_bytes(whole[:-9])  # "... 1341101199 RT\n" loses its end
     (r,) = land(settings, cut)
-    assert (r.records, r.quarantined) == (400, 1) and r.cut_short and "may be cut short" in r.line()
+    assert (r.records, r.quarantined) == (400, 1) and r.cut_short == 400 and "may be cut short" in r.line()
     bad_middle = tmp_path / "bad_middle.txt"
     bad_middle.write_bytes(higgs_like(400, bad_every=300))
     (r,) = land(settings, bad_middle)
     assert r.quarantined == 1 and not r.cut_short and "cut short" not in r.line()
+
+
+def test_a_table_cut_where_its_last_line_still_reads_well_says_it_may_be_cut_short(settings, tmp_path):
+    """`mastodon` cut to `mast` is a good-looking row: it lands (a file without a final line end is common), and the
+    reconcile line says where the file may have been cut, so nobody takes the copy for whole unawares."""
+    cut = tmp_path / "cut.csv"
+    cut.write_text("actor,target,time,kind,network\n"
+                   + "".join(f"u{i},v,{1341100972 + i},RT,mastodon\n" for i in range(300))[:-5])
+    (r,) = land(settings, cut)
+    assert (r.records, r.quarantined, r.cut_short) == (300, 0, 301) and reconciles(r)
+    assert "no line end after its last line (301): the file may be cut short" in r.line()
+    whole = tmp_path / "whole.csv"
+    whole.write_text("actor,target,time,kind,network\na,b,1341100972,RT,mastodon\n")
+    (r,) = land(settings, whole)
+    assert r.cut_short is None and "cut short" not in r.line()
+
+
+def test_a_v2_file_cut_after_a_brace_inside_its_last_page_says_it_may_be_cut_short(settings, tmp_path):
+    """A JSON line cut just after an inner `}` ends in `}` too: it is the quarantined last line, so the file may be
+    cut there; a whole file's bad page in the middle says nothing of the kind."""
+    page = (V2 / "brexit.jsonl").read_bytes().rstrip(b"\n")
+    cut_at = page.rfind(b"}", 0, len(page) // 2) + 1
+    f = tmp_path / "cut.jsonl"
+    f.write_bytes(page + b"\n" + page[:cut_at])
+    (r,) = land(settings, f, quarantine_limit=0.9)
+    assert r.quarantined == 1 and r.cut_short == 2 and "may be cut short" in r.line()
+    whole = tmp_path / "whole.jsonl"
+    whole.write_bytes(b"{}\n" + page)  # no line end after a whole page; its first line is no page
+    (r,) = land(settings, whole, quarantine_limit=0.9)
+    assert r.quarantined == 1 and r.cut_short is None
+
+
+def test_v2_lines_that_are_json_but_no_page_are_quarantined_not_dropped(settings, tmp_path):
+    tweet = {"id": "1", "author_id": "7", "text": "hi", "created_at": "2021-09-22T10:00:00Z"}
+    lines = [{"data": [tweet]}, {"foo": 1}, {"data": None}, {"data": "oops"},
+             {"errors": [{"title": "Service Unavailable"}]}, {"meta": {"result_count": 0}}]
+    f = tmp_path / "odd_lines.jsonl"
+    f.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    (r,) = land(settings, f, quarantine_limit=0.9)
+    assert (r.records, r.staged, r.quarantined) == (5, 1, 4) and reconciles(r)
+    assert sql(settings, "select location, reason, raw_text from raw.quarantine order by record_no") == [
+        ("line 2", "not a page of API v2 results (no `data` or `includes`)", '{"foo": 1}'),
+        ("line 3", "not a page of API v2 results (no `data` or `includes`)", '{"data": null}'),
+        ("line 4", "not a page of API v2 results (no `data` or `includes`)", '{"data": "oops"}'),
+        ("line 5", "an API error response (`errors`), not a page of results: ask for the page again",
+         '{"errors": [{"title": "Service Unavailable"}]}')]
+
+
+def test_a_v2_file_whose_bad_pages_hold_much_of_it_fails_though_few_records_are_bad(settings, tmp_path):
+    """A page that is no JSON is one record, though it held a hundred tweets: a file cut in half is one bad record
+    of hundreds, under the 1% limit by count. The limit also weighs the bad lines' share of the content."""
+    land(settings, V2 / "users.jsonl")
+    before = counts(settings)
+    data = (V2 / "brexit.jsonl").read_bytes()
+    f = tmp_path / "half.jsonl"
+    f.write_bytes(data[:len(data) // 2] + b"\n" + data)  # 1 bad record of more than a hundred
+    with pytest.raises(CloutError, match=r"half\.jsonl: 1 of [\d,]+ records could not be landed, among them lines "
+                                         r"that were no page of results: \d+\.\d% of the file's content, more than "
+                                         r"the 1\.0% limit; first: line \d+: not valid JSON"):
+        land(settings, f)
+    assert counts(settings) == before
 
 
 def test_quarantine_limit_is_configurable(settings, tmp_path):
@@ -76,7 +138,9 @@ def test_truncated_json_line_is_quarantined_with_its_line(settings, tmp_path):
     truncated.write_text(pages[0] + "\n" + pages[1] + "\n" + pages[2][: len(pages[2]) // 2] + "\n")
     with pytest.raises(CloutError, match=r"1 of 201 records.*line 3: not valid JSON"):
         land(settings, truncated, quarantine_limit=0.001)
-    (r,) = land(settings, truncated)  # 0.5% bad: under the default 1% limit
+    with pytest.raises(CloutError, match=r"among them lines that were no page of results: 22\.\d% of the file's"):
+        land(settings, truncated)  # 0.5% of the records, but the bad line held a fifth of the content
+    (r,) = land(settings, truncated, quarantine_limit=0.3)
     assert (r.records, r.staged, r.quarantined) == (201, 200, 1)
     (raw,), = sql(settings, "select raw_text from raw.quarantine")
     assert raw == pages[2][: len(pages[2]) // 2]
@@ -187,7 +251,7 @@ def test_duplicates_inside_one_file_count_as_duplicates(settings, tmp_path):
 
 
 def test_cli_prints_the_reconcile_line_and_one_line_errors(settings, tmp_path):
-    from testkit import clout_here  # the command's entry point, in this process
+
 
     ok = clout_here("land", V2 / "mentions_tweet.jsonl", warehouse=settings)
     assert ok.returncode == 0 and "twitter_v2: 5 records read = 4 staged + 1 duplicates + 0 quarantined" in ok.stdout
@@ -374,3 +438,50 @@ def test_implausible_ids_and_times_in_a_v2_page_are_quarantined_with_the_reason(
         + reasons[1].rsplit(".. ", 1)[1],
         "author id longer than 256 characters", "author id holds a control character",
         "an id in mentions longer than 256 characters"]
+
+
+@pytest.mark.parametrize("fixture", ["twitter_v2/brexit.jsonl", "twitter_v1/MentionSomeoneImportantForYou.json"])
+def test_a_utf8_byte_order_mark_before_a_json_export_is_no_part_of_it(settings, tmp_path, fixture):
+    plain = FIXTURES / fixture
+    marked = tmp_path / plain.name
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    (with_bom,) = land(settings, marked)
+    assert with_bom.quarantined == 0 and with_bom.records > 0
+    (again,) = land(settings, plain)  # the same records: duplicates of what the marked file landed
+    assert again.records == with_bom.records and again.staged == 0
+
+
+def test_a_utf16_export_in_a_folder_fails_the_landing_saying_so_the_rest_lands(settings, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = "a b 1341100800 RT\nc d 1341100801 MT\n"
+    (folder / "good.txt").write_text(text)
+    (folder / "unicode.txt").write_bytes(text.encode("utf-16"))
+    (folder / "README.md").write_text("what the folder holds\n")  # not an export: skipped, no failure
+    results = {r.path.name: r for r in land(settings, folder)}
+    assert results["good.txt"].staged == 2 and results["README.md"].note
+    assert "not UTF-8: it looks like UTF-16" in results["unicode.txt"].failed
+    proc = clout_here("land", folder, warehouse=settings)
+    assert proc.returncode == 1 and "unicode.txt: not landed" in proc.stderr
+
+
+def test_an_empty_folder_and_a_broken_link_are_said_not_passed_over(settings, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = clout_here("land", empty, warehouse=settings)
+    assert proc.returncode == 0 and proc.stdout.startswith("total: 0 files: 0 landed")
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    proc = clout_here("land", linked, warehouse=settings)
+    assert proc.returncode == 1 and "gone.txt: a broken link" in proc.stdout + proc.stderr
+
+
+def test_a_huge_bad_line_is_shown_cut_in_the_reconcile_line_and_kept_whole(settings, tmp_path):
+    f = tmp_path / "long.txt"
+    long_line = "x" * 50_000
+    f.write_bytes(higgs_like(999) + long_line.encode() + b"\n")
+    (r,) = land(settings, f)
+    assert r.quarantined == 1 and len(r.line()) < 600 and "50,001 characters in all" not in r.line()
+    assert "50,000 characters in all" in r.line()
+    assert sql(settings, "select raw_text from raw.quarantine") == [(long_line,)]

@@ -77,3 +77,26 @@ def test_a_mistyped_path_names_the_warehouse_and_makes_none(settings, tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip() == f"error: {missing}: no such file (nothing landed into {settings.warehouse})"
     assert not settings.warehouse.exists()
+
+
+def test_ctrl_c_inside_a_landing_statement_is_one_line_not_a_traceback(settings, tmp_path, monkeypatch):
+    """Ctrl-C that reaches a DuckDB statement ends it with DuckDB's own error (`Query interrupted`), not a
+    KeyboardInterrupt: the landing still stops on one line, with the shell's code for Ctrl-C."""
+    import os
+    import signal
+    import time
+
+    from clout import pipeline
+
+    def interrupted(*args, **kwargs):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            raise RuntimeError("Query interrupted") from None  # as DuckDB reports it
+
+    monkeypatch.setattr(pipeline, "land_files", interrupted)
+    f = tmp_path / "a.txt"
+    f.write_text("a b 1341100800 RT\n")
+    proc = clout_here("land", f, warehouse=settings)
+    assert (proc.returncode, proc.stderr.strip()) == (130, "error: stopped by Ctrl-C")

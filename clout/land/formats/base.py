@@ -226,17 +226,20 @@ class NextFile:
             begun[2].close()
 
 
+BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark: some Windows tools write one; never part of the data
+
+
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; gzip is detected by its magic bytes, not the name."""
+    """The file's bytes (without a UTF-8 BOM); gzip is detected by its magic bytes, not the name."""
     cap = limits.max_expanded()
     with Path(path).open("rb") as f:
         gz = f.read(2) == b"\x1f\x8b"
         f.seek(0)
         if not gz:
-            return limits.read_capped(f, path, cap, "is")
+            return limits.read_capped(f, path, cap, "is").removeprefix(BOM)
     try:
         with gzip.open(path, "rb") as g:  # streamed: a gzip bomb stops at the cap, not at its full size
-            return limits.read_capped(g, path, cap)
+            return limits.read_capped(g, path, cap).removeprefix(BOM)
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
         raise CloutError(f"{path}: truncated or corrupt gzip ({e}); ask for the file again") from None
 
@@ -251,23 +254,23 @@ def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
             for line_no, line in enumerate(iter(lambda: f.readline(cap + 1), b""), start=1):
                 if len(line) > cap:
                     raise limits.line_too_long(path, line_no, cap)
-                yield line_no, line
+                yield line_no, line.removeprefix(BOM) if line_no == 1 else line
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
         raise CloutError(f"{path}: truncated or corrupt gzip ({e}); ask for the file again") from None
 
 
 def head_bytes(path: Path, n: int = 4096) -> bytes:
-    """The first `n` bytes of the (decompressed) file, for format detection."""
+    """The first `n` bytes of the (decompressed) file, for format detection (without a UTF-8 BOM)."""
     with Path(path).open("rb") as f:
         start = f.read(2)
     if start == b"\x1f\x8b":
         try:
             with gzip.open(path, "rb") as g:
-                return g.read(n)
+                return g.read(n).removeprefix(BOM)
         except (EOFError, gzip.BadGzipFile, zlib.error, OSError):
             return b""
     with Path(path).open("rb") as f:
-        return f.read(n)
+        return f.read(n).removeprefix(BOM)
 
 
 def decode(data: bytes, path: Path | str) -> str:

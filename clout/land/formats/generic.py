@@ -28,6 +28,7 @@ from clout.core.errors import CloutError
 from clout.land import plausible
 from clout.land.canonical_interactions import FIELDS, KIND_SPELLINGS, InteractionParams, normalise
 from clout.land.formats import limits
+from clout.land.formats.base import BOM
 
 NAME = "generic_interactions"
 BLOCK_BYTES = 16 << 20  # text is parsed 16 MB (about 700k Higgs lines) at a time: bounds memory
@@ -247,7 +248,12 @@ def _chunks(path: Path, size: int = BLOCK_BYTES) -> Iterator[bytes]:
     opener = gzip.open if is_gzip(path) else open
     try:
         with opener(path, "rb") as f:
-            yield from iter(lambda: f.read(size), b"")
+            first = f.read(size)
+            if first.startswith(BOM):  # a UTF-8 byte order mark is no part of the first line
+                first = first[len(BOM):] or f.read(size)
+            if first:
+                yield first
+                yield from iter(lambda: f.read(size), b"")
     except (EOFError, gzip.BadGzipFile, OSError) as e:
         raise CloutError(f"{path}: truncated or corrupt gzip ({e}); ask for the file again") from None
 

@@ -64,6 +64,8 @@ class Landed:
     records: int = 0
     quarantined: int = 0
     first_problem: str | None = None
+    bad_line_bytes: int = 0  # lines that were no page: one record each, however much of the file they held
+    record_bytes: int = 0
     unknown_fields: set[str] = field(default_factory=set)
     entities: tuple[str, ...] = ("post", "account")  # the scratch tables to merge into staging
 
@@ -90,6 +92,8 @@ def land(con, file_id: int, path: Path, options, ahead: NextFile | None = None) 
             landed.records += block.records
             landed.quarantined += block.quarantined
             landed.first_problem = landed.first_problem or block.first_problem
+            landed.bad_line_bytes += block.bad_line_bytes
+            landed.record_bytes += block.record_bytes
             landed.unknown_fields |= block.unknown_fields
     finally:
         parse.close()
@@ -124,6 +128,8 @@ class _Block:
     quarantined: int
     first_problem: str | None
     unknown_fields: set[str]
+    bad_line_bytes: int
+    record_bytes: int
 
 
 def _parsed_blocks(parser, path: Path) -> Iterator[_Block]:
@@ -137,9 +143,9 @@ def _parsed_blocks(parser, path: Path) -> Iterator[_Block]:
         rows = query(parser, "land/twitter_v2_rows", _contracts(),
                      **plausible.sql_params(plausible.latest(datetime.now(UTC)))).to_arrow_table(ROW_GROUP_ROWS)
         with registered(parser, "v2_rows", rows):
-            (n, quarantined, first_problem), = query(parser, "land/twitter_v2_summary").fetchall()
+            (n, quarantined, first_problem, bad_bytes, all_bytes), = query(parser, "land/twitter_v2_summary").fetchall()
         unknown = {name for _, name in query(parser, "land/twitter_v2_keys").fetchall()}
-        yield _Block(rows, n, quarantined, first_problem, unknown)
+        yield _Block(rows, n, quarantined, first_problem, unknown, bad_bytes, all_bytes)
         records += n
 
 

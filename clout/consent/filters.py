@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from clout.consent.erase import ErasureResult, discover, erase
-from clout.consent.registry import Target, account_target, add_accounts, secret
+from clout.consent.registry import Target, account_target, add_accounts, pseudonym, secret
 from clout.core.settings import Settings
 from clout.core.warehouse import query, run_sql, sql_text
 
@@ -118,16 +118,28 @@ def _targets(con, found: pl.DataFrame) -> dict[int, list[Target]]:
             # A value may be an id or a handle (an account opted out before it landed is keyed by what was given).
             target.ids.add(row["value"])
             target.handles.add(row["value"])
-    for targets in by_optout.values():
+    for optout_id, targets in by_optout.items():
         for t in targets.values():
-            for account_id, handle, name in con.execute(
-                "select distinct account_id, handle, display_name from staging.accounts where network = ? "
-                "and (list_contains(?, account_id) or list_contains(?, lower(handle)))",
-                [t.network, sorted(t.ids), sorted(h.lstrip('@').lower() for h in t.handles)],
-            ).fetchall():
-                t.ids.add(account_id)
-                if handle:
-                    t.handles.add(handle)
-                if name:
-                    t.names.add(name)
+            _add_landed(con, optout_id, t)
     return {k: list(v.values()) for k, v in by_optout.items()}
+
+
+def _add_landed(con, optout_id: int, t: Target) -> None:
+    """Add to `t` the landed accounts its values name, and register their ids with the opt-out before the erasure
+    deletes staging.accounts' rows (the only place a handle is tied to its id): an account opted out by @handle
+    before it landed is registered under the handle alone, so a later file naming only its id (a likes table)
+    would pass the landing check. The ids go in as handle keys under the same pseudonym, as an id opted out before
+    it landed is (registry._lookup): find_registered.sql matches a value in either form, and the later erasure
+    replaces the id by the pseudonym the first one used."""
+    ids = set()
+    for account_id, handle, name in query(con, "consent/landed_accounts", network=t.network, ids=sorted(t.ids),
+                                          handles=sorted(h.lstrip("@").lower() for h in t.handles)).fetchall():
+        ids.add(account_id)
+        if handle:
+            t.handles.add(handle)
+        if name:
+            t.names.add(name)
+    t.ids |= ids
+    key = secret(con)
+    unkeyed = {i for i in ids if pseudonym(key, t.network, i) != t.pseudonym}  # an id registered as itself is found
+    add_accounts(con, optout_id, [Target(t.network, t.pseudonym, handles=unkeyed)] if unkeyed else [])

@@ -98,6 +98,24 @@ def test_an_account_opted_out_before_it_ever_landed_is_erased_when_it_lands(sett
     assert b"newtoclout" not in data and b"314159265" not in data
 
 
+def test_an_account_opted_out_by_handle_stays_out_when_a_later_file_names_only_its_id(settings, tmp_path):
+    """The handle's landing ties it to an id: a likes table naming only that id is erased on landing too."""
+    result = consent.optout(settings, consent.Request("@NewToClout", "twitter", "web form"), compact_after=False)
+    pipeline.land_files(settings, [write_tweets(tmp_path / "t.jsonl", [tweet(1, NEWBIE, "hi", 1)], broken=False)],
+                        options=LAND)
+    likes = tmp_path / "likes.csv"
+    likes.write_text("actor,target,time,kind,network\n"
+                     f"{NEWBIE['id_str']},{BOB['id_str']},2012-07-01T10:00:00Z,like,twitter\n"
+                     f"{BOB['id_str']},{NEWBIE['id_str']},2012-07-01T11:00:00Z,like,twitter\n"
+                     f"{BOB['id_str']},700100200,2012-07-01T12:00:00Z,like,twitter\n", encoding="utf-8")
+    pipeline.land_files(settings, [likes])
+    with connect(settings) as con:
+        left = con.execute("select actor_id, target_id from raw.generic_interactions").fetchall()
+        keys = {k for (k,) in con.execute("select distinct account_key from meta.optout_accounts").fetchall()}
+    assert left == [(BOB["id_str"], "700100200")]
+    assert keys == {result.subject_key}  # one account, one pseudonym: the id joined the handle's registration
+
+
 def test_opting_out_twice_keeps_one_request(settings):
     first = consent.optout(settings, consent.Request("12345", "twitter", "email"), compact_after=False)
     second = consent.optout(settings, consent.Request("12345", "twitter", "email again"), compact_after=False)

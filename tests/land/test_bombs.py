@@ -78,6 +78,16 @@ def test_a_line_past_the_cap_in_a_v1_file_fails_cleanly(settings, tmp_path, smal
     assert counts(settings) == landed
 
 
+def test_a_line_past_the_cap_inside_a_generic_table_fails_cleanly(settings, tmp_path, small_caps, landed):
+    """A long bad line in the middle of a table (not at its end): the careful path reads it, and fails the file
+    rather than keep the whole line in memory and in the quarantine."""
+    path = tmp_path / "table.txt"
+    path.write_bytes(b"a b 1341100972 RT\n" + b"x" * (2 * CAP) + b" b 1341100972 RT\n" + b"c d 1341100973 MT\n")
+    with pytest.raises(CloutError, match=r"table\.txt: line 2 is longer than 1,048,576 bytes"):
+        land(settings, path)
+    assert counts(settings) == landed
+
+
 def _file_size_limit(limit: int):
     def apply():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 
 import pytest
 from landkit import FIXTURES, counts, land, reconciles, sql
@@ -485,3 +486,13 @@ def test_a_huge_bad_line_is_shown_cut_in_the_reconcile_line_and_kept_whole(setti
     assert r.quarantined == 1 and len(r.line()) < 600 and "50,001 characters in all" not in r.line()
     assert "50,000 characters in all" in r.line()
     assert sql(settings, "select raw_text from raw.quarantine") == [(long_line,)]
+
+
+def test_a_gzipped_mastodon_follows_csv_lands_as_the_plain_one(settings, tmp_path):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "mastodon" / "actor.json", folder)
+    gz = folder / "following_accounts.csv.gz"
+    gz.write_bytes(gzip.compress((FIXTURES / "mastodon" / "following_accounts.csv").read_bytes()))
+    (r,) = land(settings, gz)
+    assert r.format == "mastodon" and r.staged > 0 and r.quarantined == 0

@@ -34,15 +34,20 @@ NOTE_FIELDS = frozenset({
 FOLLOW_HEADERS = ("Account address",)
 
 
+def _is_csv(path: Path) -> bool:
+    """following_accounts.csv, gzipped or not (the content is read through gzip either way)."""
+    return path.name.lower().removesuffix(".gz").endswith(".csv")
+
+
 def detect(path: Path, head: bytes) -> bool:
-    if path.suffix.lower() == ".csv":
+    if _is_csv(path):
         return head.lstrip(b"\xef\xbb\xbf").startswith(b"Account address")
     return b'"OrderedCollection"' in head or (b"orderedItems" in head and b"activitystreams" in head)
 
 
 def read(path: Path, options) -> Iterator:
     counter = Counter()
-    records = _follows(path, counter, options) if path.suffix.lower() == ".csv" else _outbox(path, counter)
+    records = _follows(path, counter, options) if _is_csv(path) else _outbox(path, counter)
     return batched(counter, records)
 
 
@@ -133,7 +138,7 @@ def _mention(tag: dict) -> str | None:
 def owner(path: Path, options) -> str | None:
     """Whose export a follows CSV is (its rows name only the other account); None for an outbox, whose rows name
     their actor. Part of the file's identity when it lands (clout.land.land)."""
-    if path.suffix.lower() != ".csv":
+    if not _is_csv(path):
         return None
     return getattr(options, "account", None) or _owner(path)
 

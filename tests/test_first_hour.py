@@ -493,3 +493,15 @@ def test_a_snap_edge_list_lands(tmp_path):
     junk = tmp_path / "junk.txt"
     junk.write_text("a b\nc d\n", encoding="utf-8")
     assert "--map actor=COLUMN" in clout(settings, "land", str(junk)).stderr
+
+
+def test_an_edge_list_of_counts_is_named_for_what_it_is_not_asked_for_a_kind(tmp_path):
+    """SNAP ships the Higgs data as interactions with times (higgs-activity_time.txt) and as edge lists of counts
+    (higgs-mention_network.edgelist: `actor target count`). The counts are no times: asking for --kind would land
+    every row as 1970 and quarantine it; the error says what the file is and what clout needs instead."""
+    settings = load_settings(tmp_path / "w" / "clout.duckdb")
+    counts = tmp_path / "higgs-mention_network.edgelist"
+    counts.write_text("316609 5011 1\n439696 12389 1\n60059 6929 3\n", encoding="utf-8")
+    refused = clout(settings, "land", str(counts))
+    assert refused.returncode == 1 and "--kind" not in refused.stderr, refused.stderr
+    assert "an edge list of how often one account engaged another, with no time" in " ".join(refused.stderr.split())

@@ -269,6 +269,11 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
         if path.stat().st_size == 0 or not path.read_bytes()[:1 << 16].strip():
             raise _NotAnExport(f"{path}: the file is empty; nothing to land", "empty file, skipped")
         _check_not_utf16(path)
+        if generic.weighted_edges(head_bytes(path, 1024).split(b"\n", 1)[0].rstrip(b"\r")):
+            raise _NotAnExport(
+                f"{path}: its lines read `actor target count` ({_first_line(path)!r}), an edge list of how often one "
+                "account engaged another, with no time for each interaction: clout lands interactions with their times "
+                "(SNAP's *-activity_time files hold them)", "an edge list without times, skipped")
         raise _NotAnExport(
             f"{path}: not an export format clout knows (generic interactions, twitter_v2, twitter_v1, x_archive, "
             f"mastodon, facebook, linkedin, identity_links); its first line reads {_first_line(path)!r}. For a table "

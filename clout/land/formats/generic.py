@@ -113,9 +113,16 @@ def sniff(path: Path, head: bytes, mapping: ColumnMap) -> Layout | None:
                 return Layout("delimited", sep, cols, len(header))
     if _WS.match(first) and not mapping.columns:
         return Layout("whitespace")
-    if _EDGES.match(first):  # `actor target unix_ts` with no header: lands with --kind (a kind for every row)
+    if _EDGES.match(first) and not weighted_edges(first):
+        # `actor target unix_ts` with no header: lands with --kind (a kind for every row)
         return Layout("delimited", " ", {"actor": 0, "target": 1, "time": 2}, 3, header=False)
     return None
+
+
+def weighted_edges(first: bytes) -> bool:
+    """`actor target count` (SNAP's *_network.edgelist: how often one account engaged another, summed over the
+    whole period): a third number too small for a time of the social web (before 2001) is a weight, not a time."""
+    return bool(_EDGES.match(first)) and int(first.rsplit(b" ", 1)[1]) < 1_000_000_000
 
 
 def _enough(cols: dict) -> bool:

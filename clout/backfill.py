@@ -26,6 +26,7 @@ import polars as pl
 from clout import pipeline
 from clout.audit.gate import run_gate
 from clout.audit.report import TOP_MOVERS, number, percent, save_movers, write_backfill_report
+from clout.consent import runs_scored_before_erasure
 from clout.core import faults
 from clout.core.errors import CloutError, failure_message, stopped_by
 from clout.core.locks import WHOLE_RUN, forget_run, run_lock
@@ -33,7 +34,7 @@ from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
 from clout.core.snapshot import refresh_snapshot
 from clout.core.warehouse import connect, query, records, run_sql, transaction
-from clout.publish.publish import make_live, take_down
+from clout.publish.publish import make_live, scored_before, take_down
 from transforms.algorithm import load_algorithm
 from transforms.audit.gate_rules import brief
 from transforms.audit.swing import METRICS
@@ -426,6 +427,7 @@ def promote(settings: Settings, backfill_id: str, reason: str | None = None) -> 
             raise CloutError(f"backfill {backfill_id} was held by the gate ({bf['report_path']}); promoting it "
                              f"is an approval: add --reason \"why this swing is right\"")
         nights = records(query(con, "backfill/nights", backfill_id=backfill_id))
+        _check_not_erased_since(con, bf, nights)
         reason = reason or f"backfill {backfill_id}: gate {bf['outcome']}"
         with transaction(con):
             for night in nights:
@@ -434,6 +436,16 @@ def promote(settings: Settings, backfill_id: str, reason: str | None = None) -> 
                     summary=None, report_path=None, actor=actor, reason=reason)
         refresh_snapshot(con, settings)
     return len(nights)
+
+
+def _check_not_erased_since(con, bf: dict, nights: list[dict]) -> None:
+    """Refuse nights scored before an opt-out removed rows they were made from (checked before any is made live)."""
+    stale = runs_scored_before_erasure(con, [n["run_id"] for n in nights if n["run_id"]])
+    if stale:
+        erasure = max(stale.values(), key=lambda e: e["erasure_id"])
+        bid = bf["backfill_id"]
+        raise CloutError(f"backfill {bid} {scored_before(erasure)}; it cannot be promoted: reject it (`clout backfill "
+                         f"reject {bid} --reason ...`) and backfill the range again (`{resume_command(bf)} --new`)")
 
 
 def reject(settings: Settings, backfill_id: str, reason: str) -> None:

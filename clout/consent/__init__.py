@@ -6,6 +6,7 @@ Entry points:
   without_excluded(con, frame, date)         score input filter: drop opted-out accounts and minors
   erased_accounts_since(con, logical_date)   for the swing gate: erasures since the last published night
   erasure_neighbours_since(con, date)        for the swing gate: accounts whose scores move because of them
+  runs_scored_before_erasure(con, run_ids)   for publishing: runs whose scores still count an erased person
   analyst_connection(settings, sql, full)    the sandboxed, read-only `clout sql` connection
 """
 
@@ -26,12 +27,13 @@ from clout.consent.storage import Compaction, compact
 from clout.core import faults
 from clout.core.errors import CloutError
 from clout.core.settings import Settings
-from clout.core.warehouse import connect, query, run_sql, transaction
+from clout.core.warehouse import connect, query, records, run_sql, transaction
 
 __all__ = [
     "Compaction", "ErasureResult", "OptoutResult", "Request", "Target", "analyst_connection", "check_reading",
     "compact", "discover", "enforce_optouts", "erase", "erased_accounts_since", "erasure_neighbours_since",
-    "excluded_on", "optout", "pseudonym", "raw_allowed", "sandbox_snapshot", "secret", "without_excluded",
+    "excluded_on", "optout", "pseudonym", "raw_allowed", "runs_scored_before_erasure", "sandbox_snapshot", "secret",
+    "without_excluded",
 ]
 
 
@@ -97,3 +99,10 @@ def erasure_neighbours_since(con: duckdb.DuckDBPyConnection, logical_date: date)
     """network, account_id of accounts that interacted with an account erased since the last published night:
     the swing gate can leave them out of its swing metrics (their moves are explained by the erasure)."""
     return query(con, "consent/neighbours_since", logical_date=logical_date).pl()
+
+
+def runs_scored_before_erasure(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> dict[str, dict]:
+    """run_id -> the latest erasure (erasure_id, optout_id, trigger, erased_at) that removed rows the run may have
+    been made from after it started: its scores still count an erased person's interactions, so publishing it would
+    bring them back. The erasure only deletes the erased accounts' own rows; others' scores need a new run."""
+    return {r["run_id"]: r for r in records(query(con, "consent/runs_scored_before_erasure", run_ids=run_ids))}

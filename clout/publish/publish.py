@@ -26,6 +26,7 @@ from datetime import date
 
 import duckdb
 
+from clout.consent import runs_scored_before_erasure
 from clout.core.errors import CloutError
 from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
@@ -67,6 +68,17 @@ def _check_publishable(con: duckdb.DuckDBPyConnection, run: dict, gate: dict | N
             f"run {rid} is held by the gate; `clout review {rid}`, then `clout approve {rid} --reason ...`")
     if action == "approve" and run["status"] != "held":
         raise CloutError(f"run {rid} is {status_words(con, run)}, not held: only a held run needs approval")
+    erasure = runs_scored_before_erasure(con, [rid]).get(rid)
+    if erasure:
+        raise CloutError(f"run {rid} {scored_before(erasure)}; it cannot be published: run the night again "
+                         f"(`clout run --date {run['logical_date']}`)")
+
+
+def scored_before(erasure: dict) -> str:
+    """Why a run (or a backfill's nights) scored before an erasure cannot be published, for the operator."""
+    return (f"was scored before erasure {erasure['erasure_id']} (opt-out {erasure['optout_id']}, "
+            f"{erasure['erased_at']:%Y-%m-%d %H:%M} UTC) removed rows it was made from, so its scores still count "
+            "an erased person's interactions")
 
 
 def _fault_point() -> None:

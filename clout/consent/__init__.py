@@ -85,6 +85,7 @@ def _recorded(con: duckdb.DuckDBPyConnection, request: Request) -> tuple[int, st
 
 def land_guard(settings: Settings) -> list[ErasureResult]:
     """Call after landing files (own connection): erase what they brought back."""
+    faults.point("land:before_consent_check")  # landed, not checked: the next writer checks (consent.pending)
     with connect(settings) as con:
         return enforce_optouts(con, settings)  # the caller compacts if an erasure waits for it
 

@@ -10,6 +10,10 @@ by a crash, and how each is finished here:
   files done, file not compacted meta.pending_erasures step `compact`: erased bytes may remain in free blocks of the
                                  DuckDB file until `compact_if_due` (or `clout compact`) copies it.
 
+A landing killed after its file committed, before its consent check (clout.consent.land_guard), leaves a file not in
+meta.consent_checked_files: it is checked here as the landing would have (enforce_optouts), before the command's own
+work can stage or score what it brought back.
+
 `finish_pending` runs on every writable warehouse connection (clout.core.warehouse.connect), so a landing, a night's
 first step or any other writing command finishes the work before doing its own.
 """
@@ -21,7 +25,7 @@ from contextvars import ContextVar
 import duckdb
 
 from clout.consent.erase import ErasureResult, erase, finish_files
-from clout.consent.filters import _registered_values, _targets
+from clout.consent.filters import _registered_values, _targets, enforce_optouts
 from clout.core.errors import CloutError
 from clout.core.settings import Settings
 from clout.core.warehouse import query, run_sql
@@ -34,14 +38,15 @@ def finish_pending(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[E
     were finished). Cheap when there is nothing to do: one query."""
     if _finishing.get():
         return []
-    (unerased, files), = query(con, "consent/pending_work").fetchall()
-    if not unerased and not files:
+    (unerased, files, unchecked), = query(con, "consent/pending_work").fetchall()
+    if not unerased and not files and not unchecked:
         return []
     token = _finishing.set(True)
     try:
         done: list[ErasureResult | int] = []
         if unerased:
-            done += _erase_recorded(con, settings)
+            done += _erase_recorded(con, settings)  # searches every landed file: the unchecked ones too
+        done += enforce_optouts(con, settings)
         for (erasure_id,) in query(con, "consent/pending_files").fetchall():
             finish_files(con, settings, erasure_id)
             done.append(erasure_id)

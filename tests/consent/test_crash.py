@@ -14,7 +14,7 @@ import signal
 from datetime import date
 
 import pytest
-from consentkit import ZELDA
+from consentkit import CAROL, ZELDA, tweet, write_tweets
 from test_erasure import clout, files_naming_zelda, parquet_naming_zelda, rows_naming_zelda
 from testkit import clout_here
 
@@ -137,3 +137,26 @@ def test_killed_runs_are_marked_abandoned_by_the_next_writer(world, tmp_path):
         (status, message), = con.execute("select status, message from meta.runs where logical_date = ?",
                                          [date(2012, 7, 3)]).fetchall()
     assert status == "abandoned" and "Run the date again" in message
+
+
+def test_a_landing_killed_before_its_consent_check_is_checked_by_the_next_writer(world, tmp_path):
+    """Killed after its file's transaction committed, before the check: the next command that writes (here a night)
+    checks the file first, so she is neither kept nor scored."""
+    settings = copy_world(world, tmp_path)
+    here(settings, *SUBJECT)
+    back = write_tweets(tmp_path / "tweets-back.jsonl", [
+        tweet(95, ZELDA, "ZeldaPrivate is back on day three", 3), tweet(94, CAROL, "@ZeldaPrivate hi", 3,
+                                                                        mentions=(ZELDA,), reply_to=ZELDA)])
+    killed = clout(settings, "land", back, "--quarantine-limit", "0.5",
+                   env={"CLOUT_FAULT": "land:before_consent_check"}, check=False)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    with connect(settings, read_only=True) as con:
+        assert rows_naming_zelda(con), "the landing did not commit before the kill: the test would prove nothing"
+    proc = here(settings, "run", "--date", "2012-07-03", check=False)
+    assert proc.returncode in (0, 1), proc.stderr  # 1: held by the gate, nothing published: also fine
+    with connect(settings) as con:
+        assert rows_naming_zelda(con) == {}
+        assert con.execute("select count(*) from candidate.scores where account_id = ?",
+                           [ZELDA["id_str"]]).fetchall()[0][0] == 0
+        assert con.execute("select trigger from meta.erasures order by erasure_id").fetchall()[-1] == ("landing",)
+    assert files_naming_zelda(settings.home) == {}

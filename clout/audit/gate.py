@@ -265,8 +265,15 @@ def _attribution(baseline, split: bool, shadow_id, metrics: pl.DataFrame) -> str
     overall = metrics.filter(pl.col("scope") == "all")
     if overall.filter((pl.col("part") == "algorithm") & (pl.col("verdict") == "hold")).height:
         return "algorithm"
-    move = {r["part"]: r["value"] for r in overall.filter(pl.col("metric") == "mean_abs_move").iter_rows(named=True)}
-    return "algorithm" if move.get("algorithm", 0) >= move.get("data", 0) else "data"
+    # the algorithm's part moved more than the data's, over the scored accounts or over the top 100 (a change that
+    # moves only the top keeps the population's mean move small); an algorithm that moved nothing is not the cause
+    moves = overall.filter(pl.col("metric").is_in(ATTRIBUTION_MOVES))
+    move = {(r["part"], r["metric"]): r["value"] or 0.0 for r in moves.iter_rows(named=True)}
+    larger = any(move.get(("algorithm", m), 0.0) > move.get(("data", m), 0.0) for m in ATTRIBUTION_MOVES)
+    return "algorithm" if larger else "data"
+
+
+ATTRIBUTION_MOVES = ("mean_abs_move", "top100_mean_abs_move")
 
 
 def _outcome(findings: list[Finding]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from clout.audit.gate import load_gate_config
 from transforms.audit.gate_rules import GateRules, MetricRule, judge
 from transforms.audit.swing import SwingParams, swing_metrics
 
@@ -52,6 +53,29 @@ def test_new_and_missing_accounts_and_groups():
     m = metrics(before, two, SwingParams(groupings=((), ("network",))))
     assert m["x", "mean_abs_move"] == 0 and m["y", "mean_abs_move"] > 20
     assert 0 < m["all", "mean_abs_move"] < m["y", "mean_abs_move"]
+
+
+def test_a_change_that_lifts_only_the_top_moves_the_top_100_not_the_population():
+    """A calibration whose upper knots rose (or a penalty on the most reacted-to) moves the top accounts 10 points
+    and keeps their order and membership: the population metrics barely move; the top-100 mean move does."""
+    population = {f"a{i}": 1 + i % 60 for i in range(5000)} | {f"t{i}": 80 + i % 10 for i in range(100)}
+    lifted = {k: min(100, v + 10) if k.startswith("t") else v for k, v in population.items()}
+    m = metrics(night(population), night(lifted))
+    assert m["all", "top100_mean_abs_move"] == pytest.approx(10)
+    assert m["all", "mean_abs_move"] < 0.25 and m["all", "share_moved_10"] < 0.02 and m["all", "top100_overlap"] == 1
+    unchanged = metrics(night(population), night(population))
+    assert unchanged["all", "top100_mean_abs_move"] == 0
+
+
+def test_the_top_100s_move_holds_an_algorithm_and_is_only_reported_for_the_data():
+    rules = GateRules.from_config(load_gate_config())
+    rows = [(part, "all", "all", "top100_mean_abs_move", 9.9, 5000) for part in ("algorithm", "data")]
+    current = pl.LazyFrame(rows, schema=["part", "scope", "scope_value", "metric", "value", "n_common"], orient="row")
+    history = pl.LazyFrame([("all", "all", "top100_mean_abs_move", 0.5)] * 6,
+                           schema={"scope": pl.String, "scope_value": pl.String, "metric": pl.String,
+                                   "value": pl.Float64}, orient="row")
+    out = {r["part"]: r["verdict"] for r in judge(current, history, rules).collect().iter_rows(named=True)}
+    assert out == {"algorithm": "hold", "data": "info"}  # a real event moves the top most: not a reason to warn
 
 
 RULES = GateRules(metrics=(MetricRule("mean_abs_move", "high", 2.0, 2.5, 0.2),

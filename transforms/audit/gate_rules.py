@@ -30,6 +30,7 @@ class MetricRule:
     data_bound: float | None
     algorithm_bound: float | None
     min_scale: float  # floor on the robust scale, so a perfectly calm history does not flag a tiny move
+    history: bool = True  # False: the data-driven part is not judged against its history either (reported only)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class GateRules:
         return pl.LazyFrame(
             [vars(m) for m in self.metrics],
             schema={"metric": pl.String, "bad": pl.String, "data_bound": pl.Float64,
-                    "algorithm_bound": pl.Float64, "min_scale": pl.Float64},
+                    "algorithm_bound": pl.Float64, "min_scale": pl.Float64, "history": pl.Boolean},
         )
 
 
@@ -85,7 +86,7 @@ def judge(current: Any, history: Any, rules: GateRules, split: bool = True) -> A
     part = F.col("part")
     scale = F.max_horizontal(MAD_TO_SIGMA * F.col("history_mad"), F.col("min_scale"))
     z = (F.col("value") - F.col("history_median")) / scale
-    has_history = F.col("history_n").fill_null(0) >= rules.min_history
+    has_history = (F.col("history_n").fill_null(0) >= rules.min_history) & F.col("history")
     history_bound = F.when(high).then(F.col("history_median") + rules.z_max * scale).otherwise(
         F.col("history_median") - rules.z_max * scale
     )
@@ -129,6 +130,7 @@ _SAYS = {
     "spearman": "ranked by score, the {n} {who} keep their order at {v} (rank correlation, 1 = the same order)",
     "spearman_top1000": "the order of the top 1,000 agrees at {v} (rank correlation, 1 = the same order)",
     "top100_overlap": "{v} of the top 100 are still in the top 100",
+    "top100_mean_abs_move": "the top 100 moved {v} on average",
     "psi": "the share of accounts per 10-point score band shifted by {v} (0 = the same shares; 0.1 is a clear "
            "shift)",
     "ks": "the share of accounts at or below some score differs by up to {v}",
@@ -136,6 +138,7 @@ _SAYS = {
     "share_missing": "{v} of the accounts scored before are missing",
 }
 _PERCENT = {"share_moved_10", "top100_overlap", "ks", "share_new", "share_missing"}
+_POINTS = {"mean_abs_move", "top100_mean_abs_move"}
 _PART = {
     "algorithm": "the algorithm alone (the new algorithm against the last published one, on the same data)",
     "data": "the data (the same algorithm, this night's data against the last published night)",
@@ -149,7 +152,7 @@ def value_text(metric: str, value: float | None, extra: int = 0) -> str:
         return "n/a"
     if metric in _PERCENT:
         return f"{100 * value:.{1 + extra}f}%"
-    if metric == "mean_abs_move":
+    if metric in _POINTS:
         return f"{value:.{2 + extra}f} points"
     return f"{value:.{(3 if metric in ('psi', 'ks') else 2) + extra}f}"
 
@@ -167,7 +170,8 @@ def _value_and_bound(metric: str, value: float | None, bound: float | None) -> t
 # Each metric in a few words, for a line that lists several (a backfill's night: what held it).
 _SHORT = {
     "share_moved_10": "moved 10+", "mean_abs_move": "mean move", "spearman": "rank agreement",
-    "spearman_top1000": "top-1,000 rank agreement", "top100_overlap": "top 100 kept", "psi": "band shift",
+    "spearman_top1000": "top-1,000 rank agreement", "top100_overlap": "top 100 kept",
+    "top100_mean_abs_move": "top-100 mean move", "psi": "band shift",
     "ks": "distribution gap", "share_new": "new accounts", "share_missing": "missing accounts",
 }
 
@@ -178,7 +182,7 @@ def brief(row: dict) -> str:
     metric = row["metric"]
 
     def text(v: float) -> str:
-        return value_text(metric, v) if metric in _PERCENT or metric == "mean_abs_move" else f"{v:.3f}"
+        return value_text(metric, v) if metric in _PERCENT | _POINTS else f"{v:.3f}"
 
     where = "" if row["scope"] == "all" else f" ({row['scope']} {row['scope_value']})"
     sign = ">" if METRICS.get(metric) == "high" else "<"

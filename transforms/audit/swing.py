@@ -35,6 +35,9 @@ METRICS: dict[str, str] = {
     "spearman": "low",  # rank correlation of common accounts' scores
     "spearman_top1000": "low",  # the same within the night-before top 1,000 (a vanished account counts as 0)
     "top100_overlap": "low",  # share of the top 100 still in the top 100
+    # mean absolute score change of the accounts in the top 100 of either night (scored on both): a change that
+    # lifts or sinks only the top moves few accounts and keeps their order, which no population metric sees
+    "top100_mean_abs_move": "high",
     "psi": "high",  # population stability index of the score distribution, 10-point bins
     "ks": "high",  # Kolmogorov-Smirnov distance between the two score distributions
     "share_new": "high",  # accounts scored after but not before, as a share of after
@@ -129,14 +132,15 @@ def _moves(F: ModuleType, pairs: Any, group: list[str], params: SwingParams) -> 
               "_top_before": F.col("top_before"), "_top_after": F.col("top_after")}
     aggs = {name: flag.cast(F.Int64).sum() for name, flag in counts.items()}
 
-    def common(expr: Any) -> Any:
-        """`expr` of the accounts on both nights: Polars filters them (a float mean of a filtered column and of one
-        with nulls may sum in another order); SQL engines have no filter inside an aggregation, so there the other
-        accounts' values are null, which a mean skips."""
-        return expr.filter(both) if F is pl else F.when(both).then(expr)
+    def common(expr: Any, where: Any = both) -> Any:
+        """`expr` of the accounts on both nights (and `where`): Polars filters them (a float mean of a filtered
+        column and of one with nulls may sum in another order); SQL engines have no filter inside an aggregation,
+        so there the other accounts' values are null, which a mean skips."""
+        return expr.filter(where) if F is pl else F.when(where).then(expr)
 
     aggs |= {"share_moved_10": common((move >= params.move_points).cast(F.Int64)).mean(),
-             "mean_abs_move": common(move).mean()}
+             "mean_abs_move": common(move).mean(),
+             "top100_mean_abs_move": common(move, both & (F.col("top_before") | F.col("top_after"))).mean()}
     if F is pl:
         aggs |= {"spearman": pl.corr(pl.col("score_before").filter(both), pl.col("score_after").filter(both),
                                      method="spearman"),
@@ -208,7 +212,7 @@ def swing_metrics(before: Any, after: Any, params: SwingParams = SwingParams(), 
             _moves(F, p, group, params)
             .join(_distribution_shift(F, p, group, params), on=group, how="left")
             .with_columns(F.col("spearman", "spearman_top1000").fill_nan(0.0).fill_null(0.0))
-            .with_columns(F.col("share_moved_10", "mean_abs_move").fill_null(0.0))
+            .with_columns(F.col("share_moved_10", "mean_abs_move", "top100_mean_abs_move").fill_null(0.0))
         )
         out.append(long_metrics(wide, list(by), "/".join(by) or "all"))
     return native(F.concat(out), before)
@@ -244,6 +248,7 @@ def self_metrics(night: pl.DataFrame, params: SwingParams = SwingParams()) -> pl
             spearman=pl.when(varies).then(1.0).otherwise(0.0),
             spearman_top1000=pl.when(top_varies).then(1.0).otherwise(0.0),
             top100_overlap=pl.lit(1.0),  # every group has a row: its top list is itself
+            top100_mean_abs_move=pl.lit(0.0),
             psi=pl.lit(0.0), ks=pl.lit(0.0), share_new=pl.lit(0.0), share_missing=pl.lit(0.0),
         )
         out.append(long_metrics(wide, list(by), "/".join(by) or "all"))

@@ -168,6 +168,8 @@ def erase_in_tables(con: duckdb.DuckDBPyConnection, erasure_id: int, targets: li
         if n:
             counts[(table, action)] = counts.get((table, action), 0) + n
 
+    for table, n in _erase_state(con).items():  # before the id columns' deletes take the codes' accounts
+        add(table, "deleted", n)
     for table, columns in tables.items():  # neighbours first: the rows that say who they are go next
         names = {c.name for c in columns}
         for a, b in PAIRS:
@@ -189,8 +191,21 @@ def erase_in_tables(con: duckdb.DuckDBPyConnection, erasure_id: int, targets: li
                 for pattern, pseudonym in text_patterns(targets):
                     add(table, "pseudonymised", _run(con, "pseudonymise_text", table, c.name, net,
                                                      pattern="(?i)" + pattern, replacement=rf"\1{pseudonym}\3"))
-    con.execute("drop table if exists erase_tokens")
+    con.execute("drop table if exists erase_tokens; drop table if exists erased_chains")
     return counts
+
+
+# The score state (docs/state.md), by chain: each keys an account's pairs, journals and PageRank vector by its code.
+STATE_TABLES = ("state.score_pairs", "state.score_pair_journal", "state.score_account_journal", "state.score_impact",
+                "state.score_days", "state.score_accounts", "meta.score_chains")
+
+
+def _erase_state(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Every chain of the score state that holds an erased account is dropped whole, not only the rows its id
+    names: the rest name it by its code (the pairs with its neighbours, the journals, the PageRank vectors). Its
+    algorithm's next night rebuilds the chain from the window, as the changed exclusions make it do anyway."""
+    run_sql(con, "consent/erased_chains")
+    return {t: int(run_sql(con, "consent/delete_chains", {"table": t}).fetchall()[0][0]) for t in STATE_TABLES}
 
 
 def erase(

@@ -86,11 +86,28 @@ def before(world):
                                            [ZELDA["id_str"]]).fetchall()[0][0],
             "rows": rows_naming_zelda(con),
             "bob_reactions": bob_reactions(con, date(2012, 7, 2)),
+            "state_pairs": state_pairs_of_zelda(con),
         }
     facts["control_outcome"] = control["outcome"]
     facts["files"] = files_naming_zelda(settings.home)
     facts["parquet"] = parquet_naming_zelda(settings.home)
     return facts
+
+
+def state_pairs_of_zelda(con, codes: list[tuple[int, int]] | None = None) -> list[tuple[int, int, int]]:
+    """(chain, her code, rows naming the code) in the score state's pairs, journals and PageRank vectors: rows that
+    name her by her integer code in a chain, which no id column reaches (docs/state.md)."""
+    codes = codes or con.execute("select chain_id, code from state.score_accounts where account_id = ?",
+                                 [ZELDA["id_str"]]).fetchall()
+    out = []
+    for chain, code in codes:
+        (n,), = con.execute(
+            "select (select count(*) from state.score_pairs where chain_id = $c and $k in (actor, target))"
+            " + (select count(*) from state.score_pair_journal where chain_id = $c and $k in (actor, target))"
+            " + (select count(*) from state.score_impact where chain_id = $c and code = $k)",
+            {"c": chain, "k": code}).fetchall()
+        out.append((chain, code, n))
+    return out
 
 
 def published_rows_naming_zelda(con) -> dict[str, int]:
@@ -111,6 +128,7 @@ def test_zelda_is_everywhere_before_the_opt_out(world, before):
     assert {"raw.records", "raw.quarantine", "staging.posts", "candidate.scores"} <= set(before["rows"])
     assert "published.scores" not in before["rows"]  # a view: what is erased is the candidate rows under it
     assert "clout.duckdb" in before["files"]
+    assert before["state_pairs"] and all(n > 0 for *_, n in before["state_pairs"])  # her pairs in the score state
     assert any(f.startswith("published/scores/") for f in before["parquet"])
 
 
@@ -121,6 +139,11 @@ def test_optout_command_erases_her_everywhere(world, before):
     with connect(settings) as con:
         assert rows_naming_zelda(con) == {}
         assert published_rows_naming_zelda(con) == {}  # readers of the warehouse's published views see none
+        # the score state named her by her code in each chain: those chains are gone whole (rebuilt next night)
+        held = [(chain, code) for chain, code, _ in before["state_pairs"]]
+        assert all(n == 0 for *_, n in state_pairs_of_zelda(con, held))
+        assert not con.execute("select count(*) from meta.score_chains where chain_id in (select unnest(?))",
+                               [[c for c, _ in held]]).fetchall()[0][0]
         # Other people's rows stay, with a stable pseudonym where they named her.
         key = con.execute("select account_key from meta.optout_accounts").fetchall()[0][0]
         mentions = con.execute("select mentions from staging.posts where post_id = '5550011'").fetchall()[0][0]

@@ -21,7 +21,7 @@ from clout.consent.pending import compact_if_due
 from clout.core import faults
 from clout.core.errors import CloutError, failure_message, stopped_by
 from clout.core.locks import ONE_STEP, WHOLE_RUN, forget_run, note_run, run_lock, run_lock_path
-from clout.core.settings import Settings
+from clout.core.settings import FIRST_ALGORITHM, Settings
 from clout.core.warehouse import connect, query, records, run_sql
 from clout.land import LandOptions, LandProgress, LandResult, land_paths
 from clout.stage import merge_landed_file, stage_date
@@ -71,10 +71,6 @@ def _run(con, run_id: str) -> dict:
     if not rows:
         raise CloutError(f"no run {run_id!r}; `clout runs` lists the runs")
     return rows[0]
-
-
-# What the first night of a warehouse scores with when no algorithm is named (transforms/algorithms/v1.yaml).
-FIRST_ALGORITHM = "v1"
 
 
 def live_algorithm(settings: Settings, logical_date: date) -> str:

@@ -15,6 +15,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# What the first night of a warehouse scores with when no algorithm is named, and what `clout score-features` scores
+# with: the released version that the validity harness measures best on every test (forward spread, latent truth,
+# labelled pairs: docs/algorithm.md, "The validity harness and the figures"). v1 stays for the histories built on it
+# (a warehouse keeps its history's algorithm: clout.pipeline.live_algorithm).
+FIRST_ALGORITHM = "v3"
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -10,6 +10,8 @@ import pytest
 from test_score_stage import D1, D2, interactions, load, night
 from testkit import clout_here
 
+from clout.core.settings import FIRST_ALGORITHM
+
 
 def clout(*args, warehouse=None, check=True):
     """`clout ARGS` through its entry point in this process (testkit.clout_here: same output and exit codes)."""
@@ -27,12 +29,20 @@ def test_score_features_csv_with_missing_columns(tmp_path):
     src = tmp_path / "features.csv"
     src.write_text("account_id,posts,reposts_received,distinct_reactors\na,10,100,50\nb,1000,100,50\nc,,,\n")
     out = tmp_path / "out.csv"
-    proc = clout("score-features", str(src), "--out", str(out))
+    proc = clout("score-features", str(src), "--algorithm", "v1", "--out", str(out))
     assert "3 accounts scored with v1" in proc.stdout and "followers" in proc.stdout  # says what is unknown
     rows = {r["account_id"]: r for r in csv.DictReader(out.open())}
     assert int(rows["a"]["score"]) > int(rows["b"]["score"]) > int(rows["c"]["score"]) == 1
     assert "impact" in rows["a"]["unknown_parts"] and rows["a"]["part_impact"] == ""  # unknown, not 0
     assert set(rows["a"]) >= {"account_id", "score", "part_reach", "part_rate", "part_discount", "unknown_parts"}
+
+
+def test_score_features_scores_with_the_algorithm_a_new_warehouse_starts_with(tmp_path):
+    """The best-validated version (docs/algorithm.md), the same one a new warehouse's first night scores with."""
+    src = tmp_path / "features.csv"
+    src.write_text("account_id,reposts_received,distinct_reactors\na,100,50\nb,1,1\n")
+    proc = clout("score-features", str(src), "--out", str(tmp_path / "out.csv"))
+    assert f"2 accounts scored with {FIRST_ALGORITHM} (" in proc.stdout and FIRST_ALGORITHM == "v3"
 
 
 def test_score_features_parquet_and_other_versions(tmp_path):

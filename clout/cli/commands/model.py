@@ -12,7 +12,7 @@ from clout.cli.common import app, check_out, console, written
 from clout.consent.access import open_snapshot
 from clout.core.dates import parse_date
 from clout.core.errors import CloutError
-from clout.core.settings import load_settings
+from clout.core.settings import FIRST_ALGORITHM, load_settings
 from clout.core.warehouse import query, records
 from transforms.algorithm import load_algorithm
 from transforms.explain import describe_parts
@@ -51,7 +51,8 @@ def _read_features(path: Path) -> pl.DataFrame:
 @app.command("score-features")
 def score_features_cmd(
     path: Path,
-    algorithm: str = typer.Option("v1", help="algorithm version (transforms/algorithms/<version>.yaml)"),
+    algorithm: str = typer.Option(FIRST_ALGORITHM, metavar="VERSION",
+                                  help="algorithm version (transforms/algorithms/<version>.yaml)"),
     out: Path = typer.Option(..., "--out", help="CSV to write: account_id, score, raw_score, parts"),
 ) -> None:
     """Score a feature file (CSV or Parquet, one row per account) with the pure model; missing columns = unknown."""

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from clout.core.errors import CloutError
+from clout.core.warehouse import query
 
 PERSON = "person"  # the "network" part of a person id's pseudonym
 
@@ -79,8 +80,25 @@ def resolve(con: duckdb.DuckDBPyConnection, request: Request) -> tuple[str, list
         for t in targets:
             t.person_ids.add(subject)
         return pseudonym(key, PERSON, subject), targets
+    _check_account_subject(con, request.network, subject)
     target = _lookup(con, key, request.network, subject)
     return target.pseudonym, [target]
+
+
+# The networks clout's export formats land (clout/land/formats): named before their first file lands, they are
+# taken as given; any other network must be one the warehouse holds.
+FORMAT_NETWORKS = ("facebook", "linkedin", "mastodon", "twitter")
+
+
+def _check_account_subject(con, network: str, subject: str) -> None:
+    """An account opt-out names a real network and an id or @handle: a misspelt or empty one would register an
+    opt-out that matches nothing, and the person would believe they are out."""
+    if not subject.lstrip("@"):
+        raise CloutError(f"opt-out: {subject!r} is no account id or @handle")
+    known = [n for (n,) in query(con, "consent/known_networks").fetchall()]
+    if network not in known and network not in FORMAT_NETWORKS:
+        raise CloutError(f"opt-out: no network {network!r} in this warehouse (it holds: {', '.join(known) or 'none'}; "
+                         f"names are as landed, e.g. {', '.join(FORMAT_NETWORKS)})")
 
 
 def _lookup(con, key: str, network: str, subject: str) -> Target:

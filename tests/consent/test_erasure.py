@@ -252,3 +252,20 @@ def test_optout_needs_a_source_and_a_known_person(world):
     assert proc.returncode == 1 and "--source" in proc.stderr
     with pytest.raises(CloutError, match="give a person id"):
         consent.optout(settings, consent.Request("  ", None, "form"))
+
+
+def test_an_account_optout_with_a_misspelt_network_or_no_account_is_refused_not_registered(world):
+    """`--network twiter` would register an opt-out that matches nothing (and erase a network-less table's rows):
+    the person would believe they are out. Refused, naming the networks the warehouse holds; so are `@` and ``."""
+    settings = world["settings"]
+    with connect(settings) as con:
+        before = con.execute("select count(*) from meta.optouts").fetchall()[0][0]
+    for network, subject in (("twiter", "1000000002"), ("Twitter", "1000000002"), ("", "1000000002"),
+                             ("twitter", "@")):
+        proc = clout(settings, "optout", subject, "--network", network, "--source", "typo", check=False)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        assert ("no network" in proc.stderr and "it holds: twitter" in proc.stderr) or "no account id" in proc.stderr
+    with connect(settings) as con:
+        assert con.execute("select count(*) from meta.optouts").fetchall()[0][0] == before
+    proc = clout(settings, "optout", "@not_landed_yet", "--network", "mastodon", "--source", "form", check=False)
+    assert proc.returncode == 0, proc.stderr  # a format's network: taken before its first file lands

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
 from landkit import FIXTURES, land, reconciles, sql
+
+from clout.core.errors import CloutError
 
 
 def one(results):
@@ -121,6 +124,21 @@ def test_identity_links_join_accounts_and_flag_minors(settings):
                          "order by 1") == [("linkedin", "Ada Lovelace"), ("mastodon", "alice@mastodon.social"),
                                            ("twitter", "1001")]
     assert sql(settings, "select is_minor from staging.identity_links where person_id = 'p-kid'") == [(True,)]
+
+
+def test_a_minor_flag_in_any_usual_spelling_flags_and_an_unreadable_one_fails_the_file(settings, tmp_path):
+    """`Y` is a minor, as `true` is. A value that reads as neither must not quarantine the row and land the rest:
+    the account would go unmarked, and be scored (fail open); the file fails, naming the line."""
+    flags = tmp_path / "flags.csv"
+    flags.write_text("person_id,network,account_id,is_minor\np1,twitter,11,Y\np2,twitter,12,n\np3,twitter,13,T\n")
+    assert one(land(settings, flags)).staged == 3
+    assert sql(settings, "select account_id, is_minor from staging.identity_links order by 1") == [
+        ("11", True), ("12", False), ("13", True)]
+    unreadable = tmp_path / "unreadable.csv"
+    unreadable.write_text("person_id,network,account_id,is_minor\np4,twitter,14,false\np5,twitter,15,maybe\n")
+    with pytest.raises(CloutError, match=r"unreadable\.csv, line 3: is_minor 'maybe' is not true or false; a minor"):
+        land(settings, unreadable)
+    assert sql(settings, "select count(*) from staging.identity_links") == [(3,)]
 
 
 def test_raw_records_carry_account_ids_for_erasure(settings):

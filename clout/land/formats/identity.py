@@ -1,6 +1,8 @@
 """Identity links: a CSV file `person_id,network,account_id[,is_minor]` joining one person's accounts.
 
-`is_minor` (true/false/1/0/yes/no, empty = false) marks accounts that must never be scored.
+`is_minor` (true/false, t/f, 1/0, yes/no, y/n, any case; empty = false) marks accounts that must never be scored.
+A value that reads as none of these fails the file: quarantining the row would leave a possible minor's accounts
+unmarked, and scored (fail closed, not open).
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+from clout.core.errors import CloutError
 from clout.land.formats.base import Counter, batched, decode, read_bytes
 
 NAME = "identity_links"
 HEADER = ("person_id", "network", "account_id")
-_BOOL = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False, "": False}
+_BOOL = {"true": True, "t": True, "1": True, "yes": True, "y": True,
+         "false": False, "f": False, "0": False, "no": False, "n": False, "": False}
 
 
 def detect(path: Path, head: bytes) -> bool:
@@ -37,9 +41,12 @@ def _records(path: Path, counter: Counter) -> Iterator[None]:
         raw = ",".join(row)
         values = dict(zip(header, (v.strip() for v in row), strict=False))
         minor = _BOOL.get(values.get("is_minor", "").lower())
-        if len(row) != len(header) or minor is None:
-            reason = (f"expected {len(header)} fields, found {len(row)}" if len(row) != len(header)
-                      else f"is_minor {values.get('is_minor')!r} is not true/false")
+        if minor is None and len(row) == len(header):
+            raise CloutError(f"{path}, line {line_no}: is_minor {values['is_minor']!r} is not true or false; a "
+                             "minor must never be scored, so nothing was landed from the file: fix the value and land "
+                             "it again")
+        if len(row) != len(header):
+            reason = f"expected {len(header)} fields, found {len(row)}"
             counter.batch.quarantine(record_no, f"line {line_no}", reason, raw, [values.get("account_id")])
         else:
             counter.batch.add("identity_link", record_no, f"line {line_no}", raw, {

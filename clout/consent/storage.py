@@ -19,6 +19,7 @@ from clout.core import faults
 from clout.core.errors import CloutError
 from clout.core.locks import warehouse_lock
 from clout.core.settings import Settings
+from clout.core.warehouse import connect
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ def compact(settings: Settings) -> Compaction:
     """Rewrite the warehouse file with live rows only and swap it in atomically. Holds the warehouse lock
     (clout.core.locks) exclusively from before it opens the file until the copy has replaced it: no clout process can
     open the old file in between and write to what is about to be replaced."""
+    with connect(settings):
+        pass  # a writable connection first finishes what a killed command left (an opt-out's files: clout/recovery.py)
     with warehouse_lock(settings, exclusive=True):
         return _compact(settings)
 

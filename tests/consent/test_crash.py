@@ -94,6 +94,19 @@ def test_an_optout_killed_at_any_step_is_finished_by_the_next_command(world, con
     assert all(a == b for a, b in sums)
 
 
+def test_clout_compact_after_an_optout_killed_in_its_files_finishes_the_optout_first(world, control, tmp_path):
+    """`clout compact` writes the warehouse too: it finishes what the killed opt-out left (the published files
+    rewritten) before it compacts, as any command that writes does; it opened the file itself and did not."""
+    settings = copy_world(world, tmp_path)
+    killed = clout(settings, *SUBJECT, env={"CLOUT_FAULT": "erase:after_parquet"}, check=False)
+    assert killed.returncode == -signal.SIGKILL
+    here(settings, "compact")
+    with connect(settings) as con:
+        assert con.execute("select count(*) from meta.pending_erasures").fetchall()[0][0] == 0
+    assert published_zelda(settings)[1] == 0 and parquet_naming_zelda(settings.home) == []
+    assert table_log(settings)[0] == control
+
+
 def test_a_killed_optout_does_not_publish_her_again_on_the_next_night(world, tmp_path):
     """The issue's case: killed right after the request was recorded; a later night must not score her."""
     settings = copy_world(world, tmp_path)

@@ -83,11 +83,20 @@ def _recorded(con: duckdb.DuckDBPyConnection, request: Request) -> tuple[int, st
     return rows[0] if rows else None
 
 
+MINOR_SOURCE = "an identity file marks this person a minor; their accounts were scored before it was known"
+
+
 def land_guard(settings: Settings) -> list[ErasureResult]:
-    """Call after landing files (own connection): erase what they brought back."""
+    """Call after landing files (own connection): erase what they brought back, and the scored history of anyone
+    they mark a minor (opted out on their behalf: a minor is never scored or published, so the scores from before
+    the flag arrived go, with everything else of theirs). The caller compacts if an erasure waits for it."""
     faults.point("land:before_consent_check")  # landed, not checked: the next writer checks (consent.pending)
     with connect(settings) as con:
-        return enforce_optouts(con, settings)  # the caller compacts if an erasure waits for it
+        results = enforce_optouts(con, settings)
+        minors = [person for (person,) in query(con, "consent/scored_minors").fetchall()]
+    for person in minors:
+        results.append(optout(settings, Request(person, None, MINOR_SOURCE), compact_after=False).erasure)
+    return results
 
 
 def erased_accounts_since(con: duckdb.DuckDBPyConnection, logical_date: date) -> pl.DataFrame:

@@ -97,3 +97,27 @@ def test_a_minor_by_birth_date_is_never_scored_by_a_nightly_run(settings, higgs_
             "and activity_date <= '2012-07-01'", [t, top]).fetchall()[0][0]]
     assert only_minor  # the precondition that makes the next line able to fail
     assert all(scored.get(t, 0.0) == 0.0 for t in only_minor), {t: scored.get(t) for t in only_minor}
+
+
+def test_a_minor_flag_that_arrives_after_their_scores_takes_the_published_history_down(settings, higgs_slice,
+                                                                                       tmp_path):
+    """Minors are never scored or published: when an identity file marks as a minor someone already scored, their
+    published nights go (they are opted out on their behalf, the source saying why), not only the nights after."""
+    from clout import consent, pipeline
+
+    pipeline.land_files(settings, [higgs_slice])
+    pipeline.run_night(settings, date(2012, 7, 1))
+    with connect(settings) as c:
+        (kid,), = c.execute("select account_id from published.scores where logical_date = '2012-07-01' "
+                            "order by score desc, account_id limit 1").fetchall()
+    flags = tmp_path / "identity.csv"
+    flags.write_text(f"person_id,network,account_id,is_minor\np-kid,twitter,{kid},true\n")
+    pipeline.land_files(settings, [flags])
+    with connect(settings) as c:
+        assert not c.execute("select count(*) from published.scores where account_id = ?", [kid]).fetchall()[0][0]
+        assert not c.execute("select count(*) from candidate.scores where account_id = ?", [kid]).fetchall()[0][0]
+        (source,), = c.execute("select source from meta.optouts").fetchall()
+    assert source == consent.MINOR_SOURCE
+    pipeline.land_files(settings, [flags])  # the same flag again: nothing scored to take down, nothing more
+    with connect(settings) as c:
+        assert c.execute("select count(*) from meta.optouts").fetchall()[0][0] == 1

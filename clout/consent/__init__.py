@@ -13,14 +13,14 @@ Entry points:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import duckdb
 import polars as pl
 
 from clout.consent.access import analyst_connection, check_reading, raw_allowed, sandbox_snapshot
-from clout.consent.erase import ErasureResult, discover, erase
+from clout.consent.erase import ErasureResult, discover, erase, pseudonymise_text
 from clout.consent.filters import enforce_optouts, excluded_on, without_excluded
 from clout.consent.registry import PERSON, Request, Target, pseudonym, register, resolve, secret
 from clout.consent.storage import Compaction, compact
@@ -60,6 +60,8 @@ def optout(settings: Settings, request: Request, compact_after: bool = True,
                 raise
             # Already opted out (a rerun after a kill: the opt-out was finished when the warehouse was opened).
             return OptoutResult(done[0], done[1], ErasureResult(0, 0), None)
+        # the request's source is free text ("DM from @ada"): its ids and handles are kept as pseudonyms too
+        request = replace(request, source=pseudonymise_text(request.source, targets))
         with transaction(con):
             optout_id = register(con, request, subject_key, targets)
         faults.point("optout:registered")  # durable from here: a crash is finished by the next command

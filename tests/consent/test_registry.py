@@ -116,6 +116,19 @@ def test_an_account_opted_out_by_handle_stays_out_when_a_later_file_names_only_i
     assert keys == {result.subject_key}  # one account, one pseudonym: the id joined the handle's registration
 
 
+def test_the_requests_source_keeps_the_persons_handle_and_id_as_pseudonyms(settings, tmp_path):
+    """The source is free text; an operator writes what came in ("DM from @NewToClout"). The registry keeps no id
+    or handle in clear (docs/consent.md), so they are pseudonymised there too; the rest of the text stays."""
+    pipeline.land_files(settings, [write_tweets(tmp_path / "t.jsonl", [tweet(1, NEWBIE, "hi", 1)], broken=False)],
+                        options=LAND)
+    source = f"DM from @NewToClout (account {NEWBIE['id_str']}), ticket 4711"
+    result = consent.optout(settings, consent.Request("@NewToClout", "twitter", source), compact_after=False)
+    with connect(settings) as con:
+        (kept,), = con.execute("select source from meta.optouts").fetchall()
+    assert "NewToClout" not in kept and NEWBIE["id_str"] not in kept and "ticket 4711" in kept
+    assert result.subject_key in kept
+
+
 def test_opting_out_twice_keeps_one_request(settings):
     first = consent.optout(settings, consent.Request("12345", "twitter", "email"), compact_after=False)
     second = consent.optout(settings, consent.Request("12345", "twitter", "email again"), compact_after=False)

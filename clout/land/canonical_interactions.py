@@ -91,6 +91,8 @@ def normalise(fields: pl.LazyFrame, params: InteractionParams) -> pl.LazyFrame:
             .then(pl.lit("actor is missing"))
             .when(pl.col("target_id").is_null() | (pl.col("target_id") == ""))
             .then(pl.lit("target is missing"))
+            .when(pl.col("occurred_at").is_null() & pl.col("time").str.strip_chars().str.contains(r"^\d{13}$"))
+            .then(pl.lit("time looks like unix milliseconds (13 digits); clout reads unix seconds: export seconds"))
             .when(pl.col("occurred_at").is_null())
             .then(pl.lit("time is neither unix seconds nor ISO-8601 (years 1..9999)"))
             .when(pl.col("kind").is_null())

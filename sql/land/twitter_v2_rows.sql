@@ -30,6 +30,10 @@ canonical as (
         t.f.id as post_id,
         t.f.author_id,
         try_cast(t.f.created_at as timestamptz) at time zone 'UTC' as created_at,
+        -- a time given that is no time: said as such, not as a missing one (null in nearly every row: cheap)
+        case when t.f.created_at is not null and try_cast(t.f.created_at as timestamptz) is null
+            then 'created_at ' || left(t.f.created_at, 40) || ' is not a time (the API gives ISO-8601, '
+                 || '2021-09-22T16:37:29.000Z)' end as created_at_problem,
         t.f.text,
         coalesce(list_filter(list_transform(t.f.entities.hashtags, lambda h: h.tag), lambda x: x is not null), [])
             as hashtags,
@@ -76,7 +80,7 @@ final as (
             when 'api_error' then 'an API error response (`errors`), not a page of results: ask for the page again'
             when 'no_page' then 'not a page of API v2 results (no `data` or `includes`)'
             when 'bad' then 'an item must be a JSON object'
-            when 'post' then coalesce({post_violation}, {post_implausible})
+            when 'post' then coalesce(created_at_problem, {post_violation}, {post_implausible})
             when 'account' then coalesce({account_violation}, {account_implausible})
         end as reason
     from canonical

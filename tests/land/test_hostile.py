@@ -496,3 +496,34 @@ def test_a_gzipped_mastodon_follows_csv_lands_as_the_plain_one(settings, tmp_pat
     gz.write_bytes(gzip.compress((FIXTURES / "mastodon" / "following_accounts.csv").read_bytes()))
     (r,) = land(settings, gz)
     assert r.format == "mastodon" and r.staged > 0 and r.quarantined == 0
+
+
+def test_a_v2_tweet_whose_time_is_no_time_says_so_not_that_it_is_missing(settings, tmp_path):
+    tweets = [{"id": str(i), "author_id": "7", "text": "hi", "created_at": "2021-09-22T10:00:00Z"} for i in range(199)]
+    tweets.append({"id": "199", "author_id": "7", "text": "hi", "created_at": "yesterday"})
+    f = tmp_path / "bad_time.jsonl"
+    f.write_text(json.dumps({"data": tweets}) + "\n")
+    (r,) = land(settings, f)
+    assert r.quarantined == 1
+    assert sql(settings, "select reason from raw.quarantine") == [
+        ("created_at yesterday is not a time (the API gives ISO-8601, 2021-09-22T16:37:29.000Z)",)]
+
+
+def test_a_v1_tweet_whose_time_is_no_time_says_so_not_that_it_is_missing(settings, tmp_path):
+    def status(i: int, created: str) -> dict:
+        return {"id_str": str(i), "created_at": created, "text": "hi", "user": {"id_str": "5", "screen_name": "a"}}
+    good = "Sun Jul 01 10:00:00 +0000 2012"
+    f = tmp_path / "v1.jsonl"
+    f.write_text("".join(json.dumps(status(i, good)) + "\n" for i in range(199)) + json.dumps(status(199, "soon"))
+                 + "\n")
+    (r,) = land(settings, f)
+    assert r.quarantined == 1
+    assert sql(settings, "select reason from raw.quarantine") == [
+        ("created_at 'soon' is not a time (the API gives `Wed Oct 10 20:19:24 +0000 2018`)",)]
+
+
+def test_unix_milliseconds_are_named_as_such(settings, tmp_path):
+    f = tmp_path / "ms.txt"
+    f.write_bytes(higgs_like(999) + b"a b 1341100972000 RT\n")
+    (r,) = land(settings, f)
+    assert r.quarantined == 1 and "time looks like unix milliseconds (13 digits)" in r.first_problem

@@ -91,6 +91,12 @@ def tweet(counter: Counter, where: str, t, observed: datetime, network: str = NE
         yield
         return
     batch.unknown_fields.update(k for k in t if k not in known)
+    created = parse_time(t.get("created_at"))
+    if t.get("created_at") and created is None:  # said as a time that is no time, not as a missing one
+        batch.quarantine(record_no, where, f"created_at {str(t['created_at'])[:40]!r} is not a time (the API gives "
+                         "`Wed Oct 10 20:19:24 +0000 2018`)", payload)
+        yield
+        return
     user = t.get("user") if isinstance(t.get("user"), dict) else {}
     entities = t.get("entities") or {}
     mentions = [id_str(m.get("id_str") or m.get("id")) for m in entities.get("user_mentions") or []]
@@ -103,7 +109,7 @@ def tweet(counter: Counter, where: str, t, observed: datetime, network: str = NE
     batch.add("post", record_no, where, payload, {
         "network": network, "post_id": id_str(t.get("id_str") or t.get("id")),
         "author_id": author_id or id_str(user.get("id_str") or user.get("id")),
-        "created_at": parse_time(t.get("created_at")), "text": text,
+        "created_at": created, "text": text,
         "hashtags": [h.get("text") for h in entities.get("hashtags") or [] if h.get("text")],
         "mentions": [m for m in mentions if m],
         "reply_to_post_id": id_str(t.get("in_reply_to_status_id_str") or t.get("in_reply_to_status_id")),

@@ -54,7 +54,7 @@ def step_task(name: str):
     tags=["clout", "nightly"],
     doc_md=__doc__,
     params={"algorithm": Param("", type="string", description="algorithm version (transforms/algorithms); empty: "
-                               "the recent published history's, v1 in a new warehouse")},
+                               "the recent published history's, v3 in a new warehouse")},
     default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True,
                   "pool": POOL},
 )

@@ -129,7 +129,7 @@ def run(
     date_: str = typer.Option(..., "--date", metavar="YYYY-MM-DD", help="logical date"),
     algorithm: str | None = typer.Option(
         None, metavar="VERSION", help="algorithm version (transforms/algorithms/<version>.yaml); default: the one most "
-        "of the last 14 published nights used (v1 in a new warehouse)"),
+        "of the last 14 published nights used (v3 in a new warehouse)"),
     input_: list[Path] = typer.Option([], "--input", metavar="FILE",
                                       help="land this file first (repeat --input for each file)"),
     engine: str | None = EngineOpt,
@@ -171,7 +171,7 @@ def demo(warehouse: Path | None = WarehouseOpt, top: int = 10, engine: str | Non
         pipeline.land_files(settings, [HIGGS_FILE], progress=progress)
     first = date(2012, 7, 1)
     for day in (first + timedelta(days=i) for i in range(7)):
-        _run_night(settings, day, None)  # the live algorithm: v1 in a new warehouse
+        _run_night(settings, day, None)  # the live algorithm: v3 in a new warehouse
     show_week(settings, first, top, warehouse)
 
 

@@ -265,9 +265,12 @@ def finish_files(con: duckdb.DuckDBPyConnection, settings: Settings, erasure_id:
     reports = [p for p in sorted(settings.reports_dir.glob("*.html"))
                if any([render(con, p) for render in REPORT_RENDERERS])]
     faults.point("erase:after_reports")
-    # PageRank's kept edges hold the erased accounts' codes: dropped, the next night reads the state again
-    edges = settings.kept_edges_dir.exists()
-    shutil.rmtree(settings.kept_edges_dir, ignore_errors=True)
+    # PageRank's kept edges hold the codes of the chains the erasure dropped (_erase_state): gone with them, the next
+    # night reads the state again. An erasure that dropped no chain (an account never scored) leaves them.
+    dropped = query(con, "consent/dropped_chains", erasure_id=erasure_id).fetchall()[0][0]
+    edges = dropped and settings.kept_edges_dir.exists()
+    if edges:
+        shutil.rmtree(settings.kept_edges_dir, ignore_errors=True)
     log = {("published", "partition_rewritten"): rewritten, ("published", "file_deleted"): removed,
            ("reports", "report_rendered"): len(reports), ("state", "kept_edges_deleted"): int(edges)}
     with transaction(con):

@@ -6,6 +6,7 @@ The tests of this module share one warehouse and run in order: before -> opt-out
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -135,7 +136,8 @@ def test_zelda_is_everywhere_before_the_opt_out(world, before):
 def test_optout_command_erases_her_everywhere(world, before):
     settings = world["settings"]
     out = clout(settings, "optout", "p-zelda", "--source", "email 2026-11-20, ticket 4711").stdout
-    assert "opt-out 1" in out and "compacted" in out
+    assert "opt-out 1" in out and "compacted" in out and "nothing of theirs" not in out
+    assert re.search(r"rows erased or pseudonymised, [1-9]\d* published partition\(s\)", " ".join(out.split()))
     with connect(settings) as con:
         assert rows_naming_zelda(con) == {}
         assert published_rows_naming_zelda(con) == {}  # readers of the warehouse's published views see none
@@ -267,5 +269,8 @@ def test_an_account_optout_with_a_misspelt_network_or_no_account_is_refused_not_
         assert ("no network" in proc.stderr and "it holds: twitter" in proc.stderr) or "no account id" in proc.stderr
     with connect(settings) as con:
         assert con.execute("select count(*) from meta.optouts").fetchall()[0][0] == before
+    assert settings.kept_edges_dir.exists()  # PageRank's edges kept by the last night
     proc = clout(settings, "optout", "@not_landed_yet", "--network", "mastodon", "--source", "form", check=False)
     assert proc.returncode == 0, proc.stderr  # a format's network: taken before its first file lands
+    assert settings.kept_edges_dir.exists()  # no chain held the account: the next night needs no full read
+    assert "nothing of theirs is in the warehouse" in " ".join(proc.stdout.split())  # registered for later landings

@@ -44,8 +44,11 @@ def optout(
         result = consent.optout(settings, request, on_step=on_step)
     e = result.erasure
     console.print(f"opt-out {result.optout_id} ({result.subject_key}): {e.accounts} account(s), "
-                  f"{e.rows_changed:,} rows erased or pseudonymised, {len(e.files)} file(s) removed or rewritten "
-                  f"in {e.seconds:.1f} s")
+                  f"{e.rows_changed:,} rows erased or pseudonymised, {e.partitions} published partition(s) and "
+                  f"{len(e.files)} other file(s) rewritten or removed in {e.seconds:.1f} s")
+    if not sum(n for (table, _), n in e.rows.items() if "." in table):  # no table row (files aside)
+        console.print("nothing of theirs is in the warehouse (not landed yet, or erased before): the opt-out is "
+                      "registered, and every later landing erases what names them")
     if result.compaction:
         c = result.compaction
         console.print(f"compacted {c.bytes_before:,} -> {c.bytes_after:,} bytes in {c.seconds:.1f} s")

@@ -13,21 +13,21 @@ Entry points:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 import polars as pl
 
 from clout.consent.access import analyst_connection, check_reading, raw_allowed, sandbox_snapshot
-from clout.consent.erase import ErasureResult, discover, erase, pseudonymise_text
+from clout.consent.erase import ErasureResult, discover, erase, register_and_erase
 from clout.consent.filters import enforce_optouts, excluded_on, without_excluded
-from clout.consent.registry import PERSON, Request, Target, pseudonym, register, resolve, secret
+from clout.consent.registry import PERSON, Request, Target, pseudonym, resolve, secret
 from clout.consent.storage import Compaction, compact
 from clout.core import faults
 from clout.core.errors import CloutError
 from clout.core.settings import Settings
-from clout.core.warehouse import connect, query, records, run_sql, transaction
+from clout.core.warehouse import connect, query, records, run_sql
 
 __all__ = [
     "Compaction", "ErasureResult", "OptoutResult", "Request", "Target", "analyst_connection", "check_reading",
@@ -60,12 +60,7 @@ def optout(settings: Settings, request: Request, compact_after: bool = True,
                 raise
             # Already opted out (a rerun after a kill: the opt-out was finished when the warehouse was opened).
             return OptoutResult(done[0], done[1], ErasureResult(0, 0), None)
-        # the request's source is free text ("DM from @ada"): its ids and handles are kept as pseudonyms too
-        request = replace(request, source=pseudonymise_text(request.source, targets))
-        with transaction(con):
-            optout_id = register(con, request, subject_key, targets)
-        faults.point("optout:registered")  # durable from here: a crash is finished by the next command
-        result = erase(con, settings, optout_id, targets, trigger="optout", on_step=on_step)
+        optout_id, result = register_and_erase(con, settings, request, subject_key, targets, "optout", on_step)
         # Every file landed so far was just covered by the full erasure.
         run_sql(con, "consent/unchecked_files")
         run_sql(con, "consent/mark_checked")
@@ -85,20 +80,13 @@ def _recorded(con: duckdb.DuckDBPyConnection, request: Request) -> tuple[int, st
     return rows[0] if rows else None
 
 
-MINOR_SOURCE = "an identity file marks this person a minor; their accounts were scored before it was known"
-
-
 def land_guard(settings: Settings) -> list[ErasureResult]:
-    """Call after landing files (own connection): erase what they brought back, and the scored history of anyone
-    they mark a minor (opted out on their behalf: a minor is never scored or published, so the scores from before
-    the flag arrived go, with everything else of theirs). The caller compacts if an erasure waits for it."""
+    """Call after landing files (own connection): erase what they brought back (opted-out accounts, and the scored
+    history of anyone they mark a minor: clout.consent.filters.enforce_optouts). The caller compacts if an erasure
+    waits for it."""
     faults.point("land:before_consent_check")  # landed, not checked: the next writer checks (consent.pending)
     with connect(settings) as con:
-        results = enforce_optouts(con, settings)
-        minors = [person for (person,) in query(con, "consent/scored_minors").fetchall()]
-    for person in minors:
-        results.append(optout(settings, Request(person, None, MINOR_SOURCE), compact_after=False).erasure)
-    return results
+        return enforce_optouts(con, settings)
 
 
 def erased_accounts_since(con: duckdb.DuckDBPyConnection, logical_date: date) -> pl.DataFrame:

@@ -20,14 +20,14 @@ import re
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from clout.consent.registry import Target
+from clout.consent.registry import Request, Target, register
 from clout.core import faults
 from clout.core.settings import Settings
 from clout.core.warehouse import query, run_sql, transaction
@@ -245,6 +245,18 @@ def erase(
     finish_files(con, settings, result.erasure_id, result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def register_and_erase(con: duckdb.DuckDBPyConnection, settings: Settings, request: Request, subject_key: str,
+                       targets: list[Target], trigger: str, on_step: Callable[[str], None] = lambda step: None,
+                       ) -> tuple[int, ErasureResult]:
+    """Record the opt-out (its source's ids and handles as pseudonyms: the source is free text, "DM from @ada"),
+    then erase its accounts everywhere; returns (opt-out id, erasure). Durable once registered."""
+    request = replace(request, source=pseudonymise_text(request.source, targets))
+    with transaction(con):
+        optout_id = register(con, request, subject_key, targets)
+    faults.point("optout:registered")  # durable from here: a crash is finished by the next command
+    return optout_id, erase(con, settings, optout_id, targets, trigger=trigger, on_step=on_step)
 
 
 def finish_files(con: duckdb.DuckDBPyConnection, settings: Settings, erasure_id: int,

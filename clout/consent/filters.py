@@ -15,8 +15,8 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from clout.consent.erase import ErasureResult, discover, erase
-from clout.consent.registry import Target, account_target, add_accounts, pseudonym, secret
+from clout.consent.erase import ErasureResult, discover, erase, register_and_erase
+from clout.consent.registry import Request, Target, account_target, add_accounts, pseudonym, resolve, secret
 from clout.core.settings import Settings
 from clout.core.warehouse import query, run_sql, sql_text
 
@@ -49,22 +49,41 @@ def without_excluded(
 
 
 def enforce_optouts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[ErasureResult]:
-    """Erase opted-out accounts that newly landed files brought back; mark those files checked."""
+    """Erase what newly landed files brought back: opted-out accounts, and the scored history of anyone they mark a
+    minor. The files are marked checked after the erasures: a crash before that checks them again."""
     run_sql(con, "consent/unchecked_files")
     if not con.execute("select count(*) from unchecked_files").fetchall()[0][0]:
         return []
+    results = _erase_registered(con, settings) + _opt_out_scored_minors(con, settings)
+    run_sql(con, "consent/mark_checked")
+    return results
+
+
+MINOR_SOURCE = "an identity file marks this person a minor; their accounts were scored before it was known"
+
+
+def _opt_out_scored_minors(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[ErasureResult]:
+    """People the new files mark as minors whose linked accounts were scored before: a minor is never scored or
+    published, so they are opted out on their behalf (the source says so), which erases their published nights and
+    everything else of theirs, as an opt-out does."""
+    results = []
+    for (person,) in query(con, "consent/scored_minors").fetchall():
+        request = Request(person, None, MINOR_SOURCE)
+        subject_key, targets = resolve(con, request)
+        # the full erasure an opt-out makes (trigger `optout`: what the crash recovery looks for), its source says why
+        results.append(register_and_erase(con, settings, request, subject_key, targets, "optout")[1])
+    return results
+
+
+def _erase_registered(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[ErasureResult]:
+    """Erase the registry's accounts (opted out) that the unchecked files name."""
     if not con.execute("select count(*) from meta.optout_accounts").fetchall()[0][0]:
-        run_sql(con, "consent/mark_checked")
         return []
     found = _registered_values(con)
     by_optout = _targets(con, found)
     for optout_id, targets in _new_person_links(con, settings).items():
         by_optout.setdefault(optout_id, []).extend(targets)
-    results = []
-    for optout_id, targets in by_optout.items():
-        results.append(erase(con, settings, optout_id, targets, trigger="landing"))
-    run_sql(con, "consent/mark_checked")
-    return results
+    return [erase(con, settings, optout_id, targets, trigger="landing") for optout_id, targets in by_optout.items()]
 
 
 def _registered_values(con) -> pl.DataFrame:

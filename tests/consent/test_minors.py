@@ -102,22 +102,27 @@ def test_a_minor_by_birth_date_is_never_scored_by_a_nightly_run(settings, higgs_
 def test_a_minor_flag_that_arrives_after_their_scores_takes_the_published_history_down(settings, higgs_slice,
                                                                                        tmp_path):
     """Minors are never scored or published: when an identity file marks as a minor someone already scored, their
-    published nights go (they are opted out on their behalf, the source saying why), not only the nights after."""
-    from clout import consent, pipeline
+    published nights go, on every linked account (the flagged link names another account than the scored one), not
+    only the nights after: they are opted out on their behalf, the source saying why."""
+    from clout import pipeline
+    from clout.consent.filters import MINOR_SOURCE
 
     pipeline.land_files(settings, [higgs_slice])
-    pipeline.run_night(settings, date(2012, 7, 1))
+    pipeline.run_night(settings, date(2012, 7, 1), "v1")
     with connect(settings) as c:
         (kid,), = c.execute("select account_id from published.scores where logical_date = '2012-07-01' "
                             "order by score desc, account_id limit 1").fetchall()
     flags = tmp_path / "identity.csv"
-    flags.write_text(f"person_id,network,account_id,is_minor\np-kid,twitter,{kid},true\n")
+    flags.write_text(f"person_id,network,account_id,is_minor\np-kid,twitter,{kid},false\n"
+                     "p-kid,mastodon,kid@social.example,true\n")
     pipeline.land_files(settings, [flags])
     with connect(settings) as c:
         assert not c.execute("select count(*) from published.scores where account_id = ?", [kid]).fetchall()[0][0]
         assert not c.execute("select count(*) from candidate.scores where account_id = ?", [kid]).fetchall()[0][0]
-        (source,), = c.execute("select source from meta.optouts").fetchall()
-    assert source == consent.MINOR_SOURCE
-    pipeline.land_files(settings, [flags])  # the same flag again: nothing scored to take down, nothing more
+        assert c.execute("select source from meta.optouts").fetchall() == [(MINOR_SOURCE,)]
+        assert c.execute("select distinct trigger from meta.erasures").fetchall() == [("optout",)]
+    again = tmp_path / "identity_again.csv"  # another delivery of the flag: nothing scored to take down any more
+    again.write_text("person_id,network,account_id,is_minor\np-kid,mastodon,kid@social.example,true\n")
+    pipeline.land_files(settings, [again])
     with connect(settings) as c:
         assert c.execute("select count(*) from meta.optouts").fetchall()[0][0] == 1

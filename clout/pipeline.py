@@ -110,7 +110,8 @@ def land_files(
     paths = [Path(p) for p in paths]
     for path in paths:  # before the warehouse opens: a mistyped path makes no warehouse
         if not path.exists():
-            raise CloutError(f"{path}: no such file (nothing landed into {settings.warehouse})")
+            link = f"a broken link (to {path.readlink()}): " if path.is_symlink() else ""
+            raise CloutError(f"{path}: {link}no such file (nothing landed into {settings.warehouse})")
     with connect(settings) as con:
         results = land_paths(con, [Path(p) for p in paths], options or LandOptions(network=network), progress,
                              stage_file=merge_landed_file)  # each file's canonical rows, in its transaction

@@ -504,4 +504,4 @@ def test_an_edge_list_of_counts_is_named_for_what_it_is_not_asked_for_a_kind(tmp
     counts.write_text("316609 5011 1\n439696 12389 1\n60059 6929 3\n", encoding="utf-8")
     refused = clout(settings, "land", str(counts))
     assert refused.returncode == 1 and "--kind" not in refused.stderr, refused.stderr
-    assert "an edge list of how often one account engaged another, with no time" in " ".join(refused.stderr.split())
+    assert "an edge list of counts (how often one account engaged another)" in " ".join(refused.stderr.split())

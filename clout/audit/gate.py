@@ -255,6 +255,11 @@ def _findings(checks: list[Check], metrics: pl.DataFrame, notes: list[Finding]) 
     return out + notes
 
 
+# What the attribution compares between the algorithm's part and the data's: the scored accounts' mean move and
+# the top 100's (a change that moves only the top keeps the population's mean move small).
+ATTRIBUTION_MOVES = ("mean_abs_move", "top100_mean_abs_move")
+
+
 def _attribution(baseline, split: bool, shadow_id, metrics: pl.DataFrame) -> str:
     if baseline is None:
         return "none"
@@ -265,15 +270,12 @@ def _attribution(baseline, split: bool, shadow_id, metrics: pl.DataFrame) -> str
     overall = metrics.filter(pl.col("scope") == "all")
     if overall.filter((pl.col("part") == "algorithm") & (pl.col("verdict") == "hold")).height:
         return "algorithm"
-    # the algorithm's part moved more than the data's, over the scored accounts or over the top 100 (a change that
-    # moves only the top keeps the population's mean move small); an algorithm that moved nothing is not the cause
+    # the algorithm's part moved more than the data's on either; an algorithm that moved nothing is not the cause
     moves = overall.filter(pl.col("metric").is_in(ATTRIBUTION_MOVES))
     move = {(r["part"], r["metric"]): r["value"] or 0.0 for r in moves.iter_rows(named=True)}
     larger = any(move.get(("algorithm", m), 0.0) > move.get(("data", m), 0.0) for m in ATTRIBUTION_MOVES)
     return "algorithm" if larger else "data"
 
-
-ATTRIBUTION_MOVES = ("mean_abs_move", "top100_mean_abs_move")
 
 
 def _outcome(findings: list[Finding]) -> str:

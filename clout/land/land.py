@@ -271,9 +271,10 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
         _check_not_utf16(path)
         if generic.weighted_edges(head_bytes(path, 1024).split(b"\n", 1)[0].rstrip(b"\r")):
             raise _NotAnExport(
-                f"{path}: its lines read `actor target count` ({_first_line(path)!r}), an edge list of how often one "
-                "account engaged another, with no time for each interaction: clout lands interactions with their times "
-                "(SNAP's *-activity_time files hold them)", "an edge list without times, skipped")
+                f"{path}: its lines read `actor target N` ({_first_line(path)!r}) with N too small for a unix time "
+                "(before 2001): an edge list of counts (how often one account engaged another), or times from some "
+                "start: clout lands interactions with their unix times (SNAP's *-activity_time files hold them)",
+                "an edge list without unix times, skipped")
         raise _NotAnExport(
             f"{path}: not an export format clout knows (generic interactions, twitter_v2, twitter_v1, x_archive, "
             f"mastodon, facebook, linkedin, identity_links); its first line reads {_first_line(path)!r}. For a table "
@@ -315,8 +316,10 @@ def _check_not_utf16(path: Path) -> None:
     """An export saved as UTF-16 (some Windows tools' "Unicode") is one of clout's formats in another encoding, not
     an unknown file to skip: it fails (in a folder too: the landing exits 1), saying what to do."""
     head = head_bytes(path, 512)
-    every_other = max(head[0::2].count(0), head[1::2].count(0))  # Latin text in UTF-16: one byte of two is zero
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) >= 16 and every_other > 0.9 * (len(head) // 2)):
+    # Latin text in UTF-16: one byte of two is zero and the other almost never (a binary file's zeros are anywhere)
+    zeros = sorted((head[0::2].count(0), head[1::2].count(0)))
+    half = len(head) // 2
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) >= 16 and zeros[1] > 0.9 * half and zeros[0] < 0.1 * half):
         raise CloutError(f"{path}: not UTF-8: it looks like UTF-16 (a byte order mark, or a zero byte in every "
                          "other place); re-export the file as UTF-8, or convert it (iconv -f UTF-16 -t UTF-8)")
 
@@ -374,14 +377,13 @@ def _cut_short(con, file_id: int, path: Path, found: Detected, quarantined: int)
     own: its end marker is missing): no line end follows it, and it is a table's line (which may read well cut:
     `mastodon` cut to `mast`) or it was quarantined. A JSON document's bad items are placed by path (`$[3]`), not
     by line, so a whole document ending in `}` is never taken for a cut one; a whole JSON line parses."""
-    last = _unterminated_line(path)
-    if last is None:
+    table = found.layout is not None and found.layout.kind in ("whitespace", "delimited")
+    if not (table or quarantined):  # a whole JSON document, or JSON lines that all parsed: nothing cut
         return None
-    if found.layout is not None and found.layout.kind in ("whitespace", "delimited"):
+    last = _unterminated_line(path)
+    if last is None or table:
         return last
-    if quarantined and run_sql(con, "land/quarantined_line", file_id=file_id, line=last).fetchall():
-        return last
-    return None
+    return last if run_sql(con, "land/quarantined_line", file_id=file_id, line=last).fetchall() else None
 
 
 def _unterminated_line(path: Path) -> int | None:

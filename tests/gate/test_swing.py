@@ -295,3 +295,21 @@ def test_the_reports_movers_from_the_gates_pairs_are_the_movers_joined_again(wit
     joined = movers(None)
     assert joined.height == before.join(after, on=["network", "account_id"]).height < min(before.height, after.height)
     assert movers(paired(before.lazy(), after.lazy(), ("network", "account_id")).collect()).equals(joined)
+
+
+@pytest.mark.parametrize(("algorithm", "data", "expected"), [
+    ({"mean_abs_move": 0.05, "top100_mean_abs_move": 9.0}, {"mean_abs_move": 0.08, "top100_mean_abs_move": 2.0},
+     "algorithm"),  # only the top moved by the algorithm: the population's mean move says data
+    ({"mean_abs_move": 0.9, "top100_mean_abs_move": 1.0}, {"mean_abs_move": 0.5, "top100_mean_abs_move": 3.0},
+     "algorithm"),
+    ({"mean_abs_move": 0.0, "top100_mean_abs_move": 0.0}, {"mean_abs_move": 0.0, "top100_mean_abs_move": 0.0},
+     "data"),  # an algorithm that moved nothing (a copy of the published one) is not the cause
+    ({"mean_abs_move": 0.1, "top100_mean_abs_move": 0.5}, {"mean_abs_move": 0.4, "top100_mean_abs_move": 2.0}, "data"),
+])
+def test_the_attribution_names_the_algorithm_when_it_moved_more_overall_or_at_the_top(algorithm, data, expected):
+    from clout.audit.gate import _attribution
+
+    rows = [(part, "all", metric, value, "ok") for part, values in (("algorithm", algorithm), ("data", data))
+            for metric, value in values.items()]
+    metrics = pl.DataFrame(rows, schema=["part", "scope", "metric", "value", "verdict"], orient="row")
+    assert _attribution({"run_id": "published"}, True, "shadow", metrics) == expected

@@ -136,8 +136,13 @@ def test_a_minor_flag_in_any_usual_spelling_flags_and_an_unreadable_one_fails_th
         ("11", True), ("12", False), ("13", True)]
     unreadable = tmp_path / "unreadable.csv"
     unreadable.write_text("person_id,network,account_id,is_minor\np4,twitter,14,false\np5,twitter,15,maybe\n")
-    with pytest.raises(CloutError, match=r"unreadable\.csv, line 3: is_minor 'maybe' is not true or false; a minor"):
+    with pytest.raises(CloutError, match=r"unreadable\.csv, line 3: is_minor 'maybe' is not true or false; an "
+                                         r"identity file says who is a minor"):
         land(settings, unreadable)
+    ragged = tmp_path / "ragged.csv"  # a row that may be a minor's but has a field too many
+    ragged.write_text("person_id,network,account_id,is_minor\np6,twitter,16,false\np7,twitter,17,true,\n")
+    with pytest.raises(CloutError, match=r"ragged\.csv, line 3: expected 4 fields, found 5; an identity file"):
+        land(settings, ragged)
     assert sql(settings, "select count(*) from staging.identity_links") == [(3,)]
 
 

@@ -1,8 +1,8 @@
 """Identity links: a CSV file `person_id,network,account_id[,is_minor]` joining one person's accounts.
 
 `is_minor` (true/false, t/f, 1/0, yes/no, y/n, any case; empty = false) marks accounts that must never be scored.
-A value that reads as none of these fails the file: quarantining the row would leave a possible minor's accounts
-unmarked, and scored (fail closed, not open).
+A row that cannot be read (a value that reads as none of these, a wrong number of fields) fails the file:
+quarantining it would leave a possible minor's accounts unmarked, and scored (fail closed, not open).
 """
 
 from __future__ import annotations
@@ -41,13 +41,12 @@ def _records(path: Path, counter: Counter) -> Iterator[None]:
         raw = ",".join(row)
         values = dict(zip(header, (v.strip() for v in row), strict=False))
         minor = _BOOL.get(values.get("is_minor", "").lower())
-        if minor is None and len(row) == len(header):
-            raise CloutError(f"{path}, line {line_no}: is_minor {values['is_minor']!r} is not true or false; a "
-                             "minor must never be scored, so nothing was landed from the file: fix the value and land "
-                             "it again")
-        if len(row) != len(header):
-            reason = f"expected {len(header)} fields, found {len(row)}"
-            counter.batch.quarantine(record_no, f"line {line_no}", reason, raw, [values.get("account_id")])
+        if minor is None or len(row) != len(header):
+            # a row that cannot be read may be a minor's: quarantined, the account would be scored (fail open)
+            why = (f"expected {len(header)} fields, found {len(row)}" if len(row) != len(header)
+                   else f"is_minor {values['is_minor']!r} is not true or false")
+            raise CloutError(f"{path}, line {line_no}: {why}; an identity file says who is a minor, who must never "
+                             "be scored, so nothing was landed from it: fix the line and land it again")
         else:
             counter.batch.add("identity_link", record_no, f"line {line_no}", raw, {
                 "person_id": values["person_id"], "network": values["network"].lower(),

@@ -163,8 +163,7 @@ def score_nights(settings: Settings, backfill_id: str, on_night: Callable[[date]
             with transaction(con):
                 run_sql(con, "backfill/resume", backfill_id=backfill_id)
         for night in (n for n in nights if n["status"] == "scored"):
-            on_night(night["logical_date"])
-            _gate_night(con, settings, backfill_id, night["logical_date"], night["run_id"])
+            _gate_scored(con, settings, bf, night, on_night)
     for done, night in enumerate(todo):
         if stop_after and done == stop_after:
             raise CloutError(f"backfill {backfill_id} stopped after {done} nights ({STOP_AFTER_ENV}); "
@@ -172,6 +171,18 @@ def score_nights(settings: Settings, backfill_id: str, on_night: Callable[[date]
         on_night(night)
         _score_night(settings, bf, night)
     return len(todo)
+
+
+def _gate_scored(con, settings: Settings, bf: dict, night: dict, on_night: Callable[[date], None]) -> None:
+    """Gate a night an earlier attempt scored but did not gate; a gate that fails stops the backfill as a night's
+    step does (the run and the backfill `failed`, the error naming the command that resumes it)."""
+    on_night(night["logical_date"])
+    try:
+        _gate_night(con, settings, bf["backfill_id"], night["logical_date"], night["run_id"])
+    except Exception as e:
+        _night_failed(settings, bf["backfill_id"], night["logical_date"], night["run_id"], "audit", e)
+        raise CloutError(f"backfill {bf['backfill_id']} stopped at {night['logical_date']} (audit failed): {e} "
+                         f"Once that is fixed, `{resume_command(bf)}` resumes it") from e
 
 
 def resume_command(bf: dict) -> str:

@@ -305,7 +305,8 @@ def _groups_table(result: GateResult, scope: str) -> str:
                                                   return_dtype=pl.Int8).min())
     worst = worst.with_columns(verdict=pl.col("verdict").replace_strict(
         {0: "hold", 1: "warn", 2: "ok", 3: "info"}, return_dtype=pl.String))
-    cols = [m for m in ("mean_abs_move", "share_moved_10", "spearman", "top100_overlap", "psi") if m in wide.columns]
+    cols = [m for m in ("mean_abs_move", "share_moved_10", "spearman", "top100_overlap", "top100_mean_abs_move", "psi")
+            if m in wide.columns]
     table = wide.join(worst, on=["scope_value", "part"]).select(
         pl.col("scope_value").alias(scope), "part", "n_common", *cols, "verdict"
     ).sort(pl.col("verdict").replace_strict({"hold": 0, "warn": 1, "ok": 2, "info": 3}, return_dtype=pl.Int8),

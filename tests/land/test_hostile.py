@@ -252,8 +252,6 @@ def test_duplicates_inside_one_file_count_as_duplicates(settings, tmp_path):
 
 
 def test_cli_prints_the_reconcile_line_and_one_line_errors(settings, tmp_path):
-
-
     ok = clout_here("land", V2 / "mentions_tweet.jsonl", warehouse=settings)
     assert ok.returncode == 0 and "twitter_v2: 5 records read = 4 staged + 1 duplicates + 0 quarantined" in ok.stdout
     bad = tmp_path / "bad.txt"

@@ -24,6 +24,7 @@ from clout.core.locks import ONE_STEP, WHOLE_RUN, forget_run, note_run, run_lock
 from clout.core.settings import FIRST_ALGORITHM, Settings
 from clout.core.warehouse import connect, query, records, run_sql
 from clout.land import LandOptions, LandProgress, LandResult, land_paths
+from clout.land.land import no_such_file
 from clout.stage import merge_landed_file, stage_date
 from transforms.algorithm import load_algorithm
 
@@ -110,8 +111,7 @@ def land_files(
     paths = [Path(p) for p in paths]
     for path in paths:  # before the warehouse opens: a mistyped path makes no warehouse
         if not path.exists():
-            link = f"a broken link (to {path.readlink()}): " if path.is_symlink() else ""
-            raise CloutError(f"{path}: {link}no such file (nothing landed into {settings.warehouse})")
+            raise CloutError(f"{no_such_file(path)} (nothing landed into {settings.warehouse})")
     with connect(settings) as con:
         results = land_paths(con, [Path(p) for p in paths], options or LandOptions(network=network), progress,
                              stage_file=merge_landed_file)  # each file's canonical rows, in its transaction

@@ -244,8 +244,8 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
               stage_file: StageFile | None = None) -> LandResult:
     """Land one file (`hashing`: its sha256 being worked out, or None to work it out here; `ahead`: the landing
     session's files, of which a reader may begin the next)."""
-    if Path(path).is_symlink() and not Path(path).exists():
-        raise CloutError(f"{path}: a broken link (to {Path(path).readlink()}): no such file")
+    if not Path(path).exists():
+        raise CloutError(no_such_file(Path(path)))
     path = Path(path).resolve()
     if not path.is_file():
         raise CloutError(f"{path}: no such file")
@@ -292,6 +292,12 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
         except _Declined:
             pass  # rolled back, nothing kept: the careful path reads the file again and explains each bad line
     return _land(con, path, hashed, found, options, None, ahead, stage_file, owner)
+
+
+def no_such_file(path: Path) -> str:
+    """What a missing path says: a broken link names where it points (it is there, its target is not)."""
+    link = f"a broken link (to {path.readlink()}): " if path.is_symlink() else ""
+    return f"{path}: {link}no such file"
 
 
 def _owner(found: Detected | None, path: Path, options: LandOptions) -> str | None:

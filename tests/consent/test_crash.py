@@ -8,6 +8,7 @@ this process (`here`, testkit.clout_here): what they see is only what the killed
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import signal
@@ -107,15 +108,23 @@ def test_clout_compact_after_an_optout_killed_in_its_files_finishes_the_optout_f
     assert table_log(settings)[0] == control
 
 
+@contextlib.contextmanager
+def night_after(settings):
+    """July 3 run after a kill (held by the gate is fine: nothing published), then a connection on a warehouse
+    where no row names her."""
+    proc = here(settings, "run", "--date", "2012-07-03", check=False)
+    assert proc.returncode in (0, 1), proc.stderr  # 1: held by the gate, nothing published: also fine
+    with connect(settings) as con:
+        assert rows_naming_zelda(con) == {}
+        yield con
+
+
 def test_a_killed_optout_does_not_publish_her_again_on_the_next_night(world, tmp_path):
     """The issue's case: killed right after the request was recorded; a later night must not score her."""
     settings = copy_world(world, tmp_path)
     killed = clout(settings, *SUBJECT, env={"CLOUT_FAULT": "optout:registered"}, check=False)
     assert killed.returncode == -signal.SIGKILL
-    proc = here(settings, "run", "--date", "2012-07-03", check=False)
-    assert proc.returncode in (0, 1), proc.stderr  # 1: held by the gate, nothing published: also fine
-    with connect(settings) as con:
-        assert rows_naming_zelda(con) == {}
+    with night_after(settings) as con:
         assert con.execute("select count(*) from published.scores where account_id = ?",
                            [ZELDA["id_str"]]).fetchall()[0][0] == 0
     assert published_zelda(settings)[1] == 0
@@ -165,10 +174,7 @@ def test_a_landing_killed_before_its_consent_check_is_checked_by_the_next_writer
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     with connect(settings, read_only=True) as con:
         assert rows_naming_zelda(con), "the landing did not commit before the kill: the test would prove nothing"
-    proc = here(settings, "run", "--date", "2012-07-03", check=False)
-    assert proc.returncode in (0, 1), proc.stderr  # 1: held by the gate, nothing published: also fine
-    with connect(settings) as con:
-        assert rows_naming_zelda(con) == {}
+    with night_after(settings) as con:
         assert con.execute("select count(*) from candidate.scores where account_id = ?",
                            [ZELDA["id_str"]]).fetchall()[0][0] == 0
         assert con.execute("select trigger from meta.erasures order by erasure_id").fetchall()[-1] == ("landing",)

@@ -97,7 +97,7 @@ def sniff(path: Path, head: bytes, mapping: ColumnMap) -> Layout | None:
         names = pq.ParquetFile(path).schema_arrow.names
         cols = mapping.resolve(names)
         return Layout("parquet", columns={f: names[i] for f, i in cols.items()}) if _enough(cols) else None
-    first = head.split(b"\n", 1)[0].rstrip(b"\r").lstrip(b"\xef\xbb\xbf")
+    first = head.split(b"\n", 1)[0].rstrip(b"\r")  # head_bytes dropped a BOM
     if first.startswith(b"{"):
         try:
             keys = list(orjson.loads(first))

@@ -22,7 +22,7 @@ _BOOL = {"true": True, "t": True, "1": True, "yes": True, "y": True,
 
 
 def detect(path: Path, head: bytes) -> bool:
-    first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", errors="replace").strip().lower()
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip().lower()
     return first.replace(" ", "").startswith(",".join(HEADER))
 
 

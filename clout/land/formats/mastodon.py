@@ -41,7 +41,7 @@ def _is_csv(path: Path) -> bool:
 
 def detect(path: Path, head: bytes) -> bool:
     if _is_csv(path):
-        return head.lstrip(b"\xef\xbb\xbf").startswith(b"Account address")
+        return head.startswith(b"Account address")
     return b'"OrderedCollection"' in head or (b"orderedItems" in head and b"activitystreams" in head)
 
 

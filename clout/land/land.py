@@ -417,14 +417,15 @@ def _network(found: Detected, options: LandOptions) -> str:
 
 
 def _check_quarantine(path: Path, read: int, quarantined: int, first: str | None, limit: float,
-                      bad_share: float = 0.0) -> None:
-    """More than `limit` of the file's records quarantined, or of its content in lines that were no record at all
-    (`bad_share`: an API v2 line that is no page is one record, though it may have held a hundred): nothing lands."""
+                      bad_share: tuple[float, str] = (0.0, "")) -> None:
+    """More than `limit` of the file's records quarantined, or of its content in records that held much of it
+    (`bad_share`: an API v2 line that is no page is one record, though it may have held a hundred posts; a CSV record
+    whose quote was left open may hold thousands of lines): nothing lands."""
+    share, what = bad_share
     if read and quarantined / read > limit:
         why = f"{quarantined:,} of {read:,} records ({quarantined / read:.1%}) could not be landed"
-    elif bad_share > limit:
-        why = (f"{quarantined:,} of {read:,} records could not be landed, among them lines that were no page of "
-               f"results: {bad_share:.1%} of the file's content")
+    elif share > limit:
+        why = f"{quarantined:,} of {read:,} records could not be landed, among them {what}"
     else:
         return
     raise CloutError(f"{path}: {why}, more than the {limit:.1%} limit; first: {first}. Nothing was landed; fix or "
@@ -439,9 +440,10 @@ def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandO
                                latest=plausible.latest(datetime.now(UTC)))
     if shape is not None:
         good, quarantined, first_problem = _generic_fast(con, file_id, path, found.layout, params, shape), 0, None
+        bad_share = (0.0, "")
     else:
-        good, quarantined, first_problem = _generic_careful(con, file_id, path, found.layout, params)
-    return good + quarantined, _generic_new_keys(con, file_id), quarantined, first_problem, [], 0.0
+        good, quarantined, first_problem, bad_share = _generic_careful(con, file_id, path, found.layout, params)
+    return good + quarantined, _generic_new_keys(con, file_id), quarantined, first_problem, [], bad_share
 
 
 def _generic_new_keys(con, file_id: int) -> int:
@@ -486,21 +488,25 @@ def _generic_fast(con, file_id: int, path: Path, layout, params: InteractionPara
 
 
 def _generic_careful(con, file_id: int, path: Path, layout, params: InteractionParams):
-    """Polars-typed blocks; rows that fail parsing or the contract go to raw.quarantine with their line."""
-    first_problem, good, quarantined = None, 0, 0
+    """Polars-typed blocks; rows that fail parsing or the contract go to raw.quarantine with their line. Also the
+    share of the file's lines in quarantined records (a CSV record may span lines: a quote left open takes them)."""
+    first_problem, good, quarantined, lines, bad_lines = None, 0, 0, 0, 0
     for frame in generic.read(path, layout, params):
         frame = frame.with_columns(error=pl.coalesce("error", violations(frame, "raw_generic_interactions")))
         bad = frame.filter(pl.col("error").is_not_null())
+        lines += frame.height + (frame["line"].str.count_matches("\n").sum() or 0)
         if bad.height:
             first_problem = first_problem or _problem(bad.row(0, named=True))
             quarantined += bad.height
+            bad_lines += bad.height + (bad["line"].str.count_matches("\n").sum() or 0)
             with registered(con, "bad_rows", bad):
                 run_sql(con, "land/quarantine_rows", file_id=file_id)
         rows = frame.filter(pl.col("error").is_null()) if bad.height else frame
         good += rows.height
         with registered(con, "landing_rows", rows):
             run_sql(con, "land/generic_interactions", file_id=file_id)
-    return good, quarantined, first_problem
+    share = bad_lines / lines if lines else 0.0
+    return good, quarantined, first_problem, (share, f"records of several lines: {share:.1%} of the file's lines")
 
 
 SHOWN_CHARS = 120  # of a bad line in the reconcile line and errors (the whole line is in raw.quarantine)
@@ -522,10 +528,11 @@ def _land_records(con, file_id: int, path: Path, found: Detected, options: LandO
         landed = found.reader.land(con, file_id, path, options, ahead)
         good, quarantined = landed.records - landed.quarantined, landed.quarantined
         first_problem, unknown, entities = landed.first_problem, landed.unknown_fields, landed.entities
-        bad_share = landed.bad_line_bytes / landed.record_bytes if landed.record_bytes else 0.0
+        share = landed.bad_line_bytes / landed.record_bytes if landed.record_bytes else 0.0
+        bad_share = (share, f"lines that were no page of results: {share:.1%} of the file's content")
     else:
         good, quarantined, first_problem, unknown, entities = _land_batches(con, file_id, path, found, options)
-        bad_share = 0.0
+        bad_share = (0.0, "")
     if entities and stage_file is None:
         raise CloutError(f"{path}: {found.name} rows are staged as they land; land it with clout.pipeline.land_files")
     staged = stage_file(con, file_id, entities) if entities else 0

@@ -6,7 +6,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from landkit import land, reconciles, sql
+from landkit import counts, land, reconciles, sql
 
 from clout.core.errors import CloutError
 from clout.core.warehouse import connect
@@ -178,3 +178,50 @@ def test_quoted_fields_and_empty_ones_land_alike_on_both_paths(settings, tmp_pat
         (3, "c", 'say "hi"', "mastodon", "p,1", "reply"),
         (4, "d", "e", "twitter", None, "like"),
     ]
+
+
+def _text_rows(n: int, every: int = 3) -> str:
+    """A CSV with a free-text column; every `every`th text is quoted and holds line ends (a blank line too)."""
+    text = ('"first line\n\nthird, with ""quotes"""', "plain")
+    return "actor,target,time,kind,text\n" + "".join(
+        f"a{i},b{i % 7},{1341100800 + i},RT,{text[i % every != 0]}\n" for i in range(n))
+
+
+@pytest.mark.parametrize("block_bytes", [64, 16 << 20])
+def test_a_quoted_field_with_line_ends_is_one_record_numbered_by_its_first_line(settings, tmp_path, monkeypatch,
+                                                                               block_bytes):
+    # RFC 4180: a quoted field may hold line ends. Small blocks put records across every block boundary.
+    from clout.land.formats import generic
+
+    monkeypatch.setattr(generic, "BLOCK_BYTES", block_bytes)
+    f = tmp_path / "posts.csv"
+    f.write_text(_text_rows(30))
+    (r,) = land(settings, f)
+    assert (r.records, r.staged, r.quarantined) == (30, 30, 0) and reconciles(r)
+    numbers = [n for n, in sql(settings, "select record_no from raw.generic_interactions order by record_no")]
+    # record i starts on line 2 + i + 2 x (the quoted texts before it): each holds two line ends
+    assert numbers == [2 + i + 2 * len(range(0, i, 3)) for i in range(30)]
+    assert sql(settings, "select count(*), count(distinct actor_id) from raw.generic_interactions") == [(30, 30)]
+
+
+def test_a_quote_left_open_near_the_end_fails_the_file_by_the_lines_it_took(settings, tmp_path):
+    # the last 100 lines in one record: 1 of 901 records (0.1%) but 10% of the lines fails the file (the first
+    # record spans lines 2-4)
+    f = tmp_path / "open.csv"
+    f.write_text(_text_rows(1000, every=10**9).replace("a900,b4,1341101700,RT,plain", 'a900,b4,1341101700,RT,"oops'))
+    with pytest.raises(CloutError, match=r"open.csv: 1 of 901 records could not be landed, among them records of "
+                                         r"several lines: 10\.0% of the file's lines, more than the 1\.0% limit; "
+                                         r"first: line 904: a quoted field "
+                                         r"opened in this record is never closed"):
+        land(settings, f)
+    assert counts(settings).get("raw.generic_interactions", 0) == 0
+
+
+def test_a_quote_left_open_early_fails_the_file_naming_its_line(settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("CLOUT_MAX_LINE_BYTES", "4096")
+    f = tmp_path / "open.csv"
+    f.write_text(_text_rows(5000, every=10**9).replace("a10,b3,1341100810,RT,plain", 'a10,b3,1341100810,RT,"oops'))
+    with pytest.raises(CloutError, match=r"open.csv: the quoted field of the record on line 14 is still open after "
+                                         r"4,096 bytes \(CLOUT_MAX_LINE_BYTES\): a quote left open\?"):
+        land(settings, f)
+    assert counts(settings).get("raw.generic_interactions", 0) == 0

@@ -197,14 +197,22 @@ def read(path: Path, layout: Layout, params: InteractionParams) -> Iterator[pl.D
     if layout.kind == "parquet":
         yield from _parquet(path, layout, params)
         return
-    for first_line_no, block in _byte_blocks(path):
+    for first_line_no, block, open_end in _record_blocks(path, layout):
         header = layout.kind == "delimited" and first_line_no == 1 and layout.header
-        frame = _fast(block, layout, params, first_line_no, header)
+        frame = None if open_end else _fast(block, layout, params, first_line_no, header)
         if frame is None:  # the block has a bad line somewhere: the careful path finds and explains it
             lines = _lines(block).with_row_index("line_no", offset=first_line_no)
             _check_line_sizes(path, lines)
             frame = normalise(_fields(lines.slice(1 if header else 0), layout), params).collect()
-        yield frame
+        yield _never_closed(frame) if open_end else frame
+
+
+def _never_closed(frame: pl.DataFrame) -> pl.DataFrame:
+    """The file's last record, whose quoted field the file ends inside: quarantined whatever it parsed to (a
+    reader would take the rest of the file as that field)."""
+    last = pl.col("line_no") == pl.col("line_no").max()
+    reason = "a quoted field opened in this record is never closed: the file ends inside it (a quote left open?)"
+    return frame.with_columns(error=pl.when(last).then(pl.lit(reason)).otherwise(pl.col("error")))
 
 
 def _check_line_sizes(path: Path, lines: pl.DataFrame) -> None:
@@ -292,6 +300,57 @@ def _byte_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[tuple[int, byt
         yield line_no, rest
 
 
+def _record_blocks(path: Path, layout: Layout) -> Iterator[tuple[int, bytes, bool]]:
+    """`_byte_blocks`, but a delimited record whose quoted field holds line ends (RFC 4180: `"one\ntwo"`) is never
+    cut between two blocks: the lines of a record still open at a block's end move to the next block. The flag is
+    set on a last block that ends inside a quoted field."""
+    if layout.kind != "delimited":
+        yield from ((line_no, block, False) for line_no, block in _byte_blocks(path, BLOCK_BYTES))
+        return
+    carry, carry_no, cap = b"", 1, limits.max_line()
+    for line_no, block in _byte_blocks(path, BLOCK_BYTES):
+        data, start = (carry + block, carry_no) if carry else (block, line_no)
+        cut = _open_record(data, layout.separator) if b'"' in data else len(data)
+        if cut:
+            yield start, data[:cut], False
+        carry, carry_no = data[cut:], start + data.count(b"\n", 0, cut)
+        if len(carry) > cap:  # a quote left open: the rest of the file would be one field
+            raise CloutError(f"{path}: the quoted field of the record on line {carry_no:,} is still open after {cap:,} "
+                             "bytes (CLOUT_MAX_LINE_BYTES): a quote left open? Nothing was landed from it; fix the "
+                             "file or ask for it again")
+    if carry:  # the file ends inside a quoted field
+        yield carry_no, carry, True
+
+
+def _open_record(data: bytes, separator: str) -> int:
+    """Where the last record of `data` starts when a quoted field is still open at its end, else len(data)."""
+    pieces = data.split(b"\n")
+    lines = [p + b"\n" for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    reader, first, last = csv.reader((ln.decode("utf-8", errors="replace") for ln in lines), delimiter=separator), 0, 0
+    for _ in _csv_records(reader):
+        last, first = first, reader.line_num
+    tail = [ln.decode("utf-8", errors="replace") for ln in lines[last:]]
+    try:
+        for _ in csv.reader(iter(tail), delimiter=separator, strict=True):
+            pass
+    except csv.Error as e:
+        if str(e) == "unexpected end of data":
+            return len(data) - sum(map(len, lines[last:]))
+    return len(data)
+
+
+def _csv_records(reader) -> Iterator[list[str]]:
+    """The reader's records; a record it cannot read (a NUL, a field over the size limit) is an empty one, which
+    the caller quarantines for its field count."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield []
+
+
 def _lines(block: bytes) -> pl.DataFrame:
     # A separator that never occurs in text and no quoting: Polars splits lines in Rust, blank lines kept.
     return pl.read_csv(io.BytesIO(block), has_header=False, separator="\x01", quote_char=None,
@@ -330,25 +389,20 @@ def _json_text(key: str) -> pl.Expr:
 
 
 def _split(lines: pl.DataFrame, separator: str) -> pl.DataFrame:
-    """`lines` with the delimited fields of each line as `parts`. A line with a quote goes through Python's csv
-    reader (RFC 4180, as DuckDB's reader on the fast path: `"a, b"` is one field, `""` inside quotes is a quote);
-    the rest are split in Rust."""
-    quoted = lines["line"].str.contains('"', literal=True).fill_null(False)
-    plain = lines.filter(~quoted).with_columns(parts=pl.col("line").str.split(separator))
-    if plain.height == lines.height:
-        return plain
-    some = lines.filter(quoted)
-    fields = [_csv_fields(line, separator) for line in some["line"]]
-    return pl.concat([plain, some.with_columns(parts=pl.Series(fields, dtype=pl.List(pl.String)))]).sort("line_no")
-
-
-def _csv_fields(line: str, separator: str) -> list[str]:
-    """One line's fields; none (so the line is quarantined for its field count) when it is not valid CSV, such as a
-    quote left open before a stray carriage return."""
-    try:
-        return next(csv.reader([line], delimiter=separator), [])
-    except csv.Error:
-        return []
+    """`lines` as records with their delimited fields as `parts`, each numbered by its first line. Lines without a
+    quote are split in Rust; with one, the block goes through Python's csv reader (RFC 4180, as DuckDB's reader on
+    the fast path: `"a, b"` is one field, `""` inside quotes is a quote, a quoted field may hold line ends)."""
+    if not lines["line"].str.contains('"', literal=True).any():
+        return lines.with_columns(parts=pl.col("line").str.split(separator))
+    texts = lines["line"].to_list()
+    reader, first, rows = csv.reader(iter([(t or "") + "\n" for t in texts]), delimiter=separator), 0, []
+    for parts in _csv_records(reader):
+        text = "\n".join(t or "" for t in texts[first:reader.line_num]) if reader.line_num - first > 1 else texts[first]
+        rows.append((first, text, parts if text is not None else None))  # a blank line stays a blank line
+        first = reader.line_num
+    records = pl.DataFrame(rows, schema={"i": pl.UInt32, "line": pl.String, "parts": pl.List(pl.String)},
+                           orient="row")
+    return records.with_columns(line_no=lines["line_no"].gather(records["i"])).select("line_no", "line", "parts")
 
 
 def _parquet(path: Path, layout: Layout, params: InteractionParams) -> Iterator[pl.DataFrame]:

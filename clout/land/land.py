@@ -53,6 +53,8 @@ class LandResult:
     named: bool = field(default=True, compare=False)  # named on the command line, not found in a folder
     failed: str | None = None  # a folder's file that could not land (why, naming it): the others still land
     cut_short: int | None = None  # the last line, when no line end follows it and it may be cut (a cut copy)
+    notices: int = 0  # a stream's messages that are no record of an entity (raw.stream_notices)
+    notices_said: str | None = field(default=None, compare=False)
 
     @property
     def needs_attention(self) -> bool:
@@ -70,8 +72,12 @@ class LandResult:
             return f"{self.path}: already landed (sha256 {self.sha256[:12]}{whose}), nothing added"
         line = (f"{self.path}: {self.format}: {self.records:,} records read = {self.staged:,} staged + "
                 f"{self.duplicates:,} duplicates + {self.quarantined:,} quarantined")
+        if self.notices:
+            line += f" + {self.notices:,} notices"
         if self.first_problem:
             line += f" (first: {self.first_problem})"
+        if self.notices_said:
+            line += f"; {self.notices_said}"
         if self.cut_short:
             line += (f"; no line end after its last line ({self.cut_short:,}): the file may be cut short there, ask "
                      "for it again if so")
@@ -96,8 +102,9 @@ def summary(results: list[LandResult]) -> str:
     if companions:  # actor.json and its kind: read with the export beside them
         files += (f", {companions:,} owner file read with its export" if companions == 1 else
                   f", {companions:,} owner files read with their exports")
+    notices = sum(r.notices for r in landed)
     return (f"total: {files}; {read:,} records read = {staged:,} staged + {dups:,} duplicates + "
-            f"{quarantined:,} quarantined")
+            f"{quarantined:,} quarantined" + (f" + {notices:,} notices" if notices else ""))
 
 
 def check_all_landed(results: list[LandResult]) -> None:
@@ -365,17 +372,21 @@ def _land(con, path: Path, hashed: _Hashed, found: Detected, options: LandOption
             counts = _land_generic(con, file_id, path, found, options, shape)
         else:
             counts = _land_records(con, file_id, path, found, options, ahead, stage_file)
-        read, staged, quarantined, first_problem, new_fields, bad_share = counts
+        read, staged, quarantined, first_problem, new_fields, bad_share, notices = counts
         _check_quarantine(path, read, quarantined, first_problem, options.quarantine_limit, bad_share)
         _check_unchanged(path, hashed)
+        duplicates = read - staged - quarantined - notices
         run_sql(con, "land/finish_file", file_id=file_id, path=str(path), size_bytes=path.stat().st_size,
                 sha256=hashed.digest, format=found.name, network=_network(found, options), records=read,
-                landed_at=datetime.now(UTC).replace(tzinfo=None), staged=staged,
-                duplicates=read - staged - quarantined, quarantined=quarantined,
-                seconds=time.perf_counter() - started, owner=owner)
-    return LandResult(path, hashed.digest, read, False, found.name, staged, read - staged - quarantined, quarantined,
+                landed_at=datetime.now(UTC).replace(tzinfo=None), staged=staged, duplicates=duplicates,
+                quarantined=quarantined, notices=notices, seconds=time.perf_counter() - started, owner=owner)
+        # a stream's deletions take their posts out of staging (landed earlier: this file's never entered it)
+        deleted = len(run_sql(con, "land/apply_deletions", file_id=file_id).fetchall()) if notices else 0
+        said = _notices_said(con, file_id, deleted) if notices else None
+    return LandResult(path, hashed.digest, read, False, found.name, staged, duplicates, quarantined,
                       tuple(new_fields), first_problem=first_problem, owner=owner,
-                      cut_short=_cut_short(con, file_id, path, found, quarantined))
+                      cut_short=_cut_short(con, file_id, path, found, quarantined), notices=notices,
+                      notices_said=said)
 
 
 def _cut_short(con, file_id: int, path: Path, found: Detected, quarantined: int) -> int | None:
@@ -443,7 +454,7 @@ def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandO
         bad_share = (0.0, "")
     else:
         good, quarantined, first_problem, bad_share = _generic_careful(con, file_id, path, found.layout, params)
-    return good + quarantined, _generic_new_keys(con, file_id), quarantined, first_problem, [], bad_share
+    return good + quarantined, _generic_new_keys(con, file_id), quarantined, first_problem, [], bad_share, 0
 
 
 def _generic_new_keys(con, file_id: int) -> int:
@@ -530,20 +541,22 @@ def _land_records(con, file_id: int, path: Path, found: Detected, options: LandO
         first_problem, unknown, entities = landed.first_problem, landed.unknown_fields, landed.entities
         share = landed.bad_line_bytes / landed.record_bytes if landed.record_bytes else 0.0
         bad_share = (share, f"lines that were no page of results: {share:.1%} of the file's content")
+        notices = 0
     else:
-        good, quarantined, first_problem, unknown, entities = _land_batches(con, file_id, path, found, options)
+        good, quarantined, notices, first_problem, unknown, entities = _land_batches(con, file_id, path, found,
+                                                                                     options)
         bad_share = (0.0, "")
     if entities and stage_file is None:
         raise CloutError(f"{path}: {found.name} rows are staged as they land; land it with clout.pipeline.land_files")
     staged = stage_file(con, file_id, entities) if entities else 0
     new_fields = _new_fields(con, file_id, found.name, unknown)
-    return good + quarantined, staged, quarantined, first_problem, new_fields, bad_share
+    return good + quarantined + notices, staged, quarantined, first_problem, new_fields, bad_share, notices
 
 
 def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandOptions):
     """Batches into raw.records / raw.quarantine and scratch tables; only entities the file holds get a scratch
     table (and later a merge): small personal exports land in a few statements."""
-    first_problem, unknown, good, quarantined, created = None, set(), 0, 0, set()
+    first_problem, unknown, good, quarantined, notices, created = None, set(), 0, 0, 0, set()
     for batch in found.reader.read(path, options):
         frames = _checked(batch.frames())
         unknown |= batch.unknown_fields
@@ -552,7 +565,8 @@ def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandO
             first_problem = f"{q['location']}: {q['reason']}"
         good += frames["records"].height
         quarantined += frames["quarantine"].height
-        for name in ("records", "quarantine"):
+        notices += frames["notices"].height
+        for name in ("records", "quarantine", "notices"):
             if frames[name].height:
                 with registered(con, f"batch_{name}", frames[name]):
                     run_sql(con, f"land/append_{name}", file_id=file_id)
@@ -562,7 +576,22 @@ def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandO
                 with registered(con, f"batch_{entity}", frames[entity]):
                     run_sql(con, f"land/{step}", identifiers={"entity": entity})
                 created.add(entity)
-    return good, quarantined, first_problem, unknown, [e for e in ENTITY_SCHEMAS if e in created]
+    return good, quarantined, notices, first_problem, unknown, [e for e in ENTITY_SCHEMAS if e in created]
+
+
+def _notices_said(con, file_id: int, deleted: int) -> str:
+    """A stream's notices in words for the reconcile line (docs/formats.md)."""
+    parts = []
+    for kind, n, undelivered in run_sql(con, "land/notice_summary", file_id=file_id).fetchall():
+        if kind == "delete":
+            parts.append(f"{n:,} deletion{'s' * (n != 1)} ({deleted:,} landed post{'s' * (deleted != 1)} taken out "
+                         "of staging)")
+        elif kind == "limit":
+            parts.append(f"{n:,} rate-limit notice{'s' * (n != 1)} (up to {undelivered or 0:,} tweets the stream did "
+                         "not deliver)")
+        else:
+            parts.append(f"{n:,} {kind}")
+    return "stream notices kept in raw.stream_notices: " + ", ".join(parts)
 
 
 def _checked(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:

@@ -12,7 +12,11 @@ with newest as (
 ),
 
 this_file as (
-    select * from land_post where record_no in (select record_no from newest)
+    -- a post a stream's deletion notice named (this file's or an earlier one's) does not come back with a delivery
+    select * from land_post as l
+    where record_no in (select record_no from newest)
+      and not exists (select 1 from raw.stream_notices as d
+                      where d.kind = 'delete' and d.network = l.network and d.post_id = l.post_id)
 ),
 
 known as (

@@ -32,6 +32,6 @@ def sql(settings, statement: str, params=None) -> list[tuple]:
 
 
 def reconciles(result) -> bool:
-    return result.records == result.staged + result.duplicates + result.quarantined
+    return result.records == result.staged + result.duplicates + result.quarantined + result.notices
 
 

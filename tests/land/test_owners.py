@@ -91,7 +91,7 @@ def test_migration_0830_keeps_files_and_lets_two_owners_share_bytes(tmp_path):
     con = old_layout(tmp_path / "old.duckdb", "0830_")
     row = (7, "/in/ada/following_accounts.csv", 60, "49e620ec798c", "mastodon", "mastodon", 2, "2026-01-01 00:00:00")
     con.execute("insert into raw.files values (?, ?, ?, ?, ?, ?, ?, ?)", row)
-    assert migrate(con) == ["0830_raw_files_owner.sql"]
+    assert migrate(con)[:1] == ["0830_raw_files_owner.sql"]  # and the migrations after it
     assert con.execute("select * exclude (owner), owner from raw.files").fetchall()[0][:8] == (
         7, "/in/ada/following_accounts.csv", 60, "49e620ec798c", "mastodon", "mastodon", 2,
         con.execute("select timestamp '2026-01-01'").fetchall()[0][0])

@@ -1,9 +1,10 @@
 """What every format reader produces: batches of canonical rows, raw records and quarantined records.
 
 A reader walks one delivered file and, for each record it finds, calls exactly one of `Batch.add`
-(a post, account, follow or identity link parsed; its raw text goes to raw.records) or `Batch.quarantine`
-(it could not be parsed or misses a required field). So every record read is accounted for once, which is
-what makes the landing reconcile: read = staged + duplicates + quarantined.
+(a post, account, follow or identity link parsed; its raw text goes to raw.records), `Batch.quarantine`
+(it could not be parsed or misses a required field) or `Batch.notice` (a stream's message that is no record of an
+entity: a deletion, a rate-limit count). So every record read is accounted for once, which is what makes the
+landing reconcile: read = staged + duplicates + quarantined + notices.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ IDENTITY_SCHEMA = {
     "record_no": pl.Int64, "person_id": pl.String, "network": pl.String, "account_id": pl.String,
     "is_minor": pl.Boolean,
 }
+NOTICE_SCHEMA = {
+    "record_no": pl.Int64, "location": pl.String, "network": pl.String, "kind": pl.String, "post_id": pl.String,
+    "account_id": pl.String, "undelivered": pl.Int64, "payload": pl.String,
+}
 ENTITY_SCHEMAS = {"post": POST_SCHEMA, "account": ACCOUNT_SCHEMA, "follow": FOLLOW_SCHEMA,
                   "identity_link": IDENTITY_SCHEMA}
 
@@ -65,9 +70,10 @@ class Batch:
     quarantined: list[tuple] = field(default_factory=list)
     rows: dict[str, list[tuple]] = field(default_factory=lambda: {e: [] for e in ENTITY_SCHEMAS})
     unknown_fields: set[str] = field(default_factory=set)
+    notices: list[tuple] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.records) + len(self.quarantined)
+        return len(self.records) + len(self.quarantined) + len(self.notices)
 
     def add(self, entity: str, record_no: int, location: str, payload: str, row: dict) -> None:
         """One parsed record: its canonical row (dict keyed like the entity schema) and its raw text.
@@ -83,9 +89,15 @@ class Batch:
                    account_ids: list[str] | None = None) -> None:
         self.quarantined.append((record_no, location, reason, raw_text, account_ids or []))
 
+    def notice(self, record_no: int, location: str, network: str, kind: str, payload: str, post_id: str | None = None,
+               account_id: str | None = None, undelivered: int | None = None) -> None:
+        """A stream's message that is no record of an entity (a deletion, a rate-limit count): raw.stream_notices."""
+        self.notices.append((record_no, location, network, kind, post_id, account_id, undelivered, payload))
+
     def frames(self) -> dict[str, pl.DataFrame]:
         out = {"records": _frame(self.records, RECORD_SCHEMA),
-               "quarantine": _frame(self.quarantined, QUARANTINE_SCHEMA)}
+               "quarantine": _frame(self.quarantined, QUARANTINE_SCHEMA),
+               "notices": _frame(self.notices, NOTICE_SCHEMA)}
         for entity, schema in ENTITY_SCHEMAS.items():
             out[entity] = _frame(self.rows[entity], schema)
         return out

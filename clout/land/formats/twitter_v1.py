@@ -1,7 +1,10 @@
-"""Twitter API v1.1 tweet objects: a JSON array of tweets, or one tweet per line.
+"""Twitter API v1.1 tweet objects: a JSON array of tweets, or one tweet per line (a search, or a capture of the
+streaming API).
 
 Embedded objects land too: `user` as an account observation, `retweeted_status` and `quoted_status` as posts.
-v1.1 says nothing about when it was fetched, so the file's time is the observation time.
+v1.1 says nothing about when it was fetched, so the file's time is the observation time. A stream's messages between
+tweets (`{"delete": ...}`, `{"limit": ...}`, ... : NOTICES) are notices, not bad tweets: a capture of the sample
+stream is often a tenth or more deletions, which as quarantined records would fail every file.
 """
 
 from __future__ import annotations
@@ -37,13 +40,18 @@ TWEET_FIELDS = frozenset({
     "scopes", "current_user_retweet", "matching_rules", "edit_history", "edit_controls", "editable",
     "edit_history_tweet_ids", "edit_info", "self_thread",
 })
+# The streaming API's messages that are no tweet (Twitter's "Streaming message types"): each is an object whose one
+# key names it. Deletions and withheld statuses name a post; scrub_geo, withheld users and deletions an account.
+NOTICES = frozenset({"delete", "scrub_geo", "limit", "status_withheld", "user_withheld", "disconnect", "warning",
+                     "event", "friends", "friends_str", "for_user", "control"})
 
 
 def detect(path: Path, head: bytes) -> bool:
     start = head.lstrip()
     if start.startswith(b"["):
         return b'"id_str"' in head or b'"created_at"' in head or start[1:].lstrip().startswith(b"]")
-    return start.startswith(b"{") and b'"user"' in head and b'"id_str"' in head
+    stream = start.startswith((b'{"delete"', b'{"limit"', b'{"scrub_geo"', b'{"status_withheld"'))
+    return start.startswith(b"{") and (stream or b'"user"' in head and b'"id_str"' in head)
 
 
 def read(path: Path, options) -> Iterator[Batch]:
@@ -77,7 +85,29 @@ def _records(path: Path, counter: Counter) -> Iterator[None]:
                                      raw.rstrip(b"\r\n").decode("utf-8", errors="replace"))
             yield
             continue
-        yield from tweet(counter, f"line {line_no}", item, observed)
+        kind = notice_kind(item)
+        if kind:
+            notice(counter, f"line {line_no}", kind, item, raw)
+            yield
+        else:
+            yield from tweet(counter, f"line {line_no}", item, observed)
+
+
+def notice_kind(item) -> str | None:
+    """The stream message an object is (its one key, among NOTICES), or None for a tweet or anything else."""
+    if isinstance(item, dict) and len(item) <= 2 and "id_str" not in item:  # a delete also carries timestamp_ms
+        return next((k for k in item if k in NOTICES), None)
+    return None
+
+
+def notice(counter: Counter, where: str, kind: str, item: dict, raw: bytes) -> None:
+    body = item[kind] if isinstance(item[kind], dict) else {}
+    about = body.get("status") if isinstance(body.get("status"), dict) else body  # a delete's post is its `status`
+    post = id_str(about.get("id_str") or about.get("id")) if kind in ("delete", "status_withheld") else None
+    account = id_str(about.get("user_id_str") or about.get("user_id")
+                     or (about.get("id_str") or about.get("id") if kind == "user_withheld" else None))
+    counter.batch.notice(counter.next(), where, NETWORK, kind, raw.rstrip(b"\r\n").decode("utf-8", errors="replace"),
+                         post, account, to_int(body.get("track")) if kind == "limit" else None)
 
 
 def tweet(counter: Counter, where: str, t, observed: datetime, network: str = NETWORK,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
+from datetime import date
 
 import pytest
 from landkit import FIXTURES, land, reconciles, sql
 
 from clout.core.errors import CloutError
+from clout.core.warehouse import connect
+from clout.stage.stage import stage_date
 
 
 def one(results):
@@ -48,6 +52,61 @@ def test_twitter_v1_real_array_lands_embedded_users_and_retweets(settings):
     assert sql(settings, "select count(*) from staging.posts where repost_of_author_id is not null")[0][0] > 0
 
 
+
+def _stream(tweets: list[dict], *notices: dict) -> str:
+    """A capture of the v1.1 streaming API: one tweet per line, the stream's messages between them."""
+    lines = [json.dumps(t) for t in tweets]
+    for i, n in enumerate(notices):
+        lines.insert(1 + 2 * i, json.dumps(n))
+    return "\n".join(lines) + "\n"
+
+
+def _delete(tweet: dict) -> dict:
+    return {"delete": {"status": {"id": int(tweet["id_str"]), "id_str": tweet["id_str"],
+                                  "user_id": tweet["user"]["id"], "user_id_str": tweet["user"]["id_str"]},
+                       "timestamp_ms": "1364296000000"}}
+
+
+def test_a_v1_stream_capture_keeps_its_notices_apart_and_honours_deletions(settings, tmp_path):
+    # The sample stream's captures hold deletions, rate-limit counts and other messages between tweets: they are
+    # notices, not bad tweets (as quarantined records they failed every file), and a deletion takes its post out
+    tweets = [t for t in json.loads((FIXTURES / "twitter_v1" / "MentionSomeoneImportantForYou.json").read_text())
+              if "retweeted_status" not in t]
+    first, later = tweets[:20], tweets[20:40]
+    (tmp_path / "a.jsonl").write_text(_stream(first))
+    one(land(settings, tmp_path / "a.jsonl"))
+    gone_before, gone_here = first[3]["id_str"], later[5]["id_str"]
+    (tmp_path / "b.jsonl").write_text(_stream(
+        later, _delete(first[3]), {"limit": {"track": 5, "timestamp_ms": "1364296000001"}}, _delete(later[5]),
+        {"scrub_geo": {"user_id": 14090452, "user_id_str": "14090452", "up_to_status_id": 23260136625}},
+        {"limit": {"track": 12, "timestamp_ms": "1364296000002"}},
+        {"delete": {"status": {"id": 1, "id_str": "1", "user_id": 2, "user_id_str": "2"}}}))  # never landed
+    r = one(land(settings, tmp_path / "b.jsonl"))
+    assert r.format == "twitter_v1" and r.quarantined == 0 and r.notices == 6 and reconciles(r)
+    assert (" + 0 quarantined + 6 notices; stream notices kept in raw.stream_notices: 3 deletions (1 landed post "
+            "taken out of staging), 2 rate-limit notices (up to 12 tweets the stream did not deliver), 1 scrub_geo"
+            ) in r.line()
+    assert sql(settings, "select count(*) from staging.posts where post_id in (?, ?)", [gone_before, gone_here]) == [
+        (0,)]
+    assert sql(settings, "select count(*) from staging.posts")[0][0] == 40 - 2
+    assert sql(settings, "select kind, post_id, account_id, undelivered from raw.stream_notices "
+                         "where kind <> 'scrub_geo' order by record_no") == [
+        ("delete", gone_before, first[3]["user"]["id_str"], None), ("limit", None, None, 5),
+        ("delete", gone_here, later[5]["user"]["id_str"], None), ("limit", None, None, 12),
+        ("delete", "1", "2", None)]
+    assert sql(settings, "select records_read, staged + duplicates + quarantined + notices, notices "
+                         "from raw.landings order by file_id desc limit 1") == [(r.records, r.records, 6)]
+    # delivered again (other bytes), the deleted posts stay out; a capture that opens with a notice is v1 too
+    (tmp_path / "c.jsonl").write_text(_stream(list(reversed(first + later)), _delete(tweets[45])))
+    r = one(land(settings, tmp_path / "c.jsonl"))
+    assert r.format == "twitter_v1" and (r.staged, r.notices) == (0, 1) and reconciles(r)
+    assert sql(settings, "select count(*) from staging.posts where post_id in (?, ?)", [gone_before, gone_here]) == [
+        (0,)]
+    (tmp_path / "d.jsonl").write_text(json.dumps(_delete(tweets[46])) + "\n" + json.dumps(tweets[46]) + "\n")
+    r = one(land(settings, tmp_path / "d.jsonl"))
+    assert r.format == "twitter_v1" and (r.staged, r.notices) == (1, 1)  # its user; the tweet itself is deleted
+
+
 def test_x_archive_folder_with_part_files(settings):
     results = land(settings, FIXTURES / "x_archive")
     assert all(reconciles(r) for r in results)
@@ -83,6 +142,57 @@ def test_mastodon_outbox_duplicate_key_real_items_win(settings):
     assert rows[0][5].startswith("Tomatoes are up!")  # HTML content becomes text
     assert rows[1][3] == "carol@hachyderm.io"
     assert rows[2][4] == "bob@fosstodon.org"  # Announce = boost of bob's status
+
+
+
+def test_mastodon_api_statuses_land_as_the_account_export_names_them(settings, tmp_path):
+    # REST API Status entities: accounts `name@host` and posts by status URI, as an outbox names them; a reply's
+    # author found by the server's local id among the mentions; the boosted status lands as a post of its own
+    r = one(land(settings, FIXTURES / "mastodon_api" / "public_timeline.json"))
+    assert r.format == "mastodon_api" and reconciles(r) and r.quarantined == 0
+    assert (r.records, r.staged, r.duplicates) == (8, 6, 2)  # the boosted post and its author arrive twice
+    post = "https://mastodon.social/users/Gargron/statuses/103270115826048975"
+    assert sql(settings, "select post_id, author_id, text, hashtags, mentions, reply_to_author_id, repost_of_post_id, "
+                         "repost_of_author_id, likes, reposts, replies from staging.posts order by created_at") == [
+        (post, "Gargron@mastodon.social", "Why is #fediverse growing? cc @ada", ["fediverse"], ["ada@hachyderm.io"],
+         None, None, None, 11, 6, 5),
+        ("https://hachyderm.io/users/ada/statuses/103270300000000001", "ada@hachyderm.io",
+         "@Gargron because it is yours & mine", [], ["Gargron@mastodon.social"], "Gargron@mastodon.social", None, None,
+         2, 0, 0),
+        ("https://mastodon.social/users/bob/statuses/103270400000000002/activity", "bob@mastodon.social", "", [], [],
+         None, post, "Gargron@mastodon.social", 0, 0, 0),
+    ]
+    assert sql(settings, "select account_id, handle, followers, following, posts_count from staging.accounts "
+                         "order by followers desc limit 1") == [("Gargron@mastodon.social", "Gargron", 322930, 459,
+                                                                 61323)]
+    with connect(settings) as con:
+        stage_date(con, date(2019, 12, 8))
+    assert sql(settings, "select actor_id, target_id, kind from staging.interactions order by occurred_at") == [
+        ("Gargron@mastodon.social", "ada@hachyderm.io", "mention"),
+        ("ada@hachyderm.io", "Gargron@mastodon.social", "reply"),  # its leading @Gargron is the reply itself
+        ("bob@mastodon.social", "Gargron@mastodon.social", "repost")]
+    # the streaming API's events, one per line: the same statuses, its delete event a notice
+    s = one(land(settings, FIXTURES / "mastodon_api" / "streaming_public.jsonl"))
+    assert s.format == "mastodon_api" and (s.records, s.notices, s.quarantined) == (9, 1, 0) and reconciles(s)
+    assert sql(settings, "select count(*) from staging.posts") == [(3,)]
+
+
+def test_mastodon_api_statuses_that_are_not_statuses_are_quarantined_with_their_reason(settings, tmp_path):
+    timeline = json.loads((FIXTURES / "mastodon_api" / "public_timeline.json").read_text())
+    timeline[1]["created_at"] = "yesterday"
+    del timeline[0]["uri"]
+    f = tmp_path / "timeline.json"
+    f.write_text(json.dumps([*timeline, "not a status"]))
+    r = one(land(settings, f, quarantine_limit=0.9))
+    assert r.quarantined == 3 and reconciles(r)
+    assert sql(settings, "select location, reason from raw.quarantine order by record_no") == [
+        ("$[0]", "contract staging_posts: post_id is required"),
+        ("$[1]", "created_at 'yesterday' is not a time (the API gives `2019-12-08T03:48:33.901Z`)"),
+        ("$[3]", "a status must be a JSON object")]
+    f.write_text(f.read_text()[:-200])
+    with pytest.raises(CloutError, match=r"timeline.json: 1 of 1 records \(100\.0%\) could not be landed.*not valid "
+                                         r"JSON \(truncated\?\)"):
+        land(settings, f)
 
 
 def test_mastodon_follow_csvs_use_the_owner_from_actor_json(settings):

@@ -12,12 +12,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from clout.land.formats import facebook, generic, identity, linkedin, mastodon, twitter_v1, twitter_v2, x_archive
+from clout.land.formats import (
+    facebook,
+    generic,
+    identity,
+    linkedin,
+    mastodon,
+    mastodon_api,
+    twitter_v1,
+    twitter_v2,
+    x_archive,
+)
 from clout.land.formats.base import head_bytes
 from clout.land.formats.generic import ColumnMap, Layout
 
 # Most specific first: the generic table sniffing would accept almost any CSV.
-READERS: tuple[ModuleType, ...] = (x_archive, mastodon, facebook, linkedin, identity, twitter_v2, twitter_v1)
+READERS: tuple[ModuleType, ...] = (x_archive, mastodon, facebook, linkedin, identity, twitter_v2, mastodon_api,
+                                  twitter_v1)
 FORMAT_NAMES = (*(r.NAME for r in READERS), generic.NAME)
 
 

@@ -110,7 +110,7 @@ def _activity(counter: Counter, where: str, a, observed) -> None:
     quote = note.get("quoteUri") or note.get("quote")
     counter.batch.add("post", record_no, where, payload, {
         "network": NETWORK, "post_id": note.get("id"), "author_id": account_of(note.get("attributedTo")) or actor,
-        "created_at": parse_time(note.get("published") or a.get("published")), "text": _plain(note.get("content")),
+        "created_at": parse_time(note.get("published") or a.get("published")), "text": plain_text(note.get("content")),
         "hashtags": [t["name"].lstrip("#") for t in tags if t.get("type") == "Hashtag" and t.get("name")],
         "mentions": [_mention(t) for t in tags if t.get("type") == "Mention"],
         "reply_to_post_id": note.get("inReplyTo"), "reply_to_author_id": account_of(note.get("inReplyTo")),
@@ -123,7 +123,7 @@ def _activity(counter: Counter, where: str, a, observed) -> None:
     })
 
 
-def _plain(content: str | None) -> str | None:
+def plain_text(content: str | None) -> str | None:
     """Mastodon content is HTML: the text people read, paragraphs as new lines."""
     if content is None:
         return None

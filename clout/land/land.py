@@ -284,9 +284,9 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
                 "an edge list without unix times, skipped")
         raise _NotAnExport(
             f"{path}: not an export format clout knows (generic interactions, twitter_v2, twitter_v1, x_archive, "
-            f"mastodon, facebook, linkedin, identity_links); its first line reads {_first_line(path)!r}. For a table "
-            "of interactions, name its columns with --map actor=COLUMN,target=COLUMN,time=COLUMN, and add --kind "
-            "KIND when it has no kind column",
+            f"mastodon, mastodon_api, facebook, linkedin, identity_links); its first line reads "
+            f"{_first_line(path)!r}. For a table of interactions, name its columns with --map actor=COLUMN,"
+            "target=COLUMN,time=COLUMN, and add --kind KIND when it has no kind column",
             "not an export format clout knows, skipped")
     if found.layout is not None and found.layout.needs_kind and not options.kind:
         raise _NotAnExport(

@@ -145,6 +145,25 @@ def test_mastodon_outbox_duplicate_key_real_items_win(settings):
 
 
 
+
+def test_a_streamed_tweet_over_140_characters_lands_its_extended_text_and_mentions(settings, tmp_path):
+    # The stream truncates a long tweet at the top level (`truncated`, the first 140 characters' entities only) and
+    # gives the whole of it in `extended_tweet`: the mention past the cut must not be lost
+    tweet = next(t for t in json.loads((FIXTURES / "twitter_v1" / "MentionSomeoneImportantForYou.json").read_text())
+                 if len(t["entities"]["user_mentions"]) >= 2 and "retweeted_status" not in t)
+    mentions = tweet["entities"]["user_mentions"]
+    long_text = tweet["text"] + " and a tail that takes the tweet past 140 characters"
+    tweet |= {"truncated": True, "text": tweet["text"][:100] + "\u2026",
+              "entities": tweet["entities"] | {"user_mentions": mentions[:1]},
+              "extended_tweet": {"full_text": long_text, "display_text_range": [0, len(long_text)],
+                                 "entities": tweet["entities"] | {"user_mentions": mentions}}}
+    (tmp_path / "stream.jsonl").write_text(json.dumps(tweet) + "\n")
+    r = one(land(settings, tmp_path / "stream.jsonl"))
+    assert r.quarantined == 0 and reconciles(r)
+    assert sql(settings, "select text, mentions from staging.posts where post_id = ?", [tweet["id_str"]]) == [
+        (long_text, [m["id_str"] for m in mentions])]
+
+
 def test_mastodon_api_statuses_land_as_the_account_export_names_them(settings, tmp_path):
     # REST API Status entities: accounts `name@host` and posts by status URI, as an outbox names them; a reply's
     # author found by the server's local id among the mentions; the boosted status lands as a post of its own

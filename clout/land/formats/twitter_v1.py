@@ -128,11 +128,14 @@ def tweet(counter: Counter, where: str, t, observed: datetime, network: str = NE
         yield
         return
     user = t.get("user") if isinstance(t.get("user"), dict) else {}
-    entities = t.get("entities") or {}
+    # a streamed tweet over 140 characters is `truncated`: its whole text and every mention and hashtag are in
+    # `extended_tweet` (the top level holds the first 140 characters' entities only)
+    extended = t.get("extended_tweet") if isinstance(t.get("extended_tweet"), dict) else {}
+    entities = extended.get("entities") or t.get("entities") or {}
     mentions = [id_str(m.get("id_str") or m.get("id")) for m in entities.get("user_mentions") or []]
     rt = t.get("retweeted_status") if isinstance(t.get("retweeted_status"), dict) else None
     qt = t.get("quoted_status") if isinstance(t.get("quoted_status"), dict) else None
-    text = t.get("full_text") or t.get("text")
+    text = extended.get("full_text") or t.get("full_text") or t.get("text")
     repost_of_author = _author(rt)
     if rt is None and text and text.startswith("RT @") and mentions:
         repost_of_author = mentions[0]  # archives drop retweeted_status; the first mention is the original author

@@ -33,7 +33,8 @@ def changes(n: int, moved: float, seed: int = 1) -> pl.DataFrame:
     previous = rng.integers(1, 100, n)
     frame = pl.DataFrame({"previous_score": previous, "change": np.round(points.sum(axis=1)).astype(np.int64),
                           **{f"change_{p}": points[:, i] for i, p in enumerate(PARTS)}})
-    return frame.with_columns(pl.when(pl.Series(known)).then(pl.col(c)) for c in frame.columns)
+    frame = frame.with_columns(pl.when(pl.Series(known)).then(pl.col(c)) for c in frame.columns)
+    return frame.with_columns(_other_algorithm=pl.lit(False))  # the same algorithm as last night (explain.py)
 
 
 def main() -> None:

@@ -5,7 +5,10 @@ is either at last night's raw value or at tonight's (transforms/model.py with_sh
 to the change exactly and a part that did not move gets nothing, whatever the others did: "-34: more engagement
 discounted as a closed group (-35.9), more reactions from influential accounts (+1.9)". When last night was
 scored by another algorithm (its raw values are on another scale) or before raw values were kept, the shares
-are the differences of the parts' points instead (each night's points are Shapley values from nothing).
+are the differences of the parts' points instead (each night's points are Shapley values from nothing). Against a
+night another algorithm scored, the sentence says so and names the parts without a direction of the data ("+12
+against a night scored by another algorithm: different people who reacted (+8.0)"): part of such a change is the
+algorithm's, and "more people reacted" would blame the data for it.
 
 `change_parts` is written in the part of Polars' API that Narwhals implements (transforms/frames.py): it runs on a
 Polars LazyFrame or a PySpark DataFrame and returns the same kind. Rounding is made the same on both: a change's
@@ -53,6 +56,7 @@ ALGORITHM_WORDS: dict[str, tuple[str, str]] = {
 MIN_POINTS = 0.5  # parts of a change smaller than half a point are not worth a reader's time
 NEW = "new tonight"  # the sentence of an account the night before did not score
 NO_PART_MOVED = ": no part moved by half a point or more"  # after the change, when no part moved by MIN_POINTS
+OTHER_ALGORITHM = " against a night scored by another algorithm"  # after the change, when last night's was another's
 TIE = 1e-9  # cents: a change's points this close to a half cent are a tie, whichever side float noise put them on
 
 
@@ -85,12 +89,15 @@ def change_parts(today: Any, previous: Any, keys: list[str], cal: Calibration | 
         joined = joined.pipe(with_shapley, [f"raw_{p}" for p in PARTS], [f"_base_{p}" for p in PARTS], "score",
                              "previous_score", cal, "_shapley_")
         points = {p: F.when(same).then(F.col(f"_shapley_{p}")).otherwise(points[p]) for p in PARTS}
+    # another algorithm (a fingerprint of another version or code) scored last night: not a change of the data only
+    other = (known & (F.col("_prev_fp") != F.lit(fingerprint))).fill_null(False) if game else F.lit(False)
     joined = joined.with_columns(
         **{f"change_{p}": F.when(known).then(_cents(points[p])) for p in PARTS},
+        _other_algorithm=other,
     )
     joined = joined.drop(*[c for c in joined.collect_schema().names() if c.startswith(("_prev_", "_base_",
                                                                                           "_shapley_"))])
-    return native(with_change_sentence(F, cut(joined)), today)
+    return native(with_change_sentence(F, cut(joined)).drop("_other_algorithm"), today)
 
 
 def with_change_sentence(F: ModuleType, changes: Any) -> Any:
@@ -111,9 +118,9 @@ def _moved_rows_sentences(changes: pl.LazyFrame) -> pl.LazyFrame:
     moved = frame.select(pl.arg_where(shown)).to_series()
     explained = frame.select(
         change_explained=pl.when(pl.col("previous_score").is_null()).then(pl.lit(NEW))
-        .otherwise(pl.concat_str([_signed(pl.col("change")), pl.lit(NO_PART_MOVED)]))).to_series()
+        .otherwise(pl.concat_str([_head(pl), pl.lit(NO_PART_MOVED)]))).to_series()
     if len(moved):  # only the columns the sentence reads are gathered: a copy of every column cost 0.8 GB at 10M
-        reads = frame.select("previous_score", "change", *[f"change_{p}" for p in PARTS])[moved]
+        reads = frame.select("previous_score", "change", "_other_algorithm", *[f"change_{p}" for p in PARTS])[moved]
         explained = explained.scatter(moved, _sentences(pl, reads.lazy()).collect()["change_explained"])
     return frame.with_columns(explained).lazy()
 
@@ -136,10 +143,11 @@ def _sentences(F: ModuleType, changes: Any) -> Any:
         *[F.sum_horizontal([(shown[q] & ((size[q] >= size[p]) if q < p else (size[q] > size[p]))).cast(F.Int32)
                             for q in PARTS if q != p]).alias(f"_place_{p}") for p in PARTS],
         *[F.concat_str([
-            F.when(F.col(f"change_{p}") > 0).then(F.lit(PART_WORDS[p][1])).otherwise(F.lit(PART_WORDS[p][2])),
+            F.when(F.col("_other_algorithm")).then(F.lit(PART_WORDS[p][0]))
+            .when(F.col(f"change_{p}") > 0).then(F.lit(PART_WORDS[p][1])).otherwise(F.lit(PART_WORDS[p][2])),
             F.lit(" ("), _signed_tenths(F.col(f"change_{p}")), F.lit(")")]).alias(f"_text_{p}") for p in PARTS],
         _any_shown=any_horizontal(F, list(shown.values())),
-        _head=_signed(F.col("change")),
+        _head=_head(F),
     )
     changes = changes.with_columns(
         _causes=F.concat_str([F.coalesce(*[F.when(shown[p] & (F.col(f"_place_{p}") == k)).then(F.col(f"_text_{p}"))
@@ -178,6 +186,12 @@ def _signed_tenths(x: Any) -> Any:
     size = tenths.abs()
     return F.concat_str([F.when(tenths > 0).then(F.lit("+")).when(tenths < 0).then(F.lit("-")).otherwise(F.lit("")),
                          (size // 10).cast(F.String), F.lit("."), (size % 10).cast(F.String)])
+
+
+def _head(F: ModuleType) -> Any:
+    """The sentence's start: the change as text, and that another algorithm scored last night when it did."""
+    return F.concat_str([_signed(F.col("change")),
+                         F.when(F.col("_other_algorithm")).then(F.lit(OTHER_ALGORITHM)).otherwise(F.lit(""))])
 
 
 def _signed(x: Any) -> Any:

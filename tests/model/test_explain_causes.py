@@ -105,10 +105,11 @@ def test_the_moved_rows_sentences_are_those_of_every_row_at_once():
     a part just at or under half a point, parts in order of size and name, a null change, in the rows' order."""
     from transforms.explain import _sentences, with_change_sentence
 
-    parts = {p: [None, 0.49, -0.5, 2.25, 0.0, None, -12.0, 0.5] for p in PARTS}
-    parts["reach"] = [None, 0.2, 0.1, -2.25, 0.0, None, 0.65, 0.5]
-    frame = pl.DataFrame({"previous_score": [None, 40, 41, 42, 43, 44, 45, 46],
-                          "change": [None, 0, -1, 3, 0, None, -50, 2],
+    parts = {p: [None, 0.49, -0.5, 2.25, 0.0, None, -12.0, 0.5, 0.2, -3.0] for p in PARTS}
+    parts["reach"] = [None, 0.2, 0.1, -2.25, 0.0, None, 0.65, 0.5, 0.1, 8.0]
+    frame = pl.DataFrame({"previous_score": [None, 40, 41, 42, 43, 44, 45, 46, 47, 48],
+                          "change": [None, 0, -1, 3, 0, None, -50, 2, 1, -7],
+                          "_other_algorithm": [False] * 8 + [True, True],  # the last two: another algorithm's night
                           **{f"change_{p}": v for p, v in parts.items()}})
     got = with_change_sentence(pl, frame.lazy()).collect()
     assert got.equals(_sentences(pl, frame.lazy()).collect())
@@ -116,3 +117,25 @@ def test_the_moved_rows_sentences_are_those_of_every_row_at_once():
     assert got["change_explained"][1] == "0: no part moved by half a point or more"
     assert got["change_explained"][3].startswith("+3: ")
     assert got["change_explained"][5] is None
+    # against a night another algorithm scored: said, and the parts named without blaming the data for the change
+    assert got["change_explained"][8] == ("+1 against a night scored by another algorithm: no part moved by half a "
+                                          "point or more")
+    assert got["change_explained"][9].startswith("-7 against a night scored by another algorithm: different people who "
+                                                 "reacted (+8.0), ")
+    assert "more" not in got["change_explained"][9] and "fewer" not in got["change_explained"][9]
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_a_change_against_another_algorithms_night_says_so(same):
+    """The same account's features on two nights; last night scored by this algorithm (its change split into causes
+    in the words of the data) or by another (a fingerprint of another version: named as such)."""
+    algo = load_algorithm("v1")
+    before = scored(night(0.0, 8.0, reactors=2.0), algo)
+    if not same:
+        before = before.with_columns(fingerprint=pl.lit("another-version"))
+    row = change_parts(scored(night(0.0, 8.0, reactors=9.0), algo), before, KEYS, algo.calibration,
+                       algo.fingerprint).collect().row(0, named=True)
+    assert row["change"] > 0 and "_other_algorithm" not in row
+    said = row["change_explained"]
+    assert ("against a night scored by another algorithm" in said) is not same, said
+    assert ("more different people reacted" in said) is same, said

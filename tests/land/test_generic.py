@@ -217,6 +217,42 @@ def test_a_quote_left_open_near_the_end_fails_the_file_by_the_lines_it_took(sett
     assert counts(settings).get("raw.generic_interactions", 0) == 0
 
 
+
+def test_a_stray_quote_cannot_fold_the_lines_after_it_into_a_record_that_parses(settings, tmp_path):
+    # `"oops` opens a field that the `"` of `"hi"x` closes: read loosely, lines 4-6 became a1's text and a1 landed
+    # with five fields. Strictly (RFC 4180, as DuckDB's reader), a quote closed before anything but a separator is
+    # an error: the record holding those lines is quarantined, and its lines' share fails the file
+    rows = [f"a{i},b{i},{1341100800 + i},RT,plain" for i in range(8)]
+    rows[1], rows[4] = rows[1].replace("plain", '"oops'), rows[4].replace("plain", '"hi"x')
+    f = tmp_path / "stray.csv"
+    f.write_text("actor,target,time,kind,text\n" + "\n".join(rows) + "\n")
+    with pytest.raises(CloutError, match=r"stray.csv: 1 of 5 records \(20\.0%\) could not be landed.*first: line 3: "
+                                         r"expected 5 fields separated by ','"):
+        land(settings, f)
+    (r,) = land(settings, f, quarantine_limit=0.5)
+    assert sql(settings, "select record_no, raw_text from raw.quarantine") == [(3, "\n".join(rows[1:5]))]
+    assert [n for n, in sql(settings, "select record_no from raw.generic_interactions order by 1")] == [2, 7, 8, 9]
+
+
+def test_a_quote_left_open_in_the_header_is_the_headers_alone(settings, tmp_path):
+    f = tmp_path / "header.csv"
+    rows = [f"a{i},b{i},{1341100800 + i},RT,plain" for i in range(10)]
+    f.write_text('"actor","target","time","kind","text\n' + "\n".join(rows[:5] + ["bad line"] + rows[5:]) + "\n")
+    (r,) = land(settings, f, quarantine_limit=0.5)  # one bad line takes the careful path
+    assert (r.records, r.staged, r.quarantined) == (11, 10, 1)
+    assert sql(settings, "select record_no, reason from raw.quarantine") == [(7, "expected 5 fields separated by ','")]
+
+
+def test_a_quote_left_open_under_the_default_limits_is_never_closed(settings, tmp_path):
+    # 3 MB after the open quote: past csv's own field limit, under CLOUT_MAX_LINE_BYTES (16 MB); the file ends
+    # inside the field, so the record is quarantined whole and its lines fail the file
+    f = tmp_path / "open.csv"
+    f.write_text(_text_rows(100_000, every=10**9).replace("a10,b3,1341100810,RT,plain", 'a10,b3,1341100810,RT,"oops'))
+    with pytest.raises(CloutError, match=r"open.csv: 1 of 11 records \(9\.1%\) could not be landed.*line 14: a quoted "
+                                         r"field opened in this record is never closed.*2,988,629 characters in all"):
+        land(settings, f)
+
+
 def test_a_quote_left_open_early_fails_the_file_naming_its_line(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("CLOUT_MAX_LINE_BYTES", "4096")
     f = tmp_path / "open.csv"

@@ -138,8 +138,9 @@ _BLANK_ENDS = "^[{0}]+|[{0}]+$".format("".join(f"\\x{{{ord(c):x}}}" for c in BLA
 # deleting these leaves what `text_shape` needs to count lines and to see whether any odd blank may be there.
 _PLAIN_BYTES = bytes(b for b in range(256) if b not in b"\n\t\x0b\x0c\r\xc2\xe1\xe2\xe3")
 ISO_FORMATS = ["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%gZ"]
-# A quoted field as long as DuckDB's reader takes on the fast path (a line of up to 2 MB), not csv's 128 kB default
-csv.field_size_limit(max(csv.field_size_limit(), 1 << 21))
+# A quoted field may be as long as a block and the record left open before it (clout/land/formats/limits.py bounds
+# that), not csv's 128 kB: past that limit csv gives up mid-field and starts reading again inside the field.
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
 
 
 @dataclass(frozen=True)
@@ -310,7 +311,8 @@ def _record_blocks(path: Path, layout: Layout) -> Iterator[tuple[int, bytes, boo
     carry, carry_no, cap = b"", 1, limits.max_line()
     for line_no, block in _byte_blocks(path, BLOCK_BYTES):
         data, start = (carry + block, carry_no) if carry else (block, line_no)
-        cut = _open_record(data, layout.separator) if b'"' in data else len(data)
+        header = data.find(b"\n") + 1 if start == 1 and layout.header else 0  # read apart, as the careful path does
+        cut = header + _open_record(data[header:], layout.separator) if b'"' in data else len(data)
         if cut:
             yield start, data[:cut], False
         carry, carry_no = data[cut:], start + data.count(b"\n", 0, cut)
@@ -326,17 +328,24 @@ def _open_record(data: bytes, separator: str) -> int:
     """Where the last record of `data` starts when a quoted field is still open at its end, else len(data)."""
     pieces = data.split(b"\n")
     lines = [p + b"\n" for p in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
-    reader, first, last = csv.reader((ln.decode("utf-8", errors="replace") for ln in lines), delimiter=separator), 0, 0
+    reader = _reader((ln.decode("utf-8", errors="replace") for ln in lines), separator)
+    first, last = 0, 0
     for _ in _csv_records(reader):
         last, first = first, reader.line_num
     tail = [ln.decode("utf-8", errors="replace") for ln in lines[last:]]
     try:
-        for _ in csv.reader(iter(tail), delimiter=separator, strict=True):
+        for _ in _reader(iter(tail), separator):
             pass
     except csv.Error as e:
         if str(e) == "unexpected end of data":
             return len(data) - sum(map(len, lines[last:]))
     return len(data)
+
+
+def _reader(lines: Iterator[str], separator: str):
+    """RFC 4180 strictly, as DuckDB's reader on the fast path: a closing quote followed by anything but a separator
+    or a line end is an error, so a stray quote cannot fold the lines after it into a field that still parses."""
+    return csv.reader(lines, delimiter=separator, strict=True)
 
 
 def _csv_records(reader) -> Iterator[list[str]]:
@@ -395,7 +404,7 @@ def _split(lines: pl.DataFrame, separator: str) -> pl.DataFrame:
     if not lines["line"].str.contains('"', literal=True).any():
         return lines.with_columns(parts=pl.col("line").str.split(separator))
     texts = lines["line"].to_list()
-    reader, first, rows = csv.reader(iter([(t or "") + "\n" for t in texts]), delimiter=separator), 0, []
+    reader, first, rows = _reader(iter([(t or "") + "\n" for t in texts]), separator), 0, []
     for parts in _csv_records(reader):
         text = "\n".join(t or "" for t in texts[first:reader.line_num]) if reader.line_num - first > 1 else texts[first]
         rows.append((first, text, parts if text is not None else None))  # a blank line stays a blank line

@@ -68,8 +68,9 @@ def land(
 ) -> None:
     """Land export files or folders (format detected per file; files already landed are skipped).
 
-    Prints a reconcile line (records read = staged + duplicates + quarantined) for each file named and for each file
-    of a folder that needs attention (skipped, records quarantined, new fields), then a line of totals.
+    Prints a reconcile line (records read = staged + duplicates + quarantined, + notices for a stream capture's
+    deletions and rate limits) for each file named and for each file of a folder that needs attention (skipped,
+    records quarantined, new fields), then a line of totals.
     """
     from clout.land.formats import LandOptions
     from clout.land.formats.generic import ColumnMap

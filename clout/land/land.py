@@ -373,7 +373,8 @@ def _land(con, path: Path, hashed: _Hashed, found: Detected, options: LandOption
         else:
             counts = _land_records(con, file_id, path, found, options, ahead, stage_file)
         read, staged, quarantined, first_problem, new_fields, bad_share, notices = counts
-        _check_quarantine(path, read, quarantined, first_problem, options.quarantine_limit, bad_share)
+        # the limit weighs the file's records, not its stream notices (a capture mostly of deletions is no excuse)
+        _check_quarantine(path, read - notices, quarantined, first_problem, options.quarantine_limit, bad_share)
         _check_unchanged(path, hashed)
         duplicates = read - staged - quarantined - notices
         run_sql(con, "land/finish_file", file_id=file_id, path=str(path), size_bytes=path.stat().st_size,

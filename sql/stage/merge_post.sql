@@ -11,12 +11,22 @@ with newest as (
     group by network, post_id
 ),
 
+deleted as (
+    -- this file's posts that a stream's deletion notice named (an earlier file's, or this one's): they do not come
+    -- back with a delivery. A semi join, as `known` below: the file's keys hashed, the deleted keys streamed past.
+    select d.network, d.post_id
+    from raw.deleted_posts as d
+    semi join land_post as l on d.network = l.network and d.post_id = l.post_id
+    union
+    select network, post_id
+    from raw.stream_notices
+    where file_id = $file_id and kind = 'delete' and post_id is not null
+),
+
 this_file as (
-    -- a post a stream's deletion notice named (this file's or an earlier one's) does not come back with a delivery
     select * from land_post as l
     where record_no in (select record_no from newest)
-      and not exists (select 1 from raw.stream_notices as d
-                      where d.kind = 'delete' and d.network = l.network and d.post_id = l.post_id)
+      and not exists (select 1 from deleted as d where d.network = l.network and d.post_id = l.post_id)
 ),
 
 known as (

@@ -146,6 +146,19 @@ def test_mastodon_outbox_duplicate_key_real_items_win(settings):
 
 
 
+
+def test_a_capture_mostly_of_notices_is_held_to_the_limit_by_its_tweets(settings, tmp_path):
+    # 1 bad line among 40 records (20 tweets and their users) and 100 deletions: 2.4% of the records, over the 1%
+    # limit, though 0.7% of the lines
+    tweets = [t for t in json.loads((FIXTURES / "twitter_v1" / "MentionSomeoneImportantForYou.json").read_text())
+              if "retweeted_status" not in t][:20]
+    deletions = [_delete(t) for t in tweets] * 5
+    f = tmp_path / "capture.jsonl"
+    f.write_text(_stream(tweets, *deletions[:19]) + "\n".join(map(json.dumps, deletions[19:])) + "\n{truncated\n")
+    with pytest.raises(CloutError, match=r"capture.jsonl: 1 of 41 records \(2\.4%\) could not be landed"):
+        land(settings, f)
+
+
 def test_a_streamed_tweet_over_140_characters_lands_its_extended_text_and_mentions(settings, tmp_path):
     # The stream truncates a long tweet at the top level (`truncated`, the first 140 characters' entities only) and
     # gives the whole of it in `extended_tweet`: the mention past the cut must not be lost

@@ -209,6 +209,27 @@ def test_mastodon_api_statuses_land_as_the_account_export_names_them(settings, t
     assert sql(settings, "select count(*) from staging.posts") == [(3,)]
 
 
+
+def test_mastodon_api_accounts_are_named_as_mentions_name_them_and_captures_in_their_usual_shapes(settings, tmp_path):
+    # A Misskey account's `uri` holds an internal id, and an older server's local account has no `uri` and an
+    # `acct` without a host: both are `username@host`, as the mentions of a reply to them say. The websocket's
+    # events carry a `stream` key first; a crawler may write one API page (an array) per line.
+    timeline = json.loads((FIXTURES / "mastodon_api" / "public_timeline.json").read_text())
+    post, reply, boost = timeline
+    post["account"] |= {"uri": "https://mastodon.social/users/9hxyzabc"}
+    del reply["account"]["uri"]
+    reply["account"] |= {"acct": "ada", "url": "https://hachyderm.io/@ada"}
+    events = [json.dumps({"stream": ["public"], "event": "update", "payload": json.dumps(s)}) for s in (post, reply)]
+    (tmp_path / "ws.jsonl").write_text("\n".join(events) + "\n")
+    (tmp_path / "pages.jsonl").write_text(json.dumps([boost]) + "\n" + json.dumps([]) + "\n")
+    ws, pages = (one(land(settings, tmp_path / n)) for n in ("ws.jsonl", "pages.jsonl"))
+    assert (ws.format, pages.format) == ("mastodon_api", "mastodon_api") and ws.quarantined == pages.quarantined == 0
+    assert sql(settings, "select author_id, reply_to_author_id, repost_of_author_id from staging.posts "
+                         "order by created_at") == [
+        ("Gargron@mastodon.social", None, None), ("ada@hachyderm.io", "Gargron@mastodon.social", None),
+        ("bob@mastodon.social", None, "Gargron@mastodon.social")]
+
+
 def test_mastodon_api_statuses_that_are_not_statuses_are_quarantined_with_their_reason(settings, tmp_path):
     timeline = json.loads((FIXTURES / "mastodon_api" / "public_timeline.json").read_text())
     timeline[1]["created_at"] = "yesterday"
@@ -218,9 +239,9 @@ def test_mastodon_api_statuses_that_are_not_statuses_are_quarantined_with_their_
     r = one(land(settings, f, quarantine_limit=0.9))
     assert r.quarantined == 3 and reconciles(r)
     assert sql(settings, "select location, reason from raw.quarantine order by record_no") == [
-        ("$[0]", "contract staging_posts: post_id is required"),
-        ("$[1]", "created_at 'yesterday' is not a time (the API gives `2019-12-08T03:48:33.901Z`)"),
-        ("$[3]", "a status must be a JSON object")]
+        ("line 1 $[0]", "contract staging_posts: post_id is required"),  # one line: a page per line
+        ("line 1 $[1]", "created_at 'yesterday' is not a time (the API gives `2019-12-08T03:48:33.901Z`)"),
+        ("line 1 $[3]", "a status must be a JSON object")]
     f.write_text(f.read_text()[:-200])
     with pytest.raises(CloutError, match=r"timeline.json: 1 of 1 records \(100\.0%\) could not be landed.*not valid "
                                          r"JSON \(truncated\?\)"):

@@ -1,10 +1,11 @@
 """Mastodon REST API statuses: a JSON array of Status entities (`GET /api/v1/timelines/public`,
 `/api/v1/accounts/:id/statuses`, as Mastodon.py or a crawler saves them), or one per line, or the streaming API's
-events one per line (`{"event": "update", "payload": "<a Status as JSON text>"}`).
+events one per line (`{"event": "update", "payload": "<a Status as JSON text>"}`, a `stream` key first from its
+websocket), or one API page (an array) per line.
 
-The identities are the account export's (mastodon.py), so both land as one network: an account is `name@host`
-(from its `uri` or `url`, as an outbox names its actors; else its `acct` when that carries a host) and a post is
-its status `uri`, what an outbox calls its notes. The API's numeric ids are the fetching server's own: a reply
+The identities are the account export's (mastodon.py), so both land as one network: an account is `username@host`
+(`account_key`: as mentions name it, and as an outbox names a Mastodon actor) and a post is its status `uri`, what
+an outbox calls its notes. The API's numeric ids are the fetching server's own: a reply
 names its parent's author by such an id, found among the status's mentions and its own account (a reply mentions
 whom it answers), and its parent post only by that local id, so `reply_to_post_id` stays unknown. A boosted or
 quoted status lands as a post of its own, as Twitter's retweeted status does. Statuses do not say when they were
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -27,10 +29,11 @@ NETWORK = "mastodon"
 
 
 def detect(path: Path, head: bytes) -> bool:
-    """Counters only a Mastodon Status has (Twitter's are favorite_count / retweet_count)."""
-    start = head.lstrip()
-    statuses = b'"favourites_count"' in head and b'"reblogs_count"' in head
-    stream = start.startswith(b'{"event"') and b'"payload"' in head
+    """Counters only a Mastodon Status has (Twitter's are favorite_count / retweet_count), or the streaming API's
+    events (`{"stream": [...], "event": ..., "payload": ...}` from its websocket; the key order varies)."""
+    start, first = head.lstrip(), head.lstrip().split(b"\n", 1)[0]
+    statuses = b"favourites_count" in head and b"reblogs_count" in head  # escaped inside a payload's text too
+    stream = first.startswith(b"{") and b'"event"' in first and b'"payload"' in first
     return start.startswith((b"[", b"{")) and (statuses or stream)
 
 
@@ -41,7 +44,7 @@ def read(path: Path, options) -> Iterator:
 
 def _records(path: Path, counter: Counter) -> Iterator[None]:
     observed = file_time(path)
-    if next(iter_lines(path), (1, b""))[1].lstrip().startswith(b"["):
+    if _one_document(path):
         raw = read_bytes(path)  # an array is one JSON document (a page or a crawl's pages joined)
         try:
             items = orjson.loads(raw)
@@ -69,7 +72,22 @@ def _records(path: Path, counter: Counter) -> Iterator[None]:
             counter.batch.quarantine(counter.next(), where, f"not valid JSON: {e}", text)
             yield
             continue
-        yield from status(counter, where, item, observed)
+        if isinstance(item, list):  # one API page (an array of statuses) per line
+            for i, one in enumerate(item):
+                yield from status(counter, f"{where} $[{i}]", one, observed)
+        else:
+            yield from status(counter, where, item, observed)
+
+
+def _one_document(path: Path) -> bool:
+    """A file that opens with `[` and is not a page per line: its first line is no whole JSON array."""
+    first = next(iter_lines(path), (1, b""))[1].strip()
+    if not first.startswith(b"["):
+        return False
+    try:
+        return not isinstance(orjson.loads(first), list)
+    except orjson.JSONDecodeError:
+        return True
 
 
 def status(counter: Counter, where: str, s, observed: datetime) -> Iterator[None]:
@@ -111,9 +129,20 @@ def status(counter: Counter, where: str, s, observed: datetime) -> Iterator[None
 
 
 def account_key(a: dict) -> str | None:
-    """`name@host` as the account export names accounts (`https://host/users/name` or `https://host/@name`)."""
+    """`username@host`, as a status's mentions name the account: the host of a remote account's `acct`, else of its
+    `url` or `uri` (a local account's `acct` has none). Not the name in `uri`: Misskey and others put an internal id
+    there (`https://misskey.io/users/9hxyzabc`), which no mention carries."""
     acct = a.get("acct") if isinstance(a.get("acct"), str) else ""
-    return account_of(a.get("uri")) or account_of(a.get("url")) or (acct if "@" in acct else None)
+    user, _, host = acct.partition("@")
+    user = a.get("username") if isinstance(a.get("username"), str) and a.get("username") else user
+    host = host or _host(a.get("url")) or _host(a.get("uri"))
+    if user and host:
+        return f"{user}@{host}"
+    return account_of(a.get("url")) or account_of(a.get("uri"))
+
+
+def _host(url) -> str | None:
+    return urlsplit(url).hostname if isinstance(url, str) and url.startswith(("http://", "https://")) else None
 
 
 def _local_account(local_id, accounts: list[dict]) -> str | None:

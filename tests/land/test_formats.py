@@ -242,7 +242,12 @@ def test_mastodon_api_statuses_that_are_not_statuses_are_quarantined_with_their_
         ("line 1 $[0]", "contract staging_posts: post_id is required"),  # one line: a page per line
         ("line 1 $[1]", "created_at 'yesterday' is not a time (the API gives `2019-12-08T03:48:33.901Z`)"),
         ("line 1 $[3]", "a status must be a JSON object")]
-    f.write_text(f.read_text()[:-200])
+    notification = {"id": "34975861", "type": "favourite", "created_at": "2019-11-23T07:49:02.064Z",
+                    "account": timeline[2]["account"], "status": timeline[2]}
+    f.write_text(json.dumps([notification]))
+    with pytest.raises(CloutError, match=r"first: line 1 \$\[0\]: a notification \(type 'favourite'\), not a status"):
+        land(settings, f)
+    f.write_text(json.dumps(timeline, indent=1)[:-200])
     with pytest.raises(CloutError, match=r"timeline.json: 1 of 1 records \(100\.0%\) could not be landed.*not valid "
                                          r"JSON \(truncated\?\)"):
         land(settings, f)

@@ -98,6 +98,11 @@ def status(counter: Counter, where: str, s, observed: datetime) -> Iterator[None
         counter.batch.quarantine(record_no, where, "a status must be a JSON object", payload)
         yield
         return
+    if "type" in s and "uri" not in s:  # GET /api/v1/notifications: who favourited, boosted or followed whom
+        counter.batch.quarantine(record_no, where, f"a notification (type {str(s['type'])[:20]!r}), not a status: "
+                                 "clout lands statuses", payload, [account_key(_dict(s.get("account")))])
+        yield
+        return
     created = parse_time(s.get("created_at")) if isinstance(s.get("created_at"), str) else None
     if s.get("created_at") and created is None:
         counter.batch.quarantine(record_no, where, f"created_at {str(s['created_at'])[:40]!r} is not a time (the API "

@@ -81,6 +81,10 @@ def change_parts(today: Any, previous: Any, keys: list[str], cal: Calibration | 
         # Same algorithm, raw values kept: the change each part alone makes. Otherwise: the points' difference.
         same = (known & (F.col("_prev_fp") == fingerprint)
                 & any_horizontal(F, [~F.col(f"_base_{p}").is_null() for p in PARTS]))
+        # decided once, before the baselines below are overwritten (read after, a row whose raw values were null
+        # would pass for comparable and play a game against itself: every share 0)
+        joined = joined.with_columns(_base_same=same.fill_null(False))
+        same = F.col("_base_same")
         # Rows the game does not explain play a constant one (baseline = today: no part moved, every share 0), so a
         # night with no comparable previous night (the first, a new algorithm) costs no 2^6-subset game per row.
         joined = joined.with_columns(

@@ -2,7 +2,7 @@
 -- messages a stream sends between tweets (a deletion, a rate-limit count, a geo scrub, a withheld status...).
 -- They are records of the file but not of any entity: kept here with their payload, counted apart in the reconcile
 -- (read = staged + duplicates + quarantined + notices), and a deletion takes its post out of staging
--- (sql/land/apply_deletions.sql) and keeps it out of later deliveries (raw.deleted_posts, sql/stage/merge_post.sql).
+-- (sql/land/apply_deletions.sql) and keeps it out of later deliveries (raw.deleted_posts: 0850).
 create table raw.stream_notices (
     file_id      bigint not null,
     record_no    bigint not null,
@@ -16,12 +16,3 @@ create table raw.stream_notices (
 );
 
 alter table raw.landings add column notices bigint not null default 0;
-
--- raw.deleted_posts: one row per post a stream said was deleted (grain: network + post), the first notice's file.
--- What every post landing checks its posts against, so it stays small: keys only, not the notices' payloads.
-create table raw.deleted_posts (
-    network      varchar not null,
-    post_id      varchar not null,
-    file_id      bigint not null,
-    primary key (network, post_id)
-);

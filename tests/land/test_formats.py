@@ -147,6 +147,20 @@ def test_mastodon_outbox_duplicate_key_real_items_win(settings):
 
 
 
+
+def test_migration_0850_keeps_the_deletions_landed_before_it(tmp_path):
+    from testkit import old_layout
+
+    from clout.core.warehouse import migrate
+
+    con = old_layout(tmp_path / "old.duckdb", "0850_")
+    con.execute("insert into raw.stream_notices values (3, 1, 'line 1', 'twitter', 'delete', '42', '7', null, '{}'), "
+                "(5, 9, 'line 9', 'twitter', 'delete', '42', '7', null, '{}'), "
+                "(5, 2, 'line 2', 'twitter', 'limit', null, null, 12, '{}')")
+    assert migrate(con) == ["0850_deleted_posts.sql"]
+    assert con.execute("select * from raw.deleted_posts").fetchall() == [("twitter", "42", 3)]
+
+
 def test_a_capture_mostly_of_notices_is_held_to_the_limit_by_its_tweets(settings, tmp_path):
     # 1 bad line among 40 records (20 tweets and their users) and 100 deletions: 2.4% of the records, over the 1%
     # limit, though 0.7% of the lines

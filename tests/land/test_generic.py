@@ -234,6 +234,20 @@ def test_a_stray_quote_cannot_fold_the_lines_after_it_into_a_record_that_parses(
     assert [n for n, in sql(settings, "select record_no from raw.generic_interactions order by 1")] == [2, 7, 8, 9]
 
 
+
+@pytest.mark.parametrize("bad_line", ["", "garbage\n"])
+def test_odd_quoting_is_judged_the_same_on_every_path(settings, tmp_path, bad_line):
+    # DuckDB's reader (the fast path) takes blanks after a closing quote (`"b3" ,`) and refuses a quote inside a
+    # quoted field (`"b "x" 3"`); a bad line elsewhere sends the file to the careful path, which must judge alike
+    rows = [f"a{i},b{i},{1341100800 + i},RT\n" for i in range(20)]
+    rows[3], rows[7] = 'a3,"b3" ,1341100803,RT\n', 'a7,"b "x" 7",1341100807,RT\n'
+    f = tmp_path / "odd.csv"
+    f.write_text("actor,target,time,kind\n" + "".join(rows) + bad_line)
+    (r,) = land(settings, f, quarantine_limit=0.5)
+    assert sql(settings, "select target_id from raw.generic_interactions where record_no = 5") == [("b3",)]
+    assert sql(settings, "select record_no from raw.quarantine order by 1") == [(9,)] + ([(22,)] if bad_line else [])
+
+
 def test_a_quote_left_open_in_the_header_is_the_headers_alone(settings, tmp_path):
     f = tmp_path / "header.csv"
     rows = [f"a{i},b{i},{1341100800 + i},RT,plain" for i in range(10)]

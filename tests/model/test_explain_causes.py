@@ -139,3 +139,16 @@ def test_a_change_against_another_algorithms_night_says_so(same):
     said = row["change_explained"]
     assert ("against a night scored by another algorithm" in said) is not same, said
     assert ("more different people reacted" in said) is same, said
+
+
+def test_last_nights_rows_without_raw_values_are_explained_by_their_points():
+    """Rows published before raw values were kept (the same fingerprint, raw_* null): no Shapley game to play, so
+    the shares are the points' differences, not a game against tonight (every share 0)."""
+    algo = load_algorithm("v1")
+    before = scored(night(0.0, 8.0, reactors=2.0), algo)
+    before = before.with_columns(**{c: pl.lit(None, dtype=pl.Float64) for c in before.collect_schema().names()
+                                    if c.startswith("raw_")})
+    row = change_parts(scored(night(0.0, 8.0, reactors=9.0), algo), before, KEYS, algo.calibration,
+                       algo.fingerprint).collect().row(0, named=True)
+    assert row["change"] > 0 and row["change_reach"] > 0.5, row
+    assert "more different people reacted" in row["change_explained"], row["change_explained"]

@@ -227,8 +227,9 @@ def _check_line_sizes(path: Path, lines: pl.DataFrame) -> None:
 def _fast(block: bytes, layout: Layout, params: InteractionParams, first_line_no: int, header: bool
           ) -> pl.DataFrame | None:
     """A clean block parsed by Polars' CSV reader in one pass; None when any line is not clean."""
-    if layout.kind not in ("whitespace", "delimited"):
-        return None
+    quoted = layout.kind == "delimited" and b'"' in block
+    if layout.kind not in ("whitespace", "delimited") or (quoted and _odd_quote(block, layout.separator)):
+        return None  # Polars takes `"b "x" 3"` as `b x 3`, DuckDB and the strict reader refuse it: theirs is the rule
     try:
         block.decode("utf-8")
         if layout.kind == "whitespace":
@@ -251,6 +252,13 @@ def _fast(block: bytes, layout: Layout, params: InteractionParams, first_line_no
     fast = replace(params, time_format=_time_format(frame["time"]), strip=layout.kind == "delimited")
     out = normalise(fields.lazy(), fast).collect()
     return out if out["error"].null_count() == out.height else None
+
+
+def _odd_quote(block: bytes, separator: str) -> bool:
+    """A quote with neither a separator, a line end nor another quote beside it (`"b "x" 3"`, `"b3" ,`): quoting
+    that only the strict reader judges the same way as DuckDB's reader."""
+    other = b"[^" + re.escape(separator.encode()) + b'\n"]'
+    return re.search(other + b'"' + other, block) is not None
 
 
 def _time_format(time: pl.Series) -> str:
@@ -342,6 +350,18 @@ def _open_record(data: bytes, separator: str) -> int:
     return len(data)
 
 
+def _without_blanks_after_quotes(text: str | None, separator: str) -> list[str]:
+    """A record the strict reader refused, read again without blanks between a closing quote and the separator or
+    the line end (`"b3" ,`), which DuckDB's reader allows on the fast path; [] when it is still no record."""
+    fixed = re.sub(r'"[ \t]+(?=' + re.escape(separator) + r"|\r?$)", '"', text or "", flags=re.M)
+    if fixed == (text or ""):
+        return []
+    try:
+        return next(_reader(iter(line + "\n" for line in fixed.split("\n")), separator), [])
+    except csv.Error:
+        return []
+
+
 def _reader(lines: Iterator[str], separator: str):
     """RFC 4180 strictly, as DuckDB's reader on the fast path: a closing quote followed by anything but a separator
     or a line end is an error, so a stray quote cannot fold the lines after it into a field that still parses."""
@@ -407,6 +427,7 @@ def _split(lines: pl.DataFrame, separator: str) -> pl.DataFrame:
     reader, first, rows = _reader(iter([(t or "") + "\n" for t in texts]), separator), 0, []
     for parts in _csv_records(reader):
         text = "\n".join(t or "" for t in texts[first:reader.line_num]) if reader.line_num - first > 1 else texts[first]
+        parts = parts or _without_blanks_after_quotes(text, separator)
         rows.append((first, text, parts if text is not None else None))  # a blank line stays a blank line
         first = reader.line_num
     records = pl.DataFrame(rows, schema={"i": pl.UInt32, "line": pl.String, "parts": pl.List(pl.String)},

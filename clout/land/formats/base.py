@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
 
+import orjson
 import polars as pl
 
 from clout.core.errors import CloutError
@@ -239,6 +240,20 @@ class NextFile:
 
 
 BOM = b"\xef\xbb\xbf"  # a UTF-8 byte order mark: some Windows tools write one; never part of the data
+
+
+def document_items(path: Path, counter: Counter) -> Iterator[tuple[str, object]]:
+    """(place, item) of a file that is one JSON document: each element of an array as `$[i]`, another value as the
+    only item. A document that does not parse is one quarantined record, with no items."""
+    raw = read_bytes(path)
+    try:
+        items = orjson.loads(raw)
+    except orjson.JSONDecodeError as e:
+        counter.batch.quarantine(counter.next(), "$", f"not valid JSON (truncated?): {e}",
+                                 raw.decode("utf-8", errors="replace"))
+        return
+    for i, item in enumerate(items if isinstance(items, list) else [items]):
+        yield f"$[{i}]", item
 
 
 def read_bytes(path: Path) -> bytes:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import orjson
 
-from clout.land.formats.base import Counter, batched, file_time, read_bytes
+from clout.land.formats.base import Counter, batched, document_items, file_time
 
 NAME = "facebook"
 NETWORK = "facebook"
@@ -69,28 +69,20 @@ def owner_of(path: Path) -> str | None:
 
 def _records(path: Path, counter: Counter, options) -> Iterator[None]:
     observed = file_time(path)
-    raw = read_bytes(path)
     author = owner(path, options)
-    try:
-        items = orjson.loads(raw)
-    except orjson.JSONDecodeError as e:
-        counter.batch.quarantine(counter.next(), "$", f"not valid JSON (truncated?): {e}",
-                                 raw.decode("utf-8", errors="replace"))
-        yield
-        return
-    for i, item in enumerate(items if isinstance(items, list) else [items]):
+    for where, item in document_items(path, counter):
         record_no = counter.next()
         post = fix_mojibake(item)
         payload = orjson.dumps(item).decode()  # as delivered; the repaired text is in staging
         if not isinstance(post, dict):
-            counter.batch.quarantine(record_no, f"$[{i}]", "a post must be a JSON object", payload)
+            counter.batch.quarantine(record_no, where, "a post must be a JSON object", payload)
             yield
             continue
         counter.batch.unknown_fields.update(k for k in post if k not in POST_FIELDS)
         text = " ".join(d["post"] for d in post.get("data") or [] if isinstance(d, dict) and d.get("post"))
         ts = post.get("timestamp")
         created = datetime.fromtimestamp(ts, UTC).replace(tzinfo=None) if isinstance(ts, int) else None
-        counter.batch.add("post", record_no, f"$[{i}]", payload, {
+        counter.batch.add("post", record_no, where, payload, {
             "network": NETWORK, "post_id": f"{ts}-{hashlib.sha1(text.encode()).hexdigest()[:12]}" if created else None,
             "author_id": author, "created_at": created, "text": text or post.get("title"),
             "hashtags": HASHTAG.findall(text),

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from clout.land.formats.base import Counter, batched, file_time, iter_lines, parse_time, read_bytes, to_int
+from clout.land.formats.base import Counter, batched, document_items, file_time, iter_lines, parse_time, to_int
 from clout.land.formats.mastodon import account_of, plain_text
 
 NAME = "mastodon_api"
@@ -44,17 +44,9 @@ def read(path: Path, options) -> Iterator:
 
 def _records(path: Path, counter: Counter) -> Iterator[None]:
     observed = file_time(path)
-    if _one_document(path):
-        raw = read_bytes(path)  # an array is one JSON document (a page or a crawl's pages joined)
-        try:
-            items = orjson.loads(raw)
-        except orjson.JSONDecodeError as e:
-            counter.batch.quarantine(counter.next(), "$", f"not valid JSON (truncated?): {e}",
-                                     raw.decode("utf-8", errors="replace"))
-            yield
-            return
-        for i, item in enumerate(items if isinstance(items, list) else [items]):
-            yield from status(counter, f"$[{i}]", item, observed)
+    if _one_document(path):  # an array is one JSON document (a page or a crawl's pages joined)
+        for where, item in document_items(path, counter):
+            yield from status(counter, where, item, observed)
         return
     for line_no, raw in iter_lines(path):
         if not raw.strip():

@@ -19,11 +19,11 @@ from clout.land.formats.base import (
     Batch,
     Counter,
     batched,
+    document_items,
     file_time,
     id_str,
     iter_lines,
     parse_time,
-    read_bytes,
     to_int,
 )
 
@@ -64,16 +64,8 @@ def _records(path: Path, counter: Counter) -> Iterator[None]:
     head = next(iter_lines(path), (1, b""))[1].lstrip()
     if head.startswith(b"["):
         # An array is one JSON document: it is read whole (v1 exports as arrays are small in practice).
-        raw = read_bytes(path)
-        try:
-            items = orjson.loads(raw)
-        except orjson.JSONDecodeError as e:
-            counter.batch.quarantine(counter.next(), "$", f"not valid JSON (truncated?): {e}",
-                                     raw.decode("utf-8", errors="replace"))
-            yield
-            return
-        for i, item in enumerate(items if isinstance(items, list) else [items]):
-            yield from tweet(counter, f"$[{i}]", item, observed)
+        for where, item in document_items(path, counter):
+            yield from tweet(counter, where, item, observed)
         return
     for line_no, raw in iter_lines(path):
         if not raw.strip():

@@ -31,13 +31,15 @@ class InteractionParams:
 
 
 def occurred_at(time: pl.Expr, time_format: str = "any") -> pl.Expr:
-    """Unix seconds, or ISO-8601 with `Z`, an offset or no zone (read as UTC), as naive UTC microseconds."""
+    """Unix seconds (whole, or with a fraction cut to the second), or ISO-8601 with `Z`, an offset or no zone (read
+    as UTC), as naive UTC microseconds."""
     if time_format == "unix":
         return _from_unix(time.cast(pl.Int64, strict=False))
     if time_format == "iso_z":
         return time.str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%SZ", strict=False)
     t = time.str.strip_chars()
-    seconds = t.cast(pl.Int64, strict=False)
+    # a fraction of a second (SNAP's bitcoin-otc: 1289241911.72836) is cut off: the interaction's second
+    seconds = pl.coalesce(t.cast(pl.Int64, strict=False), t.str.extract(r"^(\d+)\.\d+$").cast(pl.Int64, strict=False))
     return pl.coalesce(
         _from_unix(seconds),
         *(t.str.strptime(pl.Datetime("us"), f, strict=False) for f in _ISO_FORMATS),
@@ -91,7 +93,7 @@ def normalise(fields: pl.LazyFrame, params: InteractionParams) -> pl.LazyFrame:
             .then(pl.lit("actor is missing"))
             .when(pl.col("target_id").is_null() | (pl.col("target_id") == ""))
             .then(pl.lit("target is missing"))
-            .when(pl.col("occurred_at").is_null() & pl.col("time").str.strip_chars().str.contains(r"^\d{13}$"))
+            .when(pl.col("occurred_at").is_null() & pl.col("time").str.strip_chars().str.contains(r"^\d{13}(\.\d+)?$"))
             .then(pl.lit("time looks like unix milliseconds (13 digits); clout reads unix seconds: export seconds"))
             .when(pl.col("occurred_at").is_null())
             .then(pl.lit("time is neither unix seconds nor ISO-8601 (years 1..9999)"))

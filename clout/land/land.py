@@ -13,7 +13,6 @@ inside the file's transaction. Land never imports the stage.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import time
 from collections.abc import Callable, Iterator
@@ -55,6 +54,7 @@ class LandResult:
     cut_short: int | None = None  # the last line, when no line end follows it and it may be cut (a cut copy)
     notices: int = 0  # a stream's messages that are no record of an entity (raw.stream_notices)
     notices_said: str | None = field(default=None, compare=False)
+    comments: int = 0  # `#` lines at the start of a generic table, skipped: no records, said in the line
 
     @property
     def needs_attention(self) -> bool:
@@ -74,6 +74,8 @@ class LandResult:
                 f"{self.duplicates:,} duplicates + {self.quarantined:,} quarantined")
         if self.notices:
             line += f" + {self.notices:,} notices"
+        if self.comments:
+            line += f" ({self.comments:,} comment line{'s' * (self.comments != 1)} skipped)"
         if self.first_problem:
             line += f" (first: {self.first_problem})"
         if self.notices_said:
@@ -264,30 +266,15 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
     fast = found is not None and generic.fast_readable(found.layout)
     # A file met again under the same name and size (a landing folder run again) is most likely landed: its hash
     # is awaited first, so skipping it costs no byte scan (which decompresses a gzip whole).
-    shape = generic.text_shape(path) if fast and not _met_before(con, path) else None
+    shape = _shape(path, found) if fast and not _met_before(con, path) else None
     hashed = _current(path, hashing.result())
     owner = _owner(found, path, options)
     if run_sql(con, "land/landed_before", sha256=hashed.digest, owner=owner).fetchall():
         return LandResult(path, hashed.digest, 0, skipped=True, owner=owner)
     if fast and shape is None:
-        shape = generic.text_shape(path)
+        shape = _shape(path, found)
     if found is None:
-        _check_companion(path)
-        if path.stat().st_size == 0 or not path.read_bytes()[:1 << 16].strip():
-            raise _NotAnExport(f"{path}: the file is empty; nothing to land", "empty file, skipped")
-        _check_not_utf16(path)
-        if generic.weighted_edges(head_bytes(path, 1024).split(b"\n", 1)[0].rstrip(b"\r")):
-            raise _NotAnExport(
-                f"{path}: its lines read `actor target N` ({_first_line(path)!r}) with N too small for a unix time "
-                "(before 2001): an edge list of counts (how often one account engaged another), or times from some "
-                "start: clout lands interactions with their unix times (SNAP's *-activity_time files hold them)",
-                "an edge list without unix times, skipped")
-        raise _NotAnExport(
-            f"{path}: not an export format clout knows (generic interactions, twitter_v2, twitter_v1, x_archive, "
-            f"mastodon, mastodon_api, facebook, linkedin, identity_links); its first line reads "
-            f"{_first_line(path)!r}. For a table of interactions, name its columns with --map actor=COLUMN,"
-            "target=COLUMN,time=COLUMN, and add --kind KIND when it has no kind column",
-            "not an export format clout knows, skipped")
+        _refuse_unknown(path)
     if found.layout is not None and found.layout.needs_kind and not options.kind:
         raise _NotAnExport(
             f"{path}: a table of actor, target and time with no kind column: say what every row is with --kind "
@@ -299,6 +286,43 @@ def land_file(con: duckdb.DuckDBPyConnection, path: Path, options: LandOptions,
         except _Declined:
             pass  # rolled back, nothing kept: the careful path reads the file again and explains each bad line
     return _land(con, path, hashed, found, options, None, ahead, stage_file, owner)
+
+
+def _shape(path: Path, found: Detected) -> generic.TextShape:
+    return generic.text_shape(path, found.layout.comments)
+
+
+def _refuse_unknown(path: Path) -> None:
+    """Why a file whose format clout does not recognise cannot land, as one line saying what would land it."""
+    _check_companion(path)
+    if path.stat().st_size == 0 or not path.read_bytes()[:1 << 16].strip():
+        raise _NotAnExport(f"{path}: the file is empty; nothing to land", "empty file, skipped")
+    _check_not_utf16(path)
+    comments, first = generic.first_line(path, head_bytes(path))
+    if first is None:  # SNAP's header with no edges after it: a cut download, or an empty graph
+        raise _NotAnExport(f"{path}: {_plural(comments, 'comment line')} (`#`) and no record after them; nothing to "
+                           "land (a download cut short? ask for the file again)", "only comment lines, skipped")
+    shown = first[:80].decode("utf-8", errors="replace")
+    where = f"its first line after {_plural(comments, 'comment line')}" if comments else "its first line"
+    if generic.weighted_edges(first):
+        raise _NotAnExport(
+            f"{path}: its lines read `actor target N` ({shown!r}) with N too small for a unix time "
+            "(before 2001): an edge list of counts (how often one account engaged another), or times from some "
+            "start: clout lands interactions with their unix times (SNAP's *-activity_time files hold them)",
+            "an edge list without unix times, skipped")
+    if hint := generic.headerless_hint(first):
+        raise _NotAnExport(f"{path}: {hint}; {where} reads {shown!r}",
+                           "a table without a header line, skipped (land it with --map by position)")
+    raise _NotAnExport(
+        f"{path}: not an export format clout knows (generic interactions, twitter_v2, twitter_v1, x_archive, "
+        f"mastodon, mastodon_api, facebook, linkedin, identity_links); {where} reads {shown!r}. For a table of "
+        "interactions, name its columns with --map actor=COLUMN,target=COLUMN,time=COLUMN (by position from 1, "
+        "--map actor=1,target=2,time=3, when it has no header line), and add --kind KIND when it has no kind column",
+        "not an export format clout knows, skipped")
+
+
+def _plural(n: int, what: str) -> str:
+    return f"{n:,} {what}{'s' * (n != 1)}"
 
 
 def no_such_file(path: Path) -> str:
@@ -335,11 +359,6 @@ def _check_not_utf16(path: Path) -> None:
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(head) >= 16 and zeros[1] > 0.9 * half and zeros[0] < 0.1 * half):
         raise CloutError(f"{path}: not UTF-8: it looks like UTF-16 (a byte order mark, or a zero byte in every "
                          "other place); re-export the file as UTF-8, or convert it (iconv -f UTF-16 -t UTF-8)")
-
-
-def _first_line(path: Path, limit: int = 80) -> str:
-    with (gzip.open(path, "rb") if generic.is_gzip(path) else path.open("rb")) as f:
-        return f.readline(limit).decode("utf-8", errors="replace").rstrip("\r\n")
 
 
 def _met_before(con, path: Path) -> bool:
@@ -387,7 +406,7 @@ def _land(con, path: Path, hashed: _Hashed, found: Detected, options: LandOption
     return LandResult(path, hashed.digest, read, False, found.name, staged, duplicates, quarantined,
                       tuple(new_fields), first_problem=first_problem, owner=owner,
                       cut_short=_cut_short(con, file_id, path, found, quarantined), notices=notices,
-                      notices_said=said)
+                      notices_said=said, comments=found.layout.comments if found.layout else 0)
 
 
 def _cut_short(con, file_id: int, path: Path, found: Detected, quarantined: int) -> int | None:
@@ -487,6 +506,8 @@ def _threads_at_least(con, threads: int) -> Iterator[None]:
 def _generic_fast(con, file_id: int, path: Path, layout, params: InteractionParams, shape: generic.TextShape
                   ) -> int:
     """Rows inserted by sql/land/generic_fast.sql; _Declined unless that is every record of the file."""
+    if shape.comment_lines:  # DuckDB would read a `#` line as a record: the careful path quarantines it
+        raise _Declined("a comment line among the records")
     sql_params, identifiers, expected = generic.fast_sql(path, layout, params, shape, generic.is_gzip(path))
     try:
         (inserted,), = run_sql(con, "land/generic_fast", identifiers, file_id=file_id, **sql_params).fetchall()

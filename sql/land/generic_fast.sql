@@ -53,23 +53,34 @@ stripped as (
     from delivered
 ),
 
+seconds as (
+    -- unix seconds with a fraction (SNAP's bitcoin-otc: 1289241911.72836) land as their second: the digits before
+    -- the point, checked below as whole seconds are (contains() first: a regexp on every row costs a pass)
+    select
+        *,
+        case when contains("time", '.') then regexp_extract("time", '^([0-9]+)\.[0-9]+$', 1) else "time" end
+            as unix_text
+    from stripped
+),
+
 timed as (
     select
         *,
-        try_cast("time" as bigint) as unix_seconds,
+        try_cast(unix_text as bigint) as unix_seconds,
         case when unix_seconds is null and "time" like '____-__-__T__:__:__%Z'
             then try_strptime("time", $iso_formats) end as iso,
         map_extract_value(map($spellings, $kinds), kind_raw) as kind
-    from stripped
+    from seconds
 ),
 
 typed as (
     select
         *,
-        -- Unix seconds written plainly, or ISO-8601 UTC with or without milliseconds, each read back to the same
-        -- text; any other spelling (leading zeros, offsets, other precisions) is left to the careful path
+        -- Unix seconds written plainly (a fraction cut off), or ISO-8601 UTC with or without milliseconds, each
+        -- read back to the same text; any other spelling (leading zeros, offsets, other precisions) is left to the
+        -- careful path
         coalesce(
-            case when cast(unix_seconds as varchar) = "time" and unix_seconds between 0 and 32503679999
+            case when cast(unix_seconds as varchar) = unix_text and unix_seconds between 0 and 32503679999
                 then make_timestamp(unix_seconds * 1000000) end,
             case when "time" in (strftime(iso, $iso_formats[1]), strftime(iso, $iso_formats[2])) then iso end
         ) as delivered_at

@@ -337,7 +337,7 @@ def test_running_a_landing_folder_again_skips_without_reading_files_through(sett
     (folder / "day.txt.gz").write_bytes(gzip.compress(higgs_like(1000)))
     scans = []
     real = generic.text_shape
-    monkeypatch.setattr(generic, "text_shape", lambda path: scans.append(path) or real(path))
+    monkeypatch.setattr(generic, "text_shape", lambda path, *a: scans.append(path) or real(path, *a))
     assert land(settings, folder)[0].records == 1000 and len(scans) == 1
     assert land(settings, folder)[0].skipped and len(scans) == 1
 

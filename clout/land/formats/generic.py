@@ -1,7 +1,9 @@
 """Generic interaction tables: CSV, TSV, whitespace text (SNAP Higgs), Parquet and NDJSON.
 
 Each row is one interaction: actor, target, time (unix seconds or ISO-8601), kind, and optionally network
-and post id. Column names are mapped (`ColumnMap`), so any table with those facts lands.
+and post id. Column names are mapped (`ColumnMap`), or positions in a table without a header line, so any table
+with those facts lands. `#` lines at the start of a text file (SNAP's edge lists) are comments: skipped, counted,
+and every record keeps its real line number.
 
 Two ways in. A whitespace or delimited text file is first read by DuckDB's own CSV reader straight into the
 warehouse (`sql/land/generic_fast.sql`, `fast_sql`): streaming, and no row passes through Python. It takes a
@@ -16,6 +18,7 @@ import csv
 import gzip
 import io
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -33,8 +36,12 @@ from clout.land.formats.base import BOM
 NAME = "generic_interactions"
 BLOCK_BYTES = 16 << 20  # text is parsed 16 MB (about 700k Higgs lines) at a time: bounds memory
 PARQUET_ROWS = 2_000_000
-_WS = re.compile(rb"^\s*\S+\s+\S+\s+\d+\s+\S+\s*$")
-_EDGES = re.compile(rb"^\S+ \S+ \d+$")
+_WS = re.compile(rb"^\s*\S+\s+\S+\s+\d+(?:\.\d+)?\s+\S+\s*$")
+_EDGES = re.compile(rb"^\S+ \S+ \d+(?:\.\d+)?$")
+_NUMBER = re.compile(rb"^\d+(?:\.\d+)?$")  # unix seconds, a fraction allowed (bitcoin-otc: 1289241911.72836)
+SEPARATORS = ("\t", ",", ";", "|", " ")  # a space last: SNAP-style edge lists with a header (`src dst time`)
+FIRST_LINE_BYTES = 1 << 16  # of the first line after a file's comments, for detection
+COMMENT_AMONG_RECORDS = "a `#` comment line among the records: only comment lines before the first record are skipped"
 _FOUR_FIELDS = r"^\s*(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s*$"
 ALIASES = {
     "actor": ("actor", "actor_id", "source", "src", "from", "user_id"),
@@ -54,14 +61,34 @@ class ColumnMap:
 
     @classmethod
     def parse(cls, text: str | None) -> ColumnMap:
-        """`actor=src,target=dst,time=when` (the CLI's --map)."""
+        """`actor=src,target=dst,time=when` (the CLI's --map), or by position from 1: `actor=1,target=2,time=4`."""
         out = {}
         for part in filter(None, (text or "").split(",")):
             key, sep, value = part.partition("=")
             if not sep or key.strip() not in FIELDS:
                 raise CloutError(f"--map {text!r}: expected field=column pairs with fields from {', '.join(FIELDS)}")
             out[key.strip()] = value.strip()
+        numbers = [v.isdigit() for v in out.values()]
+        if any(numbers) and not all(numbers):
+            raise CloutError(f"--map {text!r}: name every column by its header name, or every one by its position "
+                             "(1, 2, ...: a table without a header line), not some of each")
+        if any(numbers) and (min(map(int, out.values())) < 1 or len(set(map(int, out.values()))) < len(out)):
+            raise CloutError(f"--map {text!r}: positions count from 1, one field to a column")
         return cls(out)
+
+    @property
+    def positional(self) -> bool:
+        """Columns named by position (a table without a header line), not by name."""
+        return bool(self.columns) and all(v.isdigit() for v in self.columns.values())
+
+    def positions(self) -> dict[str, int]:
+        """0-based index of each field; actor, target and time not named take columns 1, 2, 3 unless those are
+        another field's (as a headerless edge list reads: `actor target time`)."""
+        out = {f: int(c) - 1 for f, c in self.columns.items()}
+        for f, default in (("actor", 0), ("target", 1), ("time", 2)):
+            if f not in out and default not in out.values():
+                out[f] = default
+        return out
 
     def resolve(self, header: list[str]) -> dict[str, int]:
         """Index of each canonical field in `header` (fields absent from the file are left out)."""
@@ -82,7 +109,13 @@ class Layout:
     separator: str = ""
     columns: dict[str, int] | dict[str, str] = field(default_factory=dict)
     n_columns: int = 0
-    header: bool = True  # delimited: the first line names the columns
+    header: bool = True  # delimited: the first line (after any comments) names the columns
+    comments: int = 0  # `#` lines at the start of the text, skipped: no records (networkx's read_edgelist)
+
+    @property
+    def skip(self) -> int:
+        """Lines before the first record: the comments, then the header."""
+        return self.comments + (self.kind == "delimited" and self.header)
 
     @property
     def needs_kind(self) -> bool:
@@ -97,7 +130,13 @@ def sniff(path: Path, head: bytes, mapping: ColumnMap) -> Layout | None:
         names = pq.ParquetFile(path).schema_arrow.names
         cols = mapping.resolve(names)
         return Layout("parquet", columns={f: names[i] for f, i in cols.items()}) if _enough(cols) else None
-    first = head.split(b"\n", 1)[0].rstrip(b"\r")  # head_bytes dropped a BOM
+    comments, first = first_line(path, head)
+    layout = _sniff_line(first, mapping) if first is not None else None
+    return replace(layout, comments=comments) if layout else None
+
+
+def _sniff_line(first: bytes, mapping: ColumnMap) -> Layout | None:
+    """The layout the text's first line (after any comments) shows."""
     if first.startswith(b"{"):
         try:
             keys = list(orjson.loads(first))
@@ -105,7 +144,9 @@ def sniff(path: Path, head: bytes, mapping: ColumnMap) -> Layout | None:
             return None
         cols = mapping.resolve(keys)
         return Layout("ndjson", columns={f: keys[i] for f, i in cols.items()}) if _enough(cols) else None
-    for sep in ("\t", ",", ";", "|", " "):  # a space last: SNAP-style edge lists with a header (`src dst time`)
+    if mapping.positional:
+        return _by_position(first, mapping)
+    for sep in SEPARATORS:
         header = first.decode("utf-8", errors="replace").split(sep)
         if len(header) > 2:
             cols = mapping.resolve(header)
@@ -116,13 +157,82 @@ def sniff(path: Path, head: bytes, mapping: ColumnMap) -> Layout | None:
     if _EDGES.match(first) and not weighted_edges(first):
         # `actor target unix_ts` with no header: lands with --kind (a kind for every row)
         return Layout("delimited", " ", {"actor": 0, "target": 1, "time": 2}, 3, header=False)
+    return None if mapping.columns else _headerless(first)
+
+
+def _headerless(first: bytes) -> Layout | None:
+    """A delimited table without a header line, read as the whitespace edge lists are: `actor target time`, and a
+    4th column is the kind when the first line's reads as one. Taken only when its 3rd field is unix seconds (a
+    header's is a name): anything else is for --map by position."""
+    for sep in SEPARATORS[:-1]:
+        fields = [f.strip() for f in first.split(sep.encode())]
+        if len(fields) >= 3 and all(fields[:2]) and _unix_time(fields[2]):
+            kind = len(fields) > 3 and fields[3].decode("utf-8", errors="replace") in KIND_SPELLINGS
+            cols = {"actor": 0, "target": 1, "time": 2} | ({"kind": 3} if kind else {})
+            return Layout("delimited", sep, cols, len(fields), header=False)
     return None
+
+
+def _by_position(first: bytes, mapping: ColumnMap) -> Layout | None:
+    """Columns named by position (`--map actor=1,target=2,time=4`): the first separator that splits the first line
+    into enough columns. A first line whose time column holds no digit is a header of names, skipped."""
+    cols = mapping.positions()
+    if not _enough(cols):
+        return None
+    for sep in SEPARATORS:
+        fields = first.split(sep.encode())
+        if len(fields) > max(cols.values()):
+            header = not re.search(rb"\d", fields[cols["time"]])
+            return Layout("delimited", sep, cols, len(fields), header=header)
+    return None
+
+
+def _unix_time(field: bytes) -> bool:
+    """Unix seconds of the social web (2001 on), whole or with a fraction: not a count, a rating or a 64-bit id."""
+    return bool(_NUMBER.match(field)) and 1_000_000_000 <= float(field) < 10_000_000_000
 
 
 def weighted_edges(first: bytes) -> bool:
     """`actor target count` (SNAP's *_network.edgelist: how often one account engaged another, summed over the
-    whole period): a third number too small for a time of the social web (before 2001) is a weight, not a time."""
-    return bool(_EDGES.match(first)) and int(first.rsplit(b" ", 1)[1]) < 1_000_000_000
+    whole period), with any separator: a third number too small for a time of the social web (before 2001) is a
+    weight, not a time."""
+    for sep in SEPARATORS:
+        fields = first.split(sep.encode())
+        if len(fields) == 3 and all(f.strip() for f in fields[:2]) and _NUMBER.match(fields[2].strip()):
+            return float(fields[2]) < 1_000_000_000
+    return False
+
+
+def headerless_hint(first: bytes) -> str | None:
+    """For a table clout cannot read by itself whose first line is data with a unix time in some column (SNAP's
+    bitcoin-otc: `SOURCE,TARGET,RATING,TIME`, no header): the --map that names its columns by position."""
+    for sep in SEPARATORS:
+        fields = [f.strip() for f in first.split(sep.encode())]
+        times = [i for i, f in enumerate(fields[2:], 3) if _unix_time(f)]
+        if len(fields) >= 3 and all(fields[:2]) and times:
+            return (f"a table without a header line ({len(fields)} columns separated by {sep!r}) whose column "
+                    f"{times[0]} ({fields[times[0] - 1].decode(errors='replace')!r}) reads as unix seconds: name its "
+                    f"columns by position (from 1), --map actor=1,target=2,time={times[0]}, and add --kind KIND "
+                    "(or kind=N) for what every row is")
+    return None
+
+
+def first_line(path: Path, head: bytes) -> tuple[int, bytes | None]:
+    """(comment lines at the start of the text, the first line after them without its line end; None when the file
+    holds nothing else). A head that does not start with `#` is read as it is; else the file, line by line."""
+    if not head.startswith(b"#"):
+        return 0, head.split(b"\n", 1)[0].rstrip(b"\r")  # head_bytes dropped a BOM
+    cap = limits.max_line()
+    try:
+        with (gzip.open if is_gzip(path) else open)(path, "rb") as f:
+            line, comments = f.readline(cap + 1).removeprefix(BOM), 0
+            while line.startswith(b"#"):
+                if len(line) - line.endswith(b"\n") > cap:  # as the blocks will: no line past the cap
+                    raise limits.line_too_long(path, comments + 1, cap)
+                comments, line = comments + 1, f.readline(cap + 1)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+        raise CloutError(f"{path}: truncated or corrupt gzip ({e}); ask for the file again") from None
+    return comments, line[:FIRST_LINE_BYTES].rstrip(b"\r\n") if line else None
 
 
 def _enough(cols: dict) -> bool:
@@ -148,6 +258,7 @@ class TextShape:
     lines: int  # lines in the (decompressed) file, the last one counted without its newline
     spaces: bool  # a space somewhere
     odd_blanks: bool  # a tab, CR, form feed or a possible non-ASCII blank somewhere
+    comment_lines: bool = False  # a line starting with `#` after the comments at the start: a bad record
 
     @property
     def blanks(self) -> str:
@@ -155,16 +266,19 @@ class TextShape:
         return "blanks" if self.odd_blanks else "spaces" if self.spaces else "none"
 
 
-def text_shape(path: Path) -> TextShape:
+def text_shape(path: Path, comments: int = 0) -> TextShape:
     """One cheap pass over the bytes: what the fast path's count is checked against, and which blanks its fields
-    can hold (stripping every kind of blank from every field is dear, so it is done only when needed)."""
-    lines, spaces, odd, last = 0, False, False, b"\n"
-    for chunk in _chunks(path):
+    can hold (stripping every kind of blank from every field is dear, so it is done only when needed). The
+    `comments` lines at the start count as lines; their blanks (SNAP's tabs) are no field's."""
+    lines, spaces, odd, last, hashes = comments, False, False, b"\n", False
+    chunks = (block for _, block in _byte_blocks(path, skip=comments)) if comments else _chunks(path)
+    for chunk in chunks:
         kept = chunk.translate(None, _PLAIN_BYTES)
         newlines = kept.count(b"\n")
+        hashes = hashes or b"\n#" in chunk or (last == b"\n" and chunk.startswith(b"#"))
         lines, odd, last = lines + newlines, odd or len(kept) > newlines, chunk[-1:]
         spaces = spaces or b" " in chunk
-    return TextShape(lines + (last != b"\n"), spaces, odd)
+    return TextShape(lines + (last != b"\n"), spaces, odd, hashes)
 
 
 def fast_readable(layout: Layout | None) -> bool:
@@ -176,11 +290,12 @@ def fast_sql(path: Path, layout: Layout, params: InteractionParams, shape: TextS
              ) -> tuple[dict, dict, int]:
     """(parameters, identifiers, records expected) for sql/land/generic_fast.sql."""
     if layout.kind == "whitespace":
-        columns, separator, quote, skip = {f: "VARCHAR" for f in ("actor", "target", "time", "kind")}, " ", "", 0
+        columns, separator, quote = {f: "VARCHAR" for f in ("actor", "target", "time", "kind")}, " ", ""
     else:
         names = {i: f for f, i in layout.columns.items()}
         columns = {names.get(i, f"_{i}"): "VARCHAR" for i in range(layout.n_columns)}
-        separator, quote, skip = layout.separator, '"', int(layout.header)
+        separator, quote = layout.separator, '"'
+    skip = layout.skip  # DuckDB skips whole lines, quotes or not: a comment's `"` opens nothing
     sql_params = {
         "path": str(path), "columns": columns, "separator": separator, "quote": quote, "skip": skip,
         "compression": "gzip" if gz else "none", "first_record_no": 1 + skip,
@@ -199,7 +314,7 @@ def read(path: Path, layout: Layout, params: InteractionParams) -> Iterator[pl.D
         yield from _parquet(path, layout, params)
         return
     for first_line_no, block, open_end in _record_blocks(path, layout):
-        header = layout.kind == "delimited" and first_line_no == 1 and layout.header
+        header = layout.kind == "delimited" and first_line_no == layout.comments + 1 and layout.header
         frame = None if open_end else _fast(block, layout, params, first_line_no, header)
         if frame is None:  # the block has a bad line somewhere: the careful path finds and explains it
             lines = _lines(block).with_row_index("line_no", offset=first_line_no)
@@ -230,6 +345,8 @@ def _fast(block: bytes, layout: Layout, params: InteractionParams, first_line_no
     quoted = layout.kind == "delimited" and b'"' in block
     if layout.kind not in ("whitespace", "delimited") or (quoted and _odd_quote(block, layout.separator)):
         return None  # Polars takes `"b "x" 3"` as `b x 3`, DuckDB and the strict reader refuse it: theirs is the rule
+    if block.startswith(b"#") or b"\n#" in block:
+        return None  # a comment line among the records (or a quoted field's line starting `#`): the careful path
     try:
         block.decode("utf-8")
         if layout.kind == "whitespace":
@@ -291,13 +408,17 @@ def _chunks(path: Path, size: int = BLOCK_BYTES) -> Iterator[bytes]:
         raise CloutError(f"{path}: truncated or corrupt gzip ({e}); ask for the file again") from None
 
 
-def _byte_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[tuple[int, bytes]]:
-    """(number of the block's first line, its bytes) in blocks of about `size` bytes ending at a line end."""
+def _byte_blocks(path: Path, size: int = BLOCK_BYTES, skip: int = 0) -> Iterator[tuple[int, bytes]]:
+    """(number of the block's first line, its bytes) in blocks of about `size` bytes ending at a line end, without
+    the first `skip` lines (a table's comments), the others keeping their numbers."""
     line_no, rest, cap = 1, b"", limits.max_line()
     for chunk in _chunks(path, size):
         data = rest + chunk
         cut = data.rfind(b"\n") + 1
         block, rest = data[:cut], data[cut:]
+        if block and skip:
+            block, skipped = _without_lines(block, skip)
+            line_no, skip = line_no + skipped, skip - skipped
         if block:
             yield line_no, block
             line_no += block.count(b"\n")
@@ -305,21 +426,34 @@ def _byte_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[tuple[int, byt
             raise limits.line_too_long(path, line_no, cap)
     if len(rest) > cap:
         raise limits.line_too_long(path, line_no, cap)
-    if rest:
+    if rest and not skip:
         yield line_no, rest
+
+
+def _without_lines(block: bytes, n: int) -> tuple[bytes, int]:
+    """`block` without its first `n` lines (fewer when it holds fewer), and how many went."""
+    at = 0
+    for gone in range(n):
+        end = block.find(b"\n", at)
+        if end < 0:
+            return block[at:], gone
+        at = end + 1
+    return block[at:], n
 
 
 def _record_blocks(path: Path, layout: Layout) -> Iterator[tuple[int, bytes, bool]]:
     """`_byte_blocks`, but a delimited record whose quoted field holds line ends (RFC 4180: `"one\ntwo"`) is never
     cut between two blocks: the lines of a record still open at a block's end move to the next block. The flag is
     set on a last block that ends inside a quoted field."""
+    blocks = _byte_blocks(path, BLOCK_BYTES, skip=layout.comments)
     if layout.kind != "delimited":
-        yield from ((line_no, block, False) for line_no, block in _byte_blocks(path, BLOCK_BYTES))
+        yield from ((line_no, block, False) for line_no, block in blocks)
         return
     carry, carry_no, cap = b"", 1, limits.max_line()
-    for line_no, block in _byte_blocks(path, BLOCK_BYTES):
+    for line_no, block in blocks:
         data, start = (carry + block, carry_no) if carry else (block, line_no)
-        header = data.find(b"\n") + 1 if start == 1 and layout.header else 0  # read apart, as the careful path does
+        # the header is read apart, as the careful path does
+        header = data.find(b"\n") + 1 if start == layout.comments + 1 and layout.header else 0
         cut = header + _open_record(data[header:], layout.separator) if b'"' in data else len(data)
         if cut:
             yield start, data[:cut], False
@@ -404,7 +538,11 @@ def _fields(lines: pl.DataFrame, layout: Layout) -> pl.LazyFrame:
         error = pl.when(pl.col("line").is_not_null() & (parts.list.len() != layout.n_columns)).then(
             pl.lit(f"expected {layout.n_columns} fields separated by {layout.separator!r}"))
     exprs = {f: cols.get(f, pl.lit(None, dtype=pl.String)).alias(f) for f in FIELDS}
-    return lines.lazy().with_columns(parse_error=error.otherwise(None), **exprs)
+    # A `#` line after the first record is no comment clout skips (two SNAP files put end to end: the second's
+    # header): a bad record that says so, never a record of an actor `#`.
+    comment = pl.col("line").str.starts_with("#")
+    error = pl.when(comment).then(pl.lit(COMMENT_AMONG_RECORDS)).otherwise(error.otherwise(None))
+    return lines.lazy().with_columns(parse_error=error, **exprs)
 
 
 def _json_text(key: str) -> pl.Expr:

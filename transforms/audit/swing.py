@@ -10,6 +10,9 @@ accounts scored on both nights; distribution shift (PSI, KS) and the top-100 ove
 bottom of the scale when it judges an algorithm against a fixed tolerance: an account nobody reacted to sits at
 the bottom under any algorithm, so counting it as "did not move" would measure the network's share of silent
 accounts (83% of the Higgs week), not the algorithm: the same change would pass on a network with more of them.
+An account one night does not score is at the bottom there: at the bottom on one night and absent on the other,
+it is left out too (a shorter window that stops listing silent accounts moved no one's score: counted as
+missing on one side only, they made 12% of the Higgs week's accounts "missing" and shifted the bottom band).
 
 Written in the part of Polars' API that Narwhals implements. Two metrics keep Polars' own faster form on Polars
 (a rank correlation, `pl.corr(method="spearman")`, and a top-k per group, `top_k_by`); elsewhere they are the same
@@ -199,8 +202,10 @@ def swing_metrics(before: Any, after: Any, params: SwingParams = SwingParams(), 
     else:
         pairs = api(pairs)[1]
     if params.floor is not None:
-        silent = (F.col("score_before") <= params.floor) & (F.col("score_after") <= params.floor)
-        pairs = pairs.filter(~silent.fill_null(False))
+        # an account one side does not score at all is not scored above the bottom there either: at 1 under one
+        # algorithm and absent under the other, it is silent under both, not "missing" (nor "new")
+        bottom = [F.col(f"score_{side}").fill_null(params.floor) <= params.floor for side in ("before", "after")]
+        pairs = pairs.filter(~(bottom[0] & bottom[1]))
     # Evaluated once: every grouping and metric reads the pairs; the plan would otherwise redo the join per use.
     pairs = materialize(pairs)
     out = []

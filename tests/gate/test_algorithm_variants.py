@@ -1,0 +1,116 @@
+"""Algorithm changes the gate must judge by what they did to the accounts, not by where the 10-point bands' edges fall
+or by which silent accounts a version lists: a uniform one-point lift (or drop) of the scale, a version that stops
+listing accounts it scores at the bottom. On hand-made nights (the gate's own judging, config/gate.yaml), and the
+lift once through a real night of the Higgs week."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import polars as pl
+import pytest
+from gatekit import JULY
+
+from clout import pipeline
+from clout.audit.gate import load_gate_config
+from clout.core.warehouse import connect
+from transforms.audit.gate_rules import GateRules, judge
+from transforms.audit.swing import SwingParams, swing_metrics
+
+FLOOR = 1  # config/gate.yaml checks.min_score: the bottom of the scale
+
+
+def night(scores: dict[str, int]) -> pl.LazyFrame:
+    return pl.LazyFrame({"network": "x", "account_id": list(scores), "score": list(scores.values()),
+                         "raw_score": [float(v) for v in scores.values()]})
+
+
+def algorithm_part(before: dict[str, int], after: dict[str, int]) -> pl.DataFrame:
+    """The algorithm part of a gate (the old algorithm's scores `before`, the new one's `after`, on the same data)
+    judged as the gate judges it."""
+    rows = swing_metrics(night(before), night(after), SwingParams(floor=FLOOR)).collect()
+    current = rows.with_columns(part=pl.lit("algorithm")).select("part", "scope", "scope_value", "metric", "value",
+                                                                   "n_common")
+    history = pl.LazyFrame(schema={"scope": pl.String, "scope_value": pl.String, "metric": pl.String,
+                                   "value": pl.Float64})
+    return judge(current.lazy(), history, GateRules.from_config(load_gate_config())).collect()
+
+
+def held(judged: pl.DataFrame) -> set[str]:
+    return set(judged.filter(pl.col("verdict") == "hold")["metric"])
+
+
+# A night shaped like the Higgs week's: most accounts silent (1), a third of the scored ones on one knot of the
+# calibration (20: one reaction from one person), the others spread over the scale.
+SILENT = {f"s{i}": 1 for i in range(3000)}
+SCORED = {f"a{i}": 20 if i % 3 == 0 else 2 + (i * 7) % 90 for i in range(900)}
+
+
+def shifted(points: int) -> dict[str, int]:
+    return SILENT | {k: min(100, max(2, v + points)) for k, v in SCORED.items()}
+
+
+@pytest.mark.parametrize("points", [1, -1])
+def test_every_scored_account_one_point_up_or_down_passes_alike(points):
+    """Nobody moved more than a point and nobody's order changed: a harmless change either way. The share per
+    10-point band used to hold +1 (the third at 20, the top of band 11-20, crossed into 21-30: 0.7) and pass -1."""
+    judged = algorithm_part(SILENT | SCORED, shifted(points))
+    assert held(judged) == set(), judged.filter(pl.col("verdict") == "hold")
+    moves = dict(zip(judged["metric"], judged["value"], strict=True))
+    assert moves["mean_abs_move"] == pytest.approx(1.0, abs=0.01) and moves["spearman"] == pytest.approx(1.0)
+    psi = judged.filter(pl.col("metric") == "psi").row(0, named=True)
+    assert psi["verdict"] == "info" and psi["value"] >= 0  # reported beside the moves, not judged
+
+
+def test_a_lift_past_the_move_tolerance_is_still_held():
+    assert "mean_abs_move" in held(algorithm_part(SILENT | SCORED, shifted(3)))
+
+
+def test_an_account_at_the_bottom_under_one_algorithm_and_unlisted_under_the_other_is_silent():
+    """A new version that stops listing the accounts nobody reacted to (a shorter window: their reactions left it)
+    moved no one: it is judged as if they were still at 1, not as 3,000 missing accounts. An account the old
+    algorithm scored above the bottom and the new one drops is still missing."""
+    dropped_silent = algorithm_part(SILENT | SCORED, SCORED)
+    unlisted = algorithm_part(SILENT | SCORED, SILENT | SCORED)
+    value = {m: v for m, v in zip(dropped_silent["metric"], dropped_silent["value"], strict=True)}
+    same = {m: v for m, v in zip(unlisted["metric"], unlisted["value"], strict=True)}
+    assert value == same and value["share_missing"] == 0 and value["psi"] == pytest.approx(0, abs=1e-9)
+    assert held(dropped_silent) == set()
+    assert dropped_silent["n_common"][0] == len(SCORED)
+
+    scored_dropped = algorithm_part(SILENT | SCORED, {k: v for k, v in SCORED.items() if k != "a1"})
+    missing = scored_dropped.filter(pl.col("metric") == "share_missing")["value"][0]
+    assert missing == pytest.approx(1 / len(SCORED))
+
+
+def test_the_week_with_every_score_one_point_up_passes(week, tmp_path, monkeypatch):
+    """The real night of 2012-07-05 scored with v1 whose frozen calibration gives every scored account one point
+    more (a new version, `v1_lift`): the gate's shadow run scores v1 on the same data, the algorithm moved every
+    scored account exactly one point and reordered nobody. Published; it was held for "a clear shift" of the bands."""
+    import transforms.algorithm as algorithm
+
+    folders = {"algorithms": tmp_path / "algorithms", "calibration": tmp_path / "calibration"}
+    for name, folder in folders.items():
+        folder.mkdir()
+        shutil.copy(algorithm.TRANSFORMS_DIR / name / ("v1.yaml" if name == "algorithms" else "v1.json"), folder)
+    config = (folders["algorithms"] / "v1.yaml").read_text(encoding="utf-8")
+    (folders["algorithms"] / "v1_lift.yaml").write_text(config.replace("version: v1\n", "version: v1_lift\n"),
+                                                         encoding="utf-8")
+    calibration = json.loads((folders["calibration"] / "v1.json").read_text(encoding="utf-8"))
+    calibration |= {"version": "v1_lift", "points": [p + 1 for p in calibration["points"]]}
+    (folders["calibration"] / "v1_lift.json").write_text(json.dumps(calibration), encoding="utf-8")
+    monkeypatch.setattr(algorithm, "ALGORITHMS_DIR", folders["algorithms"])
+    monkeypatch.setattr(algorithm, "CALIBRATION_DIR", folders["calibration"])
+    assert algorithm.load_algorithm("v1").fingerprint == algorithm.fingerprint(
+        algorithm.TRANSFORMS_DIR / "algorithms" / "v1.yaml")  # the published history's algorithm, reproduced
+
+    summary = pipeline.run_night(week, JULY[4], "v1_lift")
+    with connect(week) as con:
+        outcome, attribution, moved = con.execute(
+            "select outcome, attribution, algorithm_mean_abs_move from meta.gate_outcomes where run_id = ?",
+            [summary.run_id]).fetchall()[0]
+        psi = con.execute("select value, verdict from meta.gate_results where run_id = ? and part = 'algorithm' "
+                          "and scope = 'all' and metric = 'psi'", [summary.run_id]).fetchall()[0]
+    assert summary.status == "published" and outcome in ("PASS", "WARN"), (outcome, psi)
+    assert moved == pytest.approx(1.0) and psi[1] == "info"

@@ -84,6 +84,18 @@ def test_an_account_at_the_bottom_under_one_algorithm_and_unlisted_under_the_oth
     assert missing == pytest.approx(1 / len(SCORED))
 
 
+def test_a_version_that_stops_scoring_scored_accounts_is_held_past_the_moved_tolerance():
+    """Accounts the old algorithm scored above the bottom and the new one no longer scores (on the same data) lost
+    their score: a move of at least 10 points each, held to share_moved_10's tolerance (5%). Dropping a few passes;
+    dropping a tenth is held whatever the others did (here: nothing)."""
+    few = [k for k in SCORED][:len(SCORED) // 50]  # 2%
+    tenth = [k for k in SCORED][:len(SCORED) // 10]
+    assert "share_missing" not in held(algorithm_part(SILENT | SCORED, {k: v for k, v in SCORED.items()
+                                                                        if k not in few}))
+    judged = algorithm_part(SILENT | SCORED, SILENT | {k: v for k, v in SCORED.items() if k not in tenth})
+    assert held(judged) == {"share_missing"}, judged.filter(pl.col("verdict") == "hold")
+
+
 def test_the_week_with_every_score_one_point_up_passes(week, tmp_path, monkeypatch):
     """The real night of 2012-07-05 scored with v1 whose frozen calibration gives every scored account one point
     more (a new version, `v1_lift`): the gate's shadow run scores v1 on the same data, the algorithm moved every

@@ -58,7 +58,8 @@ def _options(_: bool = typer.Option(False, "--version", callback=_version, is_ea
 def land(
     paths: list[Path],
     network: str = typer.Option("twitter", help="network of generic interaction rows that do not name one"),
-    map_: str = typer.Option(None, "--map", help="generic tables: field=column, e.g. actor=src,target=dst,time=ts"),
+    map_: str = typer.Option(None, "--map", help="generic tables: field=column by name (actor=src,target=dst,"
+                             "time=ts) or, without a header line, by position from 1 (actor=1,target=2,time=4)"),
     account: str = typer.Option(None, help="owner of a Facebook/LinkedIn/Mastodon export that does not name one"),
     kind: str = typer.Option(None, help="generic tables: the kind of every row (mention, reply, repost, quote, "
                              "like, follow) when the file has no kind column, e.g. a SNAP edge list `src dst time`"),

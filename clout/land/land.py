@@ -380,6 +380,20 @@ class _Declined(Exception):
 _OURS = (duckdb.InterruptException, duckdb.ParserException, duckdb.BinderException, duckdb.CatalogException)
 
 
+@dataclass(frozen=True)
+class _Counted:
+    """What one file's records came to inside its transaction (the reconcile: read = staged + duplicates +
+    quarantined + notices). `bad_share`: the share of the file's content in quarantined records, and its words."""
+
+    read: int
+    staged: int
+    quarantined: int
+    first_problem: str | None
+    new_fields: list[str]
+    bad_share: tuple[float, str] = (0.0, "")
+    notices: int = 0
+
+
 def _land(con, path: Path, hashed: _Hashed, found: Detected, options: LandOptions, shape: generic.TextShape | None,
           ahead: NextFile | None = None, stage_file: StageFile | None = None, owner: str | None = None
           ) -> LandResult:
@@ -391,21 +405,23 @@ def _land(con, path: Path, hashed: _Hashed, found: Detected, options: LandOption
             counts = _land_generic(con, file_id, path, found, options, shape)
         else:
             counts = _land_records(con, file_id, path, found, options, ahead, stage_file)
-        read, staged, quarantined, first_problem, new_fields, bad_share, notices = counts
         # the limit weighs the file's records, not its stream notices (a capture mostly of deletions is no excuse)
-        _check_quarantine(path, read - notices, quarantined, first_problem, options.quarantine_limit, bad_share)
+        _check_quarantine(path, counts.read - counts.notices, counts.quarantined, counts.first_problem,
+                          options.quarantine_limit, counts.bad_share)
         _check_unchanged(path, hashed)
-        duplicates = read - staged - quarantined - notices
+        duplicates = counts.read - counts.staged - counts.quarantined - counts.notices
         run_sql(con, "land/finish_file", file_id=file_id, path=str(path), size_bytes=path.stat().st_size,
-                sha256=hashed.digest, format=found.name, network=_network(found, options), records=read,
-                landed_at=datetime.now(UTC).replace(tzinfo=None), staged=staged, duplicates=duplicates,
-                quarantined=quarantined, notices=notices, seconds=time.perf_counter() - started, owner=owner)
+                sha256=hashed.digest, format=found.name, network=_network(found, options), records=counts.read,
+                landed_at=datetime.now(UTC).replace(tzinfo=None), staged=counts.staged, duplicates=duplicates,
+                quarantined=counts.quarantined, notices=counts.notices, seconds=time.perf_counter() - started,
+                owner=owner)
         # a stream's deletions take their posts out of staging (landed earlier: this file's never entered it)
+        notices = counts.notices
         deleted = len(run_sql(con, "land/apply_deletions", file_id=file_id).fetchall()) if notices else 0
         said = _notices_said(con, file_id, deleted) if notices else None
-    return LandResult(path, hashed.digest, read, False, found.name, staged, duplicates, quarantined,
-                      tuple(new_fields), first_problem=first_problem, owner=owner,
-                      cut_short=_cut_short(con, file_id, path, found, quarantined), notices=notices,
+    return LandResult(path, hashed.digest, counts.read, False, found.name, counts.staged, duplicates,
+                      counts.quarantined, tuple(counts.new_fields), first_problem=counts.first_problem, owner=owner,
+                      cut_short=_cut_short(con, file_id, path, found, counts.quarantined), notices=notices,
                       notices_said=said, comments=found.layout.comments if found.layout else 0)
 
 
@@ -464,7 +480,7 @@ def _check_quarantine(path: Path, read: int, quarantined: int, first: str | None
 
 
 def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandOptions,
-                  shape: generic.TextShape | None):
+                  shape: generic.TextShape | None) -> _Counted:
     """Generic tables into raw.generic_interactions: by DuckDB's reader given the text's `shape`, else by Polars
     blocks."""
     params = InteractionParams(default_network=options.network, default_kind=options.kind,
@@ -474,7 +490,7 @@ def _land_generic(con, file_id: int, path: Path, found: Detected, options: LandO
         bad_share = (0.0, "")
     else:
         good, quarantined, first_problem, bad_share = _generic_careful(con, file_id, path, found.layout, params)
-    return good + quarantined, _generic_new_keys(con, file_id), quarantined, first_problem, [], bad_share, 0
+    return _Counted(good + quarantined, _generic_new_keys(con, file_id), quarantined, first_problem, [], bad_share)
 
 
 def _generic_new_keys(con, file_id: int) -> int:
@@ -552,7 +568,7 @@ def _problem(row: dict) -> str:
 
 
 def _land_records(con, file_id: int, path: Path, found: Detected, options: LandOptions, ahead: NextFile | None,
-                  stage_file: StageFile | None):
+                  stage_file: StageFile | None) -> _Counted:
     """Record formats: raw.records / raw.quarantine and a scratch table per entity, then `stage_file` merges them.
 
     A reader with `land` writes in DuckDB itself (twitter_v2); others yield batches of frames.
@@ -572,7 +588,7 @@ def _land_records(con, file_id: int, path: Path, found: Detected, options: LandO
         raise CloutError(f"{path}: {found.name} rows are staged as they land; land it with clout.pipeline.land_files")
     staged = stage_file(con, file_id, entities) if entities else 0
     new_fields = _new_fields(con, file_id, found.name, unknown)
-    return good + quarantined + notices, staged, quarantined, first_problem, new_fields, bad_share, notices
+    return _Counted(good + quarantined + notices, staged, quarantined, first_problem, new_fields, bad_share, notices)
 
 
 def _land_batches(con, file_id: int, path: Path, found: Detected, options: LandOptions):

@@ -104,9 +104,11 @@ def summary(results: list[LandResult]) -> str:
     if companions:  # actor.json and its kind: read with the export beside them
         files += (f", {companions:,} owner file read with its export" if companions == 1 else
                   f", {companions:,} owner files read with their exports")
-    notices = sum(r.notices for r in landed)
+    notices, comments = sum(r.notices for r in landed), sum(r.comments for r in landed)
     return (f"total: {files}; {read:,} records read = {staged:,} staged + {dups:,} duplicates + "
-            f"{quarantined:,} quarantined" + (f" + {notices:,} notices" if notices else ""))
+            f"{quarantined:,} quarantined" + (f" + {notices:,} notices" if notices else "")
+            # a folder prints no line for a clean file: the lines its comments took are said here
+            + (f" ({_plural(comments, 'comment line')} skipped)" if comments else ""))
 
 
 def check_all_landed(results: list[LandResult]) -> None:

@@ -195,6 +195,7 @@ def test_a_headerless_table_with_no_time_in_its_third_column_says_which_map_land
     ("actor=1,target=dst,time=3", "name every column by its header name, or every one by its position"),
     ("actor=0,target=2,time=3", "positions count from 1"),
     ("actor=1,target=1,time=3", "one field to a column"),
+    ("actor=1,target=2,time=\u00b2", "name every column by its header name"),  # '²' is no position (isdigit says it is)
 ])
 def test_a_map_by_position_is_all_positions_from_one(text, message):
     with pytest.raises(CloutError, match=message):
@@ -224,3 +225,36 @@ def test_a_headerless_csv_with_a_kind_column_and_an_unknown_fourth_column(settin
     assert (r.staged, w.staged) == (5, 5)
     assert sql(settings, "select kind, count(*) from raw.generic_interactions group by 1 order by 1") == [
         ("reply", 5), ("repost", 5)]
+
+
+@pytest.mark.parametrize("careful", [False, True], ids=["as-delivered", "careful-path-forced"])
+def test_a_lone_record_shaped_comment_line_among_the_records_is_quarantined_on_either_path(
+        settings, tmp_path, monkeypatch, careful):
+    """`# 2 1289241911` parses as `actor target time` and nothing else on its file is bad: DuckDB's reader would
+    land it (an account named `#`), so a `#` at the start of any line past the comments sends the file to the careful
+    path, which quarantines it."""
+    rows = [f"{i} {i + 1} {1082040961 + i}" for i in range(240)]
+    f = _write(tmp_path / "mid.txt", "# one comment\n" + _lines(rows[:100]) + "# 2 1289241911\n" + _lines(rows[100:]))
+    if careful:
+        monkeypatch.setattr(generic, "fast_readable", lambda layout: False)
+    (r,) = land(settings, f, quarantine_limit=0.05, **COLLEGE_OPTIONS)
+    assert (r.records, r.staged, r.quarantined, r.comments) == (241, 240, 1, 1)
+    assert [location for location, _ in _quarantine(settings)] == ["line 102"]
+
+
+def test_a_first_record_with_a_bad_time_is_not_taken_for_a_header_of_names(settings, tmp_path):
+    # `6,2,4,\N` has numbers in it: a record whose time is missing (quarantined, counted), not a header skipped
+    f = _write(tmp_path / "null-first.csv", "6,2,4,\\N\n" + BITCOIN)
+    (r,) = land(settings, f, quarantine_limit=0.5, **BY_POSITION)
+    assert (r.records, r.staged, r.quarantined) == (9, 8, 1)
+    assert [location for location, _ in _quarantine(settings)] == ["line 1"]
+
+
+def test_a_folders_totals_say_how_many_comment_lines_were_skipped(settings, tmp_path):
+    # a clean file in a folder prints no line of its own: its comment lines are in the totals
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _write(folder / "CollegeMsg.txt", COLLEGE)
+    results = land(settings, folder, **COLLEGE_OPTIONS)
+    assert not results[0].needs_attention
+    assert land_stage.summary(results).endswith("(3 comment lines skipped)")

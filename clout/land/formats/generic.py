@@ -39,6 +39,7 @@ PARQUET_ROWS = 2_000_000
 _WS = re.compile(rb"^\s*\S+\s+\S+\s+\d+(?:\.\d+)?\s+\S+\s*$")
 _EDGES = re.compile(rb"^\S+ \S+ \d+(?:\.\d+)?$")
 _NUMBER = re.compile(rb"^\d+(?:\.\d+)?$")  # unix seconds, a fraction allowed (bitcoin-otc: 1289241911.72836)
+_POSITION = re.compile(r"[0-9]+")  # a column by position in --map (ASCII digits: str.isdigit takes '²')
 SEPARATORS = ("\t", ",", ";", "|", " ")  # a space last: SNAP-style edge lists with a header (`src dst time`)
 FIRST_LINE_BYTES = 1 << 16  # of the first line after a file's comments, for detection
 COMMENT_AMONG_RECORDS = "a `#` comment line among the records: only comment lines before the first record are skipped"
@@ -68,7 +69,7 @@ class ColumnMap:
             if not sep or key.strip() not in FIELDS:
                 raise CloutError(f"--map {text!r}: expected field=column pairs with fields from {', '.join(FIELDS)}")
             out[key.strip()] = value.strip()
-        numbers = [v.isdigit() for v in out.values()]
+        numbers = [bool(_POSITION.fullmatch(v)) for v in out.values()]
         if any(numbers) and not all(numbers):
             raise CloutError(f"--map {text!r}: name every column by its header name, or every one by its position "
                              "(1, 2, ...: a table without a header line), not some of each")
@@ -79,7 +80,7 @@ class ColumnMap:
     @property
     def positional(self) -> bool:
         """Columns named by position (a table without a header line), not by name."""
-        return bool(self.columns) and all(v.isdigit() for v in self.columns.values())
+        return bool(self.columns) and all(_POSITION.fullmatch(v) for v in self.columns.values())
 
     def positions(self) -> dict[str, int]:
         """0-based index of each field; actor, target and time not named take columns 1, 2, 3 unless those are
@@ -175,14 +176,16 @@ def _headerless(first: bytes) -> Layout | None:
 
 def _by_position(first: bytes, mapping: ColumnMap) -> Layout | None:
     """Columns named by position (`--map actor=1,target=2,time=4`): the first separator that splits the first line
-    into enough columns. A first line whose time column holds no digit is a header of names, skipped."""
+    into enough columns. A first line whose time column holds no digit and none of whose fields is a number is a
+    header of names (`SOURCE,TARGET,RATING,TIME`), skipped; a record with a bad time (`6,2,4,\\N`) is a record, and
+    is quarantined as one."""
     cols = mapping.positions()
     if not _enough(cols):
         return None
     for sep in SEPARATORS:
         fields = first.split(sep.encode())
         if len(fields) > max(cols.values()):
-            header = not re.search(rb"\d", fields[cols["time"]])
+            header = not re.search(rb"\d", fields[cols["time"]]) and not any(_NUMBER.match(f.strip()) for f in fields)
             return Layout("delimited", sep, cols, len(fields), header=header)
     return None
 

@@ -79,6 +79,12 @@ final as (
             when 'bad_utf8' then 'not valid UTF-8'
             when 'api_error' then 'an API error response (`errors`), not a page of results: ask for the page again'
             when 'no_page' then 'not a page of API v2 results (no `data` or `includes`)'
+            -- lines of twarc2's flattened tweets (twitter_v2_flat_placed.sql)
+            when 'v1_tweet' then 'a Twitter API v1.1 tweet (`id_str`, `user`), not an API v2 one: land v1.1 tweets '
+                || 'in a file of their own'
+            when 'not_tweet' then 'not a flattened API v2 tweet (an object with `id`, `text` and `author_id` or '
+                || '`author`) nor a page of results'
+            when 'no_id' then 'a flattened API v2 tweet without an `id`'
             when 'bad' then 'an item must be a JSON object'
             when 'post' then coalesce(created_at_problem, {post_violation}, {post_implausible})
             when 'account' then coalesce({account_violation}, {account_implausible})

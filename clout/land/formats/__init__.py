@@ -2,8 +2,9 @@
 
 Every format but the generic interaction tables is read by a module with `detect(path, head)` and either
 `read(path, options) -> Iterator[Batch]` (see `base.py`) or, for the bulk formats, `land(con, file_id, path,
-options)`, which writes in DuckDB without a row passing through Python (twitter_v2). Generic tables go
-through `generic.py`: DuckDB's CSV reader first, Polars blocks for what it cannot take whole.
+options)`, which writes in DuckDB without a row passing through Python (twitter_v2; twitter_v2_flat turns each line
+back into its page in Python and lands it so). Generic tables go through `generic.py`: DuckDB's CSV reader first,
+Polars blocks for what it cannot take whole.
 """
 
 from __future__ import annotations
@@ -21,14 +22,16 @@ from clout.land.formats import (
     mastodon_api,
     twitter_v1,
     twitter_v2,
+    twitter_v2_flat,
     x_archive,
 )
 from clout.land.formats.base import head_bytes
 from clout.land.formats.generic import ColumnMap, Layout
 
-# Most specific first: the generic table sniffing would accept almost any CSV.
-READERS: tuple[ModuleType, ...] = (x_archive, mastodon, facebook, linkedin, identity, twitter_v2, mastodon_api,
-                                  twitter_v1)
+# Most specific first: the generic table sniffing would accept almost any CSV. twarc2's flattened tweets carry the
+# `__twarc` of API v2 pages: they are told apart before them.
+READERS: tuple[ModuleType, ...] = (x_archive, mastodon, facebook, linkedin, identity, twitter_v2_flat, twitter_v2,
+                                  mastodon_api, twitter_v1)
 FORMAT_NAMES = (*(r.NAME for r in READERS), generic.NAME)
 
 

@@ -14,7 +14,7 @@ work between cores by batch and by row group.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -54,7 +54,12 @@ USER_FIELDS = frozenset({
 
 def detect(path: Path, head: bytes) -> bool:
     start = head.lstrip()[:2048]
-    return start.startswith(b"{") and (b'"__twarc"' in head or b'"data"' in start[:20]) and b'"window.YTD' not in start
+    if not (start.startswith(b"{") and (b'"__twarc"' in head or b'"data"' in start[:20])
+            and b'"window.YTD' not in start):
+        return False
+    from clout.land.formats import twitter_v2_flat  # it reads pages through this module
+
+    return not twitter_v2_flat.detect(path, head)  # twarc2's flattened tweets carry `__twarc` too: no pages
 
 
 @dataclass
@@ -70,7 +75,8 @@ class Landed:
     entities: tuple[str, ...] = ("post", "account")  # the scratch tables to merge into staging
 
 
-def land(con, file_id: int, path: Path, options, ahead: NextFile | None = None) -> Landed:
+def land(con, file_id: int, path: Path, options, ahead: NextFile | None = None, lines: Lines | None = None
+         ) -> Landed:
     """Land the file's pages into raw.* and the scratch tables land_post / land_account, inside the caller's
     transaction, a block of lines at a time (memory does not grow with the file).
 
@@ -80,11 +86,14 @@ def land(con, file_id: int, path: Path, options, ahead: NextFile | None = None) 
     to disk). Its rows come back as Arrow. Peak RSS does not grow with the file (figures: docs/benchmarks.md).
 
     Once the last block is parsed, the session's next file (`ahead`), when it is API v2 too, begins its first
-    block while this file's rows are merged into staging: the merges leave a core idle."""
+    block while this file's rows are merged into staging: the merges leave a core idle.
+
+    `lines`: where the pages come from when they are not the file's lines (twarc2's flattened tweets turned back
+    into pages, twitter_v2_flat.py)."""
     landed = Landed()
     run_sql(con, "land/twitter_v2_begin")
     ahead = ahead or NextFile()
-    parse = ahead.take(path) or _Parse(con, path)
+    parse = ahead.take(path) or _Parse(con, path, lines)
     try:
         for block in parse.blocks:
             with registered(con, "v2_rows", block.rows):
@@ -104,9 +113,9 @@ def land(con, file_id: int, path: Path, options, ahead: NextFile | None = None) 
 class _Parse:
     """A file's blocks parsed on a connection of its own (`parser`), one block ahead of the caller."""
 
-    def __init__(self, con, path: Path) -> None:
+    def __init__(self, con, path: Path, lines: Lines | None = None) -> None:
         self.parser = con.cursor()
-        self.blocks = MadeAhead(_parsed_blocks(self.parser, path))
+        self.blocks = MadeAhead(_parsed_blocks(self.parser, path, lines))
 
     def close(self) -> None:
         """Stops the block being parsed, if any (not needed: an error, or a file not landed after all)."""
@@ -132,14 +141,25 @@ class _Block:
     record_bytes: int
 
 
-def _parsed_blocks(parser, path: Path) -> Iterator[_Block]:
+@dataclass(frozen=True)
+class Lines:
+    """Pages that are not the file's own lines: `batches(path)` gives them as twitter_v2_items.sql reads them
+    (line_no, line, and what `placed` reads), and the SQL file `placed` runs after it, on the same lines."""
+
+    batches: Callable[[Path], Iterator[pa.Table]]
+    placed: str
+
+
+def _parsed_blocks(parser, path: Path, source: Lines | None = None) -> Iterator[_Block]:
     """Each block of the file parsed into records (sql/land/twitter_v2_items.sql, twitter_v2_rows.sql) on the
     connection `parser`, numbered on from the blocks before."""
     fallback, records = file_time(path), 0
-    for lines in _line_batches(path):
+    for lines in (source.batches if source else _line_batches)(path):
         with registered(parser, "landing_lines", lines):
             run_sql(parser, "land/twitter_v2_items", fallback=fallback, offset=records,
                     tweet_fields=sorted(TWEET_FIELDS), user_fields=sorted(USER_FIELDS))
+            if source:
+                run_sql(parser, source.placed)
         rows = query(parser, "land/twitter_v2_rows", _contracts(),
                      **plausible.sql_params(plausible.latest(datetime.now(UTC)))).to_arrow_table(ROW_GROUP_ROWS)
         with registered(parser, "v2_rows", rows):

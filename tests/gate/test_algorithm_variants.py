@@ -29,12 +29,23 @@ def night(scores: dict[str, int]) -> pl.LazyFrame:
 def algorithm_part(before: dict[str, int], after: dict[str, int]) -> pl.DataFrame:
     """The algorithm part of a gate (the old algorithm's scores `before`, the new one's `after`, on the same data)
     judged as the gate judges it."""
-    rows = swing_metrics(night(before), night(after), SwingParams(floor=FLOOR)).collect()
-    current = rows.with_columns(part=pl.lit("algorithm")).select("part", "scope", "scope_value", "metric", "value",
-                                                                   "n_common")
+    return _judged("algorithm", before, after, FLOOR, split=True)
+
+
+def unsplit_total(before: dict[str, int], after: dict[str, int]) -> pl.DataFrame:
+    """The total of a change the gate could not split (the old algorithm cannot be reproduced): last night against
+    tonight, every account (no floor), held to the algorithm's tolerances."""
+    return _judged("total", before, after, None, split=False)
+
+
+def _judged(part: str, before: dict[str, int], after: dict[str, int], floor: int | None, split: bool
+            ) -> pl.DataFrame:
+    rows = swing_metrics(night(before), night(after), SwingParams(floor=floor)).collect()
+    current = rows.with_columns(part=pl.lit(part)).select("part", "scope", "scope_value", "metric", "value",
+                                                          "n_common")
     history = pl.LazyFrame(schema={"scope": pl.String, "scope_value": pl.String, "metric": pl.String,
                                    "value": pl.Float64})
-    return judge(current.lazy(), history, GateRules.from_config(load_gate_config())).collect()
+    return judge(current.lazy(), history, GateRules.from_config(load_gate_config()), split).collect()
 
 
 def held(judged: pl.DataFrame) -> set[str]:
@@ -94,6 +105,28 @@ def test_a_version_that_stops_scoring_scored_accounts_is_held_past_the_moved_tol
                                                                         if k not in few}))
     judged = algorithm_part(SILENT | SCORED, SILENT | {k: v for k, v in SCORED.items() if k not in tenth})
     assert held(judged) == {"share_missing"}, judged.filter(pl.col("verdict") == "hold")
+
+
+def test_a_version_that_starts_scoring_accounts_is_held_as_one_that_stops():
+    """The mirror: accounts the new version scores above the bottom that the old one did not score at all (a longer
+    window, a newly counted kind of reaction) got a score from nothing. A tenth of the scored accounts new is held;
+    the same change the other way round is held by share_missing."""
+    tenth = {f"n{i}": 30 + i % 30 for i in range(len(SCORED) // 10)}
+    judged = algorithm_part(SILENT | SCORED, SILENT | SCORED | tenth)
+    assert held(judged) == {"share_new"}, judged.filter(pl.col("verdict") == "hold")
+    assert "share_missing" in held(algorithm_part(SILENT | SCORED | tenth, SILENT | SCORED))
+
+
+def test_an_unsplittable_change_is_not_held_for_silent_accounts_the_window_let_go():
+    """A change the gate cannot split is judged as a whole to the algorithm's tolerances, over every account: a
+    tenth of last night's silent accounts leaving the window (their reactions aged out) is the data's doing as much
+    as the algorithm's, so the new and missing shares are reported, not held; the moves are still judged."""
+    left = dict(list(SILENT.items())[len(SILENT) // 10:])
+    judged = unsplit_total(SILENT | SCORED, left | SCORED)
+    missing = judged.filter(pl.col("metric") == "share_missing").row(0, named=True)
+    assert missing["value"] > 0.05 and missing["verdict"] == "info"
+    assert held(judged) == set(), judged.filter(pl.col("verdict") == "hold")
+    assert "share_moved_10" in held(unsplit_total(SILENT | SCORED, left | shifted(12)))
 
 
 def test_the_week_with_every_score_one_point_up_passes(week, tmp_path, monkeypatch):

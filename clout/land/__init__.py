@@ -2,7 +2,7 @@
 
 land.py         the landing session (land_paths): format detection, content hash, all-or-nothing per file
 formats/        one reader per export format                generator.py  seeded synthetic exports to land
-canonical_interactions.py, generic_interactions.py: typing generic interaction rows (parsing, not scoring)
+canonical_interactions.py: typing generic interaction rows (parsing, not scoring)
 Its SQL is sql/land/. The canonical rows a file brings are merged by the stage step (clout.stage).
 """
 

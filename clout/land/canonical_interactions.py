@@ -11,7 +11,6 @@ from datetime import datetime
 
 import polars as pl
 
-from clout.land.generic_interactions import KIND_CODES, KINDS
 from clout.land.plausible import UNIX_MAX, UNIX_MIN, id_problem, time_problem
 
 FIELDS = ("actor", "target", "time", "kind", "network", "post_id")
@@ -54,8 +53,19 @@ def _from_unix(seconds: pl.Expr) -> pl.Expr:
     return pl.from_epoch(pl.when(inside).then(seconds), time_unit="s").cast(pl.Datetime("us"))
 
 
-# Every spelling a file may use for a kind: canonical names in any usual case, and the short codes.
-KIND_SPELLINGS = {v: k for k in KINDS for v in (k, k.upper(), k.title())} | KIND_CODES
+# Canonical interaction kinds, the short codes real files use for them (SNAP Higgs: RT, MT, RE), and the names the
+# platforms give the same acts (Twitter's retweet and favorite, Mastodon's reblog and favourite, API v2's
+# referenced-tweet types, a comment or a share elsewhere).
+KINDS = ("repost", "reply", "mention", "quote", "like", "follow")
+KIND_CODES = {"RT": "repost", "RE": "reply", "MT": "mention", "QT": "quote", "LK": "like", "FW": "follow"}
+KIND_NAMES = {"retweet": "repost", "retweeted": "repost", "reblog": "repost", "boost": "repost", "share": "repost",
+              "replied_to": "reply", "comment": "reply", "quoted": "quote", "favorite": "like", "favourite": "like"}
+# Every spelling a file may use for a kind, each in its usual cases (`like`, `LIKE`, `Like`; `RT`, `rt`).
+KIND_SPELLINGS = {spelling: kind
+                  for name, kind in ({k: k for k in KINDS} | KIND_CODES | KIND_NAMES).items()
+                  for spelling in (name, name.lower(), name.upper(), name.title())}
+UNKNOWN_KIND = (f"unknown interaction kind (expected one of {', '.join(KINDS)}, their codes "
+                f"{'/'.join(KIND_CODES)} or a platform's name: {', '.join(KIND_NAMES)})")
 
 
 def canonical_kind(kind: pl.Expr) -> pl.Expr:
@@ -98,7 +108,7 @@ def normalise(fields: pl.LazyFrame, params: InteractionParams) -> pl.LazyFrame:
             .when(pl.col("occurred_at").is_null())
             .then(pl.lit("time is neither unix seconds nor ISO-8601 (years 1..9999)"))
             .when(pl.col("kind").is_null())
-            .then(pl.lit("unknown interaction kind (expected one of " + ", ".join(KINDS) + " or RT/RE/MT/QT/LK/FW)"))
+            .then(pl.lit(UNKNOWN_KIND))
             .otherwise(pl.coalesce(
                 id_problem(pl.col("actor_id"), "actor id"), id_problem(pl.col("target_id"), "target id"),
                 id_problem(pl.col("post_id"), "post id"),

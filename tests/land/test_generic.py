@@ -64,6 +64,34 @@ def test_bad_iso_time_and_unknown_kind_are_quarantined_with_reasons(settings, tm
     assert "neither unix seconds nor ISO-8601" in reasons[0] and "unknown interaction kind" in reasons[1]
 
 
+@pytest.mark.parametrize("careful", [False, True], ids=["duckdb-reader", "careful-path"])
+def test_kinds_by_the_platforms_names_and_in_any_usual_case_land_alike_on_both_paths(
+        settings, tmp_path, monkeypatch, careful):
+    """A crawler's table names kinds as its platform does (Twitter's retweet and favorite, Mastodon's reblog and
+    favourite, API v2's replied_to and quoted) or lower-cases the codes (rt, mt): each is its canonical kind on
+    DuckDB's reader and on the careful path alike; an unknown one is quarantined naming what is known."""
+    from clout.land.formats import generic
+
+    spelled = {"retweet": "repost", "Reblog": "repost", "rt": "repost", "favorite": "like", "FAVOURITE": "like",
+               "replied_to": "reply", "comment": "reply", "quoted": "quote", "mt": "mention", "Like": "like"}
+    from clout.land import land as land_stage
+
+    f = tmp_path / "crawl.csv"
+    f.write_text("actor,target,time,kind\n" + "".join(
+        f"u{i},v{i},{1341100800 + i},{k}\n" for i, k in enumerate(spelled)) + ("x,y,1341100800,poke\n" * careful))
+    if careful:  # the unknown kind sends the file there anyway
+        monkeypatch.setattr(generic, "fast_readable", lambda layout: False)
+    else:
+        monkeypatch.setattr(land_stage, "_generic_careful", lambda *a: pytest.fail("DuckDB's reader declined"))
+    (r,) = land(settings, f, quarantine_limit=0.5)
+    assert (r.records, r.staged, r.quarantined) == (10 + careful, 10, careful)
+    assert sql(settings, "select kind_raw, kind from raw.generic_interactions order by record_no") == list(
+        spelled.items())
+    if careful:
+        (reason,), = sql(settings, "select reason from raw.quarantine")
+        assert reason.startswith("unknown interaction kind") and "retweet" in reason and "RT/RE/MT" in reason
+
+
 def test_staging_interactions_from_generic_rows_and_from_posts(settings, tmp_path):
     from landkit import FIXTURES
 

@@ -29,7 +29,7 @@ from clout.core.errors import CloutError
 from clout.core.warehouse import registered, run_sql, transaction
 from clout.land import plausible
 from clout.land.canonical_interactions import InteractionParams
-from clout.land.formats import READERS, Detected, LandOptions, detect, generic
+from clout.land.formats import FORMAT_NAMES, READERS, Detected, LandOptions, detect, generic
 from clout.land.formats.base import ENTITY_SCHEMAS, QUARANTINE_SCHEMA, Batch, NextFile, head_bytes, stat_key
 from clout.land.formats.checks import violations
 
@@ -316,10 +316,10 @@ def _refuse_unknown(path: Path) -> None:
         raise _NotAnExport(f"{path}: {hint}; {where} reads {shown!r}",
                            "a table without a header line, skipped (land it with --map by position)")
     raise _NotAnExport(
-        f"{path}: not an export format clout knows (generic interactions, twitter_v2, twitter_v1, x_archive, "
-        f"mastodon, mastodon_api, facebook, linkedin, identity_links); {where} reads {shown!r}. For a table of "
-        "interactions, name its columns with --map actor=COLUMN,target=COLUMN,time=COLUMN (by position from 1, "
-        "--map actor=1,target=2,time=3, when it has no header line), and add --kind KIND when it has no kind column",
+        f"{path}: not an export format clout knows ({', '.join(FORMAT_NAMES)}); {where} reads {shown!r}. For a "
+        "table of interactions, name its columns with --map actor=COLUMN,target=COLUMN,time=COLUMN (by position "
+        "from 1, --map actor=1,target=2,time=3, when it has no header line), and add --kind KIND when it has no kind "
+        "column",
         "not an export format clout knows, skipped")
 
 
@@ -580,7 +580,8 @@ def _land_records(con, file_id: int, path: Path, found: Detected, options: LandO
         good, quarantined = landed.records - landed.quarantined, landed.quarantined
         first_problem, unknown, entities = landed.first_problem, landed.unknown_fields, landed.entities
         share = landed.bad_line_bytes / landed.record_bytes if landed.record_bytes else 0.0
-        bad_share = (share, f"lines that were no page of results: {share:.1%} of the file's content")
+        what = "tweet" if found.name == "twitter_v2_flat" else "page of results"
+        bad_share = (share, f"lines that were no {what}: {share:.1%} of the file's content")
         notices = 0
     else:
         good, quarantined, notices, first_problem, unknown, entities = _land_batches(con, file_id, path, found,

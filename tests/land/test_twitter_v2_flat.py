@@ -76,9 +76,10 @@ def _flatten(page: dict) -> list[dict]:
         expand(tweet)
     data = page["data"]
     flat = expand(data) if isinstance(data, list) else [expand(data)]
-    if "__twarc" in page:
-        for tweet in flat:
-            tweet["__twarc"] = page["__twarc"]
+    for key in ("__twarc", "matching_rules"):  # a filtered stream's page names the rules its tweets matched
+        if key in page:
+            for tweet in flat:
+                tweet[key] = page[key]
     return flat
 
 
@@ -273,3 +274,42 @@ def test_a_folder_of_pages_and_flattened_tweets_lands_as_each_file_alone(tmp_pat
     q = "select file_id, record_no, location, payload from raw.records order by all"
     assert sql(together, q) == sql(alone, q)
     assert _staging(together) == _staging(alone)
+
+
+def test_a_filtered_streams_matching_rules_go_back_to_the_page(tmp_path):
+    """`twarc2 filter` pages name the stream rules their tweets matched; flatten copies `matching_rules` onto each
+    tweet as it copies `__twarc`. Both go back to the page: the same rows as the pages, and no new field."""
+    lines = _lines(V2 / "brexit.jsonl")
+    page = json.loads(lines[0]) | {"matching_rules": [{"id": "1501", "tag": "brexit"}]}
+    pages = tmp_path / "filter.jsonl"
+    pages.write_text(json.dumps(page) + "\n")
+    flat = _flat_file(tmp_path, "filter_flat.jsonl", [json.dumps(page)])
+    assert '"matching_rules"' in flat.read_text().splitlines()[0]
+    staged = {}
+    for name, path in (("pages", pages), ("flat", flat)):
+        settings = load_settings(tmp_path / name / "clout.duckdb")
+        (r,) = land(settings, path)
+        assert r.format == ("twitter_v2" if name == "pages" else "twitter_v2_flat") and not r.new_fields, r.line()
+        staged[name] = _staging(settings)
+    assert staged["pages"] == staged["flat"]
+
+
+def test_an_ndjson_table_of_interactions_with_tweet_like_columns_stays_a_table(tmp_path):
+    """A crawler's NDJSON table may name its columns `id`, `text`, `author_id` (or `author`): without what only the
+    API gives (`__twarc`, an `author` object, `edit_history_tweet_ids`, `public_metrics`, ...) it is no flattened
+    tweet, and with the usual column names (or `--map`) it lands as interactions."""
+    from clout.land.formats.generic import ColumnMap
+
+    mapped = tmp_path / "mapped.ndjson"
+    mapped.write_text("".join(json.dumps({"id": f"c{i}", "author_id": f"u{i}", "target_id": f"v{i}", "text": "hi",
+                                          "created_at": "2012-07-01T10:00:00Z", "type": "reply"}) + "\n"
+                              for i in range(5)))
+    named = tmp_path / "named.ndjson"
+    named.write_text("".join(json.dumps({"id": f"c{i}", "actor": f"a{i}", "target": f"b{i}", "kind": "reply",
+                                         "time": "2012-07-01T10:00:00Z", "text": "hi", "author": f"a{i}"}) + "\n"
+                             for i in range(5)))
+    settings = load_settings(tmp_path / "w" / "clout.duckdb")
+    (m,) = land(settings, mapped, mapping=ColumnMap.parse("actor=author_id,target=target_id,time=created_at,kind=type"))
+    (n,) = land(settings, named)
+    assert (m.format, m.staged, n.format, n.staged) == ("generic_interactions", 5, "generic_interactions", 5)
+    assert sql(settings, "select count(*) from raw.generic_interactions") == [(10,)]

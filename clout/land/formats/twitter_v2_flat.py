@@ -43,6 +43,12 @@ MENTION_KEYS = ("start", "end", "username", "id")  # an API v2 mention; flatten 
 PLACE_FIELDS = frozenset({"contained_within", "country", "country_code", "full_name", "geo", "id", "name",
                           "place_type"})
 PAGE_KEYS = frozenset({"data", "includes"})
+# What only an API v2 tweet carries (twarc's own key, and tweet fields a table of interactions would not have)
+API_KEYS = frozenset({"__twarc", "edit_history_tweet_ids", "conversation_id", "public_metrics", "entities",
+                      "referenced_tweets", "possibly_sensitive", "reply_settings", "context_annotations"})
+TABLE_KEYS = frozenset({"actor", "target", "time", "kind"})  # a generic table's own column names
+# a page's keys that flatten copies onto each of its tweets (`matching_rules`: a filtered stream's)
+PAGE_OWN = ("__twarc", "matching_rules")
 
 
 def detect(path: Path, head: bytes) -> bool:
@@ -71,9 +77,14 @@ def detect(path: Path, head: bytes) -> bool:
 
 
 def _is_flat(item: dict) -> bool:
-    if "id" not in item:
+    """A v2 tweet or user as flatten writes it. An NDJSON table of interactions may have `id`, `text` and
+    `author_id` columns too: a tweet also needs what only the API gives (twarc's `__twarc`, an `author` object,
+    `edit_history_tweet_ids`, `public_metrics`, `entities`, ...), and a line naming a table's columns (`actor`,
+    `target`, `time`, `kind`) is none."""
+    if "id" not in item or item.keys() & TABLE_KEYS:
         return False
-    tweet = "text" in item and ("author_id" in item or "author" in item)
+    api = isinstance(item.get("author"), dict) or bool(item.keys() & API_KEYS)
+    tweet = "text" in item and ("author_id" in item or "author" in item) and api
     user = "username" in item and "text" not in item and "__twarc" in item
     return tweet or user
 
@@ -140,8 +151,7 @@ def page_of(raw: bytes) -> tuple[str, list[str] | None, str | None]:
     data = _unflatten(item, "$", found, top=True)
     page: dict = {"data": [data], "includes": {"users": [u for _, u in found.users.values()],
                                                "tweets": [t for _, t in found.tweets.values()]}}
-    if isinstance(item.get("__twarc"), dict):
-        page["__twarc"] = item["__twarc"]
+    page |= {key: item[key] for key in PAGE_OWN if key in item}
     paths = ["", *(f" {at}" for at, _ in found.users.values()), *(f" {at}" for at, _ in found.tweets.values())]
     return _dumps(page), paths, None
 
@@ -184,8 +194,8 @@ def _unflatten(item, at: str, found: _Inlined, top: bool = False):
             found.tweet(value, where)
         elif key == "media" and "media_keys" in item or key == "poll" and "poll_ids" in item:
             continue  # includes.media and includes.polls: the page reader does not land them either
-        elif key == "__twarc" and top:
-            continue  # the page's: it goes back to the page
+        elif key in PAGE_OWN and top:
+            continue  # the page's (twarc copies them onto each tweet): they go back to the page
         elif key == "mentions" and isinstance(value, list):
             out[key] = [_mention(m, f"{where}[{i}]", found) for i, m in enumerate(value)]
         elif key == "referenced_tweets" and isinstance(value, list):

@@ -35,7 +35,7 @@ from clout.core.settings import Settings
 from clout.core.warehouse import query, records, run_sql, sql_text, transaction
 from clout.score.score import drop_kept_features, kept_features, live_run_same_inputs, run_digest, score_date
 from transforms.algorithm import load_algorithm
-from transforms.audit.gate_rules import GateRules, describe, judge
+from transforms.audit.gate_rules import GateRules, describe, judge, with_membership_above_bottom
 from transforms.audit.swing import SwingParams, paired, self_metrics, swing_metrics
 
 OVERALL = ("share_moved_10", "mean_abs_move")
@@ -302,6 +302,7 @@ def run_gate(
     nights = {"candidate": run_night(con, run_id, topics)}
     notes: list[Finding] = []
     shadow_id, split, shared = None, True, None
+    kept = pl.Series([], dtype=pl.Float64)  # the share of last night's accounts missing tonight (none: no last night)
     # on the Spark engine the swing metrics and their judging run on Spark (each night's rows moved there once)
     spark_rows = {} if resolve_engine() == "spark" else None
     current = pl.LazyFrame(schema={"part": pl.String, "scope": pl.String, "scope_value": pl.String,
@@ -336,6 +337,13 @@ def run_gate(
                               shared=shared if nights["shadow"] is nights["baseline"] else None,
                               spark_rows=spark_rows)]
         current = pl.concat(parts, how="vertical_relaxed").collect()
+        # the accounts kept, a check on every account, whatever the parts
+        kept = current.filter((pl.col("part") == "total") & (pl.col("scope") == "all")
+                              & (pl.col("metric") == "share_missing"))["value"]
+        if not split:  # the total is judged as the algorithm's part is: its new and missing accounts above the bottom
+            current = with_membership_above_bottom(current, compare(
+                "total", nights["baseline"], nights["candidate"], floor=cfg["checks"]["min_score"],
+                spark_rows=spark_rows).collect())
         if split and not shadow_id:  # same algorithm: all of the change is data-driven (the same figures again)
             current = pl.concat([current, current.filter(pl.col("part") == "total").with_columns(part=pl.lit("data"))])
         current = current.lazy()
@@ -347,9 +355,7 @@ def run_gate(
                                split, spark=spark_rows is not None)
 
     ref = Reference.of(nights["baseline"].scores, cfg["checks"]["min_score"]) if baseline else None
-    missing = metrics.filter((pl.col("part") == "total") & (pl.col("scope") == "all")
-                             & (pl.col("metric") == "share_missing"))["value"]
-    checks = run_checks(con, run_id, ref, cfg["checks"], share_missing=float(missing[0]) if len(missing) else None)
+    checks = run_checks(con, run_id, ref, cfg["checks"], share_missing=float(kept[0]) if len(kept) else None)
     findings = _findings(checks, metrics, notes)
     result = GateResult(
         run_id=run_id, logical_date=logical_date, outcome=_outcome(findings),

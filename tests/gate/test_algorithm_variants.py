@@ -14,8 +14,9 @@ from gatekit import JULY
 
 from clout import pipeline
 from clout.audit.gate import load_gate_config
+from clout.core.errors import CloutError
 from clout.core.warehouse import connect
-from transforms.audit.gate_rules import GateRules, judge
+from transforms.audit.gate_rules import GateRules, judge, with_membership_above_bottom
 from transforms.audit.swing import SwingParams, swing_metrics
 
 FLOOR = 1  # config/gate.yaml checks.min_score: the bottom of the scale
@@ -34,15 +35,23 @@ def algorithm_part(before: dict[str, int], after: dict[str, int]) -> pl.DataFram
 
 def unsplit_total(before: dict[str, int], after: dict[str, int]) -> pl.DataFrame:
     """The total of a change the gate could not split (the old algorithm cannot be reproduced): last night against
-    tonight, every account (no floor), held to the algorithm's tolerances."""
-    return _judged("total", before, after, None, split=False)
+    tonight over every account, its new and missing accounts over those above the bottom (clout/audit/gate.py),
+    held to the algorithm's tolerances."""
+    total = _metrics("total", before, after, None)
+    return _judge(with_membership_above_bottom(total, _metrics("total", before, after, FLOOR)), split=False)
 
 
 def _judged(part: str, before: dict[str, int], after: dict[str, int], floor: int | None, split: bool
             ) -> pl.DataFrame:
+    return _judge(_metrics(part, before, after, floor), split)
+
+
+def _metrics(part: str, before: dict[str, int], after: dict[str, int], floor: int | None) -> pl.DataFrame:
     rows = swing_metrics(night(before), night(after), SwingParams(floor=floor)).collect()
-    current = rows.with_columns(part=pl.lit(part)).select("part", "scope", "scope_value", "metric", "value",
-                                                          "n_common")
+    return rows.with_columns(part=pl.lit(part)).select("part", "scope", "scope_value", "metric", "value", "n_common")
+
+
+def _judge(current: pl.DataFrame, split: bool) -> pl.DataFrame:
     history = pl.LazyFrame(schema={"scope": pl.String, "scope_value": pl.String, "metric": pl.String,
                                    "value": pl.Float64})
     return judge(current.lazy(), history, GateRules.from_config(load_gate_config()), split).collect()
@@ -117,38 +126,46 @@ def test_a_version_that_starts_scoring_accounts_is_held_as_one_that_stops():
     assert "share_missing" in held(algorithm_part(SILENT | SCORED | tenth, SILENT | SCORED))
 
 
-def test_an_unsplittable_change_is_not_held_for_silent_accounts_the_window_let_go():
-    """A change the gate cannot split is judged as a whole to the algorithm's tolerances, over every account: a
-    tenth of last night's silent accounts leaving the window (their reactions aged out) is the data's doing as much
-    as the algorithm's, so the new and missing shares are reported, not held; the moves are still judged."""
+def test_an_unsplittable_change_counts_its_new_and_missing_accounts_above_the_bottom():
+    """A change the gate cannot split is judged as a whole to the algorithm's tolerances. A tenth of last night's
+    silent accounts leaving the window (their reactions aged out) is no account losing its score: not held. A fifth
+    of the scored accounts no longer scored is held, as the algorithm's part would hold it."""
     left = dict(list(SILENT.items())[len(SILENT) // 10:])
     judged = unsplit_total(SILENT | SCORED, left | SCORED)
-    missing = judged.filter(pl.col("metric") == "share_missing").row(0, named=True)
-    assert missing["value"] > 0.05 and missing["verdict"] == "info"
     assert held(judged) == set(), judged.filter(pl.col("verdict") == "hold")
     assert "share_moved_10" in held(unsplit_total(SILENT | SCORED, left | shifted(12)))
+    dropped = dict(sorted(SCORED.items(), key=lambda kv: kv[1])[len(SCORED) // 5:])  # the lowest fifth goes
+    judged = unsplit_total(SILENT | SCORED, left | dropped)
+    missing = judged.filter(pl.col("metric") == "share_missing").row(0, named=True)
+    assert missing["value"] == pytest.approx(0.2, abs=0.01) and missing["verdict"] == "hold"
 
 
-def test_the_week_with_every_score_one_point_up_passes(week, tmp_path, monkeypatch):
-    """The real night of 2012-07-05 scored with v1 whose frozen calibration gives every scored account one point
-    more (a new version, `v1_lift`): the gate's shadow run scores v1 on the same data, the algorithm moved every
-    scored account exactly one point and reordered nobody. Published; it was held for "a clear shift" of the bands."""
+def v1_variant(tmp_path, monkeypatch, version: str, config=lambda text: text, points=lambda p: p) -> None:
+    """A new version `version`: v1's config (edited by `config`) and its frozen calibration (its points moved by
+    `points`), in folders of the test's that the algorithm loader reads instead of transforms/."""
     import transforms.algorithm as algorithm
 
     folders = {"algorithms": tmp_path / "algorithms", "calibration": tmp_path / "calibration"}
     for name, folder in folders.items():
         folder.mkdir()
         shutil.copy(algorithm.TRANSFORMS_DIR / name / ("v1.yaml" if name == "algorithms" else "v1.json"), folder)
-    config = (folders["algorithms"] / "v1.yaml").read_text(encoding="utf-8")
-    (folders["algorithms"] / "v1_lift.yaml").write_text(config.replace("version: v1\n", "version: v1_lift\n"),
-                                                         encoding="utf-8")
+    text = (folders["algorithms"] / "v1.yaml").read_text(encoding="utf-8")
+    (folders["algorithms"] / f"{version}.yaml").write_text(
+        config(text.replace("version: v1\n", f"version: {version}\n")), encoding="utf-8")
     calibration = json.loads((folders["calibration"] / "v1.json").read_text(encoding="utf-8"))
-    calibration |= {"version": "v1_lift", "points": [p + 1 for p in calibration["points"]]}
-    (folders["calibration"] / "v1_lift.json").write_text(json.dumps(calibration), encoding="utf-8")
+    calibration |= {"version": version, "points": [points(p) for p in calibration["points"]]}
+    (folders["calibration"] / f"{version}.json").write_text(json.dumps(calibration), encoding="utf-8")
     monkeypatch.setattr(algorithm, "ALGORITHMS_DIR", folders["algorithms"])
     monkeypatch.setattr(algorithm, "CALIBRATION_DIR", folders["calibration"])
     assert algorithm.load_algorithm("v1").fingerprint == algorithm.fingerprint(
         algorithm.TRANSFORMS_DIR / "algorithms" / "v1.yaml")  # the published history's algorithm, reproduced
+
+
+def test_the_week_with_every_score_one_point_up_passes(week, tmp_path, monkeypatch):
+    """The real night of 2012-07-05 scored with v1 whose frozen calibration gives every scored account one point
+    more (a new version, `v1_lift`): the gate's shadow run scores v1 on the same data, the algorithm moved every
+    scored account exactly one point and reordered nobody. Published; it was held for "a clear shift" of the bands."""
+    v1_variant(tmp_path, monkeypatch, "v1_lift", points=lambda p: p + 1)
 
     summary = pipeline.run_night(week, JULY[4], "v1_lift")
     with connect(week) as con:
@@ -159,3 +176,38 @@ def test_the_week_with_every_score_one_point_up_passes(week, tmp_path, monkeypat
                           "and scope = 'all' and metric = 'psi'", [summary.run_id]).fetchall()[0]
     assert summary.status == "published" and outcome in ("PASS", "WARN"), (outcome, psi)
     assert moved == pytest.approx(1.0) and psi[1] == "info"
+
+
+def test_a_real_unsplittable_night_counts_missing_accounts_above_the_bottom_and_keeps_the_accounts_check(
+        week, tmp_path, monkeypatch):
+    """The published history's algorithm cannot be reproduced (its fingerprint is no longer the code's), and
+    2012-07-05 is scored by a new version with a 2-day window: the gate cannot split the change and judges the total
+    to the algorithm's tolerances. Its missing accounts (those whose reactions were all before July 4) are counted
+    over the accounts above the bottom on either night, as the algorithm's part counts them; the accounts-kept check
+    still weighs every account of the last published night."""
+    v1_variant(tmp_path, monkeypatch, "v1_short", config=lambda text: text.replace("window_days: 90", "window_days: 2"))
+    with connect(week) as con:
+        con.execute("update meta.runs set fingerprint = 'f0000000not0code' where status = 'published'")
+    try:
+        pipeline.run_night(week, JULY[4], "v1_short")
+    except CloutError as e:
+        assert "HELD by the gate" in str(e)
+    with connect(week) as con:
+        (run_id, attribution), = con.execute(
+            "select run_id, attribution from meta.gate_outcomes where logical_date = '2012-07-05'").fetchall()
+        value, basis = con.execute(
+            "select value, basis from meta.gate_results where run_id = ? and part = 'total' and scope = 'all' "
+            "and metric = 'share_missing'", [run_id]).fetchall()[0]
+        (detail,), = con.execute("select detail from meta.gate_checks where run_id = ? and check_name = "
+                                 "'accounts_kept'", [run_id]).fetchall()
+        both = (f"(select l.score as before, t.score as after from (select * from published.scores where "
+                f"logical_date = '2012-07-04') as l full join (select * from candidate.scores where run_id = "
+                f"'{run_id}') as t using (network, account_id))")
+        every, scored = con.execute(
+            f"select count(*) filter (before is not null and after is null) / count(before), "
+            f"count(*) filter (before > {FLOOR} and after is null) "
+            f"/ count(*) filter (before is not null and (before > {FLOOR} or coalesce(after, {FLOOR}) > {FLOOR})) "
+            f"from {both}").fetchall()[0]
+    assert attribution == "unknown" and basis == "tolerance"
+    assert 0 < value == pytest.approx(scored) and value != pytest.approx(every)
+    assert f"{every:.1%} of the last published night's accounts are absent" in detail

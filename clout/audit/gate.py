@@ -35,7 +35,7 @@ from clout.core.settings import Settings
 from clout.core.warehouse import query, records, run_sql, sql_text, transaction
 from clout.score.score import drop_kept_features, kept_features, live_run_same_inputs, run_digest, score_date
 from transforms.algorithm import load_algorithm
-from transforms.audit.gate_rules import GateRules, describe, judge, with_membership_above_bottom
+from transforms.audit.gate_rules import GateRules, describe, judge, with_missing_above_bottom
 from transforms.audit.swing import SwingParams, paired, self_metrics, swing_metrics
 
 OVERALL = ("share_moved_10", "mean_abs_move")
@@ -340,9 +340,9 @@ def run_gate(
         # the accounts kept, a check on every account, whatever the parts
         kept = current.filter((pl.col("part") == "total") & (pl.col("scope") == "all")
                               & (pl.col("metric") == "share_missing"))["value"]
-        if not split:  # the total is judged as the algorithm's part is: its new and missing accounts above the bottom
-            current = with_membership_above_bottom(current, compare(
-                "total", nights["baseline"], nights["candidate"], floor=cfg["checks"]["min_score"],
+        if not split:  # the total is judged as the algorithm's part is: its missing accounts above the bottom
+            current = with_missing_above_bottom(current, compare(  # the floor filters the shared pairs
+                "total", nights["baseline"], nights["candidate"], floor=cfg["checks"]["min_score"], shared=shared,
                 spark_rows=spark_rows).collect())
         if split and not shadow_id:  # same algorithm: all of the change is data-driven (the same figures again)
             current = pl.concat([current, current.filter(pl.col("part") == "total").with_columns(part=pl.lit("data"))])

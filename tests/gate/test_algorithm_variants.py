@@ -16,7 +16,7 @@ from clout import pipeline
 from clout.audit.gate import load_gate_config
 from clout.core.errors import CloutError
 from clout.core.warehouse import connect
-from transforms.audit.gate_rules import GateRules, judge, with_membership_above_bottom
+from transforms.audit.gate_rules import GateRules, describe, judge, with_missing_above_bottom
 from transforms.audit.swing import SwingParams, swing_metrics
 
 FLOOR = 1  # config/gate.yaml checks.min_score: the bottom of the scale
@@ -35,10 +35,10 @@ def algorithm_part(before: dict[str, int], after: dict[str, int]) -> pl.DataFram
 
 def unsplit_total(before: dict[str, int], after: dict[str, int]) -> pl.DataFrame:
     """The total of a change the gate could not split (the old algorithm cannot be reproduced): last night against
-    tonight over every account, its new and missing accounts over those above the bottom (clout/audit/gate.py),
+    tonight over every account, its missing accounts over those above the bottom (clout/audit/gate.py),
     held to the algorithm's tolerances."""
     total = _metrics("total", before, after, None)
-    return _judge(with_membership_above_bottom(total, _metrics("total", before, after, FLOOR)), split=False)
+    return _judge(with_missing_above_bottom(total, _metrics("total", before, after, FLOOR)), split=False)
 
 
 def _judged(part: str, before: dict[str, int], after: dict[str, int], floor: int | None, split: bool
@@ -138,6 +138,12 @@ def test_an_unsplittable_change_counts_its_new_and_missing_accounts_above_the_bo
     judged = unsplit_total(SILENT | SCORED, left | dropped)
     missing = judged.filter(pl.col("metric") == "share_missing").row(0, named=True)
     assert missing["value"] == pytest.approx(0.2, abs=0.01) and missing["verdict"] == "hold"
+    assert describe(missing).startswith("the whole change, which could not be split into data and algorithm: 20.0% "
+                                        "of the accounts scored above 1 before are missing")
+    # a topic's rows have no bottom to leave out: a tenth of one topic's rows aging out is reported, not held
+    topic = pl.DataFrame({"part": ["total"] * 2, "scope": ["topic"] * 2, "scope_value": ["t1"] * 2,
+                          "metric": ["share_missing", "share_new"], "value": [0.1, 0.1], "n_common": [900, 900]})
+    assert set(_judge(topic, split=False)["verdict"]) == {"info"}
 
 
 def v1_variant(tmp_path, monkeypatch, version: str, config=lambda text: text, points=lambda p: p) -> None:

@@ -22,12 +22,13 @@ from transforms.frames import api, native, small_table
 
 MAD_TO_SIGMA = 1.4826  # MAD x this estimates the standard deviation of normal data
 # Which accounts a night lists: over every account the window's sliding moves these every night (silent accounts
-# come and go), so a total that cannot be split into data and algorithm parts counts them, as the algorithm's part
-# does, over the accounts above the bottom (`with_membership_above_bottom`).
+# come and go), so a total that cannot be split into data and algorithm parts counts its missing ones, as the
+# algorithm's part does, over the accounts above the bottom (`with_missing_above_bottom`).
 MEMBERSHIP = ("share_new", "share_missing")
 # ... and even there, a night's new scored accounts are mostly people the network gained that day (9.7% on the
 # Higgs week's 07-05): a total that cannot be split is not held for them (a split night judges the data's against
-# their history and the algorithm's to its tolerance).
+# their history and the algorithm's to its tolerance). Nor for a topic's new and missing rows: a topic's rows have no
+# bottom to leave out (swing.py compares them all), so they are the window's sliding too.
 GROWTH = ("share_new",)
 
 
@@ -98,7 +99,8 @@ def judge(current: Any, history: Any, rules: GateRules, split: bool = True) -> A
     history_bound = F.when(high).then(F.col("history_median") + rules.z_max * scale).otherwise(
         F.col("history_median") - rules.z_max * scale
     )
-    strict = (part == "algorithm") | ((part == "total") & F.lit(not split) & ~F.col("metric").is_in(GROWTH))
+    reported = F.col("metric").is_in(GROWTH) | (F.col("metric").is_in(MEMBERSHIP) & (F.col("scope") == "topic"))
+    strict = (part == "algorithm") | ((part == "total") & F.lit(not split) & ~reported)
     bound = (
         F.when(strict).then(F.col("algorithm_bound"))
         .when((part == "data") & has_history).then(history_bound)
@@ -131,14 +133,14 @@ def judge(current: Any, history: Any, rules: GateRules, split: bool = True) -> A
     )
 
 
-def with_membership_above_bottom(total: pl.DataFrame, above_bottom: pl.DataFrame) -> pl.DataFrame:
-    """A total that cannot be split, to be judged to the algorithm's tolerances: its new and missing accounts
-    (MEMBERSHIP) taken from `above_bottom` (the same two nights compared over the accounts above the bottom on either:
-    swing.py `floor`), its other metrics as they are. Both frames: part, scope, scope_value, metric, value, n_common;
-    only the total's rows are replaced."""
-    membership = pl.col("metric").is_in(MEMBERSHIP)
-    replaced = (pl.col("part") == "total") & membership
-    return pl.concat([total.filter(~replaced), above_bottom.filter(membership).select(total.columns)],
+def with_missing_above_bottom(total: pl.DataFrame, above_bottom: pl.DataFrame) -> pl.DataFrame:
+    """A total that cannot be split, to be judged to the algorithm's tolerances: its share of missing accounts overall
+    and per network taken from `above_bottom` (the same two nights compared over the accounts above the bottom on
+    either: swing.py `floor`), its other rows as they are. Both frames: part, scope, scope_value, metric, value,
+    n_common; only the total's rows are replaced."""
+    replaced = ((pl.col("part") == "total") & (pl.col("metric") == "share_missing")
+                & (pl.col("scope") != "topic"))
+    return pl.concat([total.filter(~replaced), above_bottom.filter(replaced).select(total.columns)],
                      how="vertical_relaxed")
 
 
@@ -155,6 +157,11 @@ _SAYS = {
     "ks": "the share of accounts at or below some score differs by up to {v}",
     "share_new": "{v} of the accounts are new",
     "share_missing": "{v} of the accounts scored before are missing",
+}
+# New and missing accounts counted over those scored above the bottom (the algorithm's part, an unsplittable total)
+_SAYS_ABOVE = {
+    "share_new": "{v} of the accounts scored above 1 are new",
+    "share_missing": "{v} of the accounts scored above 1 before are missing",
 }
 _PERCENT = {"share_moved_10", "top100_overlap", "ks", "share_new", "share_missing"}
 _POINTS = {"mean_abs_move", "top100_mean_abs_move"}
@@ -213,10 +220,13 @@ def describe(row: dict) -> str:
     of the top 100 left the top 100 ... below the tolerance for an algorithm change, 70.0%"."""
     metric = row["metric"]
     where = "" if row["scope"] == "all" else f" in {row['scope']} {row['scope_value']}"
-    # the algorithm part is measured over the accounts either algorithm scores above the bottom (swing.py `floor`)
+    # the algorithm part is measured over the accounts either algorithm scores above the bottom (swing.py `floor`),
+    # and so are an unsplittable total's new and missing accounts (judged to the algorithm's tolerance)
+    above = row["part"] == "algorithm" or (metric == "share_missing" and row["basis"] == "tolerance")
     who = "accounts either algorithm scores above 1" if row["part"] == "algorithm" else "accounts compared"
     value, bound = _value_and_bound(metric, row["value"], row["bound"])
-    says = _SAYS.get(metric, metric + " = {v}").format(v=value, n=f"{int(row.get('n_common') or 0):,}", who=who)
+    says = (_SAYS_ABOVE if above and metric in _SAYS_ABOVE else _SAYS).get(metric, metric + " = {v}").format(
+        v=value, n=f"{int(row.get('n_common') or 0):,}", who=who)
     direction = "above" if METRICS.get(metric) == "high" else "below"
     if row["basis"] == "history":
         against = (f"usually {value_text(metric, row['history_median'])} over the last {row['history_n']} "

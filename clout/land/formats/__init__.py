@@ -56,10 +56,6 @@ def detect(path: Path, options: LandOptions) -> Detected | None:
     head = head_bytes(path)
     if not head.strip():
         return None
-    if options.mapping.columns:  # --map says the file is a table of interactions: its columns decide first
-        layout = generic.sniff(path, head, options.mapping)
-        if layout:
-            return Detected(generic.NAME, layout=layout)
     for reader in READERS:
         if reader.detect(path, head):
             return Detected(reader.NAME, reader)

@@ -221,7 +221,7 @@ def describe(row: dict) -> str:
     metric = row["metric"]
     where = "" if row["scope"] == "all" else f" in {row['scope']} {row['scope_value']}"
     # the algorithm part is measured over the accounts either algorithm scores above the bottom (swing.py `floor`),
-    # and so are an unsplittable total's new and missing accounts (judged to the algorithm's tolerance)
+    # and so is an unsplittable total's share of missing accounts (judged to the algorithm's tolerance)
     above = row["part"] == "algorithm" or (metric == "share_missing" and row["basis"] == "tolerance")
     who = "accounts either algorithm scores above 1" if row["part"] == "algorithm" else "accounts compared"
     value, bound = _value_and_bound(metric, row["value"], row["bound"])

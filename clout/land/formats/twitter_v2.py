@@ -29,6 +29,7 @@ from clout.land.formats import limits
 from clout.land.formats.base import ACCOUNT_SCHEMA, POST_SCHEMA, MadeAhead, NextFile, file_time, head_bytes
 from clout.land.formats.checks import violations_sql
 from clout.land.formats.generic import _byte_blocks, _lines
+from clout.land.formats.twitter_v2_lines import flattened
 
 NAME = "twitter_v2"
 NETWORK = "twitter"
@@ -57,9 +58,7 @@ def detect(path: Path, head: bytes) -> bool:
     if not (start.startswith(b"{") and (b'"__twarc"' in head or b'"data"' in start[:20])
             and b'"window.YTD' not in start):
         return False
-    from clout.land.formats import twitter_v2_flat  # it reads pages through this module
-
-    return not twitter_v2_flat.detect(path, head)  # twarc2's flattened tweets carry `__twarc` too: no pages
+    return not flattened(path, head)  # twarc2's flattened tweets carry `__twarc` too: no pages
 
 
 @dataclass

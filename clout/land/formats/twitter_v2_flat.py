@@ -27,9 +27,9 @@ from pathlib import Path
 import orjson
 import pyarrow as pa
 
-from clout.core.errors import CloutError
 from clout.land.formats import twitter_v2
 from clout.land.formats.base import NextFile, iter_lines
+from clout.land.formats.twitter_v2_lines import PAGE_KEYS, flattened, loads
 
 NAME = "twitter_v2_flat"
 NETWORK = "twitter"
@@ -37,56 +37,16 @@ NETWORK = "twitter"
 # with 16, 0.88 GB with 32, 1.28 GB with 64, the time within 10% (16 MB: about 3,000 flattened tweets a second).
 BLOCK_BYTES = 16 << 20
 LINES_PER_BATCH = 256  # lines (one tweet and its expansions each) per Arrow batch: the unit DuckDB hands to a core
-DETECT_LINES = 3  # non-blank lines looked at to recognise the format (the first ones may be cut or broken)
 MENTION_KEYS = ("start", "end", "username", "id")  # an API v2 mention; flatten adds its user's fields
 # twarc's PLACE_FIELDS: what flatten merges into `geo` besides the tweet's own place_id and coordinates
 PLACE_FIELDS = frozenset({"contained_within", "country", "country_code", "full_name", "geo", "id", "name",
                           "place_type"})
-PAGE_KEYS = frozenset({"data", "includes"})
-# What only an API v2 tweet carries (twarc's own key, and tweet fields a table of interactions would not have)
-API_KEYS = frozenset({"__twarc", "edit_history_tweet_ids", "conversation_id", "public_metrics", "entities",
-                      "referenced_tweets", "possibly_sensitive", "reply_settings", "context_annotations"})
-TABLE_KEYS = frozenset({"actor", "target", "time", "kind"})  # a generic table's own column names
 # a page's keys that flatten copies onto each of its tweets (`matching_rules`: a filtered stream's)
 PAGE_OWN = ("__twarc", "matching_rules")
 
 
 def detect(path: Path, head: bytes) -> bool:
-    """A v2 tweet object per line (`id`, `text`, `author_id` or `author`; no `data` or `includes`), or a flattened
-    user lookup (`id`, `username`, `__twarc`). A v1.1 tweet has `id_str` and `user`, no `author_id`. The first of
-    the first DETECT_LINES lines that is a tweet or a page decides (before it: a cut line, an empty page)."""
-    start = head.lstrip()
-    if not start.startswith(b"{") or b'"window.YTD' in start[:2048] or start.startswith(b'{"data"'):
-        return False
-    try:
-        looked = 0
-        for _, raw in iter_lines(path):  # a flattened line may be longer than the head: the whole line is read
-            if not raw.strip():
-                continue
-            item = _loads(raw)
-            if isinstance(item, dict) and item.keys() & PAGE_KEYS:
-                return False
-            if isinstance(item, dict) and _is_flat(item):
-                return True
-            looked += 1
-            if looked == DETECT_LINES:
-                return False
-    except CloutError:  # a line past CLOUT_MAX_LINE_BYTES, a broken gzip: not read as this format
-        return False
-    return False
-
-
-def _is_flat(item: dict) -> bool:
-    """A v2 tweet or user as flatten writes it. An NDJSON table of interactions may have `id`, `text` and
-    `author_id` columns too: a tweet also needs what only the API gives (twarc's `__twarc`, an `author` object,
-    `edit_history_tweet_ids`, `public_metrics`, `entities`, ...), and a line naming a table's columns (`actor`,
-    `target`, `time`, `kind`) is none."""
-    if "id" not in item or item.keys() & TABLE_KEYS:
-        return False
-    api = isinstance(item.get("author"), dict) or bool(item.keys() & API_KEYS)
-    tweet = "text" in item and ("author_id" in item or "author" in item) and api
-    user = "username" in item and "text" not in item and "__twarc" in item
-    return tweet or user
+    return flattened(path, head)
 
 
 def land(con, file_id: int, path: Path, options, ahead: NextFile | None = None) -> twitter_v2.Landed:
@@ -134,7 +94,7 @@ def page_of(raw: bytes) -> tuple[str, list[str] | None, str | None]:
         text = raw.decode()
     except UnicodeDecodeError:
         return raw.decode(errors="replace"), None, None  # quarantined as not valid UTF-8
-    item = _loads(raw)
+    item = loads(raw)
     if item is None:
         return text, None, None  # quarantined as not valid JSON (a cut line)
     if not isinstance(item, dict):
@@ -221,17 +181,6 @@ def _reference(ref, at: str, found: _Inlined):
         found.tweet({k: v for k, v in ref.items() if k != "type"}, at)
         return {k: ref[k] for k in ("type", "id") if k in ref}
     return ref
-
-
-def _loads(raw: bytes):
-    """The line's JSON value, or None when it is not JSON (orjson refuses integers past 64 bits: json takes them)."""
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        try:
-            return json.loads(raw)
-        except ValueError:
-            return None
 
 
 def _dumps(page: dict) -> str:

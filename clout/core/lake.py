@@ -26,6 +26,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from clout.core.warehouse import query
 TMP = "_tmp"
 KEEP_STATE_NIGHTS = 7  # the state's snapshots kept per chain: as many nights as its journals reach back
 _VALUE = re.compile(r"^[A-Za-z0-9_.:-]+$")
+_RUN_DATE = re.compile(r"^\d{8}-")
 
 # What each stage writes for a night, on the Spark engine. Raw: one partition per landed file (its rows never
 # change once landed), written by the land step after the file's transaction commits (and by the stage step for
@@ -277,3 +279,17 @@ def write_state(con: duckdb.DuckDBPyConnection, root: Path, chain_id: int, night
         nights = sorted(p.name for p in folder.glob("night=*")) if folder.is_dir() else []
         for old in nights[:-KEEP_STATE_NIGHTS]:
             remove_partition(root, table, {"chain_id": chain_id, "night": old.split("=", 1)[1]})
+
+
+def prune_runs(root: Path, tables: Iterable[str], night: date, keep_days: int = KEEP_STATE_NIGHTS) -> int:
+    """Delete the `run_id=` partitions of `tables` whose run is dated (its id's YYYYMMDD prefix, as
+    clout.pipeline.new_run_id makes it) more than `keep_days` before `night`; other ids are kept. Returns the
+    partitions deleted."""
+    oldest = (night - timedelta(days=keep_days)).strftime("%Y%m%d")
+    removed = 0
+    for table in tables:
+        for folder in partitions(root, table):
+            run_id = folder.name.split("=", 1)[1]
+            if _RUN_DATE.match(run_id) and run_id[:8] < oldest:
+                removed += remove_partition(root, table, {"run_id": run_id})
+    return removed

@@ -14,6 +14,7 @@ loads them into the warehouse from the Parquet; no row travels between Spark and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,14 +43,13 @@ def write_state(con: duckdb.DuckDBPyConnection, root: Path, logical_date: date, 
         lake.write_state(con, root, rows[0][0], logical_date)
 
 
-def score_night(root: Path, run_id: str, algo: Algorithm, inputs: dict[str, pl.DataFrame],
-                posts: list[pl.DataFrame] | None) -> dict[str, Path]:
+def score_night(root: Path, run_id: str, logical_date: date, algo: Algorithm, inputs: dict[str, pl.DataFrame],
+                posts: list[pl.DataFrame] | None, night_topics: Callable[..., Any]) -> dict[str, Path]:
     """The run's candidate rows made by Spark from the lake: the driver's frames (`inputs`: INPUTS by name;
     `posts`: topic_inputs, None for no topic scores) are written as the run's partitions, Spark reads them where
-    they are, and writes its rows to the run's candidate partitions. Returns {scored, people[, topics]: folder}."""
+    they are, and writes its rows to the run's candidate partitions (`night_topics`: clout.score.score's, which
+    imports this module). Returns {scored, people[, topics]: folder}."""
     import pyspark.sql.functions as F
-
-    from clout.score.score import night_topics
 
     run = {"run_id": run_id}
     named = {**inputs, **dict(zip(POST_INPUTS, posts or [], strict=False))}
@@ -71,7 +71,10 @@ def score_night(root: Path, run_id: str, algo: Algorithm, inputs: dict[str, pl.D
     if posts is not None:
         topics = night_topics(scored, list(POST_INPUTS), algo.topics, read)
         out["topics"] = lake.write_spark(root, "candidate.topic_scores", run, topics)
+    # the inputs are the run's working set: kept a week (reruns, a look at a recent night), not forever
+    lake.prune_runs(root, [f"score.{name}" for name in INPUTS + POST_INPUTS], logical_date)
     return out
+
 
 
 def register(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> None:

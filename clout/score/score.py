@@ -184,7 +184,7 @@ def score_date(
                   "previous_scores": _frame(con, "previous_scores", logical_date=logical_date).collect(),
                   "identity_links": _frame(con, "identity_links").collect(),
                   "previous_person_scores": _frame(con, "previous_person_scores", logical_date=logical_date).collect()}
-        outputs = on_lake.score_night(root, run_id, algo, inputs, posts)
+        outputs = on_lake.score_night(root, run_id, logical_date, algo, inputs, posts, night_topics)
     else:
         _, accounts, people, topics = score_frames(
             features, _frame(con, "previous_scores", logical_date=logical_date), _frame(con, "identity_links"), algo,

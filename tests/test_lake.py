@@ -4,6 +4,7 @@ in whole (a rerun replaces, a crash keeps the old one); the default engine write
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -102,6 +103,39 @@ def test_a_crash_between_the_renames_is_undone_by_the_next_write(marts, monkeypa
     monkeypatch.undo()
     assert lake.recover(root) == 1  # what the next write does first
     assert _day(con, root) == before
+    assert not list((root / "_tmp").iterdir())
+
+
+KILLED_WRITE = """
+import os, sys
+from datetime import date
+import duckdb
+from clout.core import lake
+con = duckdb.connect(sys.argv[1])
+con.execute("create schema marts")
+con.execute("create table marts.daily as select date '2012-07-03' as activity_date, i as n from range(10) t(i)")
+lake.write_day(con, lake.lake_root(None), {"marts.daily": "activity_date"}, date(2012, 7, 3))
+con.execute("insert into marts.daily select date '2012-07-03', i from range(10, 20) t(i)")
+os.environ["CLOUT_FAULT"] = sys.argv[2]
+lake.write_day(con, lake.lake_root(None), {"marts.daily": "activity_date"}, date(2012, 7, 3))
+"""
+
+
+@pytest.mark.parametrize("step", ["lake:before_swap", "lake:between_renames"])
+def test_a_process_killed_while_writing_leaves_the_old_partition(tmp_path, step):
+    """SIGKILL (CLOUT_FAULT, clout/core/faults.py) after the new partition is written: before the swap the old one
+    is in place; between the renames it is aside, and the next write (its `recover`) puts it back."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "lake"
+    done = subprocess.run([sys.executable, "-c", KILLED_WRITE, str(tmp_path / "w.duckdb"), step],
+                          env={**os.environ, "CLOUT_LAKE": str(root)}, capture_output=True, text=True)
+    assert done.returncode == -9, done.stderr
+    folder = lake.partition_dir(root, "marts.daily", {"activity_date": "2012-07-03"})
+    assert folder.exists() == (step == "lake:before_swap")
+    assert lake.recover(root) == (step == "lake:between_renames")
+    assert duckdb.sql(f"select count(*), sum(n) from {lake.duckdb_source(folder)}").fetchall() == [(10, 45)]
     assert not list((root / "_tmp").iterdir())
 
 

@@ -129,14 +129,14 @@ def write_partition(root: Path, table: str, partition: Partition, write: Callabl
     try:
         write(tmp)
         faults.point("lake:before_swap")
-        _swap(root, tmp, final)
+        _swap(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # a partial write never becomes a partition
         raise
     return final
 
 
-def _swap(root: Path, new: Path, final: Path) -> None:
+def _swap(new: Path, final: Path) -> None:
     old = new.with_name(f"{new.name}.old")
     note = new.with_name(f"{new.name}.swap")
     note.write_text(json.dumps({"final": str(final), "old": str(old)}))

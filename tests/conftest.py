@@ -34,6 +34,7 @@ LONGEST_FIRST = (
     "tests/dags/test_spark_dag.py",  # a night and a backfill of the DAGs on each engine; Spark's spark-submit a JVM
     "tests/gate/test_contracts_on_spark.py",  # a Spark session; GX on Spark rows; a real night audited on each engine
     "tests/gate/test_swing_on_spark.py",  # a Spark session; every swing metric on each engine; a gate run on Spark
+    "tests/test_lake.py",  # a Spark session; a night of the Higgs slice staged, aggregated and scored on Spark
     "tests/score/test_rerun_bytes.py",  # builds the week to July 4 and to July 7 (the gate modules copy them)
     "tests/score/test_state.py",  # thirty generated nights, its own build
     "tests/test_first_hour.py",  # builds the first-hour warehouse; commands under a pseudo-terminal

@@ -6,6 +6,7 @@ from datetime import date
 
 import duckdb
 
+from clout.core import lake
 from clout.core.warehouse import query, run_sql, transaction
 from transforms.topics import load_topics, post_topics
 
@@ -27,6 +28,9 @@ def aggregate_date(con: duckdb.DuckDBPyConnection, logical_date: date) -> int:
             con.register("matched", matched.to_arrow())
             run_sql(con, "aggregate/post_topics", logical_date=logical_date)
             con.unregister("matched")
+    root = lake.active_lake(con)  # the Spark engine: the day's marts in the lake (clout/core/lake.py)
+    if root is not None:
+        lake.write_day(con, root, lake.MARTS, logical_date)
     return con.execute(
         "select count(*) from marts.engagement_daily where activity_date = ?", [logical_date]
     ).fetchall()[0][0]

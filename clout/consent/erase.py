@@ -283,8 +283,14 @@ def finish_files(con: duckdb.DuckDBPyConnection, settings: Settings, erasure_id:
     edges = dropped and settings.kept_edges_dir.exists()
     if edges:
         shutil.rmtree(settings.kept_edges_dir, ignore_errors=True)
+    # The Spark engine's lake (clout/core/lake.py) holds copies of raw, staging, marts, state and candidate rows:
+    # removed whole (the next Spark nights write their partitions again from the erased warehouse).
+    lake = settings.lake_dir.exists()
+    if lake:
+        shutil.rmtree(settings.lake_dir, ignore_errors=True)
     log = {("published", "partition_rewritten"): rewritten, ("published", "file_deleted"): removed,
-           ("reports", "report_rendered"): len(reports), ("state", "kept_edges_deleted"): int(edges)}
+           ("reports", "report_rendered"): len(reports), ("state", "kept_edges_deleted"): int(edges),
+           ("lake", "lake_deleted"): int(lake)}
     with transaction(con):
         run_sql(con, "consent/pending_files_done", erasure_id=erasure_id, partitions=rewritten,
                 files=sum(log.values()), seconds=time.perf_counter() - started)

@@ -6,6 +6,8 @@ CLOUT_WAREHOUSE  path of the DuckDB warehouse file. Default, inside a source che
                  another folder): clout.duckdb in the user's data folder, $XDG_DATA_HOME/clout/
                  (~/.local/share/clout/ when XDG_DATA_HOME is unset), never inside the installed package.
                  The published snapshot for readers, run reports and the landing folder live beside it.
+CLOUT_LAKE       the Spark engine's lake of Parquet datasets (clout/core/lake.py): a folder path or a file:// URL
+                 that the driver, Spark's executors and DuckDB all read. Default: `<warehouse file>.lake` beside it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from clout.core.errors import CloutError
 
 # What the first night of a warehouse scores with when no algorithm is named, and what `clout score-features` scores
 # with: the released version that the validity harness measures best on every test (forward spread, latent truth,
@@ -52,6 +57,29 @@ class Settings:
     def kept_edges_dir(self) -> Path:
         """PageRank's sorted edges of each score chain, kept between nights (clout/score/impact_edges.py)."""
         return Path(f"{self.warehouse}.impact")
+
+    @property
+    def lake_dir(self) -> Path:
+        """The Spark engine's Parquet datasets (clout/core/lake.py): CLOUT_LAKE, else `<warehouse>.lake`."""
+        return lake_path(self.warehouse)
+
+
+LAKE_ENV = "CLOUT_LAKE"
+
+
+def lake_path(warehouse: str | os.PathLike) -> Path:
+    """CLOUT_LAKE (a folder path or a file:// URL), else `<warehouse>.lake` beside the warehouse file."""
+    value = os.environ.get(LAKE_ENV, "").strip()
+    if not value:
+        return Path(f"{warehouse}.lake")
+    url = urlparse(value)
+    if url.scheme == "file":
+        return Path(unquote(url.path)).resolve()
+    if url.scheme and len(url.scheme) > 1:  # a drive letter is not a scheme
+        raise CloutError(f"{LAKE_ENV}={value!r}: the lake must be a folder path or a file:// URL (a folder every "
+                         "node mounts at the same path): its partitions are swapped in by renames, which object "
+                         "stores do not make atomic")
+    return Path(value).expanduser().resolve()
 
 
 def load_settings(warehouse: str | os.PathLike | None = None) -> Settings:

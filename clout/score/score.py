@@ -20,7 +20,9 @@ import polars as pl
 
 from clout.consent.filters import without_excluded
 from clout.core.engine import resolve_engine
+from clout.core.lake import lake_root, warehouse_path
 from clout.core.warehouse import query, records, release_memory, run_sql, transaction
+from clout.score import on_lake
 from clout.score.score_state import prepare_state, state_features
 from transforms.algorithm import Algorithm, TopicParams
 from transforms.explain import change_parts
@@ -174,16 +176,27 @@ def score_date(
     if features is None:
         features = window_frame(con, logical_date, algo)
     posts = topic_inputs(con, logical_date, algo)
-    _, accounts, people, topics = score_frames(
-        features, _frame(con, "previous_scores", logical_date=logical_date), _frame(con, "identity_links"), algo,
-        resolve_engine(engine), posts)
-    people = (
-        people.lazy()
-        .join(_frame(con, "previous_person_scores", logical_date=logical_date)
-              .rename({"score": "previous_score"}), on="person_id", how="left")
-        .with_columns(change=pl.col("score") - pl.col("previous_score"))
-        .collect()
-    )
+    engine = resolve_engine(engine)
+    root = lake_root(warehouse_path(con)) if engine == "spark" else None
+    if root is not None:  # Spark reads its inputs from the lake and writes its rows there (clout/score/on_lake.py)
+        on_lake.write_state(con, root, logical_date, features_key(algo))
+        inputs = {"features": features,
+                  "previous_scores": _frame(con, "previous_scores", logical_date=logical_date).collect(),
+                  "identity_links": _frame(con, "identity_links").collect(),
+                  "previous_person_scores": _frame(con, "previous_person_scores", logical_date=logical_date).collect()}
+        outputs = on_lake.score_night(root, run_id, logical_date, algo, inputs, posts, night_topics)
+    else:
+        _, accounts, people, topics = score_frames(
+            features, _frame(con, "previous_scores", logical_date=logical_date), _frame(con, "identity_links"), algo,
+            engine, posts)
+        people = (
+            people.lazy()
+            .join(_frame(con, "previous_person_scores", logical_date=logical_date)
+                  .rename({"score": "previous_score"}), on="person_id", how="left")
+            .with_columns(change=pl.col("score") - pl.col("previous_score"))
+            .collect()
+        )
+        outputs = {"scored": accounts, "people": people, "topics": topics}
     params = {"run_id": run_id, "logical_date": logical_date, "algorithm_version": algo.version,
               "fingerprint": algo.fingerprint}
     digest = inputs_digest(features, posts, features_key(algo))
@@ -198,9 +211,14 @@ def score_date(
             run_sql(con, "score/keep_features", {"table": _kept_table(run_id)}, run_id=run_id,
                     features_key=features_key(algo))
             con.unregister("kept_features")
-        for name, frame, sql in (("scored", accounts, "candidate_scores"), ("people", people,
-                                 "candidate_person_scores"), ("topics", topics, "candidate_topic_scores")):
-            con.register(name, frame.to_arrow())
-            run_sql(con, f"score/{sql}", **params)
-            con.unregister(name)
-    return accounts.height
+        for name, sql in (("scored", "candidate_scores"), ("people", "candidate_person_scores"),
+                          ("topics", "candidate_topic_scores")):
+            if root is not None:  # DuckDB reads Spark's Parquet where Spark wrote it
+                on_lake.register(con, name, outputs[name])
+                run_sql(con, f"score/{sql}", **params)
+                con.execute(f"drop view {name}")
+            else:
+                con.register(name, outputs[name].to_arrow())
+                run_sql(con, f"score/{sql}", **params)
+                con.unregister(name)
+    return on_lake.rows(con, outputs["scored"]) if root is not None else outputs["scored"].height

@@ -11,13 +11,19 @@ from datetime import date
 
 import duckdb
 
+from clout.core import lake
 from clout.core.warehouse import run_sql, transaction
 
 
 def stage_date(con: duckdb.DuckDBPyConnection, logical_date: date) -> int:
-    """Rebuild staging.interactions for `logical_date`; returns its row count."""
+    """Rebuild staging.interactions for `logical_date`; returns its row count. On the Spark engine, then the day's
+    staging partitions in the lake (and any landed file the lake misses: clout/core/lake.py)."""
     with transaction(con):
         run_sql(con, "stage/interactions", logical_date=logical_date)
+    root = lake.active_lake(con)
+    if root is not None:
+        lake.write_files(con, root)
+        lake.write_day(con, root, lake.STAGING, logical_date)
     return con.execute(
         "select count(*) from staging.interactions where event_date = ?", [logical_date]
     ).fetchall()[0][0]

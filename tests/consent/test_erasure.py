@@ -17,6 +17,7 @@ from consentkit import CAROL as CAROL_USER
 from consentkit import LAND, OUTCOME_RANK, ZELDA, ZELDA_TOKENS, night, tweet, tweets, write_tweets
 
 from clout import consent, pipeline
+from clout.core import lake
 from clout.core.errors import CloutError
 from clout.core.warehouse import connect
 
@@ -90,6 +91,9 @@ def before(world):
             "state_pairs": state_pairs_of_zelda(con),
         }
     facts["control_outcome"] = control["outcome"]
+    with connect(settings) as con:  # the Spark engine's lake, as its nights leave it: copies of staging that name her
+        for (day,) in con.execute("select distinct event_date from staging.posts").fetchall():
+            lake.write_day(con, settings.lake_dir, lake.STAGING, day)
     facts["files"] = files_naming_zelda(settings.home)
     facts["parquet"] = parquet_naming_zelda(settings.home)
     return facts
@@ -131,6 +135,7 @@ def test_zelda_is_everywhere_before_the_opt_out(world, before):
     assert "clout.duckdb" in before["files"]
     assert before["state_pairs"] and all(n > 0 for *_, n in before["state_pairs"])  # her pairs in the score state
     assert any(f.startswith("published/scores/") for f in before["parquet"])
+    assert any(f.startswith(f"{world['settings'].lake_dir.name}/staging/") for f in before["parquet"])
 
 
 def test_optout_command_erases_her_everywhere(world, before):
@@ -160,7 +165,8 @@ def test_optout_command_erases_her_everywhere(world, before):
         assert registry == [("person", registry[0][1], None, "email 2026-11-20, ticket 4711")]
         assert registry[0][1].startswith("anon-")
     assert files_naming_zelda(settings.home) == {}
-    assert parquet_naming_zelda(settings.home) == []
+    assert parquet_naming_zelda(settings.home) == []  # the lake's copies too: it is removed whole
+    assert not settings.lake_dir.exists()
 
 
 def test_erasure_is_recorded_per_table(world, before):
@@ -173,6 +179,7 @@ def test_erasure_is_recorded_per_table(world, before):
     assert tables[("candidate.scores", "deleted")] == before["rows"]["candidate.scores"] >= before["zelda_published"]
     assert not [t for t, _ in tables if t.startswith("published.")]  # views: nothing deleted from them twice
     assert tables[("published", "partition_rewritten")] > 0  # the snapshot's live partitions, without her
+    assert tables[("lake", "lake_deleted")] == 1  # the Spark engine's Parquet copies (clout/core/lake.py)
     assert tables[("staging.posts", "pseudonymised")] > 0
     assert {r["trigger"] for r in log} == {"optout"} and all(r["erased_by"] for r in log)
     optouts = json.loads(clout(settings, "optouts", "--json").stdout)
@@ -212,7 +219,8 @@ def test_a_new_file_that_still_contains_her_is_erased_on_landing(world):
         # Carol's new post stays, pointing at the pseudonym.
         assert con.execute("select count(*) from staging.posts where post_id = '5550098'").fetchall()[0][0] == 1
     assert files_naming_zelda(settings.home) == {}
-    assert parquet_naming_zelda(settings.home) == []
+    assert parquet_naming_zelda(settings.home) == []  # the lake's copies too: it is removed whole
+    assert not settings.lake_dir.exists()
 
 
 def test_next_night_is_published_and_the_gate_knows_about_the_erasure(world, before):
@@ -233,7 +241,8 @@ def test_next_night_is_published_and_the_gate_knows_about_the_erasure(world, bef
         # 07-03 was published after the erasure: its scores already exclude her, nothing is pending for 07-04.
         assert consent.erased_accounts_since(con, date(2012, 7, 4)).height == 0
     assert files_naming_zelda(settings.home) == {}
-    assert parquet_naming_zelda(settings.home) == []
+    assert parquet_naming_zelda(settings.home) == []  # the lake's copies too: it is removed whole
+    assert not settings.lake_dir.exists()
 
 
 def test_backfill_recomputes_others_without_her(world, before):

@@ -20,6 +20,9 @@ os.environ.setdefault("AIRFLOW_HOME", str(_AIRFLOW_HOME))
 os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve().parents[1] / "dags"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+# Spark's settings for the tests (tests/spark-conf/spark-defaults.conf: the JIT's C1 compiler only, docs/testing.md):
+# read by the workers' SparkSession and by the DAG tests' spark-submit, which inherit this environment.
+os.environ.setdefault("SPARK_CONF_DIR", str(Path(__file__).resolve().parent / "spark-conf"))
 
 from testkit import WEEK_SAMPLE_EVERY, built_once, copy_warehouse, higgs_lines, higgs_sample  # noqa: E402
 
@@ -30,11 +33,13 @@ from clout.core.settings import load_settings  # noqa: E402
 # xdist's own order is most tests first, which left one-test modules of a minute for the end. The list only orders
 # the work: every module runs, listed or not, and a stale entry costs wall time, never coverage.
 LONGEST_FIRST = (
-    "tests/score/test_spark_engine.py",  # a Spark session (a JVM), a generated week on both engines, a backfill
+    "tests/score/test_spark_higgs_week.py",  # the real week's 7 nights on Spark (and the default engine's week built)
     "tests/dags/test_spark_dag.py",  # a night and a backfill of the DAGs on each engine; Spark's spark-submit a JVM
-    "tests/gate/test_contracts_on_spark.py",  # a Spark session; GX on Spark rows; a real night audited on each engine
-    "tests/gate/test_swing_on_spark.py",  # a Spark session; every swing metric on each engine; a gate run on Spark
-    "tests/test_lake.py",  # a Spark session; a night of the Higgs slice staged, aggregated and scored on Spark
+    "tests/score/test_spark_generated_week.py",  # a generated week on both engines, a backfill on both
+    "tests/gate/test_contracts_on_spark.py",  # GX on Spark rows; a real night audited on each engine
+    "tests/score/test_spark_engine.py",  # the transforms, topics and PageRank on both engines
+    "tests/gate/test_swing_on_spark.py",  # every swing metric on each engine; a gate run on Spark
+    "tests/test_lake.py",  # a night of the Higgs slice staged, aggregated and scored on Spark
     "tests/score/test_rerun_bytes.py",  # builds the week to July 4 and to July 7 (the gate modules copy them)
     "tests/score/test_state.py",  # thirty generated nights, its own build
     "tests/test_first_hour.py",  # builds the first-hour warehouse; commands under a pseudo-terminal
@@ -79,10 +84,11 @@ def settings(tmp_path):
     return load_settings(tmp_path / "warehouse" / "clout.duckdb")
 
 
-@pytest.fixture(scope="module")
-def spark():
-    """This process's SparkSession (local[2]) for a module of Spark tests, stopped after it; skipped with the reason
-    when Java or pyspark is missing."""
+@pytest.fixture(scope="session")
+def spark_jvm():
+    """This worker's one SparkSession (local[2]), started when its first Spark module asks and stopped when the
+    session ends: a JVM's start (10-35 s) and its warm-up (the JIT compiling Spark's planner, the first night's
+    slowest part) paid once per worker, not once per module. Skipped with the reason when Java or pyspark is missing."""
     from clout.core import engine
     from clout.core.errors import CloutError
 
@@ -91,8 +97,22 @@ def spark():
     except CloutError as e:
         pytest.skip(f"no Spark here: {e}")
     session = engine.spark_session()
+    engine._session = None  # the engine's only while a Spark module runs (`spark`)
     yield session
-    engine.stop_spark()  # the JVM's memory back before the worker's next module
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def spark(spark_jvm):
+    """The worker's SparkSession (`spark_jvm`) as this process's session (clout.core.engine) for a module of Spark
+    tests. After the module the engine has no session again, as in a process that never ran on Spark (a module after
+    it checks that a job started none: tests/test_engine.py); the JVM keeps running for the worker's next Spark
+    module, which takes it back here."""
+    from clout.core import engine
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "_session", spark_jvm)
+        yield spark_jvm
 
 
 @pytest.fixture(scope="session")

@@ -34,8 +34,10 @@ from clout.core.settings import load_settings  # noqa: E402
 # the work: every module runs, listed or not, and a stale entry costs wall time, never coverage.
 LONGEST_FIRST = (
     "tests/score/test_spark_higgs_week.py",  # the real week's 7 nights on Spark (and the default engine's week built)
-    "tests/dags/test_spark_dag.py",  # a night and a backfill of the DAGs on each engine; Spark's spark-submit a JVM
+    # second, so that xdist hands it to the other worker: the week above is one test, so its worker asks for more
+    # work at once, and a long module there put the suite's two longest on one worker (~1,000 of 1,231 s)
     "tests/score/test_spark_generated_week.py",  # a generated week on both engines, a backfill on both
+    "tests/dags/test_spark_dag.py",  # a night and a backfill of the DAGs on each engine; Spark's spark-submit a JVM
     "tests/gate/test_contracts_on_spark.py",  # GX on Spark rows; a real night audited on each engine
     "tests/score/test_spark_engine.py",  # the transforms, topics and PageRank on both engines
     "tests/gate/test_swing_on_spark.py",  # every swing metric on each engine; a gate run on Spark

@@ -3,8 +3,9 @@
     .venv/bin/python -m bench.person_scores [--accounts 10000000] [--linked 10000] [--repeat 2]
 
 A night's scored accounts (two networks, seeded raw scores) and `--linked` accounts named by identity links (three
-per person). Each round times the baseline (every account's person through `_linked_people`, the group-by and the
-choice of the best account, as every person was made before) and then `person_scores` (the unlinked accounts'
+per person). Each round times the baseline (every account's person through today's `_linked_people`: the
+group-by, the ordered sum and the choice of the best account; not the code before this change, which summed without
+an order: docs/benchmarks.md compares with it) and then `person_scores` (the unlinked accounts'
 people as their rows, the linked ones through the group-by), checks that both give the same people with the same
 1..100 scores and raw scores within 1e-12, and prints seconds, CPU seconds, the ratio and the load average.
 """

@@ -29,6 +29,7 @@ from clout.audit.report import TOP_MOVERS, number, percent, save_movers, write_b
 from clout.consent import runs_scored_before_erasure
 from clout.core import faults
 from clout.core.errors import CloutError, failure_message, stopped_by
+from clout.core.lake import discard_runs
 from clout.core.locks import WHOLE_RUN, forget_run, run_lock
 from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
@@ -479,6 +480,9 @@ def reject(settings: Settings, backfill_id: str, reason: str) -> None:
                         run_sql(con, "publish/discard_candidate", {"table": table}, run_id=night["run_id"])
             run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="rejected", outcome=None,
                     summary=None, report_path=None, actor=getpass.getuser(), reason=reason)
+        discarded = [n["run_id"] for n in records(query(con, "backfill/nights", backfill_id=backfill_id))
+                     if n["run_id"]]
+    discard_runs(settings.warehouse, discarded)  # the Spark engine's copies of the rows discarded
 
 
 def rollback(settings: Settings, backfill_id: str, reason: str | None = None) -> int:

@@ -19,6 +19,7 @@ from clout.aggregate import aggregate_date
 from clout.consent import land_guard
 from clout.consent.pending import compact_if_due
 from clout.core import faults, lake
+from clout.core.engine import resolve_engine
 from clout.core.errors import CloutError, failure_message, stopped_by
 from clout.core.locks import ONE_STEP, WHOLE_RUN, forget_run, note_run, run_lock, run_lock_path
 from clout.core.settings import FIRST_ALGORITHM, Settings
@@ -115,11 +116,11 @@ def land_files(
     with connect(settings) as con:
         results = land_paths(con, [Path(p) for p in paths], options or LandOptions(network=network), progress,
                              stage_file=merge_landed_file)  # each file's canonical rows, in its transaction
-        root = lake.active_lake(con)  # the Spark engine: each landed file's raw partitions (clout/core/lake.py)
-        if root is not None:
-            lake.write_files(con, root)
     land_guard(settings)  # consent: a file that still contains an opted-out person does not bring them back
     compact_if_due(settings)  # erased bytes of an erasure (now or finished after a crash) leave the file
+    if resolve_engine() == "spark":  # each landed file's raw partitions (clout/core/lake.py), after the consent
+        with connect(settings) as con:  # check: never a copy of rows it erases
+            lake.write_files(con, lake.active_lake(con))
     return results
 
 

@@ -5,10 +5,12 @@ in whole (a rerun replaces, a crash keeps the old one); the default engine write
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from clout import pipeline
@@ -36,6 +38,32 @@ def test_the_lake_is_beside_the_warehouse_unless_clout_lake_says_where(tmp_path,
     monkeypatch.setenv("CLOUT_LAKE", "s3://bucket/lake")
     with pytest.raises(CloutError, match="CLOUT_LAKE='s3://bucket/lake': the lake must be a folder path or a file://"):
         _ = settings.lake_dir
+    # each process would find another folder, a host's name would be dropped, a glob would read other folders
+    for value, says in (("lake", "absolute path"), ("file://nas/lake", "file:///path"),
+                        (str(tmp_path / "x[1]"), "cannot hold"), (str(tmp_path / "c{a,b}"), "cannot hold")):
+        monkeypatch.setenv("CLOUT_LAKE", value)
+        with pytest.raises(CloutError, match=re.escape(says)):
+            _ = settings.lake_dir
+
+
+def test_every_lake_a_warehouse_wrote_is_known_and_a_discarded_runs_partitions_leave_each(tmp_path, monkeypatch):
+    """An operator's shell need not have the workers' CLOUT_LAKE: the warehouse remembers each lake it was given,
+    so an erasure (clout.consent.erase) and a rejected run (clout.publish) reach them all."""
+    warehouse = tmp_path / "w" / "clout.duckdb"
+    monkeypatch.setenv("CLOUT_LAKE", str(tmp_path / "shared"))
+    shared = lake.lake_root(warehouse)
+    monkeypatch.delenv("CLOUT_LAKE")
+    beside = lake.lake_root(warehouse)
+    assert lake.known_roots(warehouse) == sorted([shared, beside])
+    frame = pl.DataFrame({"network": ["x"], "account_id": ["a"], "score": [7]})
+    for root in (shared, beside):
+        for run in ("20120703-r1", "20120703-r1-shadow", "20120703-r2"):
+            lake.write_frame(root, "candidate.scores", {"run_id": run}, frame)
+        lake.write_frame(root, "score.features", {"run_id": "20120703-r1"}, frame)
+    assert lake.discard_runs(warehouse, ["20120703-r1"]) == 6  # the run, its shadow, its inputs; in both lakes
+    for root in (shared, beside):
+        assert [p.name for p in lake.partitions(root, "candidate.scores")] == ["run_id=20120703-r2"]
+        assert lake.partitions(root, "score.features") == []
 
 
 @pytest.fixture
@@ -101,8 +129,9 @@ def test_a_crash_between_the_renames_is_undone_by_the_next_write(marts, monkeypa
         lake.write_day(con, root, {"marts.daily": "activity_date"}, date(2012, 7, 3))
     assert not (root / "marts" / "daily" / "activity_date=2012-07-03").exists()  # none, never half of one
     monkeypatch.undo()
-    assert lake.recover(root) == 1  # what the next write does first
-    assert _day(con, root) == before
+    lake.write_day(con, root, {"marts.daily": "activity_date"}, date(2012, 7, 4))  # the next write, another day's
+    assert _day(con, root) == before  # put back by it, before it wrote its own
+    assert _day(con, root, "2012-07-04") == [("x", 1)]
     assert not list((root / "_tmp").iterdir())
 
 

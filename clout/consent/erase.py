@@ -29,6 +29,8 @@ import polars as pl
 
 from clout.consent.registry import Request, Target, register
 from clout.core import faults
+from clout.core.errors import CloutError
+from clout.core.lake import known_roots
 from clout.core.settings import Settings
 from clout.core.warehouse import query, run_sql, transaction
 
@@ -283,11 +285,16 @@ def finish_files(con: duckdb.DuckDBPyConnection, settings: Settings, erasure_id:
     edges = dropped and settings.kept_edges_dir.exists()
     if edges:
         shutil.rmtree(settings.kept_edges_dir, ignore_errors=True)
-    # The Spark engine's lake (clout/core/lake.py) holds copies of raw, staging, marts, state and candidate rows:
-    # removed whole (the next Spark nights write their partitions again from the erased warehouse).
-    lake = settings.lake_dir.exists()
-    if lake:
-        shutil.rmtree(settings.lake_dir, ignore_errors=True)
+    # The Spark engine's lakes (clout/core/lake.py) hold copies of raw, staging, marts, state and candidate rows:
+    # every lake the warehouse wrote is removed whole (the next Spark nights write their partitions again from the
+    # erased warehouse). A folder that cannot be removed fails the erasure's last part, which the next writer runs
+    # again (consent.pending): never logged as gone while a copy is left.
+    lakes = [root for root in known_roots(settings.warehouse) if root.exists()]
+    for root in lakes:
+        shutil.rmtree(root)
+        if root.exists():
+            raise CloutError(f"erasure {erasure_id}: the lake {root} could not be removed")
+    lake = len(lakes)
     log = {("published", "partition_rewritten"): rewritten, ("published", "file_deleted"): removed,
            ("reports", "report_rendered"): len(reports), ("state", "kept_edges_deleted"): int(edges),
            ("lake", "lake_deleted"): int(lake)}

@@ -20,6 +20,7 @@ leaves none, with the old one aside in `_tmp/` and a note of where it belongs: t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -64,10 +65,52 @@ Partition = dict[str, Any]
 
 def lake_root(warehouse: str | os.PathLike | None) -> Path | None:
     """CLOUT_LAKE, else `<warehouse>.lake` (clout.core.settings.lake_path); None for a warehouse in memory without
-    CLOUT_LAKE."""
+    CLOUT_LAKE. A warehouse's file remembers every lake it was given (`known_roots`)."""
     if not warehouse and not os.environ.get(LAKE_ENV, "").strip():
         return None
-    return lake_path(warehouse or "")
+    root = lake_path(warehouse or "")
+    if warehouse:
+        _remember(warehouse, root)
+    return root
+
+
+def known_roots(warehouse: str | os.PathLike) -> list[Path]:
+    """Every lake the warehouse's steps have written (`<warehouse>.lakes`, a JSON list kept beside it), and the
+    default one beside it: an erasure or a discarded run reaches each, whatever CLOUT_LAKE the process that does it
+    was given (an operator's shell need not have the Airflow workers' environment)."""
+    roots = {Path(f"{warehouse}.lake")}
+    with contextlib.suppress(FileNotFoundError):
+        roots |= {Path(p) for p in json.loads(Path(f"{warehouse}.lakes").read_text())}
+    return sorted(roots)
+
+
+def _remember(warehouse: str | os.PathLike, root: Path) -> None:
+    known = known_roots(warehouse)
+    if root in known:
+        return
+    listed = Path(f"{warehouse}.lakes")
+    listed.parent.mkdir(parents=True, exist_ok=True)
+    tmp = listed.with_name(f"{listed.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(sorted(str(p) for p in [*known, root])))
+    os.replace(tmp, listed)  # whole or not at all
+
+
+def discard_runs(warehouse: str | os.PathLike, run_ids: Iterable[str]) -> int:
+    """Remove the run partitions (candidate rows and score inputs) of runs whose warehouse rows were discarded (a
+    rejected run and its shadow run, clout.publish), in every lake the warehouse wrote. Returns partitions removed."""
+    tables = [*(f"candidate.{t}" for t in ("scores", "person_scores", "topic_scores")),
+              *(f"score.{t}" for t in ("features", "previous_scores", "identity_links", "previous_person_scores",
+                                       "post_topics", "post_reactions", "post_reactors"))]
+    removed = 0
+    for root in known_roots(warehouse):
+        if not root.is_dir():
+            continue
+        recover(root)
+        for run_id in run_ids:
+            for rid in (run_id, f"{run_id}-shadow"):
+                if _VALUE.match(rid):
+                    removed += sum(remove_partition(root, table, {"run_id": rid}) for table in tables)
+    return removed
 
 
 def warehouse_path(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -286,6 +329,7 @@ def prune_runs(root: Path, tables: Iterable[str], night: date, keep_days: int = 
     clout.pipeline.new_run_id makes it) more than `keep_days` before `night`; other ids are kept. Returns the
     partitions deleted."""
     oldest = (night - timedelta(days=keep_days)).strftime("%Y%m%d")
+    recover(root)  # a partition a crash set aside goes back first, or it could come back after its prune
     removed = 0
     for table in tables:
         for folder in partitions(root, table):

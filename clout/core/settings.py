@@ -68,18 +68,27 @@ LAKE_ENV = "CLOUT_LAKE"
 
 
 def lake_path(warehouse: str | os.PathLike) -> Path:
-    """CLOUT_LAKE (a folder path or a file:// URL), else `<warehouse>.lake` beside the warehouse file."""
+    """CLOUT_LAKE (an absolute folder path or a file:// URL), else `<warehouse>.lake` beside the warehouse file."""
     value = os.environ.get(LAKE_ENV, "").strip()
     if not value:
         return Path(f"{warehouse}.lake")
     url = urlparse(value)
     if url.scheme == "file":
-        return Path(unquote(url.path)).resolve()
-    if url.scheme and len(url.scheme) > 1:  # a drive letter is not a scheme
+        if url.netloc not in ("", "localhost"):
+            raise CloutError(f"{LAKE_ENV}={value!r}: a file:// URL names a folder on this machine (file:///path); "
+                             "for a shared one, mount it and give its path")
+        path = Path(unquote(url.path))
+    elif url.scheme and len(url.scheme) > 1:  # a drive letter is not a scheme
         raise CloutError(f"{LAKE_ENV}={value!r}: the lake must be a folder path or a file:// URL (a folder every "
                          "node mounts at the same path): its partitions are swapped in by renames, which object "
                          "stores do not make atomic")
-    return Path(value).expanduser().resolve()
+    else:
+        path = Path(value).expanduser()
+    if not path.is_absolute():  # each process (an Airflow worker, a shell) would find another folder
+        raise CloutError(f"{LAKE_ENV}={value!r}: give the lake's absolute path")
+    if any(c in str(path) for c in "*?[]{}"):  # Spark and DuckDB read a partition's path as a glob
+        raise CloutError(f"{LAKE_ENV}={value!r}: a lake's path cannot hold * ? [ ] {{ }}")
+    return path.resolve()
 
 
 def load_settings(warehouse: str | os.PathLike | None = None) -> Settings:

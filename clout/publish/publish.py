@@ -28,6 +28,7 @@ import duckdb
 
 from clout.consent import runs_scored_before_erasure
 from clout.core.errors import CloutError
+from clout.core.lake import discard_runs
 from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
 from clout.core.snapshot import refresh_if_stale, refresh_snapshot
@@ -146,6 +147,7 @@ def reject_run(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, 
         run_sql(con, "publish/reject_run", run_id=run_id, reason=reason)
         for table in PUBLISHED_TABLES:
             run_sql(con, "publish/discard_candidate", {"table": table}, run_id=run_id)
+    discard_runs(settings.warehouse, [run_id])  # the Spark engine's copies of the rows discarded
     refresh_snapshot(con, settings)
 
 

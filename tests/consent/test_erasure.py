@@ -91,9 +91,16 @@ def before(world):
             "state_pairs": state_pairs_of_zelda(con),
         }
     facts["control_outcome"] = control["outcome"]
-    with connect(settings) as con:  # the Spark engine's lake, as its nights leave it: copies of staging that name her
+    # The Spark engine's lakes, as its nights leave them: copies of staging that name her, beside the warehouse and
+    # in a folder the workers were given by CLOUT_LAKE (the `clout optout` below runs without it)
+    shared = settings.home / "shared-lake"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CLOUT_LAKE", str(shared))
+        assert lake.lake_root(settings.warehouse) == shared
+    with connect(settings) as con:
         for (day,) in con.execute("select distinct event_date from staging.posts").fetchall():
-            lake.write_day(con, settings.lake_dir, lake.STAGING, day)
+            for root in (settings.lake_dir, shared):
+                lake.write_day(con, root, lake.STAGING, day)
     facts["files"] = files_naming_zelda(settings.home)
     facts["parquet"] = parquet_naming_zelda(settings.home)
     return facts
@@ -135,7 +142,8 @@ def test_zelda_is_everywhere_before_the_opt_out(world, before):
     assert "clout.duckdb" in before["files"]
     assert before["state_pairs"] and all(n > 0 for *_, n in before["state_pairs"])  # her pairs in the score state
     assert any(f.startswith("published/scores/") for f in before["parquet"])
-    assert any(f.startswith(f"{world['settings'].lake_dir.name}/staging/") for f in before["parquet"])
+    for root in (world["settings"].lake_dir.name, "shared-lake"):
+        assert any(f.startswith(f"{root}/staging/") for f in before["parquet"])
 
 
 def test_optout_command_erases_her_everywhere(world, before):
@@ -166,7 +174,7 @@ def test_optout_command_erases_her_everywhere(world, before):
         assert registry[0][1].startswith("anon-")
     assert files_naming_zelda(settings.home) == {}
     assert parquet_naming_zelda(settings.home) == []  # the lake's copies too: it is removed whole
-    assert not settings.lake_dir.exists()
+    assert not settings.lake_dir.exists() and not (settings.home / "shared-lake").exists()
 
 
 def test_erasure_is_recorded_per_table(world, before):
@@ -179,7 +187,7 @@ def test_erasure_is_recorded_per_table(world, before):
     assert tables[("candidate.scores", "deleted")] == before["rows"]["candidate.scores"] >= before["zelda_published"]
     assert not [t for t, _ in tables if t.startswith("published.")]  # views: nothing deleted from them twice
     assert tables[("published", "partition_rewritten")] > 0  # the snapshot's live partitions, without her
-    assert tables[("lake", "lake_deleted")] == 1  # the Spark engine's Parquet copies (clout/core/lake.py)
+    assert tables[("lake", "lake_deleted")] == 2  # the Spark engine's Parquet copies, both lakes (clout/core/lake.py)
     assert tables[("staging.posts", "pseudonymised")] > 0
     assert {r["trigger"] for r in log} == {"optout"} and all(r["erased_by"] for r in log)
     optouts = json.loads(clout(settings, "optouts", "--json").stdout)
@@ -220,7 +228,7 @@ def test_a_new_file_that_still_contains_her_is_erased_on_landing(world):
         assert con.execute("select count(*) from staging.posts where post_id = '5550098'").fetchall()[0][0] == 1
     assert files_naming_zelda(settings.home) == {}
     assert parquet_naming_zelda(settings.home) == []  # the lake's copies too: it is removed whole
-    assert not settings.lake_dir.exists()
+    assert not settings.lake_dir.exists() and not (settings.home / "shared-lake").exists()
 
 
 def test_next_night_is_published_and_the_gate_knows_about_the_erasure(world, before):
@@ -242,7 +250,7 @@ def test_next_night_is_published_and_the_gate_knows_about_the_erasure(world, bef
         assert consent.erased_accounts_since(con, date(2012, 7, 4)).height == 0
     assert files_naming_zelda(settings.home) == {}
     assert parquet_naming_zelda(settings.home) == []  # the lake's copies too: it is removed whole
-    assert not settings.lake_dir.exists()
+    assert not settings.lake_dir.exists() and not (settings.home / "shared-lake").exists()
 
 
 def test_backfill_recomputes_others_without_her(world, before):

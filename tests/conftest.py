@@ -20,9 +20,6 @@ os.environ.setdefault("AIRFLOW_HOME", str(_AIRFLOW_HOME))
 os.environ.setdefault("AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve().parents[1] / "dags"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-# Spark's settings for the tests (tests/spark-conf/spark-defaults.conf: the JIT's C1 compiler only, docs/testing.md):
-# read by the workers' SparkSession and by the DAG tests' spark-submit, which inherit this environment.
-os.environ.setdefault("SPARK_CONF_DIR", str(Path(__file__).resolve().parent / "spark-conf"))
 
 from testkit import WEEK_SAMPLE_EVERY, built_once, copy_warehouse, higgs_lines, higgs_sample  # noqa: E402
 

@@ -7,6 +7,8 @@ import json
 import pytest
 from landkit import land, reconciles, sql
 
+from clout.land.formats import generic
+
 BIG = 10**30
 
 
@@ -59,6 +61,24 @@ def test_ids_too_long_or_with_control_characters_are_quarantined(settings, tmp_p
     assert reason in got
 
 
+@pytest.mark.parametrize("control", ["\x01", "\x1f", "\x7f"])
+@pytest.mark.parametrize("suffix", [".txt", ".csv"])
+def test_a_table_with_a_control_character_in_an_id_quarantines_it(settings, tmp_path, control, suffix):
+    """The fast path checks ids for control characters only in a file whose bytes hold one (text_shape): this file
+    does, once, in a target id, so the check runs and the careful path quarantines that row alone."""
+    lines = [f"a{i} b{i} {1341100800 + i} RT" for i in range(200)]
+    lines.insert(120, f"a b{control}c 1341100800 RT")
+    path = tmp_path / f"controls{suffix}"
+    if suffix == ".csv":
+        lines = ["actor,target,time,kind"] + [",".join(line.split(" ")) for line in lines]
+    path.write_text("\n".join(lines) + "\n")
+    (r,) = land(settings, path)
+    assert (r.records, r.quarantined) == (201, 1) and reconciles(r)
+    (got,), = sql(settings, "select reason from raw.quarantine")
+    assert "target id holds a control character" in got
+    assert sql(settings, "select count(*) from raw.generic_interactions where target_id like 'b_c'") == [(0,)]
+
+
 def test_a_whitespace_file_with_a_long_id_takes_the_careful_path_and_quarantines_it(settings, tmp_path):
     lines = [f"a{i} b{i} {1341100800 + i} RT" for i in range(200)] + [f"{'9' * 300} b 1341100800 RT"]
     path = tmp_path / "long.txt"
@@ -77,3 +97,23 @@ def test_a_v1_tweet_from_1900_is_quarantined(settings, tmp_path):
     assert r.quarantined >= 1 and reconciles(r)
     reasons = [x for (x,) in sql(settings, "select reason from raw.quarantine")]
     assert any("created_at 1900-01-01" in x for x in reasons), reasons
+
+
+@pytest.mark.parametrize(("extra", "odd", "controls"), [
+    ("", False, False), ("\t", True, True), ("\x01", False, True), ("\x7f", False, True), ("\u00a0", True, False),
+])
+def test_the_byte_scan_says_which_blanks_and_control_characters_a_file_may_hold(tmp_path, extra, odd, controls):
+    path = tmp_path / "shape.txt"
+    path.write_text("".join(f"a{i} b{i} {1341100800 + i} RT\n" for i in range(100)) + f"x y{extra}z 1341100800 RT\n")
+    shape = generic.text_shape(path)
+    assert (shape.lines, shape.odd_blanks, shape.controls) == (101, odd, controls)
+
+
+def test_a_block_holding_every_byte_polars_could_split_on_gives_the_same_lines():
+    """The careful path splits a block into lines with Polars on a byte the block does not hold; a block holding
+    them all is split by Python into the same lines (CRLF ends, blank lines, a last line without its end)."""
+    block = b"a b 1 RT\r\n\nc\xffd e 2 RT\r\nlast 3"
+    every = b"x" + b"".join(generic._LINE_SEPARATORS) + b"y"
+    assert generic._lines(block)["line"].to_list() == ["a b 1 RT", None, "c\ufffdd e 2 RT", "last 3"]
+    both = generic._lines(block + b"\n" + every + b"\n")["line"].to_list()
+    assert both == ["a b 1 RT", None, "c\ufffdd e 2 RT", "last 3", every.decode()]

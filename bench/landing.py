@@ -78,7 +78,7 @@ def baseline(paths: list[str], database: Path, split: bool = True) -> float | No
 def _space_separated(path: str) -> str:
     """`, delim = ' '` for a table whose fields are separated by spaces (SNAP's `actor target time kind`): DuckDB's
     sniffer tries commas, tabs, semicolons and pipes only, and would copy each line as one text field, a floor
-    below what splitting the fields costs (0.38 s against 0.82 s for a 10M-account night's 2.2M lines)."""
+    below what splitting the fields costs (0.37-0.44 s against 0.77-0.83 s for a 10M-account night's 2.2M lines)."""
     with open(path, "rb") as f:
         first = f.readline()
     return ", delim = ' '" if b" " in first and not any(c in first for c in b",\t;|") else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -102,11 +103,15 @@ def test_a_v1_tweet_from_1900_is_quarantined(settings, tmp_path):
 @pytest.mark.parametrize(("extra", "odd", "controls"), [
     ("", False, False), ("\t", True, True), ("\x01", False, True), ("\x7f", False, True), ("\u00a0", True, False),
 ])
-def test_the_byte_scan_says_which_blanks_and_control_characters_a_file_may_hold(tmp_path, extra, odd, controls):
-    path = tmp_path / "shape.txt"
-    path.write_text("".join(f"a{i} b{i} {1341100800 + i} RT\n" for i in range(100)) + f"x y{extra}z 1341100800 RT\n")
-    shape = generic.text_shape(path)
-    assert (shape.lines, shape.odd_blanks, shape.controls) == (101, odd, controls)
+@pytest.mark.parametrize("gz", [False, True])
+def test_the_byte_scan_says_which_blanks_and_control_characters_a_file_may_hold(tmp_path, extra, odd, controls, gz):
+    """A comment line at the start holding a tab (SNAP's) is no field's: the scan skips it."""
+    text = "# From\tTo\n" + "".join(f"a{i} b{i} {1341100800 + i} RT\n" for i in range(100))
+    data = (text + f"x y{extra}z 1341100800 RT\n").encode()
+    path = tmp_path / ("shape.txt.gz" if gz else "shape.txt")
+    path.write_bytes(gzip.compress(data) if gz else data)
+    shape = generic.text_shape(path, comments=1)
+    assert (shape.lines, shape.odd_blanks, shape.controls) == (102, odd, controls)
 
 
 def test_a_block_holding_every_byte_polars_could_split_on_gives_the_same_lines():
@@ -117,3 +122,22 @@ def test_a_block_holding_every_byte_polars_could_split_on_gives_the_same_lines()
     assert generic._lines(block)["line"].to_list() == ["a b 1 RT", None, "c\ufffdd e 2 RT", "last 3"]
     both = generic._lines(block + b"\n" + every + b"\n")["line"].to_list()
     assert both == ["a b 1 RT", None, "c\ufffdd e 2 RT", "last 3", every.decode()]
+
+
+@pytest.mark.parametrize("start", [b"\x1f\x8b", b"x\x01", b"x^", b"x\x9c", b"x\xda", b"(\xb5/\xfd"])
+def test_a_block_starting_like_compressed_data_is_split_into_its_lines(start):
+    """Polars' CSV reader decompresses a buffer that starts like gzip, zlib or zstd data: such a block's lines are
+    split by Python instead (Polars failed on it, or read no lines at all)."""
+    block = start + b"y b 1 RT\nc d 2 RT\n"
+    assert generic._lines(block)["line"].to_list() == [start.decode("utf-8", "replace") + "y b 1 RT", "c d 2 RT"]
+
+
+def test_a_line_starting_like_zlib_data_lands_on_the_careful_path(settings, tmp_path):
+    """`x^y` is a good actor id; the file's other bad line sends it to the careful path, whose blocks Polars reads:
+    the first line's bytes are those of a zlib stream's start, and it still lands as it is."""
+    lines = ["x^y b 1341100800 RT", *[f"a{i} b{i} {1341100800 + i} RT" for i in range(200)], "q\x01 b 1341100800 RT"]
+    path = tmp_path / "zlib_like.txt"
+    path.write_text("\n".join(lines) + "\n")
+    (r,) = land(settings, path)
+    assert (r.records, r.quarantined) == (202, 1) and reconciles(r)
+    assert sql(settings, "select count(*) from raw.generic_interactions where actor_id = 'x^y'") == [(1,)]

@@ -360,6 +360,8 @@ def _fast(block: bytes, layout: Layout, params: InteractionParams, first_line_no
         return None  # Polars takes `"b "x" 3"` as `b x 3`, DuckDB and the strict reader refuse it: theirs is the rule
     if block.startswith(b"#") or b"\n#" in block:
         return None  # a comment line among the records (or a quoted field's line starting `#`): the careful path
+    if block.startswith(_COMPRESSED_STARTS):
+        return None  # Polars would decompress it: line by line
     try:
         block.decode("utf-8")
         if layout.kind == "whitespace":
@@ -529,14 +531,17 @@ def _csv_records(reader) -> Iterator[list[str]]:
 
 # Bytes that Polars may split a block's lines on (no line end, no blank, no quote): text rarely holds them.
 _LINE_SEPARATORS = [bytes([b]) for b in [*range(1, 9), *range(14, 32), 127]]
+# Polars' CSV reader decompresses a buffer that starts like gzip, zlib or zstd data, as a line may (`x^y b 1 RT`):
+# such a block is never given to it (it failed, or read no lines at all).
+_COMPRESSED_STARTS = (b"\x1f\x8b", b"x\x01", b"x^", b"x\x9c", b"x\xda", b"(\xb5/\xfd")
 
 
 def _lines(block: bytes) -> pl.DataFrame:
     """The block's lines, blank ones kept. Polars splits them in Rust given a separator and no quoting: a byte that
     does not occur in the block (a hostile file may hold any control character; one in a line made Polars find more
-    fields than one), else Python splits them."""
+    fields than one), else (or when Polars would take the block for compressed data) Python splits them."""
     separator = next((b for b in _LINE_SEPARATORS if b not in block), None)
-    if separator is None:
+    if separator is None or block.startswith(_COMPRESSED_STARTS):
         text = block.decode("utf-8", "replace").split("\n")
         lines = [line.removesuffix("\r") or None for line in (text[:-1] if text[-1] == "" else text)]  # as Polars
         return pl.DataFrame({"line": lines}, schema={"line": pl.String})

@@ -89,14 +89,12 @@ typed as (
 
 plausible as (
     -- A time outside its network's plausible range, or an id too long or holding a control character, is left to
-    -- the careful path, which quarantines it with the reason (clout/land/plausible.py: the same bounds). A file
-    -- whose bytes hold no control character ($check_control false, generic.text_shape) cannot have one in an id.
+    -- the careful path, which quarantines it with the reason (clout/land/plausible.py: the same bounds).
     select
         * replace (
             case when length(actor_id) <= $max_id_chars and length(target_id) <= $max_id_chars
                     and coalesce(length(post_id), 0) <= $max_id_chars
-                    and not ($check_control
-                         and regexp_matches(actor_id || target_id || coalesce(post_id, ''), $control))
+                    and not regexp_matches(actor_id || target_id || coalesce(post_id, ''), $control)
                 then actor_id end as actor_id
         ),
         case when delivered_at between coalesce(map_extract_value(map($since_networks, $since_dates), network),

@@ -247,12 +247,9 @@ def _enough(cols: dict) -> bool:
 BLANKS = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 _BLANK_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in BLANKS if c not in " \n") + "]"
 _BLANK_ENDS = "^[{0}]+|[{0}]+$".format("".join(f"\\x{{{ord(c):x}}}" for c in BLANKS))
-# Every byte but the ASCII controls (newline and the blanks among them) and the first bytes of the other blanks
-# (UTF-8 lead bytes C2, E1-E3): deleting these leaves what `text_shape` needs to count lines and to see whether any
-# odd blank or control character may be there.
-_CONTROL_BYTES = bytes([*range(0x20), 0x7F])  # plausible.CONTROL: what no id may hold
-_PLAIN_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES + b"\xc2\xe1\xe2\xe3")
-_NOT_ODD = bytes(b for b in _CONTROL_BYTES if b not in b"\t\x0b\x0c\r")  # controls that are no blank, newline too
+# Every byte but newline and the first bytes of the other blanks (ASCII controls; UTF-8 lead bytes C2, E1-E3):
+# deleting these leaves what `text_shape` needs to count lines and to see whether any odd blank may be there.
+_PLAIN_BYTES = bytes(b for b in range(256) if b not in b"\n\t\x0b\x0c\r\xc2\xe1\xe2\xe3")
 ISO_FORMATS = ["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%gZ"]
 # A quoted field may be as long as a block and the record left open before it (clout/land/formats/limits.py bounds
 # that), not csv's 128 kB: past that limit csv gives up mid-field and starts reading again inside the field.
@@ -265,7 +262,6 @@ class TextShape:
     spaces: bool  # a space somewhere
     odd_blanks: bool  # a tab, CR, form feed or a possible non-ASCII blank somewhere
     comment_lines: bool = False  # a line starting with `#` after the comments at the start: a bad record
-    controls: bool = True  # an ASCII control character but newline somewhere (a tab too): ids are checked for them
 
     @property
     def blanks(self) -> str:
@@ -275,22 +271,17 @@ class TextShape:
 
 def text_shape(path: Path, comments: int = 0) -> TextShape:
     """One cheap pass over the bytes: what the fast path's count is checked against, and which blanks its fields
-    can hold (stripping every kind of blank from every field is dear, so it is done only when needed), and
-    whether any control character may be in an id (a regular expression over every row's ids is a sixth of the
-    fast path's insert, so a file without one skips it). The `comments` lines at the start count as lines; their
-    blanks (SNAP's tabs) are no field's."""
-    lines, spaces, odd, controls, last, hashes = comments, False, False, False, b"\n", False
+    can hold (stripping every kind of blank from every field is dear, so it is done only when needed). The
+    `comments` lines at the start count as lines; their blanks (SNAP's tabs) are no field's."""
+    lines, spaces, odd, last, hashes = comments, False, False, b"\n", False
     chunks = (block for _, block in _byte_blocks(path, skip=comments)) if comments else _chunks(path)
     for chunk in chunks:
         kept = chunk.translate(None, _PLAIN_BYTES)
         newlines = kept.count(b"\n")
         hashes = hashes or b"\n#" in chunk or (last == b"\n" and chunk.startswith(b"#"))
-        if len(kept) > newlines:  # rare in a clean file: only then are the kept bytes looked at again
-            odd = odd or len(kept.translate(None, _NOT_ODD)) > 0
-            controls = controls or len(kept.translate(None, b"\n\xc2\xe1\xe2\xe3")) > 0
-        lines, last = lines + newlines, chunk[-1:]
+        lines, odd, last = lines + newlines, odd or len(kept) > newlines, chunk[-1:]
         spaces = spaces or b" " in chunk
-    return TextShape(lines + (last != b"\n"), spaces, odd, hashes, controls)
+    return TextShape(lines + (last != b"\n"), spaces, odd, hashes)
 
 
 def fast_readable(layout: Layout | None) -> bool:
@@ -315,7 +306,6 @@ def fast_sql(path: Path, layout: Layout, params: InteractionParams, shape: TextS
         "blank_ends": _BLANK_ENDS, "default_kind": params.default_kind, "default_network": params.default_network,
         "iso_formats": ISO_FORMATS, "spellings": list(KIND_SPELLINGS), "kinds": list(KIND_SPELLINGS.values()),
         "check_blanks": layout.kind == "whitespace" and shape.odd_blanks, "blank_class": _BLANK_CLASS,
-        "check_control": shape.controls,
     } | plausible.sql_params(params.latest or datetime.max)
     identifiers = {f: f if f in columns else "null" for f in ("kind", "network", "post_id")}
     return sql_params, identifiers, shape.lines - skip

@@ -6,6 +6,10 @@ status `backfill`, so nothing published changes until `promote`. Progress is kep
 a backfill that stops midway (or `failed`: a night raised) resumes where it stopped, and finished nights are not
 recomputed. Scoring is
 deterministic, so a resumed backfill gives the same rows as an uninterrupted one.
+
+A night's change (previous_score, change, its parts and sentence) is measured against the backfill's own night
+before (sql/score/previous_night.sql), its first night's against the published night before the range: once
+promoted, the nights read as a nightly run of the algorithm would have published them.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
 from clout.core.snapshot import refresh_snapshot
 from clout.core.warehouse import connect, query, records, run_sql, transaction
-from clout.publish.publish import make_live, scored_before, take_down
+from clout.publish.publish import make_live, scored_before, show_runs, take_down
 from transforms.algorithm import load_algorithm
 from transforms.audit.gate_rules import brief
 from transforms.audit.swing import METRICS
@@ -198,9 +202,17 @@ def _score_night(settings: Settings, bf: dict, night: date) -> None:
     with run_lock(settings, run_id, WHOLE_RUN):
         try:
             pipeline.begin_run(settings, night, bf["algorithm_version"], run_id)
+            _claim_night(settings, bf["backfill_id"], night, run_id)
             _score_and_gate(settings, bf, night, run_id)
         finally:
             forget_run(settings, run_id)  # gated or failed, the night's run is over: its lock file goes
+
+
+def _claim_night(settings: Settings, backfill_id: str, night: date, run_id: str) -> None:
+    """Name the night's run on its row before it scores: its score step measures the change against the backfill's
+    own night before (sql/score/previous_night.sql finds the backfill by the run), not the published one."""
+    with connect(settings) as con, transaction(con):
+        run_sql(con, "backfill/claim_night", backfill_id=backfill_id, logical_date=night, run_id=run_id)
 
 
 def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> None:
@@ -365,6 +377,7 @@ def gate(settings: Settings, backfill_id: str) -> BackfillResult:
         with transaction(con):
             run_sql(con, "backfill/set_status", backfill_id=backfill_id, status=status, outcome=outcome,
                     summary=json.dumps(summary, default=str), report_path=str(report), actor=None, reason=None)
+        show_runs(con, settings)  # `clout runs` reads the snapshot: its nights' runs are `backfill` now
     return BackfillResult(backfill_id, outcome, status, nights, summary, str(report), movers, reasons, held_on,
                           held_by)
 
@@ -480,6 +493,7 @@ def reject(settings: Settings, backfill_id: str, reason: str) -> None:
                         run_sql(con, "publish/discard_candidate", {"table": table}, run_id=night["run_id"])
             run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="rejected", outcome=None,
                     summary=None, report_path=None, actor=getpass.getuser(), reason=reason)
+        show_runs(con, settings)  # `clout runs` reads the snapshot: its nights' runs are `rejected` now
         discarded = [n["run_id"] for n in records(query(con, "backfill/nights", backfill_id=backfill_id))
                      if n["run_id"]]
     discard_runs(settings.warehouse, discarded)  # the Spark engine's copies of the rows discarded

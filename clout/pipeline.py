@@ -58,7 +58,10 @@ def _step(settings: Settings, run_id: str, step: str, counts: dict | None = None
         con = connect(settings)
         started = time.perf_counter()
         try:
-            run_sql(con, "meta/resume_run", run_id=run_id)  # an Airflow retry of a run marked abandoned
+            # an Airflow retry of a run marked abandoned: running again, and readers' `clout runs` says so (it drops
+            # the run's `running/` marker while the snapshot says the run ended)
+            if run_sql(con, "meta/resume_run", run_id=run_id).fetchall()[0][0]:
+                _show_runs(con, settings)
             faults.point(f"in:{step}")
             yield con
             params = {"rows_staged": None, "rows_scored": None} | (counts or {})
@@ -98,9 +101,13 @@ def begin_run(settings: Settings, logical_date: date, algorithm: str | None = No
     run_id = run_id or new_run_id(logical_date)
     if not run_lock_path(settings, run_id).exists():
         note_run(settings, run_id, ONE_STEP)  # driven step by step (Airflow) unless `run_night` holds it
-    with connect(settings) as con:
-        run_sql(con, "meta/begin_run", run_id=run_id, logical_date=logical_date,
-                algorithm_version=algo.version, fingerprint=algo.fingerprint)
+    try:
+        with connect(settings) as con:
+            run_sql(con, "meta/begin_run", run_id=run_id, logical_date=logical_date,
+                    algorithm_version=algo.version, fingerprint=algo.fingerprint)
+    except BaseException:
+        forget_run(settings, run_id)  # no run was made (the warehouse busy, Ctrl-C): no lock file may stay for it
+        raise
     return run_id
 
 
@@ -229,32 +236,41 @@ def run_night(
     """The nightly job for one logical date: stage, aggregate, score, audit, publish. The process holds the run
     from its first row to its end: killed, the run is marked abandoned by the next command that writes.
     `algorithm`: None for the live one (live_algorithm)."""
-    from clout.core.contracts import import_gx_beside
-    from clout.progress import RunMarker
-
     algorithm = algorithm or live_algorithm(settings, logical_date)
     run_id = new_run_id(logical_date)
     with run_lock(settings, run_id, WHOLE_RUN):
-        begin_run(settings, logical_date, algorithm, run_id)
-        marker = RunMarker(settings, run_id, logical_date, algorithm)  # what `clout runs` shows while it works
-        import_gx_beside()  # the audit, in this process, needs it: imported while the steps before it work
         try:
-            for name, step in STEPS:
-                on_step(name)
-                marker.step(name)
-                try:
-                    step(settings, run_id)
-                except BaseException as e:  # Ctrl-C and SIGTERM too: the run must not stay `running`
-                    if mark_failed(settings, run_id, name, e) and stopped_by(e):
-                        e.add_note(f"run {run_id} {failure_message(name, e)}: marked failed, nothing published; "
-                                   f"run the date again (`clout run --date {logical_date}`)")
-                    raise
-                faults.point(f"run:after_{name}")
+            begin_run(settings, logical_date, algorithm, run_id)
+            _run_steps(settings, run_id, logical_date, algorithm, on_step)
         finally:
-            marker.clear()
-            forget_run(settings, run_id)  # over, however it ended: its lock file goes with the lock
+            # over, however it ended: its lock file goes with the lock. begin_run inside: a run refused before it
+            # began (an unknown --algorithm) left `runs/RUN_ID.lock` for a run that never existed
+            forget_run(settings, run_id)
     compact_if_due(settings)  # an erasure finished by one of the steps leaves its bytes in the file until then
     return summary(settings, run_id)
+
+
+def _run_steps(settings: Settings, run_id: str, logical_date: date, algorithm: str,
+               on_step: Callable[[str], None]) -> None:
+    from clout.core.contracts import import_gx_beside
+    from clout.progress import RunMarker
+
+    marker = RunMarker(settings, run_id, logical_date, algorithm)  # what `clout runs` shows while it works
+    try:
+        import_gx_beside()  # the audit, in this process, needs it: imported while the steps before it work
+        for name, step in STEPS:
+            on_step(name)
+            marker.step(name)
+            try:
+                step(settings, run_id)
+            except BaseException as e:  # Ctrl-C and SIGTERM too: the run must not stay `running`
+                if mark_failed(settings, run_id, name, e) and stopped_by(e):
+                    e.add_note(f"run {run_id} {failure_message(name, e)}: marked failed, nothing published; "
+                               f"run the date again (`clout run --date {logical_date}`)")
+                raise
+            faults.point(f"run:after_{name}")
+    finally:
+        marker.clear()
 
 
 def mark_failed(settings: Settings, run_id: str, step: str, error: BaseException | str) -> bool:
@@ -265,8 +281,13 @@ def mark_failed(settings: Settings, run_id: str, step: str, error: BaseException
             return False
         run_sql(con, "meta/finish_run", run_id=run_id, status="failed", outcome=None,
                 message=failure_message(step, error))
-        if settings.published_catalog.exists():  # readers' `clout runs` shows the failure at once
-            from clout.core.snapshot import refresh_snapshot
-
-            refresh_snapshot(con, settings)
+        _show_runs(con, settings)  # readers' `clout runs` shows the failure at once
     return True
+
+
+def _show_runs(con, settings: Settings) -> None:
+    """After a run's status changed: the published snapshot's copy of meta.runs, what `clout runs` reads, made
+    true again (clout.publish.show_runs)."""
+    from clout.publish.publish import show_runs as refresh
+
+    refresh(con, settings)

@@ -30,9 +30,11 @@ def published(settings):
 
 
 def candidate_rows(settings, backfill_id):
+    """The backfill's account rows: scores, and each change against the night before."""
     with connect(settings) as con:
         return con.execute(
-            "select c.logical_date, c.network, c.account_id, c.score from candidate.scores as c "
+            "select c.logical_date, c.network, c.account_id, c.score, c.previous_score, c.change, c.change_explained "
+            "from candidate.scores as c "
             "join meta.backfill_nights as n using (run_id) where n.backfill_id = ? order by all", [backfill_id]
         ).fetchall()
 
@@ -123,6 +125,102 @@ def test_an_interrupted_backfill_resumes_and_matches_an_uninterrupted_one(histor
     other = copy_warehouse(v2_backfill, tmp_path / "other")  # the same history, backfilled without a stop
     straight = backfill.run_backfill(other, D1, D3, "v2")
     assert straight.backfill_id != resumed.backfill_id and rows == candidate_rows(other, straight.backfill_id)
+
+
+def _published_rows(settings) -> tuple[list, list]:
+    """Every column of every published account row and person row, in a fixed order."""
+    with connect(settings) as con:
+        return tuple(con.execute(f"select * from published.{table} order by all").fetchall()
+                     for table in ("scores", "person_scores"))
+
+
+def test_a_promoted_backfill_publishes_what_nightly_runs_of_its_algorithm_would_have(higgs_nights, v2_backfill,
+                                                                                      tmp_path):
+    """Promoted, each night's change (previous score, change, its parts and sentence; a person's too) is against the
+    backfill's own night before, as v2 run night by night publishes it, not against the v1 night that was live when
+    the backfill scored it. (The v1 history starts on July 1: the first night has nothing before it either way.)"""
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")  # v2 over the v1 nights of July 1..3, held
+    with connect(settings) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+    backfill.promote(settings, backfill_id, reason="v2 reviewed")
+    nightly = copy_warehouse(higgs_nights(0), tmp_path / "nightly")  # the same data landed, no night run yet
+    for day in (D1, date(2012, 7, 2), D3):
+        assert pipeline.run_night(nightly, day, "v2").status == "published"
+
+    backfilled, ran = _published_rows(settings), _published_rows(nightly)
+    assert [len(rows) for rows in backfilled] == [len(rows) for rows in ran]
+    for ours, theirs in zip(backfilled, ran, strict=True):
+        assert ours == theirs
+
+
+def _changes(settings, table: str, key: str) -> list[tuple]:
+    """Per published night after July 1: its rows whose previous score is not the published night before's score
+    of the same key, and those whose change says it is against another algorithm's night (accounts only)."""
+    other = "count(*) filter (where n.change_explained like '%another algorithm%')" if table == "scores" else "0"
+    with connect(settings) as con:
+        return con.execute(
+            f"select n.logical_date::varchar, count(*) filter (where n.previous_score is distinct from b.score), "
+            f"{other} from published.{table} as n left join published.{table} as b "
+            f"on b.logical_date = n.logical_date - 1 and {' and '.join(f'b.{k} = n.{k}' for k in key.split())} "
+            f"where n.logical_date > ? group by 1 order by 1", [D1]).fetchall()
+
+
+def test_only_a_backfills_first_night_is_measured_against_another_algorithm(history, tmp_path):
+    """v2 over the v1 history from July 2; July 4 fails first (not landed), then is landed and resumed; promoted.
+    July 2's change is against v1's July 1 (the published night before the range), and says so; July 3's and the
+    resumed July 4's are against the backfill's own night before: what is published before them, by v2."""
+    command = ("backfill", "--from", "2012-07-02", "--to", "2012-07-04", "--algorithm", "v2")
+    stopped = clout_here(*command, warehouse=history)
+    assert stopped.returncode == 1 and "no deliveries for 2012-07-04" in stopped.stderr
+    clout_here("land", higgs_sample(tmp_path / "july4.txt.gz", every=10, days={4}), warehouse=history, check=True)
+    resumed = clout_here(*command, warehouse=history)
+    assert resumed.returncode == 1 and "HOLD" in resumed.stdout, resumed.stderr  # v2 is held, as in the other tests
+    with connect(history) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+    clout_here("backfill", "promote", backfill_id, "--reason", "v2 reviewed", warehouse=history, check=True)
+
+    accounts = _changes(history, "scores", "network account_id")
+    assert [night for night, *_ in accounts] == ["2012-07-02", "2012-07-03", "2012-07-04"]
+    assert [moved for _, moved, _ in accounts] == [0, 0, 0]  # each against the published night before it
+    assert accounts[0][2] > 0 and [other for *_, other in accounts[1:]] == [0, 0]
+    assert [moved for _, moved, _ in _changes(history, "person_scores", "person_id")] == [0, 0, 0]
+
+    with connect(history) as con:  # the account that moved most on July 3, of those that moved on July 2 too
+        (account, before), = con.execute(
+            "select n.account_id, b.score from published.scores as n join published.scores as b using (network, "
+            "account_id) where n.logical_date = '2012-07-03' and b.logical_date = '2012-07-02' and b.change <> 0 "
+            "and n.change <> 0 order by abs(n.change) desc, n.account_id limit 1").fetchall()
+
+    def explain(day: str) -> str:
+        return clout_here("explain", account, "--date", day, warehouse=history, env={"COLUMNS": "200"},
+                          check=True).stdout
+
+    assert "against a night scored by another algorithm" in explain("2012-07-02")
+    july3 = explain("2012-07-03")
+    assert "another algorithm" not in july3 and f"last published night ({before} -> " in july3
+
+
+def test_the_night_a_backfill_nights_change_is_against(v2_backfill, tmp_path):
+    """sql/score/previous_night.sql: a backfill's night reads its own night before (held, as all of these are), its
+    first night the published night before its range (none here), another run of the date the published night
+    before it; a night of its own whose run was rejected alone (an older clout allowed it) is skipped."""
+    from clout.score.score import previous_night
+
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")  # v2 over the v1 nights of July 1..3, held
+    july2 = date(2012, 7, 2)
+    with connect(settings) as con:
+        own = dict(con.execute("select logical_date, run_id from meta.backfill_nights").fetchall())
+        live = dict(con.execute("select logical_date, run_id from published.nights").fetchall())
+
+        def before(run_id, day):
+            night = previous_night(con, run_id, day)
+            return night["previous_run_id"], night["previous_date"]
+
+        assert before(own[D3], D3) == (own[july2], july2) and before(own[july2], july2) == (own[D1], D1)
+        assert before(own[D1], D1) == (None, None)  # nothing published before July 1
+        assert before("a-nightly-run", D3) == (live[july2], july2)
+        con.execute("update meta.runs set status = 'rejected' where run_id = ?", [own[july2]])
+        assert before(own[D3], D3) == (own[D1], D1)
 
 
 def test_bad_ranges_and_versions_are_clear_errors(history):

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,28 @@ def test_a_waiting_writer_waits_for_the_whole_run_not_for_a_gap_between_two_step
     with connect(settings) as con:
         statuses = con.execute("select logical_date::varchar, status from meta.runs order by started_at").fetchall()
     assert statuses[-2:] == [("2012-07-03", "published"), ("2012-07-02", "published")], statuses
+
+
+def test_a_run_that_fails_before_or_as_it_begins_leaves_no_lock_file(nights_copy):
+    """`runs/RUN_ID.lock` goes when a run ends however early it fails: an unknown --algorithm (refused after the
+    lock was taken, before the run existed), a missing --input, a date without data, and a run (`clout run`, or
+    the Airflow DAG's begin task) that cannot open the warehouse another process is writing."""
+    from testkit import clout_here
+
+    from clout import pipeline
+
+    settings = nights_copy(0)  # July 1..3 landed, nothing run
+    for day, *more in (("2012-07-04", "--algorithm", "v9"), ("2012-07-04", "--input", settings.home / "missing.gz"),
+                       ("2012-07-09",)):
+        proc = clout_here("run", "--date", day, *more, warehouse=settings)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    fd = os.open(locks.writer_lock_path(settings), os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # another process writing the warehouse
+    try:
+        for begin in (lambda: pipeline.run_night(settings, date(2012, 7, 1), "v1"),
+                      lambda: pipeline.begin_run(settings, date(2012, 7, 1), "v1")):
+            with pytest.raises(CloutError, match="another process is writing"):
+                begin()
+    finally:
+        os.close(fd)
+    assert list((settings.home / "runs").glob("*.lock")) == []

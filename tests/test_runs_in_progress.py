@@ -65,6 +65,25 @@ def test_a_run_driven_step_by_step_shows_in_progress_until_its_last_step(setting
         assert con.execute("select status from meta.runs where run_id = ?", [run_id]).fetchone() == ("published",)
 
 
+def test_a_retried_step_of_an_abandoned_run_shows_it_in_progress_again(nights_copy, monkeypatch):
+    """Resuming an abandoned run (an Airflow retry) changes its status back to running: readers see it at once.
+    `clout runs` reads the published snapshot and drops a run's marker while the snapshot says the run ended, so it
+    said `abandoned` through every retried step until the next publish."""
+    settings = nights_copy(1)  # a published night: `clout runs` reads the snapshot
+    monkeypatch.setenv("CLOUT_WAREHOUSE", str(settings.warehouse))  # what the Airflow tasks read
+    run_id = dag_tasks.begin("2012-07-02", "v1")
+    dag_tasks.step("stage", run_id)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    mark_step(settings, run_id, "aggregate", gone.pid)  # its task was killed
+    connect(settings).close()  # the next writer marks it abandoned
+    assert re.search(rf"{run_id}\s+abandoned", runs(settings))
+
+    dag_tasks.step("aggregate", run_id)  # the task retried: the run resumes
+    line = next(line for line in runs(settings).splitlines() if run_id in line)
+    assert "in progress: aggregate done" in line, line
+
+
 def test_a_step_on_another_machine_is_shown_there_not_as_gone(settings, higgs_slice, monkeypatch):
     """An Airflow worker on another host runs the step: its process id cannot be checked here, so `clout runs`
     names the host instead of calling the process gone, and the next writer does not abandon the run."""

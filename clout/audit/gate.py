@@ -26,7 +26,7 @@ import duckdb
 import polars as pl
 import yaml
 
-from clout.audit.checks import Check, Reference, run_checks
+from clout.audit.checks import Check, Reference, day_volume, run_checks
 from clout.audit.report import write_report
 from clout.audit.result import HELD_SUFFIX, Finding, GateResult, Night
 from clout.core.engine import resolve_engine
@@ -355,7 +355,10 @@ def run_gate(
                                split, spark=spark_rows is not None)
 
     ref = Reference.of(nights["baseline"].scores, cfg["checks"]["min_score"]) if baseline else None
-    checks = run_checks(con, run_id, ref, cfg["checks"], share_missing=float(kept[0]) if len(kept) else None)
+    # a backfill's days were delivered and judged when they were first published: only a nightly run's day is
+    day = None if same_date_baseline else day_volume(con, logical_date, cfg["checks"])
+    checks = run_checks(con, run_id, ref, cfg["checks"], share_missing=float(kept[0]) if len(kept) else None,
+                        day=day)
     findings = _findings(checks, metrics, notes)
     result = GateResult(
         run_id=run_id, logical_date=logical_date, outcome=_outcome(findings),

@@ -197,9 +197,10 @@ def show_week(settings, first: date, top: int, warehouse: Path | None) -> None:
         highlight=False, markup=False, soft_wrap=True)
 
 
-RUNS_COLUMNS = ("run_id", "logical_date", "algorithm_version", "status", "live", "outcome", "attribution",
-                "data_driven_move", "algorithm_driven_move", "data_driven_moved_10", "algorithm_driven_moved_10",
-                "rows_staged", "rows_scored", "seconds", "message")  # sql/meta/recent_runs.sql
+RUNS_COLUMNS = ("run_id", "logical_date", "algorithm_version", "status", "live", "outcome", "approved_by",
+                "attribution", "data_driven_move", "algorithm_driven_move", "data_driven_moved_10",
+                "algorithm_driven_moved_10", "rows_staged", "rows_scored", "seconds",
+                "message")  # sql/meta/recent_runs.sql
 RUNS_COMPACT = ("run_id", "logical_date", "algorithm_version", "status", "outcome", "seconds")
 ColumnsOpt = typer.Option(None, "--columns", help="columns to show, comma-separated, or `all`")
 
@@ -210,8 +211,9 @@ def runs(
     warehouse: Path | None = WarehouseOpt,
 ) -> None:
     """Recent runs, runs in progress first: run id, logical date, algorithm, status (live: the published night;
-    replaced: published, then replaced by another run of its night), outcome, seconds; `--columns all` adds the
-    gate's attribution, row counts and the message."""
+    replaced: published, then replaced by another run of its night), outcome (`HOLD, approved`: a held run approved,
+    or a night of a held backfill promoted), seconds; `--columns all` adds who approved it, the gate's attribution,
+    row counts and the message."""
     from clout.cli.output import pick_columns
     from clout.progress import running_runs
 
@@ -236,13 +238,17 @@ def runs(
     # a live night reads "live" in the compact view, so the table needs no column of its own for it; a published
     # run that another run of its night replaced (a rerun, a promoted backfill) reads "replaced", not "published"
     status = [_compact_status(r[names.index("status")], r[names.index("live")]) for r in rows]
-    table = [tuple(status[i] if c == "status" and "live" not in shown else r[names.index(c)] for c in shown)
-             for i, r in enumerate(rows)]
+    # a held run published anyway reads "HOLD, approved": live (or replaced) and HOLD alone did not say it
+    outcome = [_compact_outcome(r[names.index("outcome")], r[names.index("approved_by")]) for r in rows]
+    compact = {"status": (status, "live"), "outcome": (outcome, "approved_by")}
+    table = [tuple(compact[c][0][i] if c in compact and compact[c][1] not in shown else r[names.index(c)]
+                   for c in shown) for i, r in enumerate(rows)]
     headers = list(shown)
     if columns is None:  # the compact view fits 80 columns: a shorter header, statuses in words that wrap
         headers = [RUNS_COMPACT_HEADERS.get(c, c) for c in shown]
         table = [tuple(_in_words(v) if c == "status" else v for c, v in zip(shown, r, strict=True)) for r in table]
-    print_table(headers, table, title="Recent runs (--columns all: every column; --json)", wrap=("status",))
+    print_table(headers, table, title="Recent runs (--columns all: every column; --json)",
+                wrap=("status", "outcome"))
 
 
 RUNS_COMPACT_HEADERS = {"algorithm_version": "algorithm"}
@@ -252,6 +258,10 @@ def _compact_status(status: str | None, live: bool | None) -> str | None:
     if live:
         return "live"
     return "replaced" if status == "published" else status
+
+
+def _compact_outcome(outcome: str | None, approved_by: str | None) -> str | None:
+    return f"{outcome}, approved" if approved_by else outcome
 
 
 def _in_words(status: str | None) -> str | None:

@@ -58,8 +58,25 @@ def status_words(con: duckdb.DuckDBPyConnection, run: dict) -> str:
         "replaced (published, then replaced by another run of its night)"
 
 
+def _not_a_backfill_night(con: duckdb.DuckDBPyConnection, run: dict, action: str) -> None:
+    """A backfill's nights are published or discarded only all together (`clout backfill promote` / `reject`): one
+    rejected alone left the backfill held with a night it could never publish. `held`: a night whose gate held it
+    and whose process was killed before it marked the night `backfill` again."""
+    if run["status"] not in ("backfill", "held"):
+        return
+    rid, found = run["run_id"], query(con, "publish/backfill_of_run", run_id=run["run_id"]).fetchall()
+    if not found:  # a nightly run
+        return
+    bid = found[0][0]
+    then = (f"`clout backfill promote {bid} --reason \"...\"` publishes them" if action != "reject" else
+            f"`clout backfill reject {bid} --reason \"...\"` discards them")
+    raise CloutError(f"run {rid} is a night of backfill {bid}, not a held run of its own: a backfill's nights are "
+                     f"published or discarded all together; `clout backfill review {bid}` shows them, {then}")
+
+
 def _check_publishable(con: duckdb.DuckDBPyConnection, run: dict, gate: dict | None, action: str) -> None:
     rid = run["run_id"]
+    _not_a_backfill_night(con, run, action)
     if run["status"] in ("shadow", "rejected"):
         raise CloutError(f"run {rid} is {run['status']}: it can never be published; run the date again")
     if gate is None:
@@ -110,15 +127,34 @@ def publish_run(
     refresh_snapshot(con, settings)
 
 
+def show_runs(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """After a command changed a run's status: `clout runs` reads the snapshot's copy of meta.runs (it cannot open
+    the warehouse while a night writes it), so the snapshot is rebuilt, its partitions kept. Without a snapshot yet
+    `clout runs` reads the warehouse itself: nothing to do."""
+    if settings.published_catalog.exists():
+        refresh_snapshot(con, settings)
+
+
 def make_live(con: duckdb.DuckDBPyConnection, run_id: str, action: str, actor: str, reason: str | None) -> None:
     """Log the action and make the run the live one of its night (published.nights: every published table follows);
     inside the caller's transaction."""
     if not query(con, "publish/has_scores", run_id=run_id).fetchall()[0][0]:
         # Never an empty night: the views would show nothing for the date (a run is scored before it is audited)
         raise CloutError(f"run {run_id} has no candidate scores to publish (rejected, or discarded); "
-                         "run its date again (`clout run --date ...`)")
+                         + _score_again(con, run_id, action))
     run_sql(con, "publish/log_action", run_id=run_id, action=action, actor=actor, reason=reason)
     run_sql(con, "publish/publish_night", run_id=run_id)
+
+
+def _score_again(con: duckdb.DuckDBPyConnection, run_id: str, action: str) -> str:
+    """What to do about a run with no rows to publish: a backfill's night (one rejected alone by an older clout)
+    is scored again only by backfilling the range again, not by `clout run`."""
+    found = query(con, "publish/backfill_of_run", run_id=run_id).fetchall() if action == "backfill" else []
+    if not found:
+        return "run its date again (`clout run --date ...`)"
+    return (f"it is a night of backfill {found[0][0]}, so nothing was published: reject it (`clout backfill reject "
+            f"{found[0][0]} --reason \"...\"`) and backfill the range again (the same `clout backfill` command with "
+            "`--new`)")
 
 
 def take_down(con: duckdb.DuckDBPyConnection, logical_date: date, actor: str, reason: str | None) -> None:
@@ -142,6 +178,7 @@ def reject_run(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, 
                          "rollback and cannot be rejected (`clout rollback` takes a live night back)")
     if run["status"] in ("shadow", "rejected"):
         raise CloutError(f"run {run_id} is {run['status']}; only an unpublished run can be rejected")
+    _not_a_backfill_night(con, run, "reject")
     with transaction(con):
         run_sql(con, "publish/log_action", run_id=run_id, action="reject", actor=getpass.getuser(), reason=reason)
         run_sql(con, "publish/reject_run", run_id=run_id, reason=reason)

@@ -126,8 +126,8 @@ def score_frames(features: pl.DataFrame, previous: pl.LazyFrame, links: pl.LazyF
                  engine: str = "duckdb", posts: list[pl.DataFrame] | None = None,
                  ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame | None]:
     """(scored accounts, accounts with their change parts, person scores, topic scores) of a night's feature frame,
-    made by the same transforms on `engine`. `previous`: the last published night's scores; `links`: identity
-    links; `posts`: the window's post topics, post reactions and post reactors (None: no topic scores)."""
+    made by the same transforms on `engine`. `previous`: the scores of the night before (previous_night); `links`:
+    identity links; `posts`: the window's post topics, post reactions and post reactors (None: no topic scores)."""
     keys = ["network", "account_id"]
     if engine != "spark":
         scored = scores_from_features(features.lazy(), algo).collect()
@@ -163,6 +163,15 @@ def night_topics(scored: Any, posts: list[pl.DataFrame], params: TopicParams,
     return top_topics(influence, scored, load_topics(), params)
 
 
+def previous_night(con: duckdb.DuckDBPyConnection, run_id: str, logical_date: date) -> dict:
+    """The parameters of sql/score/previous_scores.sql and previous_person_scores.sql for a run: the night its change
+    is measured against (sql/score/previous_night.sql: the last published night before it, or for a backfill's
+    night the backfill's own night before), and the run's own date, on which consent filters them."""
+    rows = records(query(con, "score/previous_night", run_id=run_id, logical_date=logical_date))
+    night = rows[0] if rows else {"run_id": None, "logical_date": None}
+    return {"logical_date": logical_date, "previous_run_id": night["run_id"], "previous_date": night["logical_date"]}
+
+
 def score_date(
     con: duckdb.DuckDBPyConnection, run_id: str, logical_date: date, algo: Algorithm,
     keep_features: bool = False, features: pl.DataFrame | None = None, engine: str | None = None,
@@ -176,22 +185,23 @@ def score_date(
     if features is None:
         features = window_frame(con, logical_date, algo)
     posts = topic_inputs(con, logical_date, algo)
+    before = previous_night(con, run_id, logical_date)
     engine = resolve_engine(engine)
     root = lake_root(warehouse_path(con)) if engine == "spark" else None
     if root is not None:  # Spark reads its inputs from the lake and writes its rows there (clout/score/on_lake.py)
         on_lake.write_state(con, root, logical_date, features_key(algo))
         inputs = {"features": features,
-                  "previous_scores": _frame(con, "previous_scores", logical_date=logical_date).collect(),
+                  "previous_scores": _frame(con, "previous_scores", **before).collect(),
                   "identity_links": _frame(con, "identity_links").collect(),
-                  "previous_person_scores": _frame(con, "previous_person_scores", logical_date=logical_date).collect()}
+                  "previous_person_scores": _frame(con, "previous_person_scores", **before).collect()}
         outputs = on_lake.score_night(root, run_id, logical_date, algo, inputs, posts, night_topics)
     else:
         _, accounts, people, topics = score_frames(
-            features, _frame(con, "previous_scores", logical_date=logical_date), _frame(con, "identity_links"), algo,
+            features, _frame(con, "previous_scores", **before), _frame(con, "identity_links"), algo,
             engine, posts)
         people = (
             people.lazy()
-            .join(_frame(con, "previous_person_scores", logical_date=logical_date)
+            .join(_frame(con, "previous_person_scores", **before)
                   .rename({"score": "previous_score"}), on="person_id", how="left")
             .with_columns(change=pl.col("score") - pl.col("previous_score"))
             .collect()

@@ -87,3 +87,23 @@ def test_approve_and_runs_call_the_approved_run_by_the_same_word(held):
     assert f"run {run_id} is live, not held" in again.stderr
     reject = clout(settings, "reject", run_id, "--reason", "late")
     assert f"run {run_id} is live:" in reject.stderr and "published" not in reject.stderr.split("(")[0]
+
+
+def test_runs_says_a_held_run_that_was_approved_is_hold_approved(held):
+    """Approved, a held run read `live` and `HOLD` in `clout runs`: nothing said someone had approved it."""
+    import getpass
+
+    settings, run_id, _ = held
+
+    def shown() -> tuple[str, dict]:
+        line = next(line for line in clout(settings, "runs").stdout.splitlines() if run_id in line)
+        return line, next(r for r in json.loads(clout(settings, "runs", "--json").stdout) if r["run_id"] == run_id)
+
+    line, row = shown()
+    assert "HOLD" in line and "approved" not in line and row["approved_by"] is None
+    assert clout(settings, "approve", run_id, "--reason", "v2 reviewed").returncode == 0
+    line, row = shown()
+    assert "live" in line and "HOLD, approved" in line, line
+    assert row["outcome"] == "HOLD" and row["approved_by"] == getpass.getuser()  # --json keeps the gate's outcome
+    picked = clout(settings, "runs", "--columns", "run_id,outcome,approved_by").stdout
+    assert "HOLD, approved" not in picked and getpass.getuser() in picked  # its own column shown: the raw outcome

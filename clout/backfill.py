@@ -93,6 +93,8 @@ class BackfillResult:
         held_by = self.held_by.get(n["logical_date"])
         if n["outcome"] == "HOLD" and held_by:
             return f"{head}; held by {', '.join(held_by)})"
+        if n["algorithm_share_moved"] is None:  # no algorithm part: the same algorithm, or the old one not reproducible
+            return f"{head})"
         return f"{head}; algorithm part moved {percent(n['algorithm_share_moved'])} 10+ points)"
 
     def _unfinished_lines(self) -> list[str]:
@@ -109,9 +111,14 @@ class BackfillResult:
 def _backfill(con: duckdb.DuckDBPyConnection, backfill_id: str) -> dict:
     rows = records(query(con, "backfill/backfill", backfill_id=backfill_id))
     if not rows:
-        raise CloutError(f"no backfill {backfill_id!r}; operators list them with `CLOUT_SQL_ALLOW_RAW=1 clout sql "
-                         f"--full-warehouse \"select * from meta.backfills\"`")
+        raise CloutError(f"no backfill {backfill_id!r}; `clout backfill list` lists them")
     return rows[0]
+
+
+def backfills(settings: Settings) -> list[dict]:
+    """Every backfill of the warehouse, newest first (sql/backfill/list.sql)."""
+    with connect(settings, read_only=True) as con:
+        return records(query(con, "backfill/list"))
 
 
 ENDED = ("promoted", "rolled_back", "rejected")  # a backfill's statuses after which the same command does nothing

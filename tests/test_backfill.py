@@ -515,6 +515,10 @@ def test_a_killed_backfills_night_is_abandoned_by_the_next_writer_not_hours_late
         (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
     review = clout_here("backfill", "review", backfill_id, warehouse=history, check=True).stdout
     assert "running, or stopped without finishing" in review and f"next: `clout {' '.join(command)}`" in review
+    listed = clout_here("backfill", "list", warehouse=history, check=True, env={"COLUMNS": "200"}).stdout
+    assert re.search(rf"{backfill_id}\s.*2012-07-03\s.*2012-07-03\s.*v1\s.*running", listed), listed
+    missing = clout_here("backfill", "review", "nosuch", warehouse=history)
+    assert "no backfill 'nosuch'; `clout backfill list` lists them" in missing.stderr
 
 
 def test_a_night_scored_but_not_gated_is_gated_when_its_nights_resume(history):
@@ -536,3 +540,14 @@ def test_a_night_scored_but_not_gated_is_gated_when_its_nights_resume(history):
     assert [s for _, s, _, _ in after] == ["gated", "gated"] and all(o for *_, o in after)
     assert after[0][2] == before[0][2]  # 07-02 gated as the killed attempt scored it
     assert backfill.gate(history, backfill_id).status == "gated"
+
+
+def test_a_night_without_an_algorithm_part_says_no_figure_for_it():
+    """A backfill night whose published night has the same algorithm has no algorithm part: its line gives no
+    'algorithm part moved n/a 10+ points'."""
+    night = {"logical_date": date(2012, 7, 5), "outcome": "PASS", "attribution": "data",
+             "algorithm_share_moved": None}
+    result = backfill.BackfillResult("b1", "PASS", "gated", [night], {}, "r.html")
+    assert result._night_line(night) == "  2012-07-05: PASS (change mostly data-driven)"
+    moved = night | {"algorithm_share_moved": 0.012}
+    assert result._night_line(moved).endswith("; algorithm part moved 1.2% 10+ points)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from clout.cli.common import EngineOpt, WarehouseOpt, app, console, use_engine
+from clout.cli.common import EngineOpt, WarehouseOpt, app, console, print_table, use_engine
 from clout.core.dates import parse_date
 from clout.core.errors import CloutError
 from clout.core.settings import load_settings
@@ -87,6 +87,19 @@ def promote_cmd(
 ) -> None:
     """Publish every night of a gated backfill at once (all or none)."""
     _promote(load_settings(warehouse), backfill_id, reason)
+
+
+@backfill_app.command("list")
+def list_cmd(warehouse: Path | None = WarehouseOpt) -> None:
+    """Every backfill, newest first: its id, range, algorithm, status and outcome, who promoted or rejected it."""
+    from clout import backfill as bf
+
+    rows = bf.backfills(load_settings(warehouse))
+    if not rows:
+        console.print("no backfill yet: `clout backfill --from ... --to ... --algorithm ...` starts one")
+        return
+    columns = ["backfill_id", "date_from", "date_to", "algorithm_version", "status", "outcome", "actor", "reason"]
+    print_table(columns, [tuple(r[c] for c in columns) for r in rows], title="Backfills (newest first)")
 
 
 @backfill_app.command("review")

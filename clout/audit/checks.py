@@ -59,7 +59,7 @@ class Reference:
 
 def run_checks(con: duckdb.DuckDBPyConnection, run_id: str, ref: Reference | None, cfg: dict,
                contract: str = "candidate_scores", share_missing: float | None = None,
-               engine: str | None = None, day: DayVolume | None = None) -> list[Check]:
+               engine: str | None = None, day: list[DayVolume] | None = None) -> list[Check]:
     """Every check of the run's candidate rows, passed or not: the contract's rules and the rules against the
     last published night, each an exact aggregate computed over the rows where they are and judged by Great
     Expectations (clout.audit.profile). `engine` (None: CLOUT_ENGINE, else duckdb): on spark, Spark computes the
@@ -85,34 +85,35 @@ def run_checks(con: duckdb.DuckDBPyConnection, run_id: str, ref: Reference | Non
             "accounts_kept", None, share_missing <= limit, "hold",
             f"{share_missing:.1%} of the last published night's accounts are absent (at most {limit:.0%})",
         ))
-    if day is not None:
-        checks.append(day.check(cfg["day_volume_min_ratio"]))
+    checks += [d.check(cfg["day_volume_min_ratio"]) for d in day or []]
     return checks
 
 
 @dataclass(frozen=True)
 class DayVolume:
-    """The interactions of a night's day, and the median of the days before it that had any."""
+    """One network's interactions on a night's day, and the median of its latest days with any before it."""
 
     logical_date: object
+    network: str
     interactions: int
     usual: float
     days: int
 
     def check(self, min_ratio: float) -> Check:
         return Check("interactions_delivered", None, self.interactions >= min_ratio * self.usual, "hold",
-                     f"{self.interactions:,} interactions on {self.logical_date}, where the {self.days} days before "
-                     f"it had a median of {self.usual:,.0f} (at least {min_ratio:.0%} of it: a delivery cut short?)")
+                     f"{self.network}: {self.interactions:,} interactions on {self.logical_date}, where its "
+                     f"{self.days} latest days before it had a median of {self.usual:,.0f} (at least "
+                     f"{min_ratio:.0%} of it: a delivery cut short or missing?)")
 
 
-def day_volume(con: duckdb.DuckDBPyConnection, logical_date, cfg: dict) -> DayVolume | None:
-    """The night's day against the `day_volume_history_days` days before it; None (not judged) while fewer than
-    `day_volume_min_days` of them had interactions: a young warehouse has no usual volume yet."""
-    interactions, usual, days = query(con, "audit/day_volume", logical_date=logical_date,
-                                      history_days=cfg["day_volume_history_days"]).fetchall()[0]
-    if days < cfg["day_volume_min_days"]:
-        return None
-    return DayVolume(logical_date, int(interactions), float(usual), int(days))
+def day_volume(con: duckdb.DuckDBPyConnection, logical_date, cfg: dict) -> list[DayVolume]:
+    """Each network's day against its latest `day_volume_history_days` days with interactions (within
+    `day_volume_lookback_days`); a network with fewer than `day_volume_min_days` of them (a young warehouse, a new
+    network) has no usual volume yet and is not judged."""
+    rows = query(con, "audit/day_volume", logical_date=logical_date, history_days=cfg["day_volume_history_days"],
+                 lookback_days=cfg["day_volume_lookback_days"]).fetchall()
+    return [DayVolume(logical_date, network, int(n), float(usual), int(days)) for network, n, usual, days in rows
+            if days >= max(1, cfg["day_volume_min_days"])]
 
 
 def rows_on_spark(con: duckdb.DuckDBPyConnection, rows: str, **params):

@@ -355,8 +355,9 @@ def run_gate(
                                split, spark=spark_rows is not None)
 
     ref = Reference.of(nights["baseline"].scores, cfg["checks"]["min_score"]) if baseline else None
-    # a backfill's days were delivered and judged when they were first published: only a nightly run's day is
-    day = None if same_date_baseline else day_volume(con, logical_date, cfg["checks"])
+    # a backfill night's day was judged when its published night was (a backfill over days never published is not)
+    redone = same_date_baseline and query(con, "audit/backfill_night", run_id=run_id).fetchall()[0][0]
+    day = None if redone else day_volume(con, logical_date, cfg["checks"])
     checks = run_checks(con, run_id, ref, cfg["checks"], share_missing=float(kept[0]) if len(kept) else None,
                         day=day)
     findings = _findings(checks, metrics, notes)

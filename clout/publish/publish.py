@@ -130,9 +130,16 @@ def publish_run(
 def show_runs(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """After a command changed a run's status: `clout runs` reads the snapshot's copy of meta.runs (it cannot open
     the warehouse while a night writes it), so the snapshot is rebuilt, its partitions kept. Without a snapshot yet
-    `clout runs` reads the warehouse itself: nothing to do."""
-    if settings.published_catalog.exists():
+    `clout runs` reads the warehouse itself: nothing to do. The status change is committed before this, so a refresh
+    that fails (a full disk) is said, not raised: it must not hide the error of a failed step it follows, and the
+    next publish refreshes the snapshot anyway."""
+    if not settings.published_catalog.exists():
+        return
+    try:
         refresh_snapshot(con, settings)
+    except Exception as e:  # any failure: `clout runs` is stale, nothing else is wrong
+        print(f"warning: `clout runs` may show the runs as they were until the next publish: the published snapshot "
+              f"could not be refreshed ({type(e).__name__}: {e})", file=sys.stderr, flush=True)
 
 
 def make_live(con: duckdb.DuckDBPyConnection, run_id: str, action: str, actor: str, reason: str | None) -> None:

@@ -98,7 +98,8 @@ def list_cmd(warehouse: Path | None = WarehouseOpt) -> None:
     if not rows:
         console.print("no backfill yet: `clout backfill --from ... --to ... --algorithm ...` starts one")
         return
-    columns = ["backfill_id", "date_from", "date_to", "algorithm_version", "status", "outcome", "actor", "reason"]
+    columns = ["backfill_id", "date_from", "date_to", "algorithm_version", "status", "outcome", "started_at", "actor",
+               "reason"]
     print_table(columns, [tuple(r[c] for c in columns) for r in rows], title="Backfills (newest first)")
 
 

@@ -45,6 +45,7 @@ class RunSummary:
     rows_scored: int
     seconds: float
     message: str | None
+    algorithm_version: str = ""
 
 
 def new_run_id(logical_date: date) -> str:
@@ -220,7 +221,7 @@ def summary(settings: Settings, run_id: str) -> RunSummary:
     with connect(settings) as con:
         r = _run(con, run_id)
     return RunSummary(r["run_id"], r["logical_date"], r["outcome"], r["status"], int(r["rows_staged"] or 0),
-                      int(r["rows_scored"] or 0), float(r["seconds"] or 0), r["message"])
+                      int(r["rows_scored"] or 0), float(r["seconds"] or 0), r["message"], r["algorithm_version"])
 
 
 STEPS: tuple[tuple[str, Callable[[Settings, str], object]], ...] = (

@@ -154,7 +154,8 @@ def _run_night(settings, logical_date: date, algorithm: str | None):
     with steps(console, str(logical_date)) as on_step:
         s = pipeline.run_night(settings, logical_date, algorithm, on_step=on_step)
     console.print(
-        f"{s.logical_date}: run {s.run_id} {s.status} (gate {s.outcome}): "
+        # the algorithm is named: without --algorithm it is the live one, which a promoted backfill may have changed
+        f"{s.logical_date}: run {s.run_id} ({s.algorithm_version}) {s.status} (gate {s.outcome}): "
         f"{s.rows_staged:,} interactions staged, {s.rows_scored:,} accounts scored in {s.seconds:.1f} s"
         # a warning is published: say where its reason is (an unusual, data-driven swing: docs/gate.md)
         + (f"; the warning: `clout review {s.run_id}`" if s.outcome == "WARN" else ""), highlight=False

@@ -56,7 +56,8 @@ def test_a_warned_night_says_where_its_warning_is(week):
     proc = clout_here("run", "--date", str(JULY[3]), warehouse=week, check=True)
     run_id = outcomes(week)[JULY[3]]["run_id"]  # the date's newest run: this one
     line = proc.stdout.strip().splitlines()[-1]
-    assert "published (gate WARN)" in line and line.endswith(f"; the warning: `clout review {run_id}`"), line
+    assert f"run {run_id} (v1) published (gate WARN)" in line, line  # the live algorithm named: v1's history
+    assert line.endswith(f"; the warning: `clout review {run_id}`"), line
 
 
 def test_a_big_algorithm_change_is_held_and_attributed_to_the_algorithm(week):

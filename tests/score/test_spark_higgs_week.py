@@ -36,7 +36,7 @@ def test_the_higgs_week_on_spark_publishes_what_the_default_engine_publishes_nig
         if day == 3:
             ran = clout_here("run", "--date", "2012-07-03", "--engine", "spark", warehouse=settings)
             assert ran.returncode == 0, ran.stderr
-            said = re.search(r"^2012-07-03: run \S+ published \(gate (\w+)\)", ran.stdout, re.M)
+            said = re.search(r"^2012-07-03: run \S+ \(v1\) published \(gate (\w+)\)", ran.stdout, re.M)
             assert said, ran.stdout
             outcomes.append(said[1])
             continue

@@ -217,7 +217,9 @@ def test_engine_help_names_its_values_and_polars_means_the_default(night):
 def test_sql_errors_say_an_attach_and_how_to_list_the_views(night):
     assert_one_line_error(clout(night, "sql", "attach 'x.duckdb' as x", check=False), "an ATTACH statement")
     proc = clout(night, "sql", "select * from scorez", check=False)
-    assert_one_line_error(proc, "scorez does not exist", 'clout sql "show tables"')
+    assert_one_line_error(proc, "scorez does not exist", "`show tables` lists the views you can query")
+    proc = clout(night, "sql", "select * from nope", check=False)  # DuckDB's nearest name was a system view
+    assert "nope does not exist" in proc.stderr and "pg_" not in proc.stderr and "duckdb_" not in proc.stderr
     assert "published.scores" in clout(night, "sql", "show tables").stdout  # the hint works in the sandbox
 
 

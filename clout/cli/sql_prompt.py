@@ -39,6 +39,8 @@ _TABLES = {".tables", "\\d", "\\dt", "\\dv", "show tables"}
 _SHOW_TABLES = re.compile(r"^\s*show\s+tables\s*;?\s*$", re.IGNORECASE)
 _DESCRIBE = re.compile(r"^(?:\\d|\.schema)\s+([\w.\"]+)$", re.IGNORECASE)
 _NO_SUCH_TABLE = re.compile(r"(?:Table|View|Schema) with name \S+ does not exist", re.IGNORECASE)
+# DuckDB suggests the nearest name in its whole catalog, its own system views too ("Did you mean "pg_enum"?")
+_SYSTEM_SUGGESTION = re.compile(r'\s*Did you mean "(?:pg_|duckdb_|sqlite_|information_schema)[^"]*"\?')
 _NOT_PUBLISHED = re.compile(r"(?:schema|table) (?:with name )?\"?(raw|staging|quarantine|marts|candidate)\b",
                             re.IGNORECASE)
 
@@ -83,5 +85,6 @@ def hint(message: str) -> str:
     if "read-only" in message.lower() or "disabled by configuration" in message:
         return message + " (clout sql only reads, and only the published snapshot: see docs/security.md)"
     if _NO_SUCH_TABLE.search(message):
-        return message + " (`clout sql \"show tables\"` lists the views you can query; `describe VIEW` its columns)"
+        return (_SYSTEM_SUGGESTION.sub("", message)
+                + " (`show tables` lists the views you can query; `describe VIEW` its columns)")
     return message

@@ -209,7 +209,6 @@ def _score_night(settings: Settings, bf: dict, night: date) -> None:
     with run_lock(settings, run_id, WHOLE_RUN):
         try:
             pipeline.begin_run(settings, night, bf["algorithm_version"], run_id)
-            _claim_night(settings, bf["backfill_id"], night, run_id)
             _score_and_gate(settings, bf, night, run_id)
         finally:
             forget_run(settings, run_id)  # gated or failed, the night's run is over: its lock file goes
@@ -226,7 +225,12 @@ def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> N
     backfill_id = bf["backfill_id"]
     resume = resume_command(bf)
     then = f"resume the backfill: `{resume}`"  # the night's own errors name this, not `clout run`
-    steps = (("stage", lambda: pipeline.stage_step(settings, run_id, then)),
+
+    def stage() -> None:  # the run named on the night's row first, inside the try below: a failure marks it failed
+        _claim_night(settings, backfill_id, night, run_id)
+        pipeline.stage_step(settings, run_id, then)
+
+    steps = (("stage", stage),
              ("aggregate", lambda: pipeline.aggregate_step(settings, run_id)),
              ("score", lambda: pipeline.score_step(settings, run_id, then)))  # the gate comes below
     step_name = "stage"

@@ -25,7 +25,7 @@ from typing import Any
 import polars as pl
 
 from transforms.algorithm import Calibration
-from transforms.frames import any_horizontal, api, api_of, cut, native
+from transforms.frames import any_horizontal, api, api_of, cut, left_join, native
 from transforms.model import PARTS, with_shapley
 
 # What each part measures, and how to say that it went up / down.
@@ -74,8 +74,7 @@ def change_parts(today: Any, previous: Any, keys: list[str], cal: Calibration | 
                **({f"raw_{p}": f"_base_{p}" for p in PARTS} | {"fingerprint": "_prev_fp"} if game else {})}
     prev = prev_frame.select(*keys, *renames).rename(renames)
     known = ~F.col("previous_score").is_null()
-    joined = (lf.join(prev, on=keys, how="left")
-              .with_columns(change=F.col("score") - F.col("previous_score")))
+    joined = left_join(lf, prev, keys).with_columns(change=F.col("score") - F.col("previous_score"))
     points = {p: F.col(f"part_{p}").fill_null(0.0) - F.col(f"_prev_{p}").fill_null(0.0) for p in PARTS}
     if game:
         # Same algorithm, raw values kept: the change each part alone makes. Otherwise: the points' difference.

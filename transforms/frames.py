@@ -24,6 +24,8 @@ are here, each the narrowest engine-specific step there is:
   on the frame's engine (the Shapley split's long form, transforms/model.py `_shapley_long`);
 - `any_horizontal` / `all_horizontal`: Narwhals needs to be told how nulls count, Polars' takes no such argument
   (every use here combines non-null booleans, so both mean the same);
+- `left_join`: a left join that keeps the left frame's row order on Polars (Polars 2 keeps no order unless asked,
+  and the order it gives then changes from one run to the next);
 - `full_join`: a full join with one key column per key (Polars coalesces them when asked; Narwhals keeps the
   right side's keys beside the left's, so they are coalesced here);
 - `row_number`: 1, 2, ... within a partition in a given order (Narwhals orders a window by column names, ascending
@@ -117,6 +119,13 @@ def any_horizontal(F: ModuleType, exprs: list) -> Any:
 
 def all_horizontal(F: ModuleType, exprs: list) -> Any:
     return F.all_horizontal(exprs, ignore_nulls=True) if F is nw else F.all_horizontal(exprs)
+
+
+def left_join(left: Any, right: Any, on: list[str]) -> Any:
+    """Every row of `left` with its match in `right` (at most one), in `left`'s row order on Polars."""
+    if isinstance(left, pl.LazyFrame):
+        return left.join(right, on=on, how="left", maintain_order="left")
+    return left.join(right, on=on, how="left")
 
 
 def full_join(left: Any, right: Any, on: list[str], suffix: str) -> Any:

@@ -64,7 +64,7 @@ def window_frame(con: duckdb.DuckDBPyConnection, logical_date: date, algo: Algor
     profiles = _optional(_frame(con, "profiles", logical_date=logical_date))
     if profiles is not None:
         frame = frame.join(profiles.select("network", "account_id", "followers", "following", "lists").collect(),
-                           on=["network", "account_id"], how="left")
+                           on=["network", "account_id"], how="left", maintain_order="left")  # stays sorted
     return frame
 
 

@@ -152,3 +152,25 @@ def test_last_nights_rows_without_raw_values_are_explained_by_their_points():
                        algo.fingerprint).collect().row(0, named=True)
     assert row["change"] > 0 and row["change_reach"] > 0.5, row
     assert "more different people reacted" in row["change_explained"], row["change_explained"]
+
+
+def test_the_change_parts_come_in_tonights_row_order():
+    """change_parts keeps tonight's rows in their order (the candidate rows are written in it, and the Spark engine's
+    are sorted to match it): Polars 2's left join keeps no order unless asked, and gives another one each run."""
+    algo = load_algorithm("v1")
+    rng = np.random.default_rng(11)
+    n = 3000
+
+    def accounts(scale: float) -> pl.LazyFrame:
+        v = rng.uniform(0, 20, n) * scale
+        return pl.LazyFrame({"network": ["twitter"] * n, "account_id": [f"{i:05d}" for i in range(n)],
+                             "replies_received": v, "mentions_received": v / 2, "reposts_received": v / 3,
+                             "distinct_reactors": v, "effective_reactors": v, "network_impact": v / 10,
+                             "suspect_share": [0.0] * n})
+
+    after = scored(accounts(1.0), algo).collect()
+    before = scored(accounts(1.2), algo).collect().sample(fraction=1.0, shuffle=True, seed=3)
+    for _ in range(3):
+        out = change_parts(after.lazy(), before.lazy(), KEYS, algo.calibration, algo.fingerprint).collect()
+        assert out["account_id"].to_list() == after["account_id"].to_list()
+        assert out["change"].is_not_null().all()

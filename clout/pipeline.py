@@ -63,6 +63,7 @@ def _step(settings: Settings, run_id: str, step: str, counts: dict | None = None
             # the run's `running/` marker while the snapshot says the run ended)
             if run_sql(con, "meta/resume_run", run_id=run_id).fetchall()[0][0]:
                 _show_runs(con, settings)
+            _not_rejected(_run(con, run_id))
             faults.point(f"in:{step}")
             yield con
             params = {"rows_staged": None, "rows_scored": None} | (counts or {})
@@ -70,6 +71,15 @@ def _step(settings: Settings, run_id: str, step: str, counts: dict | None = None
                     **params)
         finally:
             con.close()
+
+
+def _not_rejected(run: dict) -> None:
+    """A rejection is final: no step runs again on a rejected run (an Airflow task retried after `clout reject` of
+    its abandoned run would score it again, and the gate would make it held or publishable)."""
+    if run["status"] == "rejected":
+        why = (run["message"] or "").removeprefix("rejected: ")
+        raise CloutError(f"run {run['run_id']} was rejected{f' ({why})' if why else ''}: its steps do not run again; "
+                         f"run the date as a new run (`clout run --date {run['logical_date']}`)")
 
 
 def _run(con, run_id: str) -> dict:

@@ -174,3 +174,32 @@ def test_a_run_stopped_by_sigterm_or_ctrl_c_is_failed_with_why_and_its_date_runs
     assert not run_lock_path(settings, run_id).exists()
     clout_here("run", "--date", "2012-07-03", warehouse=settings, check=True)
     assert "2012-07-03" in [str(r["logical_date"]) for r in _runs_json(settings).values() if r["live"]]
+
+
+def test_a_run_in_progress_is_not_rejected_and_a_rejected_run_runs_no_step_again(settings, higgs_slice, monkeypatch):
+    """`clout reject` of a run Airflow drives between two tasks discarded its rows while its next task went on: the
+    gate then made a rejected run held or publishable again. A running run is refused; one whose task was killed is
+    abandoned, can be rejected, and a retried task of it then fails, naming the rejection."""
+    from clout.core.errors import CloutError
+
+    monkeypatch.setenv("CLOUT_WAREHOUSE", str(settings.warehouse))  # what the Airflow tasks read
+    pipeline.land_files(settings, [higgs_slice])
+    run_id = dag_tasks.begin("2012-07-01", "v1")
+    dag_tasks.step("stage", run_id)
+
+    def status() -> str:
+        with connect(settings) as con:
+            return con.execute("select status from meta.runs where run_id = ?", [run_id]).fetchone()[0]
+
+    refused = clout_here("reject", run_id, "--reason", "wrong export", warehouse=settings)
+    assert refused.returncode == 1 and f"run {run_id} is running" in refused.stderr, refused.stderr
+    assert status() == "running"
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    mark_step(settings, run_id, "aggregate", gone.pid)  # its task was killed: the next writer marks it abandoned
+    assert status() == "abandoned"
+    assert clout_here("reject", run_id, "--reason", "wrong export", warehouse=settings).returncode == 0
+    with pytest.raises(CloutError, match=rf"run {run_id} was rejected \(wrong export\): its steps do not run again"):
+        dag_tasks.step("aggregate", run_id)  # the task retried
+    assert status() == "rejected"

@@ -185,6 +185,11 @@ def reject_run(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, 
                          "rollback and cannot be rejected (`clout rollback` takes a live night back)")
     if run["status"] in ("shadow", "rejected"):
         raise CloutError(f"run {run_id} is {run['status']}; only an unpublished run can be rejected")
+    if run["status"] == "running":
+        # A process is on it (`clout run`, or Airflow between two tasks): its next step would judge or publish a run
+        # whose rows were just discarded. A run whose process died is marked abandoned and can be rejected then.
+        raise CloutError(f"run {run_id} is running (`clout runs` shows its step): let it end (published, held or "
+                         "failed) or stop it, then reject it")
     _not_a_backfill_night(con, run, "reject")
     with transaction(con):
         run_sql(con, "publish/log_action", run_id=run_id, action="reject", actor=getpass.getuser(), reason=reason)

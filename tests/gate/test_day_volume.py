@@ -46,6 +46,29 @@ def test_a_day_cut_short_is_held(week):
         assert con.execute("select max(logical_date) from published.nights").fetchall()[0][0] == live_before
 
 
+def test_a_backfill_night_of_a_published_thin_day_is_not_judged_again(week):
+    """A thin day held, then approved (the day really was quiet), is judged once: a backfill over it recomputes a
+    night already published, so its night is compared with that night, not held again for the day's volume."""
+    from clout.backfill import run_backfill
+    from clout.publish.publish import approve_run
+
+    with connect(week) as con:
+        con.execute("delete from raw.generic_interactions where event_date = ? and record_no % 1000 <> 0", [JULY[4]])
+    with pytest.raises(CloutError, match="HELD"):
+        pipeline.run_night(week, JULY[4], "v1")
+    with connect(week) as con:
+        (held,), = con.execute("select run_id from meta.runs where logical_date = ? and status = 'held'",
+                               [JULY[4]]).fetchall()
+        approve_run(con, week, held, "a quiet day, checked with the network")
+    run_backfill(week, JULY[4], JULY[4], "v1")
+    with connect(week) as con:
+        (night,), = con.execute("select run_id from meta.backfill_nights").fetchall()
+        judged = con.execute("select passed from meta.gate_checks where run_id = ? and check_name = "
+                             "'interactions_delivered'", [night]).fetchall()
+        status = con.execute("select status from meta.runs where run_id = ?", [night]).fetchall()
+    assert judged == [] and status == [("backfill",)], (judged, status)
+
+
 CFG = {"day_volume_min_ratio": 0.1, "day_volume_history_days": 14, "day_volume_lookback_days": 60,
        "day_volume_min_days": 3}
 

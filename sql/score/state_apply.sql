@@ -38,19 +38,15 @@ select * from final;
 
 -- A touched pair, and a reverse pair whose mutual flag flipped (its reverse came or went tonight), is replaced
 -- (deleted, and its new row appended), not updated in place: an update rewrites every row group it touches when
--- the transaction commits, and a day's pairs touch nearly all of them (docs/state.md). By the rowids
--- state_pairs_before.sql read (every row replaced here is one of its rows): deleting by key scanned and probed
--- every pair of the state a second time (1.2 s of 3 at 10M accounts). A rowid holds within the transaction, for
--- the rows an earlier night of the same transaction appended too (a rerun applies several nights in one).
-delete from state.score_pairs
-where rowid in (
-    select rid from score_pairs_before semi join score_delta_pairs using (actor, target)
+-- the transaction commits, and a day's pairs touch nearly all of them (docs/state.md). By key, not by rowid: the
+-- nights a rerun applies in one transaction delete rows that transaction appended.
+delete from state.score_pairs as p
+using (
+    select actor, target from score_pairs_before semi join score_delta_pairs using (actor, target)
     union all
-    select b.rid
-    from score_pairs_before as b
-    inner join score_touched_mutual as m using (actor, target)
-    where not m.touched and m.mutual <> m.old_mutual
-);
+    select actor, target from score_touched_mutual where not touched and mutual <> old_mutual
+) as r
+where p.chain_id = $chain_id and p.actor = r.actor and p.target = r.target;
 
 insert into state.score_pairs
 select $chain_id, actor, target, reactions_s, days, last_day, last_s, mutual

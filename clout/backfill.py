@@ -147,6 +147,15 @@ def start_or_resume(settings: Settings, date_from: date, date_to: date, algorith
     return backfill_id
 
 
+def _not_ended(bf: dict) -> dict:
+    """`bf`, unless it was promoted, rolled back or rejected: an Airflow task of it cleared or retried afterwards
+    would score its nights again or gate it, setting it back to held or gated (a rejected backfill promotable, a
+    promoted one promoted twice)."""
+    if bf["status"] in ENDED:
+        raise CloutError(_already_backfilled(bf, bf["date_from"], bf["date_to"], bf["algorithm_version"]))
+    return bf
+
+
 def _already_backfilled(bf: dict, date_from: date, date_to: date, version: str) -> str:
     bid, when = bf["backfill_id"], f"{bf['finished_at']:%Y-%m-%d %H:%M}"
     fate = {
@@ -168,7 +177,7 @@ def score_nights(settings: Settings, backfill_id: str, on_night: Callable[[date]
     the range's gate task."""
     stop_after = int(os.environ.get(STOP_AFTER_ENV) or 0)
     with connect(settings) as con:
-        bf = _backfill(con, backfill_id)
+        bf = _not_ended(_backfill(con, backfill_id))
         nights = records(query(con, "backfill/nights", backfill_id=backfill_id))
         todo = [n["logical_date"] for n in nights if n["status"] in ("pending", "failed")]
         if bf["status"] == "failed":  # resumed (the same command, or an Airflow retry of the nights' task)
@@ -371,7 +380,7 @@ def gate(settings: Settings, backfill_id: str) -> BackfillResult:
     """Gate the range as a whole. Each night was gated when scored (score_nights gates one an interrupted attempt
     left ungated when it resumes); one still ungated is gated now against the published night of the same date."""
     with connect(settings) as con:
-        bf = _backfill(con, backfill_id)
+        bf = _not_ended(_backfill(con, backfill_id))
         for night in records(query(con, "backfill/nights", backfill_id=backfill_id)):
             if night["status"] == "scored":
                 _gate_night(con, settings, backfill_id, night["logical_date"], night["run_id"])

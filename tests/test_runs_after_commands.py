@@ -102,3 +102,19 @@ def test_a_backfill_with_a_night_rejected_alone_is_promoted_nowhere_and_says_to_
     assert proc.returncode == 1 and f"`clout backfill reject {backfill_id} --reason" in proc.stderr, proc.stderr
     assert "clout run --date" not in proc.stderr and "--new" in proc.stderr
     assert clout_here("backfill", "reject", backfill_id, "--reason", "redo", warehouse=settings).returncode == 0
+
+
+@pytest.mark.parametrize("command, fate", [("reject", "rejected"), ("promote", "promoted")])
+def test_the_tasks_of_an_ended_backfill_do_not_run_again(held, command, fate):
+    """An Airflow backfill task cleared or retried after `clout backfill reject` (or `promote`) gated the range
+    again: a rejected backfill became held, and could be promoted; a promoted one could be promoted twice."""
+    from clout import backfill
+    from clout.core.errors import CloutError
+
+    settings, backfill_id, _ = held
+    clout_here("backfill", command, backfill_id, "--reason", "v2 reviewed", warehouse=settings, check=True)
+    for task in (backfill.score_nights, backfill.gate):
+        with pytest.raises(CloutError, match=f"already backfilled with v2 by backfill {backfill_id}, {fate}"):
+            task(settings, backfill_id)
+    with connect(settings) as con:
+        assert con.execute("select status from meta.backfills").fetchall() == [(fate,)]

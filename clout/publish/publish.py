@@ -186,10 +186,13 @@ def reject_run(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, 
     if run["status"] in ("shadow", "rejected"):
         raise CloutError(f"run {run_id} is {run['status']}; only an unpublished run can be rejected")
     if run["status"] == "running":
-        # A process is on it (`clout run`, or Airflow between two tasks): its next step would judge or publish a run
-        # whose rows were just discarded. A run whose process died is marked abandoned and can be rejected then.
-        raise CloutError(f"run {run_id} is running (`clout runs` shows its step): let it end (published, held or "
-                         "failed) or stop it, then reject it")
+        # Its steps go on (an Airflow DAG run between two tasks; `clout run` holds the writer lock, so it cannot be
+        # here): the next would judge or publish a run whose rows were just discarded.
+        raise CloutError(f"run {run_id} is running: its steps are not over (`clout runs` shows the last one; an "
+                         "Airflow DAG run between two tasks is running too). Let it end (published, held or failed), "
+                         "then reject it; a run whose task was killed is marked abandoned (at once when the task ran "
+                         "on this machine, else after CLOUT_ABANDON_AFTER seconds without a step) and can be "
+                         "rejected then")
     _not_a_backfill_night(con, run, "reject")
     with transaction(con):
         run_sql(con, "publish/log_action", run_id=run_id, action="reject", actor=getpass.getuser(), reason=reason)

@@ -202,7 +202,7 @@ def score_date(
         people = (
             people.lazy()
             .join(_frame(con, "previous_person_scores", **before)
-                  .rename({"score": "previous_score"}), on="person_id", how="left")
+                  .rename({"score": "previous_score"}), on="person_id", how="left", maintain_order="left")
             .with_columns(change=pl.col("score") - pl.col("previous_score"))
             .collect()
         )

@@ -519,14 +519,18 @@ def reject(settings: Settings, backfill_id: str, reason: str) -> None:
     discard_runs(settings.warehouse, discarded)  # the Spark engine's copies of the rows discarded
 
 
-def rollback(settings: Settings, backfill_id: str, reason: str | None = None) -> int:
-    """Restore, in one transaction, the nights that were live before the backfill was promoted."""
+def rollback(settings: Settings, backfill_id: str, reason: str | None = None) -> tuple[int, list[dict]]:
+    """Restore, in one transaction, the nights that were live before the backfill was promoted; returns how many,
+    and the nights left as they are (logical_date, live_run_id): a night published again since the promotion (a
+    rerun, an approval) or rolled back alone keeps what is live now, which restoring the night before the backfill
+    would silently undo."""
     actor, reason = getpass.getuser(), reason or f"rollback of backfill {backfill_id}"
     with connect(settings) as con:
         bf = _backfill(con, backfill_id)
         if bf["status"] != "promoted":
             raise CloutError(f"backfill {backfill_id} is {bf['status']}; only a promoted backfill can be rolled back")
-        previous = records(query(con, "backfill/previous_runs", backfill_id=backfill_id))
+        promoted = records(query(con, "backfill/previous_runs", backfill_id=backfill_id))
+        previous = [n for n in promoted if n["live_run_id"] == n["run_id"]]
         with transaction(con):
             for night in previous:
                 if night["previous_run_id"]:
@@ -537,4 +541,4 @@ def rollback(settings: Settings, backfill_id: str, reason: str | None = None) ->
             run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="rolled_back", outcome=None,
                     summary=None, report_path=None, actor=actor, reason=reason)
         refresh_snapshot(con, settings)
-    return len(previous)
+    return len(previous), [n for n in promoted if n["live_run_id"] != n["run_id"]]

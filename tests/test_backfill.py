@@ -75,8 +75,31 @@ def test_a_large_algorithm_change_is_held_then_promoted_then_rolled_back(history
         log = con.execute("select count(*) from meta.publish_log where action = 'backfill'").fetchall()
     assert log == [(3,)]
 
-    assert backfill.rollback(settings, result.backfill_id) == 3
+    assert backfill.rollback(settings, result.backfill_id) == (3, [])
     assert published(settings) == before
+
+
+def test_rolling_back_a_promoted_backfill_keeps_what_was_published_since(v2_backfill, tmp_path):
+    """`clout backfill rollback` restored the nights before the backfill over a night published since (the rerun
+    silently replaced), `clout rollback` undid the last night of the promoted range alone, and a rolled back run
+    could be rejected (after which a rollback restoring it could never run)."""
+    settings = copy_warehouse(v2_backfill, tmp_path / "backfilled")
+    with connect(settings) as con:
+        (backfill_id,), = con.execute("select backfill_id from meta.backfills").fetchall()
+    backfill.promote(settings, backfill_id, reason="v2 reviewed")
+    refused = clout_here("rollback", "--reason", "undo", warehouse=settings)
+    assert refused.returncode == 1 and f"`clout backfill rollback {backfill_id}`" in refused.stderr, refused.stderr
+    rerun = pipeline.run_night(settings, D3, "v2").run_id  # July 3 published again since the promotion
+
+    restored, kept = backfill.rollback(settings, backfill_id)
+    assert restored == 2 and [(k["logical_date"], k["live_run_id"]) for k in kept] == [(D3, rerun)]
+    with connect(settings) as con:
+        live = dict(con.execute("select n.logical_date, r.algorithm_version from published.nights as n "
+                                "join meta.runs as r using (run_id)").fetchall())
+        (night,), = con.execute("select run_id from meta.backfill_nights where logical_date = ?", [D1]).fetchall()
+    assert live == {D1: "v1", date(2012, 7, 2): "v1", D3: "v2"}
+    refused = clout_here("reject", night, "--reason", "gone", warehouse=settings)
+    assert refused.returncode == 1 and "rolled back: a run that was live keeps its rows" in refused.stderr
 
 
 def test_a_rejected_backfill_discards_its_rows_and_leaves_the_published_history(history, v2_backfill, tmp_path):

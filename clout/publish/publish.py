@@ -180,9 +180,10 @@ def reject_run(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str, 
     if not (reason or "").strip():
         raise CloutError("rejecting a run needs a reason: --reason \"what is wrong with it\"")
     run = _run(con, run_id)
-    if run["status"] == "published":
-        raise CloutError(f"run {run_id} is {status_words(con, run)}: a run that was live keeps its rows for a "
-                         "rollback and cannot be rejected (`clout rollback` takes a live night back)")
+    if run["status"] in ("published", "rolled_back"):
+        # a rolled back run is a night before something a rollback may restore (`clout backfill rollback`)
+        raise CloutError(f"run {run_id} is {status_words(con, run).replace('_', ' ')}: a run that was live keeps its "
+                         "rows for a rollback and cannot be rejected (`clout rollback` takes a live night back)")
     if run["status"] in ("shadow", "rejected"):
         raise CloutError(f"run {run_id} is {run['status']}; only an unpublished run can be rejected")
     if run["status"] == "running":
@@ -234,6 +235,13 @@ def rollback(con: duckdb.DuckDBPyConnection, settings: Settings, reason: str | N
         if logical_date:
             raise CloutError(f"no published night for {logical_date}: nothing to roll back")
         raise CloutError("nothing is published; there is nothing to roll back")
+    if target["action"] == "backfill" and not (logical_date or run_id):
+        # a promotion published its range's nights together: undoing the last one alone half-publishes the range
+        for (bf,) in query(con, "publish/backfill_of_run", run_id=target["run_id"]).fetchall():
+            raise CloutError(f"the last publish was the promotion of backfill {bf}, a range of nights published "
+                             "together: "
+                             f"`clout backfill rollback {bf}` restores the nights it replaced; `clout rollback "
+                             f"--date {target['logical_date']}` undoes that one night only")
     day, removed, previous = target["logical_date"], target["run_id"], target["previous_run_id"]
     actor, reason = getpass.getuser(), reason or "rollback"
     refresh_if_stale(con, settings)

@@ -1,4 +1,5 @@
--- For each night a backfill promoted: the run it replaced (null when the date was not published before).
+-- For each night a backfill promoted: the run it replaced (null when the date was not published before), and the
+-- run live for the date now (live_run_id: the backfill's own, unless a later publish or a rollback replaced it).
 with promoted as (
     select l.logical_date, l.run_id, l.previous_run_id,
            row_number() over (partition by l.logical_date order by l.publish_id desc) as newest
@@ -8,7 +9,11 @@ with promoted as (
 ),
 
 final as (
-    select logical_date, run_id, previous_run_id from promoted where newest = 1 order by logical_date
+    select p.logical_date, p.run_id, p.previous_run_id, n.run_id as live_run_id
+    from promoted as p
+    left join published.nights as n on n.logical_date = p.logical_date
+    where p.newest = 1
+    order by p.logical_date
 )
 
 select * from final

@@ -138,5 +138,9 @@ def rollback_cmd(backfill_id: str, reason: str = typer.Option(None), warehouse: 
     """Restore the history that was live before the backfill was promoted (one transaction)."""
     from clout import backfill as bf
 
-    n = bf.rollback(load_settings(warehouse), backfill_id, reason)
-    console.print(f"backfill {backfill_id} rolled back: {n} nights restored")
+    n, kept = bf.rollback(load_settings(warehouse), backfill_id, reason)
+    console.print(f"backfill {backfill_id} rolled back: {n} nights restored", highlight=False)
+    for night in kept:  # published again (or rolled back alone) since the promotion: what is live now stays
+        now = f"run {night['live_run_id']} is live" if night["live_run_id"] else "it is not published"
+        console.print(f"  {night['logical_date']} left as it is: {now} (published or rolled back since the "
+                      "promotion)", highlight=False)

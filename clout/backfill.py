@@ -249,13 +249,7 @@ def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> N
             step()
             faults.point(f"backfill:after_{name}")
     except BaseException as e:  # Ctrl-C too: the night must not stay `running`, nor the backfill
-        _night_failed(settings, backfill_id, night, run_id, step_name, e)
-        if not isinstance(e, Exception):
-            if stopped_by(e):
-                e.add_note(f"backfill {backfill_id} {failure_message(step_name, e)} of {night}; `{resume}` resumes it")
-            raise
-        hint = "" if resume in str(e) else f" Once that is fixed, `{resume}` resumes it from {night}."
-        raise CloutError(f"backfill {backfill_id} stopped at {night} ({step_name} failed): {e}{hint}") from e
+        _stopped(settings, bf, night, run_id, step_name, e)
     with connect(settings) as con:
         with transaction(con):
             run_sql(con, "publish/set_status", run_id=run_id, status="backfill",
@@ -263,20 +257,39 @@ def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> N
             run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
                     status="scored", outcome=None)
         faults.point("backfill:before_gate")
-        # Gated now, not after the range: the night's kept features serve its shadow run and are dropped,
-        # instead of 90 nights of them waiting in the file.
-        _gate_night(con, settings, backfill_id, night, run_id)
+        try:
+            # Gated now, not after the range: the night's kept features serve its shadow run and are dropped,
+            # instead of 90 nights of them waiting in the file.
+            _gate_night(con, settings, backfill_id, night, run_id)
+        except BaseException as e:  # the night stays `scored` (resuming gates it); the backfill is `failed`
+            _stopped(settings, bf, night, run_id, "audit", e, scored=True)
+
+
+def _stopped(settings: Settings, bf: dict, night: date, run_id: str, step: str, e: BaseException,
+             scored: bool = False) -> None:
+    """A night that raised in `step`: marked (_night_failed), then the error raised again naming the backfill and
+    the command that resumes it (an interruption keeps its kind, with that as its note)."""
+    backfill_id, resume = bf["backfill_id"], resume_command(bf)
+    _night_failed(settings, backfill_id, night, run_id, step, e, scored)
+    if not isinstance(e, Exception):
+        if stopped_by(e):
+            e.add_note(f"backfill {backfill_id} {failure_message(step, e)} of {night}; `{resume}` resumes it")
+        raise e
+    hint = "" if resume in str(e) else f" Once that is fixed, `{resume}` resumes it from {night}."
+    raise CloutError(f"backfill {backfill_id} stopped at {night} ({step} failed): {e}{hint}") from e
 
 
 def _night_failed(settings: Settings, backfill_id: str, night: date, run_id: str, step: str,
-                  error: BaseException) -> None:
+                  error: BaseException, scored: bool = False) -> None:
     """The night's run `failed` (as a nightly run's), the night `failed` and the backfill `failed` with why:
-    what `clout runs` and `clout backfill review` show until the same command resumes it."""
+    what `clout runs` and `clout backfill review` show until the same command resumes it. `scored`: stopped in its
+    gate, the night stays `scored`, so that resuming gates it rather than scoring it again."""
     pipeline.mark_failed(settings, run_id, step, error)
     why = failure_message(step, error) if stopped_by(error) else f"{step} failed: {error}"
     with connect(settings) as con, transaction(con):
-        run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
-                status="failed", outcome=None)
+        if not scored:
+            run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
+                    status="failed", outcome=None)
         run_sql(con, "backfill/set_status", backfill_id=backfill_id, status="failed", outcome=None, summary=None,
                 report_path=None, actor=None, reason=f"{night}: {why}")
 

@@ -102,6 +102,33 @@ def test_rolling_back_a_promoted_backfill_keeps_what_was_published_since(v2_back
     assert refused.returncode == 1 and "rolled back: a run that was live keeps its rows" in refused.stderr
 
 
+def test_sigterm_in_a_nights_gate_fails_the_backfill_and_resuming_gates_that_night(history, monkeypatch):
+    """A stop in a night's gate (SIGTERM, Ctrl-C) left the backfill `running` with no word of how to resume it: now
+    it is `failed`, the stop's line names the command that resumes it, and resuming gates the night without
+    scoring it again."""
+    from clout.core.errors import Stopped
+
+    gate_night = backfill._gate_night
+
+    def stopped(*args) -> None:
+        raise Stopped("SIGTERM")
+
+    monkeypatch.setattr(backfill, "_gate_night", stopped)
+    with pytest.raises(Stopped) as stop:
+        backfill.run_backfill(history, D1, D1, "v1_1")
+    assert "stopped by SIGTERM in audit of 2012-07-01; `clout backfill --from 2012-07-01" in stop.value.__notes__[-1]
+    night = "select n.run_id, n.status, b.status from meta.backfill_nights as n join meta.backfills as b using " \
+            "(backfill_id)"
+    with connect(history) as con:
+        (run_id, night_status, status), = con.execute(night).fetchall()
+    assert (night_status, status) == ("scored", "failed")
+    monkeypatch.setattr(backfill, "_gate_night", gate_night)
+    backfill.run_backfill(history, D1, D1, "v1_1")
+    with connect(history) as con:
+        (again, night_status, status), = con.execute(night).fetchall()
+    assert again == run_id and night_status != "scored" and status in ("gated", "held")
+
+
 def test_a_rejected_backfill_discards_its_rows_and_leaves_the_published_history(history, v2_backfill, tmp_path):
     """Its runs were never live and, rejected, never can be: the published tables' views would only scan them."""
     before = published(history)

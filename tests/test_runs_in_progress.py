@@ -176,6 +176,26 @@ def test_a_run_stopped_by_sigterm_or_ctrl_c_is_failed_with_why_and_its_date_runs
     assert "2012-07-03" in [str(r["logical_date"]) for r in _runs_json(settings).values() if r["live"]]
 
 
+def test_sigterm_inside_a_duckdb_statement_says_which_run_stopped_and_what_next(nights_copy, monkeypatch):
+    """SIGTERM that reaches a DuckDB statement ends it with DuckDB's own error (`Query interrupted`), not the signal
+    handler's: the run was marked failed with `score: Query interrupted` and the one line said only `stopped by
+    SIGTERM`, without the run or what to do next."""
+    settings = nights_copy(2)  # July 3 landed, not run
+
+    def interrupted(*args) -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            raise RuntimeError("Query interrupted") from None  # as DuckDB reports it
+
+    monkeypatch.setattr(pipeline, "STEPS", tuple((n, interrupted if n == "score" else f) for n, f in pipeline.STEPS))
+    proc = clout_here("run", "--date", "2012-07-03", warehouse=settings)
+    assert proc.returncode == 143, proc.stderr
+    run_id = re.match(r"error: run (\S+) stopped by SIGTERM in score: marked failed", proc.stderr.strip()).group(1)
+    assert _runs_json(settings)[run_id]["message"] == "stopped by SIGTERM in score"
+
+
 def test_a_run_in_progress_is_not_rejected_and_a_rejected_run_runs_no_step_again(settings, higgs_slice, monkeypatch):
     """`clout reject` of a run Airflow drives between two tasks discarded its rows while its next task went on: the
     gate then made a rejected run held or publishable again. A running run is refused; one whose task was killed is

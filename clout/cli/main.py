@@ -30,7 +30,7 @@ from clout.cli.common import (
 )
 from clout.consent.access import open_snapshot
 from clout.core.dates import parse_date
-from clout.core.errors import CloutError, Stopped, stopped_by
+from clout.core.errors import CloutError, Stopped, note_stop, stopped_by
 from clout.core.locks import writer_session
 from clout.core.resources import HIGGS_FILE
 from clout.core.settings import load_settings
@@ -296,15 +296,18 @@ def _stop_on_signals(stops: list[KeyboardInterrupt]) -> dict:
         if signum == signal.SIGTERM:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends the process, even mid-cleanup
         stops.append(Stopped("SIGTERM") if signum == signal.SIGTERM else KeyboardInterrupt())
+        note_stop(stopped_by(stops[-1]))  # for the error a DuckDB statement it interrupts ends with
         raise stops[-1]
 
+    note_stop(None)  # a new command: nothing stopped it yet (clout_here runs several in one process)
     return {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
 
 
-def _interrupted(e: KeyboardInterrupt) -> None:
-    """One line for Ctrl-C or SIGTERM: what the interrupted work said about itself (its run, what next), and the
-    shell's code for the signal."""
-    notes = getattr(e, "__notes__", None)
+def _interrupted(e: KeyboardInterrupt, ended: BaseException | None = None) -> None:
+    """One line for Ctrl-C or SIGTERM: what the interrupted work said about itself (its run, what next: notes on
+    `ended`, the error the command ended with, when a DuckDB statement ended it with its own), and the shell's code
+    for the signal."""
+    notes = getattr(ended, "__notes__", None) or getattr(e, "__notes__", None)
     err.print(f"[red]error:[/red] {escape(notes[-1] if notes else f'stopped by {stopped_by(e)}')}", highlight=False,
               soft_wrap=True)
     sys.exit(143 if isinstance(e, Stopped) else 130)
@@ -335,9 +338,9 @@ def main() -> None:
         where = f" (`{ctx.command_path} --help`)" if ctx is not None else ""
         err.print(f"[red]error:[/red] {message}{where}", highlight=False, soft_wrap=True)
         sys.exit(getattr(e, "exit_code", 2))
-    except Exception:
+    except Exception as e:
         if stops:  # the signal reached a DuckDB statement, which ended with its own error ("Query interrupted")
-            _interrupted(stops[-1])
+            _interrupted(stops[-1], e)
         raise
     finally:
         for sig, handler in replaced.items():  # `clout_here` runs main() inside the test process

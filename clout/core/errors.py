@@ -11,11 +11,26 @@ class Stopped(KeyboardInterrupt):
     it too; str(): what stopped it."""
 
 
+_stops: list[str] = []  # what stopped this command: the CLI's signal handler notes each signal (note_stop)
+
+
+def note_stop(what: str | None) -> None:
+    """`what` (SIGTERM, Ctrl-C) stopped the command; None: a new command begins, nothing has."""
+    if what is None:
+        _stops.clear()
+    else:
+        _stops.append(what)
+
+
 def stopped_by(error: BaseException) -> str | None:
-    """`SIGTERM` or `Ctrl-C` for an interruption, None for an error."""
+    """`SIGTERM` or `Ctrl-C` for an interruption, None for an error. A signal that reaches a DuckDB statement ends
+    it with DuckDB's own error ("Query interrupted"), not the handler's: once the command was stopped, that is what
+    its error is too."""
     if isinstance(error, Stopped):
         return str(error.args[0]) if error.args else "SIGTERM"
-    return "Ctrl-C" if isinstance(error, KeyboardInterrupt) else None
+    if isinstance(error, KeyboardInterrupt):
+        return "Ctrl-C"
+    return _stops[-1] if _stops else None
 
 
 def failure_message(step: str, error: BaseException | str) -> str:

@@ -304,7 +304,10 @@ def _gate_night(con, settings: Settings, backfill_id: str, night: date, run_id: 
     new = result.nights["candidate"].scores
     sums = night_swing(new, base.scores if base is not None else new.clear(), result.paired)
     with transaction(con):
-        run_sql(con, "publish/set_status", run_id=run_id, status="backfill", message=None)
+        # the gate's message of a held night names `clout approve` / `reject`, which refuse a backfill's night
+        run_sql(con, "publish/set_status", run_id=run_id, status="backfill",
+                message=f"night of backfill {backfill_id}, gate {result.outcome}; published only by promoting the "
+                        f"whole backfill (`clout backfill review {backfill_id}`)")
         run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=None,
                 status="gated", outcome=result.outcome)
         run_sql(con, "backfill/keep_night_swing", backfill_id=backfill_id, logical_date=night, run_id=run_id,

@@ -50,6 +50,11 @@ def test_reject_and_approve_refuse_a_night_of_a_backfill_and_name_the_backfills_
     """`clout reject` discarded one night of a held backfill: `clout backfill review` still listed it as HOLD and
     `clout backfill promote` failed on its missing rows, advising `clout run`."""
     settings, backfill_id, nights = held
+    with connect(settings) as con:  # what `clout runs --columns all` shows of them: not the nightly HOLD's advice
+        said = {m for (m,) in con.execute("select message from meta.runs where run_id in (select unnest(?))",
+                                          [nights]).fetchall()}
+    assert said == {f"night of backfill {backfill_id}, gate HOLD; published only by promoting the whole backfill "
+                    f"(`clout backfill review {backfill_id}`)"}, said
     for command, then in (("reject", f"`clout backfill reject {backfill_id} --reason"),
                           ("approve", f"`clout backfill promote {backfill_id} --reason")):
         proc = clout_here(command, nights[0], "--reason", "try", warehouse=settings)

@@ -263,3 +263,13 @@ def test_every_commands_help_shows_its_flags_without_a_type():
         assert proc.returncode == 0 and "--help" in proc.stdout, (path, proc.stderr)
         assert "<bool>" not in proc.stdout, path
     assert "imported" not in clout_here("--help").stdout
+
+
+def test_python_dash_m_clout_is_the_clout_command():
+    """`python -m clout` where the `clout` script is not on the PATH (a runbook helper found it missing)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "clout", "sql", "--help"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0 and "Usage: python -m clout sql" in proc.stdout, proc.stderr

@@ -26,6 +26,7 @@ LAYERS = (
     "clout.serve",
     "clout",  # composition: pipeline, backfill, dag_tasks, orchestration
     "clout.cli",
+    "clout.__main__",  # `python -m clout`: the command's entry point
 )
 
 

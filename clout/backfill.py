@@ -39,6 +39,7 @@ from clout.core.published_tables import PUBLISHED_TABLES
 from clout.core.settings import Settings
 from clout.core.snapshot import refresh_snapshot
 from clout.core.warehouse import connect, query, records, run_sql, transaction
+from clout.progress import RunMarker
 from clout.publish.publish import make_live, scored_before, show_runs, take_down
 from transforms.algorithm import load_algorithm
 from transforms.audit.gate_rules import brief
@@ -216,11 +217,13 @@ def _score_night(settings: Settings, bf: dict, night: date) -> None:
     # the next command that writes, not after CLOUT_ABANDON_AFTER as a run driven step by step
     run_id = pipeline.new_run_id(night)
     with run_lock(settings, run_id, WHOLE_RUN):
+        marker = RunMarker(settings, run_id, night, bf["algorithm_version"])  # `clout runs` shows the night's step
         try:
             pipeline.begin_run(settings, night, bf["algorithm_version"], run_id)
-            _score_and_gate(settings, bf, night, run_id)
+            _score_and_gate(settings, bf, night, run_id, marker.step)
         finally:
-            forget_run(settings, run_id)  # gated or failed, the night's run is over: its lock file goes
+            marker.clear()  # gated or failed, the night's run is over: its marker and lock file go
+            forget_run(settings, run_id)
 
 
 def _claim_night(settings: Settings, backfill_id: str, night: date, run_id: str) -> None:
@@ -230,7 +233,8 @@ def _claim_night(settings: Settings, backfill_id: str, night: date, run_id: str)
         run_sql(con, "backfill/claim_night", backfill_id=backfill_id, logical_date=night, run_id=run_id)
 
 
-def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> None:
+def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str,
+                    on_step: Callable[[str], None] = lambda step: None) -> None:
     backfill_id = bf["backfill_id"]
     resume = resume_command(bf)
     then = f"resume the backfill: `{resume}`"  # the night's own errors name this, not `clout run`
@@ -246,6 +250,7 @@ def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> N
     try:
         for name, step in steps:
             step_name = name  # the step that raised, for the run's and the backfill's message
+            on_step(name)
             step()
             faults.point(f"backfill:after_{name}")
     except BaseException as e:  # Ctrl-C too: the night must not stay `running`, nor the backfill
@@ -257,6 +262,7 @@ def _score_and_gate(settings: Settings, bf: dict, night: date, run_id: str) -> N
             run_sql(con, "backfill/set_night", backfill_id=backfill_id, logical_date=night, run_id=run_id,
                     status="scored", outcome=None)
         faults.point("backfill:before_gate")
+        on_step("audit")
         try:
             # Gated now, not after the range: the night's kept features serve its shadow run and are dropped,
             # instead of 90 nights of them waiting in the file.

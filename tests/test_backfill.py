@@ -129,6 +129,23 @@ def test_sigterm_in_a_nights_gate_fails_the_backfill_and_resuming_gates_that_nig
     assert again == run_id and night_status != "scored" and status in ("gated", "held")
 
 
+def test_runs_shows_a_backfill_night_while_it_is_scored(history, monkeypatch):
+    """`clout runs` listed none of a backfill's nights while they were scored (only `clout run` wrote the marker it
+    reads), nor a night killed midway."""
+    seen = []
+    aggregate = pipeline.aggregate_step
+
+    def watched(settings, run_id):
+        proc = clout_here("runs", "--json", warehouse=settings)
+        seen.append({r["run_id"]: r["status"] for r in json.loads(proc.stdout)}.get(run_id))
+        return aggregate(settings, run_id)
+
+    monkeypatch.setattr(pipeline, "aggregate_step", watched)
+    backfill.run_backfill(history, D1, D1, "v1_1")
+    assert seen == ["running: aggregate"]
+    assert not list((history.home / "running").glob("*.json"))  # the night over: its marker is gone
+
+
 def test_a_rejected_backfill_discards_its_rows_and_leaves_the_published_history(history, v2_backfill, tmp_path):
     """Its runs were never live and, rejected, never can be: the published tables' views would only scan them."""
     before = published(history)

@@ -289,6 +289,7 @@ def _stop_on_signals(stops: list[KeyboardInterrupt]) -> dict:
     import signal
     import threading
 
+    note_stop(None)  # a new command: nothing stopped it yet (clout_here runs several in one process)
     if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
         return {}
 
@@ -299,7 +300,6 @@ def _stop_on_signals(stops: list[KeyboardInterrupt]) -> dict:
         note_stop(stopped_by(stops[-1]))  # for the error a DuckDB statement it interrupts ends with
         raise stops[-1]
 
-    note_stop(None)  # a new command: nothing stopped it yet (clout_here runs several in one process)
     return {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
 
 

@@ -235,13 +235,13 @@ def rollback(con: duckdb.DuckDBPyConnection, settings: Settings, reason: str | N
         if logical_date:
             raise CloutError(f"no published night for {logical_date}: nothing to roll back")
         raise CloutError("nothing is published; there is nothing to roll back")
-    if target["action"] == "backfill" and not (logical_date or run_id):
-        # a promotion published its range's nights together: undoing the last one alone half-publishes the range
-        for (bf,) in query(con, "publish/backfill_of_run", run_id=target["run_id"]).fetchall():
-            raise CloutError(f"the last publish was the promotion of backfill {bf}, a range of nights published "
-                             "together: "
-                             f"`clout backfill rollback {bf}` restores the nights it replaced; `clout rollback "
-                             f"--date {target['logical_date']}` undoes that one night only")
+    promoted_by = (query(con, "publish/backfill_of_run", run_id=target["run_id"]).fetchall()
+                   if target["action"] == "backfill" and not (logical_date or run_id) else [])
+    if promoted_by:  # a promotion published its range together: undoing its last night alone half-publishes it
+        bf = promoted_by[0][0]
+        raise CloutError(f"the last publish was the promotion of backfill {bf}, a range of nights published together: "
+                         f"`clout backfill rollback {bf}` restores the nights it replaced; `clout rollback --date "
+                         f"{target['logical_date']}` undoes that one night only")
     day, removed, previous = target["logical_date"], target["run_id"], target["previous_run_id"]
     actor, reason = getpass.getuser(), reason or "rollback"
     refresh_if_stale(con, settings)
